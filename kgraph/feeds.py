@@ -108,7 +108,11 @@ def _direct_bodies(data: bytes) -> list[str] | None:
     for item in items:
         best = ""
         for child in item:
-            if child.tag in ("description", f"{{{_CONTENT_NS}}}encoded", f"{{{_RSS1_NS}}}description"):
+            if child.tag in (
+                "description",
+                f"{{{_CONTENT_NS}}}encoded",
+                f"{{{_RSS1_NS}}}description",
+            ):
                 text = child.text or ""
                 if len(text) > len(best):
                     best = text
@@ -126,7 +130,9 @@ def _richest_body(entry: Any) -> str:
     return best if len(best) >= len(summary) else summary
 
 
-def parse_feed(data: bytes, where: str, limits: Limits = Limits(), base_url: str = "") -> ParsedFeed:
+def parse_feed(
+    data: bytes, where: str, limits: Limits = Limits(), base_url: str = ""
+) -> ParsedFeed:
     """Parse one feed's bytes into a :class:`ParsedFeed`.
 
     ``where`` names the feed in messages and becomes the feed id. Raises
@@ -144,8 +150,11 @@ def parse_feed(data: bytes, where: str, limits: Limits = Limits(), base_url: str
         raise FeedError(where, "empty file")
     root = _root_element(data)
     if root in {"html", "!doctype"}:
-        raise FeedError(where, f"not an RSS or Atom feed (root element <{root}>); "
-                        "pass the feed URL, not the blog page")
+        raise FeedError(
+            where,
+            f"not an RSS or Atom feed (root element <{root}>); "
+            "pass the feed URL, not the blog page",
+        )
     if root == "opml":
         raise FeedError(where, "is an OPML list, not a feed; pass it as a source on its own")
 
@@ -156,8 +165,9 @@ def parse_feed(data: bytes, where: str, limits: Limits = Limits(), base_url: str
         reason = parsed.get("bozo_exception") or f"root element <{root or '?'}>"
         raise FeedError(where, f"not an RSS or Atom feed ({reason})")
     if parsed.get("bozo") and parsed.entries:
-        warnings.append(f"{where}: malformed XML ({parsed.get('bozo_exception')}); "
-                        "read what could be read")
+        warnings.append(
+            f"{where}: malformed XML ({parsed.get('bozo_exception')}); read what could be read"
+        )
 
     meta = parsed.feed
     feed = Feed(
@@ -167,8 +177,10 @@ def parse_feed(data: bytes, where: str, limits: Limits = Limits(), base_url: str
     )
     entries = parsed.entries
     if len(entries) > limits.max_items_per_feed:
-        warnings.append(f"{where}: {len(entries)} items, read the first "
-                        f"{limits.max_items_per_feed} (raise with --max-items)")
+        warnings.append(
+            f"{where}: {len(entries)} items, read the first "
+            f"{limits.max_items_per_feed} (raise with --max-items)"
+        )
         entries = entries[: limits.max_items_per_feed]
     direct = _direct_bodies(data) if str(parsed.get("version", "")).startswith("rss") else None
     if direct is not None and len(direct) < len(entries):
@@ -198,8 +210,10 @@ def parse_feed(data: bytes, where: str, limits: Limits = Limits(), base_url: str
         if direct is not None and len(direct[index - 1]) > len(html):
             html = direct[index - 1]
         if len(html) > limits.max_article_chars:
-            warnings.append(f"{label}: body of {len(html):,} characters cut to "
-                            f"{limits.max_article_chars:,} (raise with --max-article-chars)")
+            warnings.append(
+                f"{label}: body of {len(html):,} characters cut to "
+                f"{limits.max_article_chars:,} (raise with --max-article-chars)"
+            )
             html = html[: limits.max_article_chars]
         authors = tuple(
             dict.fromkeys(
@@ -217,7 +231,9 @@ def parse_feed(data: bytes, where: str, limits: Limits = Limits(), base_url: str
         )
         published = _iso_utc(entry.get("published_parsed") or entry.get("updated_parsed"))
         if not published and (entry.get("published") or entry.get("updated")):
-            warnings.append(f"{label}: unreadable date {entry.get('published') or entry.get('updated')!r}; left empty")
+            warnings.append(
+                f"{label}: unreadable date {entry.get('published') or entry.get('updated')!r}; left empty"
+            )
         articles.append(
             Article(
                 id=ident,

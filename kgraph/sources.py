@@ -25,7 +25,7 @@ from ._io import read_bounded
 from .errors import FeedError
 from .records import Source
 
-__all__ = ["SAMPLES_DIR", "FEED_SUFFIXES", "Limits", "expand", "fetch_url", "read_source"]
+__all__ = ["FEED_SUFFIXES", "SAMPLES_DIR", "Limits", "expand", "fetch_url", "read_source"]
 
 LOGGER = logging.getLogger(__name__)
 

@@ -28,11 +28,32 @@ from lxml import etree
 
 from .records import Article, ArticleText, Block
 
-__all__ = ["to_text", "clean_inline"]
+__all__ = ["clean_inline", "to_text"]
 
 _DROP = frozenset(
-    "script style svg nav noscript iframe object embed form button select textarea "
-    "template canvas math head input video audio map footer".split()
+    [
+        "script",
+        "style",
+        "svg",
+        "nav",
+        "noscript",
+        "iframe",
+        "object",
+        "embed",
+        "form",
+        "button",
+        "select",
+        "textarea",
+        "template",
+        "canvas",
+        "math",
+        "head",
+        "input",
+        "video",
+        "audio",
+        "map",
+        "footer",
+    ]
 )
 _BLOCK_KIND = {
     **{f"h{i}": "heading" for i in range(1, 7)},
@@ -46,8 +67,31 @@ _BLOCK_KIND = {
     "figcaption": "paragraph",
 }
 _BLOCK = frozenset(
-    "p div section article main header aside ul ol dl table thead tbody tfoot tr "
-    "figure details summary center address hr body html".split()
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "header",
+        "aside",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "figure",
+        "details",
+        "summary",
+        "center",
+        "address",
+        "hr",
+        "body",
+        "html",
+    ]
 ) | frozenset(_BLOCK_KIND)
 _WS = re.compile(r"\s+")
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
