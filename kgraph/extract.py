@@ -126,7 +126,7 @@ class ConceptMatcher:
         if self.resolve:
             hits = [_Hit(s.kb_id_, s.id_, 0, "paragraph", _sentence(s), s.text) for s in spans]
             keep = _judge(hits, self.rules, self.catalogue)
-            spans = [s for s, ok in zip(spans, keep) if ok]
+            spans = [s for s, ok in zip(spans, keep, strict=True) if ok]
         doc.spans["concepts"] = spans
         return doc
 
@@ -182,7 +182,7 @@ def _judge(hits: list[_Hit], rules: dict[str, _Rule], catalogue: Catalogue) -> l
             context.add(cid)
             context.update(catalogue.ancestors(cid))
 
-    for h, ok in zip(hits, keep):
+    for h, ok in zip(hits, keep, strict=True):
         if ok:
             grow(h.concept)
     vetoed = [
@@ -323,7 +323,7 @@ class Extractor:
 
     def _finish(self, art: ArticleText, hits: list[_Hit]) -> list[Mention]:
         keep = _judge(hits, self.matcher.rules, self.catalogue)
-        return _mentions([h for h, ok in zip(hits, keep) if ok], len(art.blocks))
+        return _mentions([h for h, ok in zip(hits, keep, strict=True) if ok], len(art.blocks))
 
 
 @lru_cache(maxsize=4)
