@@ -135,7 +135,8 @@ def parse_feed(
 ) -> ParsedFeed:
     """Parse one feed's bytes into a :class:`ParsedFeed`.
 
-    ``where`` names the feed in messages and becomes the feed id. Raises
+    ``where`` names the feed in messages and becomes the feed id, except for a
+    local file whose feed declares its own http(s) URL (``rel="self"``). Raises
     :class:`FeedError` when the bytes are not a feed at all; problems with
     single items become warnings and the other items are kept.
     """
@@ -170,8 +171,15 @@ def parse_feed(
         )
 
     meta = parsed.feed
+    feed_id = where
+    if not base:  # a local file: name the feed by the URL it declares for itself
+        for link in meta.get("links") or []:
+            href = link.get("href", "")
+            if link.get("rel") == "self" and urlsplit(href).scheme in {"http", "https"}:
+                feed_id = href
+                break
     feed = Feed(
-        id=where,
+        id=feed_id,
         title=_text_of(meta.get("title", ""), meta.get("title_detail")),
         url=meta.get("link", "") or (where if base else ""),
     )
@@ -241,7 +249,7 @@ def parse_feed(
                 title=title,
                 authors=authors,
                 published=published,
-                feed=where,
+                feed=feed_id,
                 tags=tags,
                 html=html,
             )
