@@ -106,10 +106,14 @@ def normalise(text: str, split_camel: bool = False) -> str:
     >>> normalise("JWTAuthentication", split_camel=True)
     'jwt authentication'
     """
-    text = text.strip().lstrip("#@").strip(_EDGE_PUNCT).rstrip(".")
+    text = text.strip()
     if split_camel and " " not in text:
-        text = _CAMEL_RE.sub(" ", text)
-    return _SEP_RE.sub(" ", text).strip().lower()
+        text = _CAMEL_RE.sub(" ", text.lstrip("#@"))
+    previous = None
+    while text != previous:  # edge characters can uncover one another
+        previous = text
+        text = _SEP_RE.sub(" ", text).lstrip("#@").strip(_EDGE_PUNCT).rstrip(".")
+    return text.lower()
 
 
 def _plural(word: str) -> str | None:

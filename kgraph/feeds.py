@@ -178,6 +178,10 @@ def parse_feed(
             if link.get("rel") == "self" and urlsplit(href).scheme in {"http", "https"}:
                 feed_id = href
                 break
+    if not base:  # resolve relative item links against the feed's own URLs
+        base = feed_id if urlsplit(feed_id).scheme in {"http", "https"} else meta.get("link", "")
+        if urlsplit(base).scheme not in {"http", "https"}:
+            base = ""
     feed = Feed(
         id=feed_id,
         title=_text_of(meta.get("title", ""), meta.get("title_detail")),
@@ -237,11 +241,13 @@ def parse_feed(
                 if (t.get("term") or t.get("label") or "").strip()
             )
         )
-        published = _iso_utc(entry.get("published_parsed") or entry.get("updated_parsed"))
-        if not published and (entry.get("published") or entry.get("updated")):
-            warnings.append(
-                f"{label}: unreadable date {entry.get('published') or entry.get('updated')!r}; left empty"
-            )
+        # dict.get: feedparser's own get() maps updated<->published with a warning
+        raw_date = dict.get(entry, "published") or dict.get(entry, "updated")
+        published = _iso_utc(
+            dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
+        )
+        if not published and raw_date:
+            warnings.append(f"{label}: unreadable date {raw_date!r}; left empty")
         articles.append(
             Article(
                 id=ident,

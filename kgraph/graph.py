@@ -68,6 +68,19 @@ def normalise_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
 
 
+def _link_path(url: str) -> str:
+    """A URL's path when it is specific enough to identify a post on any host.
+
+    >>> _link_path("https://a.dev/how-to-create-an-s3-bucket/"), _link_path("https://a.dev/about")
+    ('/how-to-create-an-s3-bucket', '')
+    """
+    try:
+        path = urlsplit(url).path.rstrip("/")
+    except ValueError:
+        return ""
+    return path if len(path) >= 20 and path.count("-") >= 3 else ""
+
+
 def _summary(text: ArticleText | None) -> str:
     if text is None:
         return ""
@@ -132,6 +145,7 @@ def build_graph(
         )
 
     by_url: dict[str, str] = {}
+    by_path: dict[str, str | None] = {}  # None: path shared by several articles
     ordered = sorted(articles, key=article_node)
     for art in ordered:
         node = article_node(art)
@@ -149,6 +163,9 @@ def build_graph(
         )
         if art.url:
             by_url[normalise_url(art.url)] = node
+            path = _link_path(art.url)
+            if path:
+                by_path[path] = None if path in by_path else node
 
     concepts_used: set[str] = set()
     df: Counter[str] = Counter()
@@ -208,7 +225,9 @@ def build_graph(
         text = texts.get(art.id)
         linked: set[str] = set()
         for link in text.links if text else ():
-            target = by_url.get(normalise_url(link))
+            # same URL, or the same long, unique path on another host (blogs
+            # often answer on a custom domain and a platform subdomain)
+            target = by_url.get(normalise_url(link)) or by_path.get(_link_path(link))
             if target and target != node and target not in linked:
                 linked.add(target)
                 edges.add(node, target, "links_to")

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from kgraph.cli import main
+
+from .conftest import FEEDS
+
+
+def test_build_defaults_to_bundled_feeds(tmp_path):
+    result = CliRunner().invoke(main, ["build", "-o", str(tmp_path), "--format", "graphml,json"])
+    assert result.exit_code == 0, result.output
+    assert "31 articles from 2 feeds" in result.output
+    assert "top concepts: AWS (" in result.output
+    assert (tmp_path / "graph.graphml").is_file() and (tmp_path / "graph.json").is_file()
+
+
+def test_build_json_summary_and_exit_1_when_a_source_fails(tmp_path):
+    result = CliRunner().invoke(
+        main,
+        [
+            "build",
+            str(FEEDS / "rss2.xml"),
+            "/no/such.xml",
+            "-o",
+            str(tmp_path),
+            "--format",
+            "json",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 1
+    summary = json.loads(result.stdout)
+    assert summary["articles"] == 2 and summary["errors"] == 1
+    assert "error: /no/such.xml: no such file or folder" in result.stderr
+
+
+def test_exit_2_when_nothing_could_be_built(tmp_path):
+    bad = tmp_path / "page.xml"
+    bad.write_text("<html><body>not a feed</body></html>")
+    result = CliRunner().invoke(main, ["build", str(bad), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert f"error: {bad}: not an RSS or Atom feed (root element <html>)" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_format_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["build", "--format", "pdf", "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "unknown format(s) pdf" in result.output
+
+
+def test_info_reads_a_built_graph(tmp_path):
+    CliRunner().invoke(main, ["build", "-o", str(tmp_path), "--format", "graphml"])
+    result = CliRunner().invoke(
+        main, ["info", "--graph", str(tmp_path / "graph.graphml"), "--json"]
+    )
+    assert result.exit_code == 0
+    assert json.loads(result.output)["articles"] == 31
+
+
+def test_info_on_missing_graph_says_what_to_do(tmp_path):
+    result = CliRunner().invoke(main, ["info", "--graph", str(tmp_path / "none.graphml")])
+    assert result.exit_code == 1
+    assert "build one first with `kgraph build`" in result.output

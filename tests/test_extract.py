@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from kgraph.extract import EVIDENCE_MAX, extract, make_nlp
+from kgraph.records import ArticleText, Block
+
+
+def concepts(*blocks: tuple[str, str]) -> dict:
+    t = ArticleText("a", tuple(Block(k, s) for k, s in blocks))
+    return {m.concept: m for m in extract(t)}
+
+
+def test_go_the_verb_is_not_the_language():
+    found = concepts(("paragraph", "Let's go through the steps. You can go ahead and deploy."))
+    assert "go" not in found
+
+
+def test_go_the_language_with_context():
+    found = concepts(
+        ("title", "Goroutines explained"), ("paragraph", "Go makes concurrency simple.")
+    )
+    assert {"go", "go-goroutine"} <= set(found)
+
+
+def test_python_lambda_is_not_aws_lambda():
+    found = concepts(
+        ("paragraph", "In Python, sorted(xs, key=lambda x: x[1]) uses a lambda expression.")
+    )
+    assert "aws-lambda" not in found
+    assert "python" in found
+
+
+def test_aws_lambda_in_aws_context():
+    found = concepts(
+        ("paragraph", "We deploy the handler to AWS and invoke the Lambda function nightly.")
+    )
+    assert "aws-lambda" in found
+
+
+def test_salience_prefers_title_and_frequency_over_a_passing_mention():
+    found = concepts(
+        ("title", "Terraform modules in practice"),
+        ("paragraph", "Terraform modules group resources. We run terraform plan."),
+        ("paragraph", "Some teams also use Ansible."),
+    )
+    assert found["terraform"].weight > found["ansible"].weight
+    assert 0 < found["ansible"].weight < 1
+
+
+def test_evidence_is_a_sentence_with_the_alias_and_bounded():
+    long = "Intro words " * 60 + "then Amazon S3 stores the objects " + "and more words " * 60 + "."
+    found = concepts(("paragraph", "Nothing here. " + long))
+    m = found["amazon-s3"]
+    assert "Amazon S3" in m.evidence and m.alias == "Amazon S3"
+    assert len(m.evidence) <= EVIDENCE_MAX
+    assert not m.evidence.startswith("Nothing here")
+
+
+def test_code_blocks_carry_signals():
+    found = concepts(
+        ("paragraph", "Deploy it:"), ("code", "kubectl apply -f deploy.yaml\nimport boto3")
+    )
+    assert {"kubernetes", "boto3"} <= set(found)
+    assert found["kubernetes"].evidence == "kubectl apply -f deploy.yaml"
+
+
+def test_spacy_component_on_blank_pipeline():
+    doc = make_nlp()("Build it in Go with goroutines, then store it in Amazon S3.")
+    ids = [s.kb_id_ for s in doc.spans["concepts"]]
+    assert ids == ["go", "go-goroutine", "amazon-s3"]

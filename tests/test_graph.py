@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from collections import Counter
+
+import networkx as nx
+
+from kgraph.catalogue import normalise, surface_variants
+
+NODE_ATTRS = {
+    "article": {"kind", "label", "url", "title", "published", "feed", "word_count", "summary"},
+    "concept": {"kind", "label", "name", "type", "aliases", "parents", "url", "article_count"},
+    "author": {"kind", "label", "name"},
+    "tag": {"kind", "label", "name", "concept"},
+    "feed": {"kind", "label", "title", "url"},
+}
+EDGE_ENDS = {
+    "wrote": ("author", "article"),
+    "published": ("feed", "article"),
+    "mentions": ("article", "concept"),
+    "tagged": ("article", "tag"),
+    "broader": ("concept", "concept"),
+    "co_occurs": ("concept", "concept"),
+    "links_to": ("article", "article"),
+}
+
+
+def test_schema_of_every_node_and_edge(sample_kg):
+    g = sample_kg.graph
+    assert isinstance(g, nx.MultiDiGraph)
+    for node, data in g.nodes(data=True):
+        kind = data["kind"]
+        assert node.startswith(f"{kind}:")
+        assert set(data) == NODE_ATTRS[kind], node
+        assert all(isinstance(v, str | int | float) for v in data.values())
+    keys = [k for _, _, k in g.edges(keys=True)]
+    assert len(keys) == len(set(keys)), "edge keys must be unique in the graph"
+    for u, v, data in g.edges(data=True):
+        assert (g.nodes[u]["kind"], g.nodes[v]["kind"]) == EDGE_ENDS[data["kind"]]
+        if data["kind"] == "co_occurs":
+            assert u < v and 0 < data["weight"] <= 1 and data["articles"] >= 1
+        if data["kind"] == "mentions":
+            assert data["count"] >= 1 and 0 < data["weight"] <= 1
+
+
+def test_every_kind_of_edge_is_present(sample_kg):
+    kinds = Counter(k for *_, k in sample_kg.graph.edges(data="kind"))
+    assert set(kinds) == set(EDGE_ENDS)
+    assert kinds["wrote"] == kinds["published"] == 31
+
+
+def test_one_node_per_concept_and_broader_edges_follow_parents(sample_kg, catalogue):
+    g = sample_kg.graph
+    for node, data in g.nodes(data=True):
+        if data["kind"] != "concept":
+            continue
+        cid = node.removeprefix("concept:")
+        parents = {
+            v.removeprefix("concept:")
+            for _, v, k in g.out_edges(node, data="kind")
+            if k == "broader"
+        }
+        assert parents == set(catalogue[cid].parents)
+    names = [d["name"] for _, d in g.nodes(data=True) if d["kind"] == "concept"]
+    assert len(names) == len(set(names))
+
+
+def test_mention_evidence_shows_an_alias_of_its_concept(sample_kg, catalogue):
+    g = sample_kg.graph
+    count = 0
+    for u, v, data in g.edges(data=True):
+        if data["kind"] != "mentions":
+            continue
+        cid = v.removeprefix("concept:")
+        alias = data["alias"]
+        assert alias.lower() in data["evidence"].lower(), (u, v)
+        c = catalogue[cid]
+        forms = {normalise(f) for a in c.all_aliases for f in surface_variants(a)}
+        assert normalise(alias) in forms or catalogue.lookup(alias) == cid, (alias, cid)
+        assert len(data["evidence"]) <= 300
+        count += 1
+    assert count > 200
+
+
+def test_tags_resolve_to_concepts(sample_kg):
+    g = sample_kg.graph
+    assert g.nodes["tag:golang"]["concept"] == "go"
+    assert g.nodes["tag:s3-bucket"]["concept"] == "amazon-s3"
+    assert g.nodes["tag:coding"]["concept"] == ""
