@@ -155,6 +155,37 @@ def make_graph(
     return g
 
 
+def make_graph_with_hub() -> nx.MultiDiGraph:
+    """make_graph() plus six articles by a second author, all mentioning Go (a hub)."""
+    g = make_graph()
+    g.add_node("author:bob", kind="author", label="Bob", name="Bob")
+    for i in range(6):
+        aid = f"article:https://other.example.net/{i}"
+        g.add_node(
+            aid,
+            kind="article",
+            label=f"Go tip {i}",
+            url=f"https://other.example.net/{i}",
+            title=f"Go tip {i}",
+            published=f"2023-0{i + 1}-01T00:00:00Z",
+            feed="https://other.example.net/rss",
+            word_count=300,
+            summary="",
+        )
+        g.add_edge("author:bob", aid, kind="wrote")
+        g.add_edge(
+            aid,
+            "concept:go",
+            kind="mentions",
+            count=1,
+            weight=0.4,
+            evidence=f"Tip {i} about Go.",
+            alias="Go",
+        )
+    g.nodes["concept:go"]["article_count"] = 8
+    return g
+
+
 def make_hostile_graph() -> nx.MultiDiGraph:
     """Feed text trying to run script: in titles, tags, authors, evidence and links."""
     g = make_graph(
@@ -256,6 +287,7 @@ def test_page_is_self_contained() -> None:
     assert "@import" not in page
     assert "vis-network" in page and "9.1.2" in page
     assert "Apache" in page and "MIT" in page  # licence notice kept
+    assert "sourceMappingURL" not in page  # dev tools would fetch the .map file
     assert not re.search(r"url\(\s*(?!['\"]?data:)", page.split("<body>")[0])
 
 
@@ -482,6 +514,7 @@ def test_browser_clicking_concept_lists_articles(browser, tmp_path: Path) -> Non
     p = Page(browser, write_html(make_graph(), tmp_path / "graph.html"))
     p.page.wait_for_timeout(1500)
     # a real click on the node's canvas position
+    p.js("kgraphViewer.network.stopSimulation()")
     pos = p.js(
         "(() => { const n = kgraphViewer.network;"
         " const c = n.canvasToDOM(n.getPositions(['concept:aws-lambda'])['concept:aws-lambda']);"
@@ -543,6 +576,25 @@ def test_browser_hostile_graph_runs_no_script(browser, tmp_path: Path) -> None:
     assert XSS_IMG + XSS_SCRIPT in p.page.inner_text("#details")
     p.js(f"kgraphViewer.focusNode({json.dumps('article:' + XSS_LINK)})")
     assert XSS_LINK in p.page.inner_text("#details")
+    # hovering a node shows its tooltip as text
+    p.page.wait_for_timeout(600)  # let the last focus animation end
+    p.js("kgraphViewer.network.stopSimulation(); kgraphViewer.network.fit()")
+    p.page.wait_for_timeout(300)
+    article = "article:" + XSS_LINK
+    pos = p.js(
+        "id => { const n = kgraphViewer.network; const c = n.canvasToDOM(n.getPositions([id])[id]);"
+        " return [c.x, c.y]; }",
+        article,
+    )
+    assert p.js(f"kgraphViewer.network.getNodeAt({{x: {pos[0]}, y: {pos[1]}}})") == article
+    box = p.page.locator("#network").bounding_box()
+    p.page.mouse.move(box["x"] + 5, box["y"] + 5)
+    p.page.mouse.move(box["x"] + pos[0], box["y"] + pos[1], steps=5)
+    p.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+    assert XSS_IMG in p.page.inner_text("div.vis-tooltip")
+    assert p.js("document.querySelectorAll('div.vis-tooltip :not(br)').length") == 0
+    p.page.screenshot(path=str(tmp_path / "hostile.png"))
+    assert p.js("window.__pwned === undefined")
     assert p.foreign_requests() == []  # <img src=x> would have requested file:///.../x
     assert p.errors == []
 
@@ -561,4 +613,47 @@ def test_browser_large_graph_opens_on_top_concepts(browser, tmp_path: Path) -> N
     p.page.uncheck("#top-only")
     assert p.js("kgraphViewer.nodeView.length") == 5000
     p.page.screenshot(path=str(tmp_path / "big.png"))
+    assert p.errors == [] and p.foreign_requests() == []
+
+
+@pytest.mark.browser
+@pytest.mark.issue(6)
+def test_browser_filters(browser, tmp_path: Path) -> None:
+    p = Page(browser, write_html(make_graph_with_hub(), tmp_path / "graph.html"))
+
+    def shown() -> set[str]:
+        return set(p.js("kgraphViewer.visibleIds()"))
+
+    everything = shown()
+    assert len(everything) == 15 and p.js("kgraphViewer.nodeView.length") == 15
+    p.page.check("#hide-hubs")
+    assert "concept:go" not in shown() and "concept:aws-lambda" in shown()
+    p.page.uncheck("#hide-hubs")
+    p.page.fill("#min-articles", "2")
+    assert {i for i in shown() if i.startswith("concept:")} == {"concept:go"}
+    p.page.fill("#min-articles", "0")
+    p.page.get_by_role("checkbox", name="language", exact=True).uncheck()
+    assert "concept:go" not in shown() and "concept:go-goroutine" in shown()
+    p.page.get_by_role("checkbox", name="Articles", exact=True).uncheck()
+    assert not any(i.startswith("article:") for i in shown())
+    p.page.click("#reset")
+    assert shown() == everything
+    p.page.select_option("#author-filter", "author:bob")
+    articles = {i for i in shown() if i.startswith("article:")}
+    assert len(articles) == 6 and all("other.example.net" in a for a in articles)
+    assert "concept:aws-lambda" not in shown()  # no visible article mentions it
+    p.page.select_option("#author-filter", "")
+    p.page.select_option("#feed-filter", "feed:https://blog.example.org/feed.xml")
+    assert {i for i in shown() if i.startswith("article:")} == {
+        "article:https://blog.example.org/goroutines",
+        "article:https://blog.example.org/lambda",
+    }
+    p.page.select_option("#feed-filter", "")
+    p.page.fill("#date-from", "2023-02-01")
+    p.page.fill("#date-to", "2023-03-31")
+    assert {i for i in shown() if i.startswith("article:")} == {
+        "article:https://other.example.net/1",
+        "article:https://other.example.net/2",
+    }
+    assert p.js("document.getElementById('top-row').offsetParent") is None  # small graph
     assert p.errors == [] and p.foreign_requests() == []

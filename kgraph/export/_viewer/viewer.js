@@ -217,6 +217,7 @@
     fillSelect($("author-filter"), authors);
 
     $("top-only").checked = !!META.large;
+    $("top-row").hidden = !META.large && (counts.concept || 0) <= META.top_concepts;
     $("top-row").lastChild.textContent = " Top " + META.top_concepts + " concepts only";
     ["feed-filter", "author-filter", "date-from", "date-to", "min-articles", "hide-hubs", "top-only"].forEach(function (id) {
       $(id).addEventListener("change", applyFilters);
