@@ -476,6 +476,20 @@ class Page:
 
 
 @pytest.mark.browser
+def test_browser_request_log_catches_requests(browser, tmp_path: Path) -> None:
+    """Control: the request log and CSP errors do see what a payload would fetch."""
+    p = Page(browser, write_html(make_graph(), tmp_path / "graph.html"))
+    assert p.requests == [p.url]
+    p.js(
+        "() => { const i = document.createElement('img'); i.src = 'x';"
+        " document.body.appendChild(i); fetch('https://example.com/').catch(() => 0); }"
+    )
+    p.page.wait_for_timeout(300)
+    assert (tmp_path / "x").as_uri() in p.foreign_requests()
+    assert any("Content Security Policy" in e for e in p.errors)
+
+
+@pytest.mark.browser
 @pytest.mark.issue(6)
 def test_browser_loads_offline_and_shows_nodes(browser, tmp_path: Path) -> None:
     out = write_html(make_graph(), tmp_path / "graph.html", title="kgraph demo")

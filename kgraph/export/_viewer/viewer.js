@@ -122,6 +122,11 @@
              highlight: { background: n.color, border: "#24292f" },
              hover: { background: n.color, border: "#24292f" } };
   }
+  function fontSize(n) {
+    if (n.kind !== "concept") { return 11; }
+    // Big graphs open zoomed far out: big concepts get big labels so they stay readable.
+    return SMALL ? 15 : Math.min(48, Math.round(12 + 0.6 * n.size));
+  }
   function visNode(n) {
     var node = {
       id: n.id,
@@ -130,7 +135,7 @@
       shape: n.shape,
       size: n.size,
       color: baseColour(n),
-      font: { size: n.kind === "concept" ? 15 : 11, color: "#1f2328" }
+      font: { size: fontSize(n), color: "#1f2328" }
     };
     if (typeof n.x === "number") { node.x = n.x; node.y = n.y; }
     return node;
