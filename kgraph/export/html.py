@@ -1,0 +1,483 @@
+"""Write the graph as one self-contained, interactive HTML page.
+
+The page is built on vis-network (the copy pyvis ships, inlined at write time)
+and a small viewer script from ``kgraph/export/_viewer/``. Everything the page
+needs is inside the file, and its Content-Security-Policy forbids every network
+request, so it opens from ``file://`` and nothing leaves the machine.
+
+Feed text is hostile input: titles, tags, authors and evidence go into the page
+only as escaped JSON data and are shown with ``textContent``, never as HTML.
+
+Same graph in, same bytes out: nodes and edges are sorted, the layout (for big
+graphs) uses a fixed seed, and the only timestamp is the graph's own ``built``.
+
+>>> import networkx as nx
+>>> g = nx.MultiDiGraph()
+>>> g.add_node("concept:go", kind="concept", label="Go", name="Go", type="language",
+...            aliases="Go|golang", parents="", url="https://go.dev", article_count=1)
+>>> page = render_html(g, title="demo")
+>>> page.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in page
+True
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import logging
+import math
+import os
+import re
+import zlib
+from collections import defaultdict
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from kgraph._io import atomic_open
+from kgraph.errors import GraphError
+
+__all__ = ["write_html"]
+
+LOGGER = logging.getLogger(__name__)
+
+#: vis-network version inlined into the page (the copy shipped by pyvis 0.3.2).
+VIS_VERSION = "9.1.2"
+
+#: Above this many nodes the layout is computed in Python and physics is off.
+LAYOUT_NODE_LIMIT = 1000
+#: Above this many nodes the page opens on the top concepts only.
+LARGE_VIEW_LIMIT = 2000
+#: How many concepts the large-graph default view shows.
+TOP_CONCEPTS = 150
+
+_KIND_COLOURS = {
+    "article": "#4e79a7",
+    "concept": "#f28e2b",
+    "author": "#59a14f",
+    "tag": "#b07aa1",
+    "feed": "#9c755f",
+    "other": "#bab0ac",
+}
+_KIND_SHAPES = {
+    "article": "square",
+    "concept": "dot",
+    "author": "triangle",
+    "tag": "diamond",
+    "feed": "star",
+    "other": "dot",
+}
+_TYPE_COLOURS = {
+    "language": "#e15759",
+    "framework": "#f28e2b",
+    "library": "#edc948",
+    "tool": "#76b7b2",
+    "database": "#ff9da7",
+    "protocol": "#9467bd",
+    "practice": "#17becf",
+    "concept": "#bcbd22",
+    "platform": "#8c564b",
+    "company": "#7f7f7f",
+    "topic": "#9edae5",
+    "aws-service": "#ff9900",
+    "cloud-service": "#d62728",
+    "go-concept": "#00add8",
+}
+# Colours for concept types the list above does not name (chosen by a stable hash).
+_EXTRA_COLOURS = ("#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#31a354")
+
+# Attributes of each node kind that the page needs (DESIGN.md, "Graph schema").
+_NODE_FIELDS = {
+    "article": ("url", "title", "published", "feed", "word_count", "summary"),
+    "concept": ("name", "type", "aliases", "parents", "url", "article_count"),
+    "author": ("name",),
+    "tag": ("name", "concept"),
+    "feed": ("title", "url"),
+}
+_EDGE_FIELDS = {
+    "mentions": ("count", "weight", "evidence", "alias"),
+    "co_occurs": ("weight", "articles"),
+    "related": ("score", "shared"),
+}
+
+_VIS_NOTICE = (
+    "vis-network {version} (https://github.com/visjs/vis-network), "
+    "(c) 2011-2017 Almende B.V, (c) 2017-2019 visjs contributors. "
+    "Dual licensed under the Apache License 2.0 and the MIT License; "
+    "inlined from the copy shipped by pyvis (source-map comment removed)."
+)
+
+# Characters that must never appear raw inside a <script> block of data.
+_JSON_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def write_html(
+    graph: nx.MultiDiGraph, path: str | os.PathLike[str], *, title: str = "kgraph"
+) -> Path:
+    """Write ``graph`` as one self-contained interactive HTML page.
+
+    Args:
+        graph: a graph following the schema in DESIGN.md.
+        path: where to write the page (parent folders are created). The file is
+            replaced atomically: a failed write leaves the old page in place.
+        title: shown in the browser tab and the title bar.
+
+    Returns:
+        The path written, as a :class:`pathlib.Path`.
+
+    Raises:
+        GraphError: the page could not be written, or the vis-network files
+            pyvis ships could not be found.
+
+    Example:
+
+    >>> import networkx as nx, tempfile, pathlib
+    >>> g = nx.MultiDiGraph(built="2024-08-05T03:00:00Z")
+    >>> g.add_node("tag:go", kind="tag", label="go", name="go", concept="")
+    >>> out = write_html(g, pathlib.Path(tempfile.mkdtemp()) / "graph.html")
+    >>> out.name, "2024-08-05" in out.read_text(encoding="utf-8")
+    ('graph.html', True)
+    """
+    target = Path(path)
+    page = render_html(graph, title=title)
+    try:
+        with atomic_open(target) as fh:
+            fh.write(page)
+    except OSError as err:
+        raise GraphError(
+            f"{target}: cannot write the HTML page ({err.strerror or err}); "
+            "check that the folder exists and is writable"
+        ) from err
+    LOGGER.info("Wrote %s (%d nodes, %d edges)", target, graph.number_of_nodes(), graph.size())
+    return target
+
+
+def render_html(graph: nx.MultiDiGraph, *, title: str = "kgraph") -> str:
+    """Return the page for ``graph`` as a string (what :func:`write_html` writes)."""
+    payload = _payload(graph, title)
+    data = _json_for_script(payload)
+    vis_js, vis_css = _vis_assets()
+    viewer_js = _asset("viewer.js")
+    viewer_css = _asset("viewer.css")
+    template = _asset("page.html")
+
+    notice = _VIS_NOTICE.format(version=VIS_VERSION)
+    vis_script = f"\n/* {notice} */\n{_safe_in_tag(vis_js, 'script')}\n"
+    viewer_script = f"\n{_safe_in_tag(viewer_js, 'script')}\n"
+    styles = f"\n/* {notice} */\n{_safe_in_tag(vis_css, 'style')}\n{viewer_css}\n"
+    csp = "; ".join(
+        [
+            "default-src 'none'",
+            f"script-src {_csp_hash(vis_script)} {_csp_hash(viewer_script)}",
+            "style-src 'unsafe-inline'",
+            "img-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
+    replacements = {
+        "@@CSP@@": html.escape(csp, quote=True),
+        "@@TITLE@@": html.escape(title),
+        "@@STYLE@@": _safe_in_tag(styles, "style"),
+        "@@DATA@@": data,
+        "@@VIS_JS@@": vis_script,
+        "@@VIEWER_JS@@": viewer_script,
+    }
+    # One pass, so text inserted for one marker is never searched for another.
+    return re.sub(r"@@[A-Z_]+@@", lambda m: replacements[m.group(0)], template)
+
+
+# -- data -------------------------------------------------------------------
+
+
+def _payload(graph: nx.MultiDiGraph, title: str) -> dict[str, Any]:
+    """Everything the viewer needs, as plain JSON-ready values, sorted."""
+    node_ids = sorted(graph.nodes, key=str)
+    kinds = {n: _kind(graph.nodes[n]) for n in node_ids}
+
+    edges: list[dict[str, Any]] = []
+    for u, v, attrs in graph.edges(data=True):
+        kind = _text(attrs.get("kind")) or "other"
+        edge: dict[str, Any] = {"from": str(u), "to": str(v), "kind": kind}
+        for field in _EDGE_FIELDS.get(kind, ()):
+            if field in attrs:
+                edge[field] = _value(attrs[field])
+        edges.append(edge)
+    edges.sort(key=lambda e: json.dumps(e, sort_keys=True))
+
+    # Distinct articles next to each node: sizes, hubs and "min articles" use it.
+    article_nbrs: dict[str, set[str]] = defaultdict(set)
+    degree: dict[str, int] = defaultdict(int)
+    for e in edges:
+        degree[e["from"]] += 1
+        degree[e["to"]] += 1
+        if kinds.get(e["from"]) == "article":
+            article_nbrs[e["to"]].add(e["from"])
+        if kinds.get(e["to"]) == "article":
+            article_nbrs[e["from"]].add(e["to"])
+    n_articles = sum(1 for k in kinds.values() if k == "article")
+    hub_limit = max(5, math.ceil(0.2 * n_articles))
+
+    types = sorted(
+        {_text(graph.nodes[n].get("type")) for n in node_ids if kinds[n] == "concept"} - {""}
+    )
+    type_colours = {t: _type_colour(t) for t in types}
+
+    large = len(node_ids) > LARGE_VIEW_LIMIT
+    positions = _positions(node_ids, edges) if len(node_ids) > LAYOUT_NODE_LIMIT else {}
+
+    nodes = []
+    for n in node_ids:
+        attrs = graph.nodes[n]
+        kind = kinds[n]
+        node: dict[str, Any] = {"id": str(n), "kind": kind, "label": _label(n, attrs)}
+        for field in _NODE_FIELDS.get(kind, ()):
+            node[field] = _value(attrs.get(field, ""))
+        count = len(article_nbrs.get(str(n), ()))
+        if kind == "concept":
+            count = _int(attrs.get("article_count"), count)
+        node["articles"] = count
+        node["degree"] = degree.get(str(n), 0)
+        if kind != "article" and count > hub_limit:
+            node["hub"] = 1
+        node["size"] = _size(kind, count, node["degree"])
+        node["color"] = type_colours.get(node.get("type", ""), "") if kind == "concept" else ""
+        node["color"] = node["color"] or _KIND_COLOURS.get(kind, _KIND_COLOURS["other"])
+        node["shape"] = _KIND_SHAPES.get(kind, "dot")
+        if str(n) in positions:
+            node["x"], node["y"] = positions[str(n)]
+        nodes.append(node)
+
+    counts = {k: sum(1 for v in kinds.values() if v == k) for k in _NODE_FIELDS}
+    counts["edges"] = len(edges)
+    g = graph.graph
+    return {
+        "meta": {
+            "title": title,
+            "built": _text(g.get("built")),
+            "kgraph_version": _text(g.get("kgraph_version")),
+            "catalogue_version": _text(g.get("catalogue_version")),
+            "counts": counts,
+            "positions": bool(positions),
+            "large": large,
+            "top_concepts": TOP_CONCEPTS,
+            "hub_limit": hub_limit,
+            "vis_version": VIS_VERSION,
+        },
+        "kind_colours": {k: c for k, c in _KIND_COLOURS.items() if k != "other"},
+        "kind_shapes": _KIND_SHAPES,
+        "type_colours": type_colours,
+        "nodes": nodes,
+        "edges": edges,
+    }
+
+
+def _kind(attrs: dict[str, Any]) -> str:
+    kind = _text(attrs.get("kind"))
+    return kind if kind in _NODE_FIELDS else "other"
+
+
+def _label(node: Any, attrs: dict[str, Any]) -> str:
+    for key in ("label", "name", "title"):
+        text = _text(attrs.get(key))
+        if text:
+            return text
+    return str(node)
+
+
+def _size(kind: str, articles: int, degree: int) -> float:
+    if kind == "concept":
+        return round(min(60.0, 10 + 5 * math.sqrt(articles)), 1)
+    if kind == "article":
+        return round(min(20.0, 7 + math.sqrt(degree)), 1)
+    return round(min(40.0, 8 + 3 * math.sqrt(articles)), 1)
+
+
+def _type_colour(concept_type: str) -> str:
+    if concept_type in _TYPE_COLOURS:
+        return _TYPE_COLOURS[concept_type]
+    return _EXTRA_COLOURS[zlib.crc32(concept_type.encode("utf-8")) % len(_EXTRA_COLOURS)]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and not math.isfinite(value):
+        return ""
+    return str(value)
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return int(number) if math.isfinite(number) else default
+
+
+def _value(value: Any) -> str | int | float:
+    """A JSON-safe scalar: numbers stay numbers (finite), the rest becomes text."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        number = float(value)
+        return round(number, 6) if math.isfinite(number) else 0
+    return _text(value)
+
+
+def _json_for_script(payload: dict[str, Any]) -> str:
+    """JSON that can sit inside ``<script type="application/json">`` safely.
+
+    ``<``, ``>``, ``&`` and U+2028/U+2029 are written as ``\\uXXXX`` escapes, so
+    ``</script>`` or ``<!--`` in feed text can never end the block.
+
+    >>> _json_for_script({"t": "</script><!--&"})
+    '{"t":"\\\\u003c/script\\\\u003e\\\\u003c!--\\\\u0026"}'
+    """
+    text = json.dumps(
+        payload, ensure_ascii=True, sort_keys=True, separators=(",", ":"), allow_nan=False
+    )
+    for char, escape in _JSON_ESCAPES.items():
+        text = text.replace(char, escape)
+    return text
+
+
+# -- layout -----------------------------------------------------------------
+
+
+def _positions(
+    node_ids: list[str], edges: Iterable[dict[str, Any]]
+) -> dict[str, tuple[float, float]]:
+    """Fixed x/y positions (vis-network pixels) for big graphs."""
+    index = {n: i for i, n in enumerate(node_ids)}
+    pairs = sorted(
+        {
+            (min(index[e["from"]], index[e["to"]]), max(index[e["from"]], index[e["to"]]))
+            for e in edges
+            if e["from"] in index and e["to"] in index and e["from"] != e["to"]
+        }
+    )
+    pos = _force_layout(len(node_ids), np.array(pairs, dtype=np.int64).reshape(-1, 2))
+    scale = 60.0 * math.sqrt(len(node_ids))
+    return {
+        n: (round(float(pos[i, 0]) * scale, 1), round(float(pos[i, 1]) * scale, 1))
+        for n, i in index.items()
+    }
+
+
+def _force_layout(
+    n: int, pairs: np.ndarray, *, iterations: int = 50, seed: int = 1729, grid: int = 32
+) -> np.ndarray:
+    """Fruchterman-Reingold layout in ``[-0.5, 0.5]^2`` with grid-approximated repulsion.
+
+    Exact repulsion costs ``n**2`` per step; here each node is pushed by the
+    centroids of the occupied cells of a ``grid x grid`` mesh (and by the other
+    nodes of its own cell, through their centroid), so a step costs ``n * grid**2``
+    and 5,000 nodes lay out in about a second with numpy alone. Seeded, so the
+    result is the same on every run.
+
+    >>> _force_layout(3, np.array([[0, 1], [1, 2]])).shape
+    (3, 2)
+    """
+    rng = np.random.default_rng(seed)
+    pos = rng.random((n, 2)) - 0.5
+    if n < 2:
+        return np.zeros((n, 2))
+    k = 1.0 / math.sqrt(n)
+    src, dst = (pairs[:, 0], pairs[:, 1]) if len(pairs) else (np.zeros(0, int), np.zeros(0, int))
+    temperature = 0.1
+    cooling = temperature / (iterations + 1)
+    cells = grid * grid
+    for _ in range(iterations):
+        lo = pos.min(axis=0)
+        span = np.maximum(pos.max(axis=0) - lo, 1e-9)
+        cell_xy = np.minimum(((pos - lo) / span * grid).astype(np.int64), grid - 1)
+        cell = cell_xy[:, 0] * grid + cell_xy[:, 1]
+        count = np.bincount(cell, minlength=cells).astype(float)
+        sums = np.stack(
+            [np.bincount(cell, weights=pos[:, d], minlength=cells) for d in (0, 1)], axis=1
+        )
+        occupied = np.nonzero(count)[0]
+        centroids = sums[occupied] / count[occupied, None]
+        weights = count[occupied]
+
+        # sum_j w_j (p - c_j) / |p - c_j|^2, as two matrix products (BLAS does the work)
+        sq = (pos**2).sum(axis=1)[:, None] + (centroids**2).sum(axis=1)[None, :]
+        dist2 = np.maximum(sq - 2.0 * pos @ centroids.T, 1e-9)
+        push = weights[None, :] / dist2
+        push[np.arange(n), np.searchsorted(occupied, cell)] = 0.0  # own cell: see below
+        disp = k * k * (pos * push.sum(axis=1)[:, None] - push @ centroids)
+        # Own cell: repelled from the centroid of the other nodes in it.
+        others = count[cell] - 1
+        has_others = others > 0
+        own = np.zeros_like(pos)
+        own[has_others] = (sums[cell[has_others]] - pos[has_others]) / others[has_others, None]
+        delta = pos - own
+        dist2 = np.maximum((delta**2).sum(axis=1), 1e-12)
+        disp[has_others] += delta[has_others] * (k * k * others / dist2)[has_others, None]
+
+        if len(src):
+            delta = pos[src] - pos[dst]
+            dist = np.sqrt((delta**2).sum(axis=1))[:, None]
+            pull = delta * dist / k
+            np.add.at(disp, src, -pull)
+            np.add.at(disp, dst, pull)
+        disp -= pos * (k * 0.5)  # weak gravity keeps separate components on screen
+
+        length = np.maximum(np.sqrt((disp**2).sum(axis=1)), 1e-12)[:, None]
+        pos += disp / length * np.minimum(length, temperature)
+        temperature -= cooling
+
+    pos -= pos.mean(axis=0)
+    extent = max(float(np.abs(pos).max()), 1e-9)
+    return pos / (2 * extent)
+
+
+# -- assets -----------------------------------------------------------------
+
+
+def _asset(name: str) -> str:
+    return resources.files("kgraph.export").joinpath("_viewer", name).read_text(encoding="utf-8")
+
+
+def _vis_assets() -> tuple[str, str]:
+    """vis-network's JS and CSS from the installed pyvis package."""
+    try:
+        base = resources.files("pyvis").joinpath("lib", f"vis-{VIS_VERSION}")
+        js = base.joinpath("vis-network.min.js").read_text(encoding="utf-8")
+        css = base.joinpath("vis-network.css").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, OSError) as err:
+        raise GraphError(
+            f"cannot read vis-network {VIS_VERSION} from the pyvis package ({err}); "
+            "install it with: pip install 'pyvis==0.3.2'"
+        ) from err
+    # Drop source-map comments: developer tools would try to fetch the .map file.
+    js = re.sub(r"^//# sourceMappingURL=\S*\s*$", "", js, flags=re.M)
+    css = re.sub(r"/\*# sourceMappingURL=\S*\s*\*/", "", css)
+    return js, css
+
+
+def _safe_in_tag(text: str, tag: str) -> str:
+    """Refuse text that would close its ``<script>``/``<style>`` element early."""
+    if f"</{tag}" in text.lower():
+        raise GraphError(f"inlined asset contains '</{tag}'; it cannot be embedded safely")
+    return text
+
+
+def _csp_hash(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"

@@ -1,0 +1,673 @@
+"""Tests for the self-contained HTML page (issue 6).
+
+Test-only dependencies (browser tests, marked ``browser``; skipped if missing):
+    pip install playwright        # Python package only; never `playwright install`
+    apt-get install -y chromium   # the browser at /usr/bin/chromium
+Set KGRAPH_CHROMIUM to use a Chromium binary somewhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from kgraph.export.html import _force_layout, render_html, write_html
+
+XSS_IMG = "<img src=x onerror=\"window.__pwned='img'\">"
+XSS_SCRIPT = "</script><script>window.__pwned='script'</script>"
+XSS_COMMENT = "<!--<script>window.__pwned='comment'</script>"
+XSS_LINK = "javascript:window.__pwned='link'"
+
+
+def make_graph(
+    *,
+    title: str = "Goroutines and channels",
+    author: str = "Ada Lovelace",
+    tag: str = "golang",
+    evidence: str = "Goroutines are cheap threads managed by the Go runtime.",
+    url: str = "https://blog.example.org/goroutines",
+    summary: str = "How goroutines and channels work.",
+) -> nx.MultiDiGraph:
+    """A small graph following DESIGN.md: 2 articles, 3 concepts, author, tag, feed."""
+    g = nx.MultiDiGraph(
+        kgraph_version="0.1.0", catalogue_version="2024.08", built="2024-08-05T03:00:00Z"
+    )
+    feed = "https://blog.example.org/feed.xml"
+    g.add_node(
+        f"feed:{feed}",
+        kind="feed",
+        label="Example blog",
+        title="Example blog",
+        url="https://blog.example.org/",
+    )
+    g.add_node(
+        f"article:{url}",
+        kind="article",
+        label=title,
+        url=url,
+        title=title,
+        published="2024-08-01T10:00:00Z",
+        feed=feed,
+        word_count=900,
+        summary=summary,
+    )
+    g.add_node(
+        "article:https://blog.example.org/lambda",
+        kind="article",
+        label="Serverless Go on AWS Lambda",
+        url="https://blog.example.org/lambda",
+        title="Serverless Go on AWS Lambda",
+        published="2024-07-15T08:00:00Z",
+        feed=feed,
+        word_count=1200,
+        summary="Running Go functions on Lambda.",
+    )
+    g.add_node(
+        "concept:go",
+        kind="concept",
+        label="Go",
+        name="Go",
+        type="language",
+        aliases="Go|golang|Go language",
+        parents="",
+        url="https://go.dev/",
+        article_count=2,
+    )
+    g.add_node(
+        "concept:go-goroutine",
+        kind="concept",
+        label="goroutine",
+        name="goroutine",
+        type="go-concept",
+        aliases="goroutine|goroutines",
+        parents="go",
+        url="https://go.dev/tour/concurrency/1",
+        article_count=1,
+    )
+    g.add_node(
+        "concept:aws-lambda",
+        kind="concept",
+        label="AWS Lambda",
+        name="AWS Lambda",
+        type="aws-service",
+        aliases="AWS Lambda|Lambda",
+        parents="",
+        url="https://aws.amazon.com/lambda/",
+        article_count=1,
+    )
+    slug = re.sub(r"[^a-z0-9]+", "-", author.lower()).strip("-") or "x"
+    g.add_node(f"author:{slug}", kind="author", label=author, name=author)
+    g.add_node("tag:golang", kind="tag", label=tag, name=tag, concept="go")
+
+    a1, a2 = f"article:{url}", "article:https://blog.example.org/lambda"
+    g.add_edge(f"author:{slug}", a1, kind="wrote")
+    g.add_edge(f"author:{slug}", a2, kind="wrote")
+    g.add_edge(f"feed:{feed}", a1, kind="published")
+    g.add_edge(f"feed:{feed}", a2, kind="published")
+    g.add_edge(
+        a1,
+        "concept:go",
+        kind="mentions",
+        count=4,
+        weight=0.9,
+        evidence="Go makes concurrency easy.",
+        alias="Go",
+    )
+    g.add_edge(
+        a1,
+        "concept:go-goroutine",
+        kind="mentions",
+        count=6,
+        weight=0.8,
+        evidence=evidence,
+        alias="goroutines",
+    )
+    g.add_edge(
+        a2,
+        "concept:go",
+        kind="mentions",
+        count=2,
+        weight=0.5,
+        evidence="We wrote the handler in golang.",
+        alias="golang",
+    )
+    g.add_edge(
+        a2,
+        "concept:aws-lambda",
+        kind="mentions",
+        count=5,
+        weight=0.95,
+        evidence="AWS Lambda runs the function on demand.",
+        alias="AWS Lambda",
+    )
+    g.add_edge(a1, "tag:golang", kind="tagged")
+    g.add_edge("concept:go-goroutine", "concept:go", kind="broader")
+    g.add_edge("concept:aws-lambda", "concept:go", kind="co_occurs", weight=0.5, articles=1)
+    g.add_edge("concept:go", "concept:go-goroutine", kind="co_occurs", weight=0.5, articles=1)
+    g.add_edge(a2, a1, kind="links_to")
+    return g
+
+
+def make_graph_with_hub() -> nx.MultiDiGraph:
+    """make_graph() plus six articles by a second author, all mentioning Go (a hub)."""
+    g = make_graph()
+    g.add_node("author:bob", kind="author", label="Bob", name="Bob")
+    for i in range(6):
+        aid = f"article:https://other.example.net/{i}"
+        g.add_node(
+            aid,
+            kind="article",
+            label=f"Go tip {i}",
+            url=f"https://other.example.net/{i}",
+            title=f"Go tip {i}",
+            published=f"2023-0{i + 1}-01T00:00:00Z",
+            feed="https://other.example.net/rss",
+            word_count=300,
+            summary="",
+        )
+        g.add_edge("author:bob", aid, kind="wrote")
+        g.add_edge(
+            aid,
+            "concept:go",
+            kind="mentions",
+            count=1,
+            weight=0.4,
+            evidence=f"Tip {i} about Go.",
+            alias="Go",
+        )
+    g.nodes["concept:go"]["article_count"] = 8
+    return g
+
+
+def make_hostile_graph() -> nx.MultiDiGraph:
+    """Feed text trying to run script: in titles, tags, authors, evidence and links."""
+    g = make_graph(
+        title=XSS_IMG + XSS_SCRIPT,
+        author=XSS_SCRIPT,
+        tag=XSS_IMG,
+        evidence=XSS_COMMENT + " \u2028 & " + XSS_IMG,
+        url=XSS_LINK,
+        summary=XSS_SCRIPT + XSS_IMG,
+    )
+    g.nodes["concept:go"]["url"] = "javascript:window.__pwned='docs'"
+    g.nodes["concept:go"]["aliases"] = "Go|golang|" + XSS_IMG
+    g.graph["built"] = XSS_SCRIPT
+    return g
+
+
+def make_large_graph(n_articles: int = 3500, n_concepts: int = 1500) -> nx.MultiDiGraph:
+    """A 5,000-node graph: articles mentioning 3 concepts each (deterministic)."""
+    g = nx.MultiDiGraph(built="2024-08-05T03:00:00Z")
+    for c in range(n_concepts):
+        g.add_node(
+            f"concept:c{c}",
+            kind="concept",
+            label=f"Concept {c}",
+            name=f"Concept {c}",
+            type=("language", "tool", "database")[c % 3],
+            aliases=f"Concept {c}|cc{c}",
+            parents="",
+            url="",
+            article_count=0,
+        )
+    for a in range(n_articles):
+        aid = f"article:https://e.org/{a}"
+        g.add_node(
+            aid,
+            kind="article",
+            label=f"Post {a}",
+            url=f"https://e.org/{a}",
+            title=f"Post {a}",
+            published="2024-01-01T00:00:00Z",
+            feed="f",
+            word_count=100,
+            summary="",
+        )
+        for j in (a % n_concepts, (a * 7 + 3) % n_concepts, (a * 13 + 5) % 50):
+            g.add_edge(
+                aid, f"concept:c{j}", kind="mentions", count=1, weight=0.5, evidence="x", alias="x"
+            )
+    for c in range(n_concepts):
+        g.nodes[f"concept:c{c}"]["article_count"] = g.in_degree(f"concept:c{c}")
+    return g
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[dict[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "script":
+            self.scripts.append(dict(attrs))
+
+
+def script_tags(page: str) -> list[dict[str, str | None]]:
+    parser = _Tags()
+    parser.feed(page)
+    return parser.scripts
+
+
+def page_data(page: str) -> dict:
+    match = re.search(
+        r'<script type="application/json" id="kgraph-data">(.*?)</script>', page, re.S
+    )
+    assert match, "data block missing"
+    return json.loads(match.group(1))
+
+
+# -- unit tests ----------------------------------------------------------------
+
+
+@pytest.mark.issue(6)
+def test_write_html_returns_path_and_writes_page(tmp_path: Path) -> None:
+    out = write_html(make_graph(), tmp_path / "sub" / "graph.html", title="My graph")
+    assert out == tmp_path / "sub" / "graph.html"
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<title>My graph</title>" in page
+    assert not list(out.parent.glob(".*.tmp"))
+
+
+@pytest.mark.issue(6)
+def test_page_is_self_contained() -> None:
+    page = render_html(make_graph())
+    tags = re.findall(r"<(?:script|link|img|iframe|source|video|audio)\b[^>]*>", page, re.I)
+    assert tags, "expected inline script tags"
+    for tag in tags:
+        assert not re.search(r"\b(?:src|href)\s*=", tag, re.I), tag
+    assert not re.search(r"<link\b", page, re.I)
+    assert "@import" not in page
+    assert "vis-network" in page and "9.1.2" in page
+    assert "Apache" in page and "MIT" in page  # licence notice kept
+    assert "sourceMappingURL" not in page  # dev tools would fetch the .map file
+    assert not re.search(r"url\(\s*(?!['\"]?data:)", page.split("<body>")[0])
+
+
+@pytest.mark.issue(6)
+def test_csp_forbids_network() -> None:
+    page = render_html(make_graph())
+    m = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', page)
+    assert m
+    csp = m.group(1).replace("&#x27;", "'")
+    assert "default-src 'none'" in csp
+    assert "img-src data:" in csp
+    assert "http" not in csp and "*" not in csp
+    # scripts are allowed by hash only: an injected inline handler would not run
+    assert "'unsafe-inline'" not in csp.split("script-src")[1].split(";")[0]
+    assert csp.count("'sha256-") == 2
+
+
+@pytest.mark.issue(6)
+def test_title_is_escaped() -> None:
+    page = render_html(make_graph(), title=XSS_SCRIPT)
+    assert XSS_SCRIPT not in page
+    assert "&lt;/script&gt;" in page
+
+
+@pytest.mark.issue(6)
+def test_hostile_text_cannot_leave_the_json_block() -> None:
+    page = render_html(make_hostile_graph())
+    body = page.split('id="kgraph-data">', 1)[1].split("</script>", 1)[0]
+    for bad in ("<", ">", "&", "\u2028", "\u2029"):
+        assert bad not in body
+    # exactly three script elements, as an HTML parser sees them: data, vis, viewer
+    assert script_tags(page) == [{"type": "application/json", "id": "kgraph-data"}, {}, {}]
+    data = page_data(page)
+    titles = {n["title"] for n in data["nodes"] if n["kind"] == "article"}
+    assert XSS_IMG + XSS_SCRIPT in titles  # kept as text, exactly
+
+
+@pytest.mark.issue(6)
+def test_viewer_never_uses_innerhtml() -> None:
+    from importlib import resources
+
+    js = resources.files("kgraph.export").joinpath("_viewer", "viewer.js").read_text("utf-8")
+    code = re.sub(r"/\*.*?\*/", "", js, flags=re.S)
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+        assert sink not in code
+
+
+@pytest.mark.issue(6)
+def test_payload_follows_schema() -> None:
+    data = page_data(render_html(make_graph()))
+    meta = data["meta"]
+    assert meta["counts"] == {
+        "article": 2,
+        "concept": 3,
+        "author": 1,
+        "tag": 1,
+        "feed": 1,
+        "edges": 13,
+    }
+    assert meta["built"] == "2024-08-05T03:00:00Z"
+    assert meta["positions"] is False and meta["large"] is False
+    nodes = {n["id"]: n for n in data["nodes"]}
+    go = nodes["concept:go"]
+    assert go["aliases"] == "Go|golang|Go language"
+    assert go["articles"] == 2 and go["color"] == data["type_colours"]["language"]
+    assert nodes["concept:aws-lambda"]["color"] != go["color"]
+    assert go["size"] > nodes["concept:aws-lambda"]["size"]
+    assert [n["id"] for n in data["nodes"]] == sorted(nodes)
+    mentions = [e for e in data["edges"] if e["kind"] == "mentions"]
+    assert {e["evidence"] for e in mentions} >= {"We wrote the handler in golang."}
+    assert all("x" not in n for n in data["nodes"])
+
+
+@pytest.mark.issue(6)
+def test_output_is_deterministic(tmp_path: Path) -> None:
+    g1 = make_graph()
+    # the same graph, built in another order
+    g2 = nx.MultiDiGraph(**g1.graph)
+    g2.add_nodes_from(reversed(list(g1.nodes(data=True))))
+    g2.add_edges_from(reversed(list(g1.edges(data=True))))
+    a = write_html(g1, tmp_path / "a.html").read_bytes()
+    b = write_html(g2, tmp_path / "b.html").read_bytes()
+    assert a == b
+
+
+@pytest.mark.issue(6)
+def test_empty_graph_and_odd_values() -> None:
+    data = page_data(render_html(nx.MultiDiGraph()))
+    assert data["nodes"] == [] and data["meta"]["counts"]["edges"] == 0
+    g = nx.MultiDiGraph()
+    g.add_node("concept:x", kind="concept", article_count=float("nan"), weight=float("inf"))
+    g.add_node(42, kind="mystery")
+    data = page_data(render_html(g))
+    nodes = {n["id"]: n for n in data["nodes"]}
+    assert nodes["concept:x"]["label"] == "concept:x"
+    assert nodes["42"]["kind"] == "other"
+
+
+@pytest.mark.issue(6)
+def test_large_graph_gets_positions_and_no_physics(tmp_path: Path) -> None:
+    g = make_large_graph()
+    assert g.number_of_nodes() == 5000
+    out = write_html(g, tmp_path / "big.html")
+    data = page_data(out.read_text(encoding="utf-8"))
+    assert data["meta"]["positions"] is True and data["meta"]["large"] is True
+    xs = [n["x"] for n in data["nodes"]]
+    ys = [n["y"] for n in data["nodes"]]
+    assert len(xs) == 5000 and len(set(zip(xs, ys, strict=True))) > 4500
+    assert max(xs) - min(xs) > 1000
+
+
+def test_force_layout_spreads_nodes_and_is_seeded() -> None:
+    import numpy as np
+
+    pairs = np.array([[i, i + 1] for i in range(199)])
+    a = _force_layout(200, pairs)
+    b = _force_layout(200, pairs)
+    assert np.array_equal(a, b)
+    assert a.shape == (200, 2) and float(np.abs(a).max()) <= 0.5 + 1e-9
+    # neighbours in the chain end up closer than random pairs
+    near = np.linalg.norm(a[1:] - a[:-1], axis=1).mean()
+    far = np.linalg.norm(a[::-1] - a, axis=1).mean()
+    assert near < far
+
+
+# -- browser tests ---------------------------------------------------------------
+
+CHROMIUM = os.environ.get("KGRAPH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory):
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="browser tests need: pip install playwright"
+    )
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"browser tests need Chromium at {CHROMIUM}: apt-get install -y chromium")
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    with sync_api.sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(profile),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1400, "height": 900},
+        )
+        yield context
+        context.close()
+
+
+class Page:
+    """A page opened from file:// with every request, console error and dialog recorded."""
+
+    def __init__(self, context, path: Path) -> None:
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.url = path.resolve().as_uri()
+        self.page = context.new_page()
+        self.page.add_init_script(
+            "window.__alerts = []; window.alert = function (m) {"
+            " window.__alerts.push(String(m)); };"
+        )
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.page.goto(self.url, wait_until="load")
+        self.page.wait_for_function("window.kgraphViewer !== undefined", timeout=20000)
+
+    def js(self, script: str, arg=None):
+        return self.page.evaluate(script, arg)
+
+    def foreign_requests(self) -> list[str]:
+        return [u for u in self.requests if u != self.url]
+
+
+@pytest.mark.browser
+def test_browser_request_log_catches_requests(browser, tmp_path: Path) -> None:
+    """Control: the request log and CSP errors do see what a payload would fetch."""
+    p = Page(browser, write_html(make_graph(), tmp_path / "graph.html"))
+    assert p.requests == [p.url]
+    p.js(
+        "() => { const i = document.createElement('img'); i.src = 'x';"
+        " document.body.appendChild(i); fetch('https://example.com/').catch(() => 0); }"
+    )
+    p.page.wait_for_timeout(300)
+    assert (tmp_path / "x").as_uri() in p.foreign_requests()
+    assert any("Content Security Policy" in e for e in p.errors)
+
+
+@pytest.mark.browser
+@pytest.mark.issue(6)
+def test_browser_loads_offline_and_shows_nodes(browser, tmp_path: Path) -> None:
+    out = write_html(make_graph(), tmp_path / "graph.html", title="kgraph demo")
+    p = Page(browser, out)
+    p.page.wait_for_timeout(1500)
+    assert p.js("kgraphViewer.nodeView.length") == 8
+    assert p.js("kgraphViewer.edgeView.length") == 13
+    assert p.js("Object.keys(kgraphViewer.network.body.nodes).length") >= 8
+    assert "2 articles" in p.page.inner_text("#counts")
+    assert "2024-08-05" in p.page.inner_text("#built")
+    assert "language" in p.page.inner_text("#legend")
+    shot = tmp_path / "graph.png"
+    p.page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 10_000
+    assert p.foreign_requests() == []
+    assert p.errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.issue(6)
+def test_browser_search_alias_focuses_concept(browser, tmp_path: Path) -> None:
+    p = Page(browser, write_html(make_graph(), tmp_path / "graph.html"))
+    p.page.fill("#search", "golang")
+    assert p.page.inner_text("#search-results li:first-child").startswith("Go")
+    p.page.press("#search", "Enter")
+    assert p.js("kgraphViewer.network.getSelectedNodes()") == ["concept:go"]
+    assert p.js("kgraphViewer.selected()") == "concept:go"
+    panel = p.page.inner_text("#details")
+    assert "Goroutines and channels" in panel and "Serverless Go on AWS Lambda" in panel
+    assert p.errors == [] and p.foreign_requests() == []
+
+
+@pytest.mark.browser
+@pytest.mark.issue(6)
+def test_browser_clicking_concept_lists_articles(browser, tmp_path: Path) -> None:
+    p = Page(browser, write_html(make_graph(), tmp_path / "graph.html"))
+    p.page.wait_for_timeout(1500)
+    # a real click on the node's canvas position
+    p.js("kgraphViewer.network.stopSimulation()")
+    pos = p.js(
+        "(() => { const n = kgraphViewer.network;"
+        " const c = n.canvasToDOM(n.getPositions(['concept:aws-lambda'])['concept:aws-lambda']);"
+        " return [c.x, c.y]; })()"
+    )
+    box = p.page.locator("#network").bounding_box()
+    p.page.mouse.click(box["x"] + pos[0], box["y"] + pos[1])
+    assert p.js("kgraphViewer.selected()") == "concept:aws-lambda"
+    links = p.js(
+        "Array.from(document.querySelectorAll('#details li a'))"
+        ".map(a => [a.textContent, a.getAttribute('href'), a.target, a.rel])"
+    )
+    assert links == [
+        [
+            "Serverless Go on AWS Lambda",
+            "https://blog.example.org/lambda",
+            "_blank",
+            "noopener noreferrer",
+        ]
+    ]
+    assert "AWS Lambda runs the function on demand." in p.page.inner_text("#details")
+    # clicking an article lists its concepts with evidence
+    p.js("kgraphViewer.focusNode('article:https://blog.example.org/goroutines')")
+    panel = p.page.inner_text("#details")
+    assert "goroutine" in panel and "Goroutines are cheap threads" in panel
+    # filters: concept map shows concepts and co_occurs edges only
+    p.page.check("input[name=mode][value=map]")
+    assert p.js("kgraphViewer.nodeView.length") == 3
+    assert p.js("kgraphViewer.edgeView.length") == 2
+    p.page.check("input[name=mode][value=full]")
+    p.page.fill("#date-from", "2024-07-20")
+    assert "article:https://blog.example.org/lambda" not in p.js("kgraphViewer.visibleIds()")
+    assert p.errors == [] and p.foreign_requests() == []
+
+
+@pytest.mark.browser
+@pytest.mark.issue(6)
+def test_browser_hostile_graph_runs_no_script(browser, tmp_path: Path) -> None:
+    out = write_html(make_hostile_graph(), tmp_path / "hostile.html", title=XSS_IMG)
+    p = Page(browser, out)
+    p.page.wait_for_timeout(1000)
+    # render every node's details, and search results over the hostile text
+    ids = p.js("kgraphViewer.nodes.getIds()")
+    for node_id in ids:
+        p.js("id => kgraphViewer.focusNode(id)", node_id)
+        p.page.wait_for_timeout(20)
+    p.page.fill("#search", "img")
+    p.page.fill("#search", "script")
+    p.js("kgraphViewer.focusNode('concept:go')")
+    p.page.wait_for_timeout(300)
+    assert p.js("window.__pwned === undefined")
+    assert p.js("window.__alerts") == []
+    assert p.dialogs == []
+    assert p.js("document.querySelectorAll('#details img, #search-results img').length") == 0
+    assert p.js("document.querySelectorAll('a[href^=\"javascript\"]').length") == 0
+    assert p.js("document.scripts.length") == 3
+    # the payloads are displayed, as text
+    p.js("kgraphViewer.focusNode('concept:go')")
+    assert XSS_IMG + XSS_SCRIPT in p.page.inner_text("#details")
+    p.js(f"kgraphViewer.focusNode({json.dumps('article:' + XSS_LINK)})")
+    assert XSS_LINK in p.page.inner_text("#details")
+    # hovering a node shows its tooltip as text
+    p.page.wait_for_timeout(600)  # let the last focus animation end
+    p.js("kgraphViewer.network.stopSimulation(); kgraphViewer.network.fit()")
+    p.page.wait_for_timeout(300)
+    article = "article:" + XSS_LINK
+    pos = p.js(
+        "id => { const n = kgraphViewer.network; const c = n.canvasToDOM(n.getPositions([id])[id]);"
+        " return [c.x, c.y]; }",
+        article,
+    )
+    assert p.js(f"kgraphViewer.network.getNodeAt({{x: {pos[0]}, y: {pos[1]}}})") == article
+    box = p.page.locator("#network").bounding_box()
+    p.page.mouse.move(box["x"] + 5, box["y"] + 5)
+    p.page.mouse.move(box["x"] + pos[0], box["y"] + pos[1], steps=5)
+    p.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+    assert XSS_IMG in p.page.inner_text("div.vis-tooltip")
+    assert p.js("document.querySelectorAll('div.vis-tooltip :not(br)').length") == 0
+    p.page.screenshot(path=str(tmp_path / "hostile.png"))
+    assert p.js("window.__pwned === undefined")
+    assert p.foreign_requests() == []  # <img src=x> would have requested file:///.../x
+    assert p.errors == []
+
+
+@pytest.mark.browser
+@pytest.mark.issue(6)
+def test_browser_large_graph_opens_on_top_concepts(browser, tmp_path: Path) -> None:
+    out = write_html(make_large_graph(), tmp_path / "big.html")
+    p = Page(browser, out)
+    assert p.js("kgraphViewer.network.physics.options.enabled") is False
+    assert p.js("kgraphViewer.nodeView.length") == 150
+    p.page.fill("#search", "cc1234")
+    p.page.press("#search", "Enter")
+    assert p.js("kgraphViewer.selected()") == "concept:c1234"
+    assert "concept:c1234" in p.js("kgraphViewer.visibleIds()")
+    p.page.uncheck("#top-only")
+    assert p.js("kgraphViewer.nodeView.length") == 5000
+    p.page.screenshot(path=str(tmp_path / "big.png"))
+    assert p.errors == [] and p.foreign_requests() == []
+
+
+@pytest.mark.browser
+@pytest.mark.issue(6)
+def test_browser_filters(browser, tmp_path: Path) -> None:
+    p = Page(browser, write_html(make_graph_with_hub(), tmp_path / "graph.html"))
+
+    def shown() -> set[str]:
+        return set(p.js("kgraphViewer.visibleIds()"))
+
+    everything = shown()
+    assert len(everything) == 15 and p.js("kgraphViewer.nodeView.length") == 15
+    p.page.check("#hide-hubs")
+    assert "concept:go" not in shown() and "concept:aws-lambda" in shown()
+    p.page.uncheck("#hide-hubs")
+    p.page.fill("#min-articles", "2")
+    assert {i for i in shown() if i.startswith("concept:")} == {"concept:go"}
+    p.page.fill("#min-articles", "0")
+    p.page.get_by_role("checkbox", name="language", exact=True).uncheck()
+    assert "concept:go" not in shown() and "concept:go-goroutine" in shown()
+    p.page.get_by_role("checkbox", name="Articles", exact=True).uncheck()
+    assert not any(i.startswith("article:") for i in shown())
+    p.page.click("#reset")
+    assert shown() == everything
+    p.page.select_option("#author-filter", "author:bob")
+    articles = {i for i in shown() if i.startswith("article:")}
+    assert len(articles) == 6 and all("other.example.net" in a for a in articles)
+    assert "concept:aws-lambda" not in shown()  # no visible article mentions it
+    p.page.select_option("#author-filter", "")
+    p.page.select_option("#feed-filter", "feed:https://blog.example.org/feed.xml")
+    assert {i for i in shown() if i.startswith("article:")} == {
+        "article:https://blog.example.org/goroutines",
+        "article:https://blog.example.org/lambda",
+    }
+    p.page.select_option("#feed-filter", "")
+    p.page.fill("#date-from", "2023-02-01")
+    p.page.fill("#date-to", "2023-03-31")
+    assert {i for i in shown() if i.startswith("article:")} == {
+        "article:https://other.example.net/1",
+        "article:https://other.example.net/2",
+    }
+    assert p.js("document.getElementById('top-row').offsetParent") is None  # small graph
+    assert p.errors == [] and p.foreign_requests() == []
