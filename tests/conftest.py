@@ -91,3 +91,19 @@ def feed_server(tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI (KGRAPH_REQUIRE_BROWSER=1) a skipped browser test is a failure."""
+    import os
+
+    outcome = yield
+    report = outcome.get_result()
+    if (
+        report.skipped
+        and item.get_closest_marker("browser")
+        and os.environ.get("KGRAPH_REQUIRE_BROWSER") == "1"
+    ):
+        report.outcome = "failed"
+        report.longrepr = f"browser test skipped but KGRAPH_REQUIRE_BROWSER=1: {report.longrepr}"
