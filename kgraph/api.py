@@ -11,7 +11,7 @@ import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -23,12 +23,11 @@ from .catalogue import Catalogue, load_catalogue
 from .errors import FeedError, KgraphError
 from .export.graphml import read_graphml, write_graphml
 from .export.json import read_json, write_json
-from .extract import get_extractor
 from .feeds import parse_feed
 from .graph import article_node, build_graph
+from .pipeline import analyse
 from .records import Article, ArticleText, Feed, Mention
 from .sources import Limits, default_sources, expand, read_source
-from .text import to_text
 
 __all__ = ["FORMATS", "BuildReport", "KnowledgeGraph", "build", "load"]
 
@@ -58,6 +57,10 @@ class BuildReport:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: wall-clock seconds per stage: read (fetch + parse), analyse (clean + extract), graph
+    stage_seconds: dict[str, float] = field(
+        default_factory=lambda: {"read": 0.0, "analyse": 0.0, "graph": 0.0}
+    )
 
 
 def _built_stamp() -> str:
@@ -161,17 +164,17 @@ class KnowledgeGraph:
         return written
 
 
-def _read_all(
+def _read_feeds(
     inputs: Sequence[str], limits: Limits, report: BuildReport, progress: Progress | None
-) -> tuple[list[Feed], list[Article]]:
+) -> Iterator[tuple[Feed, list[Article]]]:
+    """Each readable feed with its new articles (duplicates across feeds dropped)."""
     sources = expand(inputs, report.errors)
     report.sources = len(sources)
-    feeds: list[Feed] = []
-    articles: list[Article] = []
     seen: set[str] = set()
     for i, src in enumerate(sources, start=1):
         if progress:
             progress("read", i, len(sources))
+        started = time.perf_counter()
         try:
             data, base = read_source(src, limits)
             parsed = parse_feed(
@@ -181,18 +184,20 @@ def _read_all(
             LOGGER.error("%s", err)
             report.errors.append(str(err))
             continue
+        finally:
+            report.stage_seconds["read"] += time.perf_counter() - started
         report.warnings.extend(parsed.warnings)
-        feeds.append(parsed.feed)
+        report.feeds += 1
+        fresh = []
         for art in parsed.articles:
             keys = {art.id, art.url} - {""}
             if keys & seen:
                 report.duplicates += 1
                 continue
             seen.update(keys)
-            articles.append(art)
-    report.feeds = len(feeds)
-    report.articles = len(articles)
-    return feeds, articles
+            fresh.append(art)
+        report.articles += len(fresh)
+        yield parsed.feed, fresh
 
 
 def build(
@@ -200,6 +205,7 @@ def build(
     *,
     catalogue: Catalogue | None = None,
     limits: Limits | None = None,
+    jobs: int = 1,
     progress: Progress | None = None,
 ) -> KnowledgeGraph:
     """Read feeds, extract concepts and build the knowledge graph.
@@ -207,6 +213,7 @@ def build(
     ``sources`` are feed files, folders (walked recursively), http(s) URLs and
     OPML lists; with none, the bundled sample feeds are used. A source that
     cannot be read is reported in ``kg.report.errors`` and the others are used.
+    ``jobs`` > 1 extracts in that many processes (same result).
     ``progress(stage, done, total)`` is called as work advances.
     """
     started = time.perf_counter()
@@ -216,25 +223,29 @@ def build(
     cat = catalogue or load_catalogue()
     limits = limits or Limits()
     report = BuildReport()
-    feeds, articles = _read_all(inputs, limits, report, progress)
+    feeds: list[Feed] = []
 
+    def stream() -> Iterator[Article]:
+        for feed, fresh in _read_feeds(inputs, limits, report, progress):
+            feeds.append(feed)
+            yield from fresh
+
+    articles: list[Article] = []
     texts: dict[str, ArticleText] = {}
-    for art in articles:
-        texts[art.id] = to_text(art)
-    extractor = get_extractor(cat)
     mentions: dict[str, list[Mention]] = {}
-    total = len(articles)
-    for i, (art, found) in enumerate(
-        zip(articles, extractor.extract_many(texts[a.id] for a in articles), strict=True), start=1
-    ):
+    analysing = time.perf_counter()
+    for art, text, found in analyse(stream(), cat, jobs=jobs):
+        articles.append(art)
+        texts[art.id] = text
         mentions[art.id] = found
-        if progress and (i % 50 == 0 or i == total):
-            progress("extract", i, total)
+    report.stage_seconds["analyse"] = time.perf_counter() - analysing - report.stage_seconds["read"]
 
+    graphing = time.perf_counter()
     graph = build_graph(feeds, articles, texts, mentions, cat)
     graph.graph.update(
         kgraph_version=kgraph_version(), catalogue_version=cat.version, built=_built_stamp()
     )
+    report.stage_seconds["graph"] = time.perf_counter() - graphing
     report.seconds = round(time.perf_counter() - started, 3)
     LOGGER.info(
         "built %d articles from %d feeds in %.2fs", len(articles), len(feeds), report.seconds

@@ -92,6 +92,14 @@ def main() -> None:
     show_default=True,
     help="Seconds before an HTTP fetch gives up.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 256),
+    default=1,
+    show_default=True,
+    help="Worker processes for cleaning and extraction.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", count=True, help="Print every warning (-vv: debug).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -103,6 +111,7 @@ def build(
     max_items: int,
     max_article_chars: int,
     timeout: float,
+    jobs: int,
     quiet: bool,
     verbose: int,
     as_json: bool,
@@ -137,7 +146,7 @@ def build(
             click.echo(f"\r{stage}: {done}/{total}", err=True, nl=done == total)
 
     try:
-        kg = api.build(list(sources), limits=limits, progress=progress)
+        kg = api.build(list(sources), limits=limits, jobs=jobs, progress=progress)
     except KgraphError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(2)

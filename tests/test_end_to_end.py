@@ -88,3 +88,10 @@ def test_outputs_are_deterministic(tmp_path, monkeypatch):
 def test_unknown_format_is_an_error(sample_kg, tmp_path):
     with pytest.raises(kgraph.KgraphError, match="unknown format 'pdf'"):
         sample_kg.write(tmp_path, ["pdf"])
+
+
+def test_parallel_build_gives_the_same_graph(sample_kg, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    one = kgraph.build().write_json(tmp_path / "one.json")
+    two = kgraph.build(jobs=2).write_json(tmp_path / "two.json")
+    assert one.read_bytes() == two.read_bytes()
