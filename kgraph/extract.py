@@ -21,6 +21,7 @@ catalogue version, so its results can be cached and computed in parallel.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import re
@@ -29,12 +30,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ahocorasick
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from .catalogue import AmbiguousAlias, Catalogue, load_catalogue, surface_variants
+from .catalogue import AmbiguousAlias, Catalogue, load_catalogue, normalise, surface_variants
 from .records import ArticleText, Mention
 
 __all__ = ["EVIDENCE_MAX", "Extractor", "extract", "extract_many", "make_nlp"]
@@ -70,6 +72,43 @@ def _compile_rule(rule: AmbiguousAlias) -> _Rule:
     return _Rule(frozenset(rule.needs), _phrase_re(rule.cues), _phrase_re(rule.veto))
 
 
+def compile_rules(catalogue: Catalogue) -> dict[str, _Rule]:
+    """Every ambiguous alias rule, keyed ``"<concept>#<n>"``."""
+    return {
+        f"{c.id}#{n}": _compile_rule(rule) for c in catalogue for n, rule in enumerate(c.ambiguous)
+    }
+
+
+def alias_patterns(catalogue: Catalogue) -> list[tuple[str, str, bool]]:
+    """Every surface form to match, as ``(form, match key, exact case?)``.
+
+    Plain aliases and their variants are lowercase and keyed by concept id
+    (a variant that is another concept's alias belongs to that concept);
+    ambiguous aliases are keyed ``"<concept>#<n>"`` by their rule.
+
+    >>> ("goroutines", "go-goroutine", False) in alias_patterns(load_catalogue())
+    True
+    """
+    out: dict[tuple[str, str, bool], None] = {}
+    ambiguous = set(catalogue.ambiguous_index)
+    for c in catalogue:
+        for alias in (c.name, *c.aliases):
+            if normalise(alias) in ambiguous:
+                continue
+            for form in surface_variants(alias):
+                key = normalise(form)
+                if key and catalogue.index.get(key) == c.id:
+                    out[(" ".join(form.lower().split()), c.id, False)] = None
+        for n, rule in enumerate(c.ambiguous):
+            rid = f"{c.id}#{n}"
+            if rule.case_sensitive:
+                out[(rule.alias, rid, True)] = None
+            else:
+                for form in surface_variants(rule.alias):
+                    out[(" ".join(form.lower().split()), rid, False)] = None
+    return sorted(out)
+
+
 class ConceptMatcher:
     """Phrase matchers for every alias of the catalogue; sets ``doc.spans["concepts"]``.
 
@@ -83,21 +122,16 @@ class ConceptMatcher:
         self.resolve = resolve
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.rules: dict[str, _Rule] = {}
-        by_key: dict[str, list[str]] = defaultdict(list)
-        for key, cid in catalogue.index.items():
-            by_key[cid].append(key)
+        self.rules = compile_rules(catalogue)
+        lower: dict[str, list[str]] = defaultdict(list)
+        exact: dict[str, list[str]] = defaultdict(list)
+        for form, key, is_exact in alias_patterns(catalogue):
+            (exact if is_exact else lower)[key].append(form)
         make = nlp.make_doc
-        for cid in sorted(by_key):
-            self.lower.add(cid, [make(k) for k in sorted(by_key[cid])])
-        for concept in catalogue:
-            for n, rule in enumerate(concept.ambiguous):
-                rid = f"{concept.id}#{n}"
-                self.rules[rid] = _compile_rule(rule)
-                if rule.case_sensitive:
-                    self.exact.add(rid, [make(rule.alias)])
-                else:
-                    self.lower.add(rid, [make(v.lower()) for v in surface_variants(rule.alias)])
+        for key in sorted(lower):
+            self.lower.add(key, [make(f) for f in lower[key]])
+        for key in sorted(exact):
+            self.exact.add(key, [make(f) for f in exact[key]])
 
     def spans(self, doc: Doc) -> list[Span]:
         """All matches, overlaps resolved longest-first (ties: all candidates kept)."""
@@ -129,6 +163,96 @@ class ConceptMatcher:
             spans = [s for s, ok in zip(spans, keep, strict=True) if ok]
         doc.spans["concepts"] = spans
         return doc
+
+
+_LINE_END = re.compile(r"\n")
+_WORDS = re.compile(r"\w+")
+_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s<>\"']+|www\.[^\s<>\"']+|[\w.+-]+@[\w-]+\.[\w.-]+")
+_SENT_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+class FastMatcher:
+    """The same matches as :class:`ConceptMatcher`, found with an Aho-Corasick
+    automaton over the raw text (pyahocorasick) instead of spaCy tokens.
+
+    A match counts where the text has a word boundary at each end that is a
+    word character in the alias (``\\b`` semantics), so ``S3`` matches in
+    ``S3-bucket`` but not in ``S3X``. Overlaps resolve longest-first, as in
+    the spaCy matcher. Sentences are found only in blocks that have a match.
+
+    >>> m = FastMatcher(load_catalogue())
+    >>> [(text, key) for _s, _e, text, key, _sent in m.find("Go's goroutines talk on S3-buckets.")]
+    [('Go', 'go#0'), ('goroutines', 'go-goroutine'), ('S3-buckets', 'amazon-s3')]
+    """
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.rules = compile_rules(catalogue)
+        table: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+        for form, key, is_exact in alias_patterns(catalogue):
+            table[form.lower()].append((key, form if is_exact else None))
+        self.automaton = ahocorasick.Automaton()
+        for form, entries in table.items():
+            words = len(_WORDS.findall(form)) or 1
+            self.automaton.add_word(form, (len(form), words, tuple(entries)))
+        self.automaton.make_automaton()
+
+    def find(self, text: str, lines: bool = False) -> list[tuple[int, int, str, str, str]]:
+        """Matches in ``text`` as ``(start, end, surface, match key, sentence)``;
+        with ``lines`` (code), the line of the match stands for its sentence."""
+        lower = text.lower()
+        if len(lower) != len(text):  # a few characters change length when lowered
+            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        if "://" in lower or "@" in lower or "www." in lower:  # no matches inside URLs
+            lower = _URL.sub(lambda m: " " * len(m.group(0)), lower)
+        found: list[tuple[int, int, int, str]] = []
+        n = len(text)
+        for end_idx, (length, words, entries) in self.automaton.iter(lower):
+            start, end = end_idx - length + 1, end_idx + 1
+            if start > 0:
+                before = text[start - 1]
+                if _is_word(before) and _is_word(text[start]):
+                    continue  # inside a word
+                if before == "." and start > 1 and _is_word(text[start - 2]):
+                    continue  # a dotted name's tail: index.html, s3.amazonaws
+            if end < n:
+                after = text[end]
+                if _is_word(after) and _is_word(text[end - 1]):
+                    continue
+                if after == "." and end + 1 < n and _is_word(text[end + 1]):
+                    continue  # a dotted name's head: deploy.yaml, Node.js
+            for key, exact in entries:
+                if exact is None or text[start:end] == exact:
+                    found.append((start, end, words, key))
+        if not found:
+            return []
+        # longest in words first (as spaCy's matcher counts tokens), then earliest
+        found.sort(key=lambda f: (-f[2], f[0], f[0] - f[1]))
+        taken: list[tuple[int, int]] = []
+        kept: list[tuple[int, int, str]] = []
+        for start, end, _words, key in found:
+            if any(start < e and s < end for s, e in taken if (s, e) != (start, end)):
+                continue
+            if (start, end) not in taken:
+                taken.append((start, end))
+            kept.append((start, end, key))
+        kept = sorted(dict.fromkeys(kept), key=lambda k: (k[0], k[2]))
+        ends = (
+            (m.end() for m in _LINE_END.finditer(text))
+            if lines
+            else (m.end() for m in _SENT_END.finditer(text))
+        )
+        bounds = [0, *ends, n + 1]
+        out = []
+        for start, end, key in kept:
+            i = bisect.bisect_right(bounds, start) - 1
+            sentence = text[bounds[i] : bounds[i + 1]].strip()
+            out.append((start, end, text[start:end], key, sentence))
+        return out
 
 
 @Language.factory(
@@ -267,7 +391,12 @@ def _mentions(hits: list[_Hit], n_blocks: int) -> list[Mention]:
 
 
 class Extractor:
-    """A compiled pipeline for one catalogue; reuse it for many articles.
+    """A compiled matcher for one catalogue; reuse it for many articles.
+
+    ``engine="fast"`` (default) matches with an Aho-Corasick automaton;
+    ``engine="spacy"`` runs the spaCy pipeline of :func:`make_nlp` (blank
+    English tokenizer, sentencizer, ``kgraph_concepts``). Both apply the same
+    patterns, context rules and salience; a test checks that they agree.
 
     >>> ex = Extractor()
     >>> from kgraph.records import ArticleText, Block
@@ -275,11 +404,19 @@ class Extractor:
     ['kubernetes']
     """
 
-    def __init__(self, catalogue: Catalogue | None = None) -> None:
+    def __init__(self, catalogue: Catalogue | None = None, engine: str = "fast") -> None:
+        if engine not in ("fast", "spacy"):
+            raise ValueError(f"unknown extraction engine {engine!r}; use 'fast' or 'spacy'")
         self.catalogue = catalogue or load_catalogue()
-        self.nlp = spacy.blank("en")
-        self.nlp.add_pipe("sentencizer")
-        self.matcher = ConceptMatcher(self.nlp, self.catalogue, resolve=False)
+        self.engine = engine
+        if engine == "fast":
+            self.fast = FastMatcher(self.catalogue)
+            self.rules = self.fast.rules
+        else:
+            self.nlp = spacy.blank("en")
+            self.nlp.add_pipe("sentencizer")
+            self.matcher = ConceptMatcher(self.nlp, self.catalogue, resolve=False)
+            self.rules = self.matcher.rules
 
     def extract(self, text: ArticleText) -> list[Mention]:
         """Concepts of one article (see :func:`extract`)."""
@@ -288,21 +425,33 @@ class Extractor:
     def extract_many(
         self, texts: Iterable[ArticleText], batch_size: int = 256
     ) -> Iterator[list[Mention]]:
-        """Concepts of many articles, in order; blocks are streamed through spaCy in batches."""
+        """Concepts of many articles, in order."""
+        if self.engine == "spacy":
+            yield from self._extract_spacy(texts, batch_size)
+            return
+        for art in texts:
+            hits: list[_Hit] = []
+            for b, block in enumerate(art.blocks):
+                code = block.kind == "code"
+                for _start, _end, surface, key, sentence in self.fast.find(block.text, lines=code):
+                    cid, sep, _n = key.partition("#")
+                    hits.append(_Hit(cid, key if sep else "", b, block.kind, sentence, surface))
+            yield self._finish(art, hits)
+
+    def _extract_spacy(
+        self, texts: Iterable[ArticleText], batch_size: int
+    ) -> Iterator[list[Mention]]:
         pending: list[tuple[ArticleText, list[_Hit]]] = []
 
         def blocks() -> Iterator[tuple[str, tuple[int, int]]]:
             for art in texts:
                 pending.append((art, []))
                 idx = len(pending) - 1
-                if not art.blocks:
-                    continue
                 for b, block in enumerate(art.blocks):
                     yield block.text, (idx, b)
 
         done = 0
-        pipe = self.nlp.pipe(blocks(), as_tuples=True, batch_size=batch_size)
-        for doc, (idx, b) in pipe:
+        for doc, (idx, b) in self.nlp.pipe(blocks(), as_tuples=True, batch_size=batch_size):
             art, hits = pending[idx]
             kind = art.blocks[b].kind
             for span in self.matcher.spans(doc):
@@ -322,7 +471,7 @@ class Extractor:
             done += 1
 
     def _finish(self, art: ArticleText, hits: list[_Hit]) -> list[Mention]:
-        keep = _judge(hits, self.matcher.rules, self.catalogue)
+        keep = _judge(hits, self.rules, self.catalogue)
         return _mentions([h for h, ok in zip(hits, keep, strict=True) if ok], len(art.blocks))
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from kgraph.extract import EVIDENCE_MAX, extract, make_nlp
 from kgraph.records import ArticleText, Block
 
@@ -67,3 +69,20 @@ def test_spacy_component_on_blank_pipeline():
     doc = make_nlp()("Build it in Go with goroutines, then store it in Amazon S3.")
     ids = [s.kb_id_ for s in doc.spans["concepts"]]
     assert ids == ["go", "go-goroutine", "amazon-s3"]
+
+
+def test_fast_engine_agrees_with_the_spacy_pipeline(catalogue):
+    """The Aho-Corasick engine used by builds finds what the spaCy pipeline finds."""
+    from kgraph.extract import Extractor
+    from kgraph.feeds import parse_feed
+    from kgraph.sources import default_sources
+    from kgraph.text import to_text
+
+    texts = [
+        to_text(a) for p in default_sources() for a in parse_feed(Path(p).read_bytes(), p).articles
+    ]
+    fast = [{m.concept for m in ms} for ms in Extractor(catalogue, "fast").extract_many(texts)]
+    slow = [{m.concept for m in ms} for ms in Extractor(catalogue, "spacy").extract_many(texts)]
+    both = sum(len(f & s) for f, s in zip(fast, slow, strict=True))
+    either = sum(len(f | s) for f, s in zip(fast, slow, strict=True))
+    assert both / either >= 0.97
