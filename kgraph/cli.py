@@ -224,5 +224,30 @@ def info(graph_path: str, as_json: bool) -> None:
         click.echo(f"  {c['articles']:4}  {c['name']}")
 
 
+@main.command()
+@click.argument("path", default="outputs/graph.html", type=click.Path(dir_okay=False))
+def view(path: str) -> None:
+    """Open the graph's HTML page in your browser (or print its path).
+
+    \b
+    Examples:
+      kgraph view
+      kgraph view site/graph/graph.html
+    """
+    import webbrowser
+
+    page = Path(path)
+    if not page.is_file():
+        raise click.ClickException(
+            f"{path}: no such page; write one with `kgraph build --format html`"
+        )
+    uri = page.resolve().as_uri()
+    try:
+        opened = webbrowser.get().open(uri)
+    except webbrowser.Error:
+        opened = False
+    click.echo(f"opened {uri}" if opened else f"no browser found; open this file: {page.resolve()}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

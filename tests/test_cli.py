@@ -65,3 +65,24 @@ def test_info_on_missing_graph_says_what_to_do(tmp_path):
     result = CliRunner().invoke(main, ["info", "--graph", str(tmp_path / "none.graphml")])
     assert result.exit_code == 1
     assert "build one first with `kgraph build`" in result.output
+
+
+def test_view_prints_the_path_without_a_browser(tmp_path, monkeypatch):
+    import webbrowser
+
+    page = tmp_path / "graph.html"
+    page.write_text("<html></html>")
+
+    def no_browser(*args, **kwargs):
+        raise webbrowser.Error("could not locate runnable browser")
+
+    monkeypatch.setattr(webbrowser, "get", no_browser)
+    result = CliRunner().invoke(main, ["view", str(page)])
+    assert result.exit_code == 0
+    assert f"no browser found; open this file: {page.resolve()}" in result.output
+
+
+def test_view_missing_page(tmp_path):
+    result = CliRunner().invoke(main, ["view", str(tmp_path / "nope.html")])
+    assert result.exit_code == 1
+    assert "no such page; write one with `kgraph build --format html`" in result.output
