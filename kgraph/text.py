@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-import lxml.html
 from lxml import etree
 
 from .records import Article, ArticleText, Block
@@ -94,6 +93,8 @@ _BLOCK = frozenset(
     ]
 ) | frozenset(_BLOCK_KIND)
 _WS = re.compile(r"\s+")
+# comments and processing instructions never reach the walker; nothing is fetched
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True)
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -143,7 +144,7 @@ class _Walker:
             return
         if tag == "pre":
             self.flush()
-            code = el.text_content().strip("\n")
+            code = "".join(el.itertext()).strip("\n")
             if code.strip():
                 self.blocks.append(Block("code", _CTRL.sub("", code)))
             return
@@ -151,7 +152,7 @@ class _Walker:
             self.flush()
             return
         if tag == "code":
-            text = clean_inline(el.text_content())
+            text = clean_inline("".join(el.itertext()))
             if text:
                 self.code.append(text)
         elif tag == "a":
@@ -185,7 +186,7 @@ def to_text(article: Article, base_url: str = "") -> ArticleText:
     html = article.html.strip()
     if html:
         try:
-            root = lxml.html.fragment_fromstring(html, create_parent="div")
+            root = etree.HTML(html, parser=_PARSER)
         except (etree.ParserError, ValueError):
             root = None
         if root is not None:
