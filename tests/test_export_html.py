@@ -374,6 +374,24 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
 
 
 @pytest.mark.issue(6)
+def test_laid_out_graph_is_deterministic(tmp_path: Path) -> None:
+    g = make_large_graph(n_articles=900, n_concepts=300)  # 1,200 nodes: layout in Python
+    a = write_html(g, tmp_path / "a.html").read_bytes()
+    b = write_html(g.copy(), tmp_path / "b.html").read_bytes()
+    assert a == b
+    assert page_data(a.decode("utf-8"))["meta"]["positions"] is True
+
+
+@pytest.mark.issue(6)
+def test_markers_in_feed_text_are_not_expanded() -> None:
+    g = make_graph(title="@@VIS_JS@@ @@DATA@@")
+    page = render_html(g, title="@@VIEWER_JS@@")
+    assert "<title>@@VIEWER_JS@@</title>" in page
+    titles = {n.get("title") for n in page_data(page)["nodes"]}
+    assert "@@VIS_JS@@ @@DATA@@" in titles
+
+
+@pytest.mark.issue(6)
 def test_empty_graph_and_odd_values() -> None:
     data = page_data(render_html(nx.MultiDiGraph()))
     assert data["nodes"] == [] and data["meta"]["counts"]["edges"] == 0
@@ -554,6 +572,10 @@ def test_browser_clicking_concept_lists_articles(browser, tmp_path: Path) -> Non
     p.js("kgraphViewer.focusNode('article:https://blog.example.org/goroutines')")
     panel = p.page.inner_text("#details")
     assert "goroutine" in panel and "Goroutines are cheap threads" in panel
+    # its neighbourhood stays lit, the rest is dimmed
+    colour = "id => kgraphViewer.nodes.get(id).color.background"
+    assert p.js(colour, "concept:aws-lambda") == "#eceff2"
+    assert p.js(colour, "concept:go") != "#eceff2"
     # filters: concept map shows concepts and co_occurs edges only
     p.page.check("input[name=mode][value=map]")
     assert p.js("kgraphViewer.nodeView.length") == 3
