@@ -12,6 +12,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -380,6 +382,37 @@ def test_laid_out_graph_is_deterministic(tmp_path: Path) -> None:
     b = write_html(g.copy(), tmp_path / "b.html").read_bytes()
     assert a == b
     assert page_data(a.decode("utf-8"))["meta"]["positions"] is True
+
+
+def test_layout_does_not_depend_on_blas_threads() -> None:
+    """Regression: BLAS matrix products changed the last bits with the thread count."""
+    root = Path(__file__).resolve().parent.parent
+    script = (
+        "import hashlib, numpy as np\n"
+        "from kgraph.export.html import _force_layout\n"
+        "rng = np.random.default_rng(0)\n"
+        "pairs = rng.integers(0, 1500, size=(4000, 2))\n"
+        "print(hashlib.sha256(_force_layout(1500, pairs).tobytes()).hexdigest())\n"
+    )
+    digests = set()
+    for threads in ("1", "4"):
+        env = dict(
+            os.environ,
+            PYTHONPATH=str(root),
+            OPENBLAS_NUM_THREADS=threads,
+            OMP_NUM_THREADS=threads,
+            MKL_NUM_THREADS=threads,
+        )
+        run = subprocess.run(
+            [sys.executable, "-c", script],
+            env=env,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        digests.add(run.stdout.strip())
+    assert len(digests) == 1
 
 
 @pytest.mark.issue(6)
