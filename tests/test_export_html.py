@@ -726,3 +726,12 @@ def test_browser_filters(browser, tmp_path: Path) -> None:
     }
     assert p.js("document.getElementById('top-row').offsetParent") is None  # small graph
     assert p.errors == [] and p.foreign_requests() == []
+
+
+@pytest.mark.browser
+@pytest.mark.issue(6)
+def test_browser_empty_graph_loads(browser, tmp_path: Path) -> None:
+    p = Page(browser, write_html(nx.MultiDiGraph(), tmp_path / "empty.html"))
+    assert p.js("kgraphViewer.nodeView.length") == 0
+    p.page.fill("#search", "go")
+    assert p.errors == [] and p.foreign_requests() == []
