@@ -20,6 +20,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from kgraph.errors import GraphError
 from kgraph.export.html import _force_layout, render_html, write_html
 
 XSS_IMG = "<img src=x onerror=\"window.__pwned='img'\">"
@@ -291,6 +292,13 @@ def test_page_is_self_contained() -> None:
     assert "Apache" in page and "MIT" in page  # licence notice kept
     assert "sourceMappingURL" not in page  # dev tools would fetch the .map file
     assert not re.search(r"url\(\s*(?!['\"]?data:)", page.split("<body>")[0])
+
+
+def test_unwritable_path_raises_graph_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(GraphError, match="cannot write the HTML page"):
+        write_html(make_graph(), blocker / "graph.html")
 
 
 @pytest.mark.issue(6)

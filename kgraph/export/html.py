@@ -476,6 +476,11 @@ def _vis_assets() -> tuple[str, str]:
             f"cannot read vis-network {VIS_VERSION} from the pyvis package ({err}); "
             "install it with: pip install 'pyvis==0.3.2'"
         ) from err
+    if f"@version {VIS_VERSION}" not in js[:2000]:
+        raise GraphError(
+            f"pyvis ships a vis-network other than {VIS_VERSION}; "
+            "install the tested version with: pip install 'pyvis==0.3.2'"
+        )
     # Drop source-map comments: developer tools would try to fetch the .map file.
     js = re.sub(r"^//# sourceMappingURL=\S*\s*$", "", js, flags=re.M)
     css = re.sub(r"/\*# sourceMappingURL=\S*\s*\*/", "", css)
