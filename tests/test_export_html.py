@@ -12,12 +12,15 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
+from kgraph.errors import GraphError
 from kgraph.export.html import _force_layout, render_html, write_html
 
 XSS_IMG = "<img src=x onerror=\"window.__pwned='img'\">"
@@ -291,6 +294,13 @@ def test_page_is_self_contained() -> None:
     assert not re.search(r"url\(\s*(?!['\"]?data:)", page.split("<body>")[0])
 
 
+def test_unwritable_path_raises_graph_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(GraphError, match="cannot write the HTML page"):
+        write_html(make_graph(), blocker / "graph.html")
+
+
 @pytest.mark.issue(6)
 def test_csp_forbids_network() -> None:
     page = render_html(make_graph())
@@ -371,6 +381,55 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
     a = write_html(g1, tmp_path / "a.html").read_bytes()
     b = write_html(g2, tmp_path / "b.html").read_bytes()
     assert a == b
+
+
+@pytest.mark.issue(6)
+def test_laid_out_graph_is_deterministic(tmp_path: Path) -> None:
+    g = make_large_graph(n_articles=900, n_concepts=300)  # 1,200 nodes: layout in Python
+    a = write_html(g, tmp_path / "a.html").read_bytes()
+    b = write_html(g.copy(), tmp_path / "b.html").read_bytes()
+    assert a == b
+    assert page_data(a.decode("utf-8"))["meta"]["positions"] is True
+
+
+def test_layout_does_not_depend_on_blas_threads() -> None:
+    """Regression: BLAS matrix products changed the last bits with the thread count."""
+    root = Path(__file__).resolve().parent.parent
+    script = (
+        "import hashlib, numpy as np\n"
+        "from kgraph.export.html import _force_layout\n"
+        "rng = np.random.default_rng(0)\n"
+        "pairs = rng.integers(0, 1500, size=(4000, 2))\n"
+        "print(hashlib.sha256(_force_layout(1500, pairs).tobytes()).hexdigest())\n"
+    )
+    digests = set()
+    for threads in ("1", "4"):
+        env = dict(
+            os.environ,
+            PYTHONPATH=str(root),
+            OPENBLAS_NUM_THREADS=threads,
+            OMP_NUM_THREADS=threads,
+            MKL_NUM_THREADS=threads,
+        )
+        run = subprocess.run(
+            [sys.executable, "-c", script],
+            env=env,
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        digests.add(run.stdout.strip())
+    assert len(digests) == 1
+
+
+@pytest.mark.issue(6)
+def test_markers_in_feed_text_are_not_expanded() -> None:
+    g = make_graph(title="@@VIS_JS@@ @@DATA@@")
+    page = render_html(g, title="@@VIEWER_JS@@")
+    assert "<title>@@VIEWER_JS@@</title>" in page
+    titles = {n.get("title") for n in page_data(page)["nodes"]}
+    assert "@@VIS_JS@@ @@DATA@@" in titles
 
 
 @pytest.mark.issue(6)
@@ -554,6 +613,10 @@ def test_browser_clicking_concept_lists_articles(browser, tmp_path: Path) -> Non
     p.js("kgraphViewer.focusNode('article:https://blog.example.org/goroutines')")
     panel = p.page.inner_text("#details")
     assert "goroutine" in panel and "Goroutines are cheap threads" in panel
+    # its neighbourhood stays lit, the rest is dimmed
+    colour = "id => kgraphViewer.nodes.get(id).color.background"
+    assert p.js(colour, "concept:aws-lambda") == "#eceff2"
+    assert p.js(colour, "concept:go") != "#eceff2"
     # filters: concept map shows concepts and co_occurs edges only
     p.page.check("input[name=mode][value=map]")
     assert p.js("kgraphViewer.nodeView.length") == 3
@@ -670,4 +733,13 @@ def test_browser_filters(browser, tmp_path: Path) -> None:
         "article:https://other.example.net/2",
     }
     assert p.js("document.getElementById('top-row').offsetParent") is None  # small graph
+    assert p.errors == [] and p.foreign_requests() == []
+
+
+@pytest.mark.browser
+@pytest.mark.issue(6)
+def test_browser_empty_graph_loads(browser, tmp_path: Path) -> None:
+    p = Page(browser, write_html(nx.MultiDiGraph(), tmp_path / "empty.html"))
+    assert p.js("kgraphViewer.nodeView.length") == 0
+    p.page.fill("#search", "go")
     assert p.errors == [] and p.foreign_requests() == []

@@ -56,6 +56,9 @@ LAYOUT_NODE_LIMIT = 1000
 LARGE_VIEW_LIMIT = 2000
 #: How many concepts the large-graph default view shows.
 TOP_CONCEPTS = 150
+# Pull towards the centre in the layout, in units of the ideal edge length. Without
+# it, separate components (one per blog, often) fly apart and end up as specks.
+_GRAVITY = 200.0
 
 _KIND_COLOURS = {
     "article": "#4e79a7",
@@ -204,18 +207,9 @@ def render_html(graph: nx.MultiDiGraph, *, title: str = "kgraph") -> str:
 
 def _payload(graph: nx.MultiDiGraph, title: str) -> dict[str, Any]:
     """Everything the viewer needs, as plain JSON-ready values, sorted."""
-    node_ids = sorted(graph.nodes, key=str)
-    kinds = {n: _kind(graph.nodes[n]) for n in node_ids}
-
-    edges: list[dict[str, Any]] = []
-    for u, v, attrs in graph.edges(data=True):
-        kind = _text(attrs.get("kind")) or "other"
-        edge: dict[str, Any] = {"from": str(u), "to": str(v), "kind": kind}
-        for field in _EDGE_FIELDS.get(kind, ()):
-            if field in attrs:
-                edge[field] = _value(attrs[field])
-        edges.append(edge)
-    edges.sort(key=lambda e: json.dumps(e, sort_keys=True))
+    ids = sorted(graph.nodes, key=str)
+    kinds = {str(n): _kind(graph.nodes[n]) for n in ids}
+    edges = _edge_records(graph)
 
     # Distinct articles next to each node: sizes, hubs and "min articles" use it.
     article_nbrs: dict[str, set[str]] = defaultdict(set)
@@ -227,40 +221,27 @@ def _payload(graph: nx.MultiDiGraph, title: str) -> dict[str, Any]:
             article_nbrs[e["to"]].add(e["from"])
         if kinds.get(e["to"]) == "article":
             article_nbrs[e["from"]].add(e["to"])
-    n_articles = sum(1 for k in kinds.values() if k == "article")
-    hub_limit = max(5, math.ceil(0.2 * n_articles))
-
-    types = sorted(
-        {_text(graph.nodes[n].get("type")) for n in node_ids if kinds[n] == "concept"} - {""}
-    )
-    type_colours = {t: _type_colour(t) for t in types}
-
-    large = len(node_ids) > LARGE_VIEW_LIMIT
-    positions = _positions(node_ids, edges) if len(node_ids) > LAYOUT_NODE_LIMIT else {}
+    counts = {k: sum(1 for v in kinds.values() if v == k) for k in _NODE_FIELDS}
+    hub_limit = max(5, math.ceil(0.2 * counts["article"]))
+    types = {_text(graph.nodes[n].get("type")) for n in ids if kinds[str(n)] == "concept"}
+    type_colours = {t: _type_colour(t) for t in sorted(types - {""})}
+    positions = _positions(list(kinds), edges) if len(ids) > LAYOUT_NODE_LIMIT else {}
 
     nodes = []
-    for n in node_ids:
-        attrs = graph.nodes[n]
-        kind = kinds[n]
-        node: dict[str, Any] = {"id": str(n), "kind": kind, "label": _label(n, attrs)}
-        for field in _NODE_FIELDS.get(kind, ()):
-            node[field] = _value(attrs.get(field, ""))
-        count = len(article_nbrs.get(str(n), ()))
-        if kind == "concept":
-            count = _int(attrs.get("article_count"), count)
+    for n in ids:
+        node = _node_record(str(n), graph.nodes[n], kinds[str(n)], type_colours)
+        count = len(article_nbrs.get(node["id"], ()))
+        if node["kind"] == "concept":
+            count = _int(graph.nodes[n].get("article_count"), count)
         node["articles"] = count
-        node["degree"] = degree.get(str(n), 0)
-        if kind != "article" and count > hub_limit:
+        node["degree"] = degree.get(node["id"], 0)
+        node["size"] = _size(node["kind"], count, node["degree"])
+        if node["kind"] != "article" and count > hub_limit:
             node["hub"] = 1
-        node["size"] = _size(kind, count, node["degree"])
-        node["color"] = type_colours.get(node.get("type", ""), "") if kind == "concept" else ""
-        node["color"] = node["color"] or _KIND_COLOURS.get(kind, _KIND_COLOURS["other"])
-        node["shape"] = _KIND_SHAPES.get(kind, "dot")
-        if str(n) in positions:
-            node["x"], node["y"] = positions[str(n)]
+        if node["id"] in positions:
+            node["x"], node["y"] = positions[node["id"]]
         nodes.append(node)
 
-    counts = {k: sum(1 for v in kinds.values() if v == k) for k in _NODE_FIELDS}
     counts["edges"] = len(edges)
     g = graph.graph
     return {
@@ -271,7 +252,7 @@ def _payload(graph: nx.MultiDiGraph, title: str) -> dict[str, Any]:
             "catalogue_version": _text(g.get("catalogue_version")),
             "counts": counts,
             "positions": bool(positions),
-            "large": large,
+            "large": len(ids) > LARGE_VIEW_LIMIT,
             "top_concepts": TOP_CONCEPTS,
             "hub_limit": hub_limit,
             "vis_version": VIS_VERSION,
@@ -282,6 +263,33 @@ def _payload(graph: nx.MultiDiGraph, title: str) -> dict[str, Any]:
         "nodes": nodes,
         "edges": edges,
     }
+
+
+def _edge_records(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """One record per edge with the attributes of its kind, in a stable order."""
+    edges: list[dict[str, Any]] = []
+    for u, v, attrs in graph.edges(data=True):
+        kind = _text(attrs.get("kind")) or "other"
+        edge: dict[str, Any] = {"from": str(u), "to": str(v), "kind": kind}
+        for field in _EDGE_FIELDS.get(kind, ()):
+            if field in attrs:
+                edge[field] = _value(attrs[field])
+        edges.append(edge)
+    edges.sort(key=lambda e: json.dumps(e, sort_keys=True))
+    return edges
+
+
+def _node_record(
+    node_id: str, attrs: dict[str, Any], kind: str, type_colours: dict[str, str]
+) -> dict[str, Any]:
+    """The node's id, kind, label, colour, shape and the attributes of its kind."""
+    node: dict[str, Any] = {"id": node_id, "kind": kind, "label": _label(node_id, attrs)}
+    for field in _NODE_FIELDS.get(kind, ()):
+        node[field] = _value(attrs.get(field, ""))
+    colour = type_colours.get(str(node.get("type", ""))) if kind == "concept" else None
+    node["color"] = colour or _KIND_COLOURS.get(kind, _KIND_COLOURS["other"])
+    node["shape"] = _KIND_SHAPES.get(kind, "dot")
+    return node
 
 
 def _kind(attrs: dict[str, Any]) -> str:
@@ -387,7 +395,7 @@ def _force_layout(
     Exact repulsion costs ``n**2`` per step; here each node is pushed by the
     centroids of the occupied cells of a ``grid x grid`` mesh (and by the other
     nodes of its own cell, through their centroid), so a step costs ``n * grid**2``
-    and 5,000 nodes lay out in about a second with numpy alone. Seeded, so the
+    and 5,000 nodes lay out in about two seconds with numpy alone. Seeded, so the
     result is the same on every run.
 
     >>> _force_layout(3, np.array([[0, 1], [1, 2]])).shape
@@ -415,12 +423,15 @@ def _force_layout(
         centroids = sums[occupied] / count[occupied, None]
         weights = count[occupied]
 
-        # sum_j w_j (p - c_j) / |p - c_j|^2, as two matrix products (BLAS does the work)
-        sq = (pos**2).sum(axis=1)[:, None] + (centroids**2).sum(axis=1)[None, :]
-        dist2 = np.maximum(sq - 2.0 * pos @ centroids.T, 1e-9)
+        # sum_j w_j (p - c_j) / |p - c_j|^2 over the other cells. Plain element-wise
+        # numpy, not BLAS matrix products: those change in the last bits with the
+        # thread count, and the page must be the same bytes on every machine.
+        cx, cy = centroids[:, 0][None, :], centroids[:, 1][None, :]
+        px, py = pos[:, 0][:, None], pos[:, 1][:, None]
+        dist2 = np.maximum((px - cx) ** 2 + (py - cy) ** 2, 1e-9)
         push = weights[None, :] / dist2
         push[np.arange(n), np.searchsorted(occupied, cell)] = 0.0  # own cell: see below
-        disp = k * k * (pos * push.sum(axis=1)[:, None] - push @ centroids)
+        disp = k * k * np.stack([(push * (px - cx)).sum(axis=1), (push * (py - cy)).sum(axis=1)], 1)
         # Own cell: repelled from the centroid of the other nodes in it.
         others = count[cell] - 1
         has_others = others > 0
@@ -436,7 +447,7 @@ def _force_layout(
             pull = delta * dist / k
             np.add.at(disp, src, -pull)
             np.add.at(disp, dst, pull)
-        disp -= pos * (k * 0.5)  # weak gravity keeps separate components on screen
+        disp -= pos * (k * _GRAVITY)
 
         length = np.maximum(np.sqrt((disp**2).sum(axis=1)), 1e-12)[:, None]
         pos += disp / length * np.minimum(length, temperature)
@@ -465,6 +476,11 @@ def _vis_assets() -> tuple[str, str]:
             f"cannot read vis-network {VIS_VERSION} from the pyvis package ({err}); "
             "install it with: pip install 'pyvis==0.3.2'"
         ) from err
+    if f"@version {VIS_VERSION}" not in js[:2000]:
+        raise GraphError(
+            f"pyvis ships a vis-network other than {VIS_VERSION}; "
+            "install the tested version with: pip install 'pyvis==0.3.2'"
+        )
     # Drop source-map comments: developer tools would try to fetch the .map file.
     js = re.sub(r"^//# sourceMappingURL=\S*\s*$", "", js, flags=re.M)
     css = re.sub(r"/\*# sourceMappingURL=\S*\s*\*/", "", css)

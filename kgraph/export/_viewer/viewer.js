@@ -442,7 +442,7 @@
       if (co.length) {
         section(panel, "Often with", co.map(function (e) {
           var other = e.from === id ? e.to : e.from;
-          return append(el("li"), nodeButton(other, nameOf(byId.get(other))), el("span", "date", String(e.articles || "")));
+          return append(el("li"), nodeButton(other, nameOf(byId.get(other))), el("span", "date", e.articles ? e.articles + " shared article(s)" : ""));
         }));
       }
       section(panel, "Articles", articlesVia(id, "mentions").map(function (x) { return articleItem(x.a, x.e.evidence); }));
