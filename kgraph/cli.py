@@ -215,5 +215,10 @@ def info(graph_path: str, as_json: bool) -> None:
         click.echo(f"  {c['articles']:4}  {c['name']}")
 
 
+from .cli_catalogue import candidates_cmd, eval_cmd  # noqa: E402
+
+main.add_command(eval_cmd)
+main.add_command(candidates_cmd)
+
 if __name__ == "__main__":  # pragma: no cover
     main()
