@@ -29,7 +29,7 @@ from .pipeline import analyse
 from .records import Article, ArticleText, Feed, Mention
 from .sources import Limits, default_sources, expand, read_source
 
-__all__ = ["FORMATS", "BuildReport", "KnowledgeGraph", "build", "load"]
+__all__ = ["FORMATS", "BuildReport", "KnowledgeGraph", "build", "load", "read_articles"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -198,6 +198,28 @@ def _read_feeds(
             fresh.append(art)
         report.articles += len(fresh)
         yield parsed.feed, fresh
+
+
+def read_articles(
+    sources: Sequence[str] | str | None = None, limits: Limits | None = None
+) -> tuple[list[Feed], list[Article], BuildReport]:
+    """Read feeds into article records without analysing them (bundled samples if none).
+
+    >>> feeds, articles, report = read_articles()
+    >>> len(feeds), len(articles), report.errors
+    (2, 31, [])
+    """
+    if isinstance(sources, str):
+        sources = [sources]
+    report = BuildReport()
+    feeds: list[Feed] = []
+    articles: list[Article] = []
+    for feed, fresh in _read_feeds(
+        list(sources or default_sources()), limits or Limits(), report, None
+    ):
+        feeds.append(feed)
+        articles.extend(fresh)
+    return feeds, articles, report
 
 
 def build(

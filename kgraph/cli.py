@@ -249,5 +249,10 @@ def view(path: str) -> None:
     click.echo(f"opened {uri}" if opened else f"no browser found; open this file: {page.resolve()}")
 
 
+from .cli_catalogue import candidates_cmd, eval_cmd  # noqa: E402
+
+main.add_command(eval_cmd)
+main.add_command(candidates_cmd)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

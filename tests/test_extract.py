@@ -71,8 +71,10 @@ def test_spacy_component_on_blank_pipeline():
     assert ids == ["go", "go-goroutine", "amazon-s3"]
 
 
-def test_fast_engine_agrees_with_the_spacy_pipeline(catalogue):
-    """The Aho-Corasick engine used by builds finds what the spaCy pipeline finds."""
+def test_fast_engine_finds_what_the_spacy_pipeline_finds(catalogue):
+    """The Aho-Corasick engine used by builds keeps what the spaCy pipeline
+    finds; it may find a little more (e.g. ``time.After(d)`` or ``AWS S3,Azure``,
+    which spaCy keeps as one token), never much more."""
     from kgraph.extract import Extractor
     from kgraph.feeds import parse_feed
     from kgraph.sources import default_sources
@@ -83,6 +85,8 @@ def test_fast_engine_agrees_with_the_spacy_pipeline(catalogue):
     ]
     fast = [{m.concept for m in ms} for ms in Extractor(catalogue, "fast").extract_many(texts)]
     slow = [{m.concept for m in ms} for ms in Extractor(catalogue, "spacy").extract_many(texts)]
-    both = sum(len(f & s) for f, s in zip(fast, slow, strict=True))
-    either = sum(len(f | s) for f, s in zip(fast, slow, strict=True))
-    assert both / either >= 0.97
+    pairs = sum(len(s) for s in slow)
+    kept = sum(len(f & s) for f, s in zip(fast, slow, strict=True))
+    extra = sum(len(f - s) for f, s in zip(fast, slow, strict=True))
+    assert kept / pairs >= 0.98
+    assert extra / pairs <= 0.08

@@ -1,0 +1,64 @@
+"""Precision and recall of ambiguous-alias judgement on a labelled set (issue 4).
+
+tests/data/ambiguous.jsonl holds sentences with an ambiguous word, an optional
+article context, and the concept the word names there (or null).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kgraph.catalogue import normalise
+from kgraph.extract import make_nlp
+
+DATA = Path(__file__).parent / "data"
+
+CASES = [json.loads(line) for line in (DATA / "ambiguous.jsonl").read_text().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return make_nlp()
+
+
+def predict(nlp, case: dict) -> str | None:
+    """The concept the extractor gives the alias inside ``text`` (context before it)."""
+    context = case.get("context", "")
+    doc = nlp(f"{context}\n\n{case['text']}" if context else case["text"])
+    start = len(context) + 2 if context else 0
+    alias = normalise(case["alias"])
+    for span in doc.spans["concepts"]:
+        if span.start_char >= start and alias in normalise(span.text):
+            return span.kb_id_
+    return None
+
+
+@pytest.mark.issue(4)
+def test_labelled_set_is_large_and_balanced():
+    assert len(CASES) >= 150
+    positives = sum(c["expected"] is not None for c in CASES)
+    assert 50 <= positives <= len(CASES) - 50
+
+
+@pytest.mark.issue(4)
+def test_precision_and_recall(nlp):
+    tp = fp = fn = 0
+    wrong = []
+    for case in CASES:
+        got = predict(nlp, case)
+        exp = case["expected"]
+        if got and got == exp:
+            tp += 1
+        else:
+            if got:
+                fp += 1
+            if exp:
+                fn += 1
+            wrong.append((case["text"], exp, got))
+    precision = tp / (tp + fp)
+    recall = tp / (tp + fn)
+    assert precision >= 0.95, (precision, wrong)
+    assert recall >= 0.9, (recall, wrong)
