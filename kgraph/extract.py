@@ -22,13 +22,17 @@ catalogue version, so its results can be cached and computed in parallel.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import logging
 import math
+import os
+import pickle
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import ahocorasick
 import spacy
@@ -36,6 +40,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from . import catalogue as catalogue_module
+from ._io import atomic_open
 from .catalogue import AmbiguousAlias, Catalogue, load_catalogue, normalise, surface_variants
 from .records import ArticleText, Mention
 
@@ -175,6 +181,55 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
+def _compile_automaton(catalogue: Catalogue) -> ahocorasick.Automaton:
+    table: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    for form, key, is_exact in alias_patterns(catalogue):
+        table[form.lower()].append((key, form if is_exact else None))
+    automaton = ahocorasick.Automaton()
+    for form, entries in table.items():
+        words = len(_WORDS.findall(form)) or 1
+        automaton.add_word(form, (len(form), words, tuple(entries)))
+    automaton.make_automaton()
+    return automaton
+
+
+def cache_dir() -> Path:
+    """Where kgraph keeps caches: ``$KGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/kgraph``
+    or ``~/.cache/kgraph``."""
+    explicit = os.environ.get("KGRAPH_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "kgraph"
+
+
+def _cached_automaton(catalogue: Catalogue) -> ahocorasick.Automaton:
+    """The compiled automaton, from the user's cache when the catalogue and the
+    matching code are unchanged (compiling 20k+ alias forms takes about a second)."""
+    code = hashlib.sha256()
+    for module in (__file__, catalogue_module.__file__):
+        code.update(Path(module).read_bytes())
+    name = f"matcher-{catalogue.version}-{code.hexdigest()[:12]}.pickle"
+    path = cache_dir() / name
+    if catalogue.version:
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            pass
+    automaton = _compile_automaton(catalogue)
+    if catalogue.version:
+        try:
+            with atomic_open(path, "wb") as fh:
+                pickle.dump(automaton, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            old = sorted(path.parent.glob("matcher-*.pickle"), key=lambda p: p.stat().st_mtime)
+            for stale in old[:-3]:  # keep the three newest compiled catalogues
+                stale.unlink(missing_ok=True)
+        except OSError as err:
+            LOGGER.debug("cannot cache the compiled matcher at %s: %s", path, err)
+    return automaton
+
+
 class FastMatcher:
     """The same matches as :class:`ConceptMatcher`, found with an Aho-Corasick
     automaton over the raw text (pyahocorasick) instead of spaCy tokens.
@@ -192,14 +247,7 @@ class FastMatcher:
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
         self.rules = compile_rules(catalogue)
-        table: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
-        for form, key, is_exact in alias_patterns(catalogue):
-            table[form.lower()].append((key, form if is_exact else None))
-        self.automaton = ahocorasick.Automaton()
-        for form, entries in table.items():
-            words = len(_WORDS.findall(form)) or 1
-            self.automaton.add_word(form, (len(form), words, tuple(entries)))
-        self.automaton.make_automaton()
+        self.automaton = _cached_automaton(catalogue)
 
     def find(self, text: str, lines: bool = False) -> list[tuple[int, int, str, str, str]]:
         """Matches in ``text`` as ``(start, end, surface, match key, sentence)``;

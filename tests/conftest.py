@@ -13,6 +13,20 @@ DATA = Path(__file__).parent / "data"
 DEV_FEEDS = Path(__file__).resolve().parents[2] / "shared" / "feeds" / "dev"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache_dir(tmp_path_factory):
+    """Tests never read or write the user's kgraph cache."""
+    import os
+
+    old = os.environ.get("KGRAPH_CACHE_DIR")
+    os.environ["KGRAPH_CACHE_DIR"] = str(tmp_path_factory.mktemp("kgraph-cache"))
+    yield
+    if old is None:
+        os.environ.pop("KGRAPH_CACHE_DIR", None)
+    else:
+        os.environ["KGRAPH_CACHE_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def samples_dir() -> Path:
     return SAMPLES_DIR

@@ -90,3 +90,23 @@ def test_fast_engine_finds_what_the_spacy_pipeline_finds(catalogue):
     extra = sum(len(f - s) for f, s in zip(fast, slow, strict=True))
     assert kept / pairs >= 0.98
     assert extra / pairs <= 0.08
+
+
+def test_compiled_matcher_is_cached_and_a_corrupt_cache_is_rebuilt(
+    catalogue, tmp_path, monkeypatch
+):
+    from kgraph.extract import FastMatcher
+
+    monkeypatch.setenv("KGRAPH_CACHE_DIR", str(tmp_path))
+    first = FastMatcher(catalogue)
+    (cached,) = tmp_path.glob("matcher-*.pickle")
+    assert catalogue.version in cached.name
+    stamp = cached.stat().st_mtime_ns
+    second = FastMatcher(catalogue)
+    assert cached.stat().st_mtime_ns == stamp  # read, not rewritten
+    text = "Goroutines in Go write to Amazon S3."
+    assert [m[3] for m in second.find(text)] == [m[3] for m in first.find(text)]
+    cached.write_bytes(b"not a pickle")
+    third = FastMatcher(catalogue)
+    assert [m[3] for m in third.find(text)] == [m[3] for m in first.find(text)]
+    assert cached.read_bytes() != b"not a pickle"
