@@ -33,6 +33,7 @@ import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from .catalogue import AmbiguousAlias, Catalogue, load_catalogue, surface_variants
 from .records import ArticleText, Mention
@@ -73,14 +74,32 @@ def _compile_rule(rule: AmbiguousAlias) -> _Rule:
 class ConceptMatcher:
     """Phrase matchers for every alias of the catalogue; sets ``doc.spans["concepts"]``.
 
-    Each span has ``kb_id_`` = concept id, ``label_`` = concept type and
-    ``id_`` = ``""`` for a plain alias or ``"<concept>#<n>"`` naming the
+    As a pipeline component (``nlp.add_pipe("kgraph_concepts")``) it sets
+    ``doc.spans["concepts"]``: one span per accepted mention, with ``kb_id_``
+    and ``id_`` (``ent_id_`` once in ``doc.ents``) = concept id and ``label_`` =
+    concept type. With ``set_ents`` it also adds them to ``doc.ents``: existing
+    entities win over overlapping concepts (``overwrite_ents`` reverses that)
+    and non-overlapping ones are always kept, as with spaCy's EntityRuler.
+    It works with or without sentence boundaries (ambiguous aliases are then
+    judged on the whole text).
+
+    :meth:`spans` (used by :class:`Extractor`) returns the raw matches, whose
+    ``id_`` is ``""`` for a plain alias or ``"<concept>#<n>"`` naming the
     ambiguous rule it needs checked.
     """
 
-    def __init__(self, nlp: Language, catalogue: Catalogue, resolve: bool = True) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        catalogue: Catalogue,
+        resolve: bool = True,
+        set_ents: bool = False,
+        overwrite_ents: bool = False,
+    ) -> None:
         self.catalogue = catalogue
         self.resolve = resolve
+        self.set_ents = set_ents
+        self.overwrite_ents = overwrite_ents
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.rules: dict[str, _Rule] = {}
@@ -127,17 +146,47 @@ class ConceptMatcher:
             hits = [_Hit(s.kb_id_, s.id_, 0, "paragraph", _sentence(s), s.text) for s in spans]
             keep = _judge(hits, self.rules, self.catalogue)
             spans = [s for s, ok in zip(spans, keep, strict=True) if ok]
+        unique = {(s.start, s.end, s.kb_id_): s for s in reversed(spans)}  # a plain and a
+        spans = sorted(unique.values(), key=lambda s: (s.start, s.kb_id_))  # rule match: one
+        for span in spans:
+            span.id_ = span.kb_id_
         doc.spans["concepts"] = spans
+        if self.set_ents:
+            old = list(doc.ents)
+            if self.overwrite_ents:
+                doc.ents = filter_spans([*spans, *old])
+            else:
+                taken = {i for ent in old for i in range(ent.start, ent.end)}
+                new = [s for s in spans if not taken.intersection(range(s.start, s.end))]
+                doc.ents = filter_spans([*old, *new])
         return doc
 
 
 @Language.factory(
     "kgraph_concepts",
-    default_config={"models": None, "resolve": True},
+    default_config={"models": None, "resolve": True, "set_ents": False, "overwrite_ents": False},
 )
-def _make_component(nlp: Language, name: str, models: str | None, resolve: bool) -> ConceptMatcher:
-    """spaCy factory: ``nlp.add_pipe("kgraph_concepts")`` on any English pipeline."""
-    return ConceptMatcher(nlp, load_catalogue(models), resolve=resolve)
+def _make_component(
+    nlp: Language,
+    name: str,
+    models: str | None,
+    resolve: bool,
+    set_ents: bool,
+    overwrite_ents: bool,
+) -> ConceptMatcher:
+    """spaCy factory: ``nlp.add_pipe("kgraph_concepts")`` on any English pipeline.
+
+    ``models`` is a catalogue folder (default: the bundled one); ``resolve``
+    judges ambiguous aliases in context; ``set_ents`` also writes ``doc.ents``
+    and ``overwrite_ents`` lets concepts replace overlapping entities.
+    """
+    return ConceptMatcher(
+        nlp,
+        load_catalogue(models),
+        resolve=resolve,
+        set_ents=set_ents,
+        overwrite_ents=overwrite_ents,
+    )
 
 
 def make_nlp(models: str | None = None, resolve: bool = True) -> Language:
