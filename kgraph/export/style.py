@@ -175,8 +175,10 @@ def concept_projection(graph: nx.MultiDiGraph, top: int = PROJECTION_TOP) -> nx.
     """The concept co-occurrence graph: concepts, linked when articles mention both.
 
     An edge's ``weight`` is the number of articles whose ``top`` most salient
-    concepts include both; a ``broader`` link adds 1, so broader concepts that
-    no article names (``aws`` for ``aws-lambda``) join their narrower ones.
+    concepts include both; from 10 articles on, a pair needs 2 (as the graph's
+    ``co_occurs`` edges do: one shared article is mostly noise, and dropping
+    those keeps Louvain fast). A ``broader`` link adds 1, so broader concepts
+    that no article names (``aws`` for ``aws-lambda``) join their narrower ones.
     Nodes and edges are added in sorted order, so Louvain on it is reproducible.
 
     >>> g = nx.MultiDiGraph()
@@ -196,11 +198,14 @@ def concept_projection(graph: nx.MultiDiGraph, top: int = PROJECTION_TOP) -> nx.
             by_article[u].append((-_edge_weight(attrs), str(v)))
         elif kind == "broader" and u != v:
             weights[tuple(sorted((str(u), str(v))))] += 1  # type: ignore[index]
+    pairs: Counter[tuple[str, str]] = Counter()
     for found in by_article.values():
         ids = sorted({c for _, c in sorted(found)[:top]})
         for i, a in enumerate(ids):
             for b in ids[i + 1 :]:
-                weights[(a, b)] += 1
+                pairs[(a, b)] += 1
+    support = 1 if len(by_article) < 10 else 2
+    weights.update({pair: n for pair, n in pairs.items() if n >= support})
     proj = nx.Graph()
     proj.add_nodes_from(concepts)
     for (a, b), w in sorted(weights.items()):
