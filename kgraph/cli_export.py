@@ -6,7 +6,6 @@ what was written.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -133,4 +132,3 @@ def export(
             f"or into a running database: copy {target}/* into Neo4j's import/ folder, then\n"
             f"  cypher-shell -u neo4j -p <password> -f {target / 'load.cypher'}"
         )
-    sys.exit(0)

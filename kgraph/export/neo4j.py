@@ -167,18 +167,18 @@ def write_neo4j(
     edges: dict[str, list[tuple[str, str, str, dict[str, object]]]] = defaultdict(list)
     for u, v, key, attrs in out.edges(keys=True, data=True):
         edges[str(attrs.get("kind", ""))].append((str(u), str(v), str(key), attrs))
-    for kind, members in sorted(edges.items()):
+    for kind, rels in sorted(edges.items()):
         rtype = rel_type_of(kind)
-        columns = _columns(a for *_, a in members)
+        columns = _columns(a for *_, a in rels)
         path = folder / f"relationships_{_slug(kind)}.csv"
         with atomic_open(path) as fh:
             w = csv.writer(fh, lineterminator="\n")
             w.writerow([":START_ID", ":END_ID", ":TYPE", "key", *(h for _, h in columns)])
-            for u, v, key, attrs in members:
+            for u, v, key, attrs in rels:
                 w.writerow([u, v, rtype, key, *(_value(attrs.get(p)) for p, _ in columns)])
         written.append(path)
-        start = {labels[u] for u, *_ in members}
-        end = {labels[v] for _, v, *_ in members}
+        start = {labels[u] for u, *_ in rels}
+        end = {labels[v] for _, v, *_ in rels}
         a = f"a:{start.pop()}" if len(start) == 1 else "a"
         b = f"b:{end.pop()}" if len(end) == 1 else "b"
         loads.append(

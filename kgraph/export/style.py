@@ -156,9 +156,9 @@ def pagerank(graph: nx.MultiDiGraph, alpha: float = 0.85, max_iter: int = 200) -
             wts.append(w)
     s = np.asarray(src, dtype=np.int64)
     t = np.asarray(dst, dtype=np.int64)
-    w = np.asarray(wts, dtype=float)
-    out = np.bincount(s, weights=w, minlength=n)
-    share = np.divide(w, out[s], out=np.zeros_like(w), where=out[s] > 0)
+    weight = np.asarray(wts, dtype=float)
+    out = np.bincount(s, weights=weight, minlength=n)
+    share = np.divide(weight, out[s], out=np.zeros_like(weight), where=out[s] > 0)
     dangling = out == 0
     x = np.full(n, 1.0 / n)
     for _ in range(max_iter):
@@ -273,7 +273,7 @@ def _simple(graph: nx.MultiDiGraph) -> nx.Graph:
     """Undirected simple graph, sorted, parallel edges' weights summed, no self-loops."""
     simple = nx.Graph()
     simple.add_nodes_from(sorted(graph.nodes, key=str))
-    weights: Counter[tuple[str, str]] = Counter()
+    weights: defaultdict[tuple[str, str], float] = defaultdict(float)
     for u, v, attrs in graph.edges(data=True):
         if u != v:
             a, b = sorted((str(u), str(v)))
