@@ -146,19 +146,18 @@ class ConceptMatcher:
             hits = [_Hit(s.kb_id_, s.id_, 0, "paragraph", _sentence(s), s.text) for s in spans]
             keep = _judge(hits, self.rules, self.catalogue)
             spans = [s for s, ok in zip(spans, keep, strict=True) if ok]
-        unique = {(s.start, s.end, s.kb_id_): s for s in reversed(spans)}  # a plain and a
-        spans = sorted(unique.values(), key=lambda s: (s.start, s.kb_id_))  # rule match: one
+        # a plain alias and an ambiguous rule may match the same text: one span each
+        unique = {(s.start, s.end, s.kb_id_): s for s in spans}
+        spans = sorted(unique.values(), key=lambda s: (s.start, s.kb_id_))
         for span in spans:
             span.id_ = span.kb_id_
         doc.spans["concepts"] = spans
         if self.set_ents:
             old = list(doc.ents)
-            if self.overwrite_ents:
-                doc.ents = filter_spans([*spans, *old])
-            else:
-                taken = {i for ent in old for i in range(ent.start, ent.end)}
-                new = [s for s in spans if not taken.intersection(range(s.start, s.end))]
-                doc.ents = filter_spans([*old, *new])
+            first, second = (spans, old) if self.overwrite_ents else (old, spans)
+            taken = {i for s in first for i in range(s.start, s.end)}
+            rest = [s for s in second if not taken.intersection(range(s.start, s.end))]
+            doc.ents = filter_spans([*first, *rest])
         return doc
 
 

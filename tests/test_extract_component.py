@@ -79,6 +79,24 @@ def test_existing_entities_are_kept():
     assert "aws-lambda" in {s.kb_id_ for s in doc.spans["concepts"]}
 
 
+@Language.component("_test_long_ner")
+def _long_ner(doc):
+    """An entity longer than the concept inside it: 'uses AWS Lambda' as EVENT."""
+    doc.ents = [Span(doc, 1, 4, label="EVENT")]
+    return doc
+
+
+def test_overwrite_ents_wins_even_against_a_longer_entity():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("_test_long_ner")
+    nlp.add_pipe("kgraph_concepts", config={"set_ents": True, "overwrite_ents": True})
+    doc = nlp("Ann uses AWS Lambda with Terraform daily.")
+    assert [(e.text, e.ent_id_) for e in doc.ents] == [
+        ("AWS Lambda", "aws-lambda"),
+        ("Terraform", "terraform"),
+    ]
+
+
 def test_overwrite_ents_lets_concepts_replace_overlapping_entities():
     doc = _with_ner(overwrite_ents=True)("Ann uses AWS Lambda with Terraform daily.")
     assert [(e.text, e.label_, e.ent_id_) for e in doc.ents] == [
