@@ -28,10 +28,13 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; outputs are ordinary files
     try:
+        # mkstemp makes the file 0600; keep the old file's mode, or the usual 0644,
+        # so other users (a Neo4j server, a web server) can read the output
+        try:
+            os.fchmod(fd, target.stat().st_mode & 0o777)
+        except FileNotFoundError:
+            os.fchmod(fd, 0o644)
         kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
         with os.fdopen(fd, mode, **kwargs) as fh:
             yield fh

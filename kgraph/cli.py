@@ -203,7 +203,13 @@ def _graph_option(func):  # shared by the query commands
 @_graph_option
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def info(graph_path: str, as_json: bool) -> None:
-    """Summarise a built graph: counts per kind and the top concepts."""
+    """Summarise a built graph: counts per kind and the top concepts.
+
+    \b
+    Examples:
+      kgraph info
+      kgraph info --graph site/graph.graphml --json
+    """
     try:
         kg = api.load(graph_path)
     except KgraphError as err:
@@ -253,6 +259,9 @@ from .cli_catalogue import candidates_cmd, eval_cmd  # noqa: E402
 
 main.add_command(eval_cmd)
 main.add_command(candidates_cmd)
+from .cli_export import export  # noqa: E402  (registered after main is defined)
+
+main.add_command(export)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

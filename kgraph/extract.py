@@ -39,6 +39,7 @@ import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
 from . import catalogue as catalogue_module
 from ._io import atomic_open
@@ -118,14 +119,32 @@ def alias_patterns(catalogue: Catalogue) -> list[tuple[str, str, bool]]:
 class ConceptMatcher:
     """Phrase matchers for every alias of the catalogue; sets ``doc.spans["concepts"]``.
 
-    Each span has ``kb_id_`` = concept id, ``label_`` = concept type and
-    ``id_`` = ``""`` for a plain alias or ``"<concept>#<n>"`` naming the
+    As a pipeline component (``nlp.add_pipe("kgraph_concepts")``) it sets
+    ``doc.spans["concepts"]``: one span per accepted mention, with ``kb_id_``
+    and ``id_`` (``ent_id_`` once in ``doc.ents``) = concept id and ``label_`` =
+    concept type. With ``set_ents`` it also adds them to ``doc.ents``: existing
+    entities win over overlapping concepts (``overwrite_ents`` reverses that)
+    and non-overlapping ones are always kept, as with spaCy's EntityRuler.
+    It works with or without sentence boundaries (ambiguous aliases are then
+    judged on the whole text).
+
+    :meth:`spans` (used by :class:`Extractor`) returns the raw matches, whose
+    ``id_`` is ``""`` for a plain alias or ``"<concept>#<n>"`` naming the
     ambiguous rule it needs checked.
     """
 
-    def __init__(self, nlp: Language, catalogue: Catalogue, resolve: bool = True) -> None:
+    def __init__(
+        self,
+        nlp: Language,
+        catalogue: Catalogue,
+        resolve: bool = True,
+        set_ents: bool = False,
+        overwrite_ents: bool = False,
+    ) -> None:
         self.catalogue = catalogue
         self.resolve = resolve
+        self.set_ents = set_ents
+        self.overwrite_ents = overwrite_ents
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.rules = compile_rules(catalogue)
@@ -167,7 +186,18 @@ class ConceptMatcher:
             hits = [_Hit(s.kb_id_, s.id_, 0, "paragraph", _sentence(s), s.text) for s in spans]
             keep = _judge(hits, self.rules, self.catalogue)
             spans = [s for s, ok in zip(spans, keep, strict=True) if ok]
+        # a plain alias and an ambiguous rule may match the same text: one span each
+        unique = {(s.start, s.end, s.kb_id_): s for s in spans}
+        spans = sorted(unique.values(), key=lambda s: (s.start, s.kb_id_))
+        for span in spans:
+            span.id_ = span.kb_id_
         doc.spans["concepts"] = spans
+        if self.set_ents:
+            old = list(doc.ents)
+            first, second = (spans, old) if self.overwrite_ents else (old, spans)
+            taken = {i for s in first for i in range(s.start, s.end)}
+            rest = [s for s in second if not taken.intersection(range(s.start, s.end))]
+            doc.ents = filter_spans([*first, *rest])
         return doc
 
 
@@ -305,11 +335,29 @@ class FastMatcher:
 
 @Language.factory(
     "kgraph_concepts",
-    default_config={"models": None, "resolve": True},
+    default_config={"models": None, "resolve": True, "set_ents": False, "overwrite_ents": False},
 )
-def _make_component(nlp: Language, name: str, models: str | None, resolve: bool) -> ConceptMatcher:
-    """spaCy factory: ``nlp.add_pipe("kgraph_concepts")`` on any English pipeline."""
-    return ConceptMatcher(nlp, load_catalogue(models), resolve=resolve)
+def _make_component(
+    nlp: Language,
+    name: str,
+    models: str | None,
+    resolve: bool,
+    set_ents: bool,
+    overwrite_ents: bool,
+) -> ConceptMatcher:
+    """spaCy factory: ``nlp.add_pipe("kgraph_concepts")`` on any English pipeline.
+
+    ``models`` is a catalogue folder (default: the bundled one); ``resolve``
+    judges ambiguous aliases in context; ``set_ents`` also writes ``doc.ents``
+    and ``overwrite_ents`` lets concepts replace overlapping entities.
+    """
+    return ConceptMatcher(
+        nlp,
+        load_catalogue(models),
+        resolve=resolve,
+        set_ents=set_ents,
+        overwrite_ents=overwrite_ents,
+    )
 
 
 def make_nlp(models: str | None = None, resolve: bool = True) -> Language:

@@ -3,8 +3,13 @@
 Writing is deterministic (nodes and edges sorted, edge ids = the graph's unique
 edge keys), atomic (temporary file renamed into place) and safe: characters
 XML does not allow are removed from every value, so the file always reads back.
+The file carries Gephi's visual attributes (``size``, ``r``/``g``/``b``,
+``x``/``y``, ``community``, ``pagerank``; edge ``weight``), added to a copy by
+:func:`kgraph.export.style.decorate`. Each attribute name is declared with one
+type in the whole file, so Gephi and Cytoscape import every column.
 Reading goes through defusedxml first, so a GraphML file from elsewhere cannot
-expand entities or load external ones.
+expand entities or load external ones; it returns the attributes with the
+types they were written with (``long`` -> int, ``double`` -> float).
 
 >>> import networkx as nx, tempfile, pathlib
 >>> g = nx.MultiDiGraph(); g.add_node("concept:go", kind="concept", label="Go\\x00")
@@ -13,6 +18,8 @@ expand entities or load external ones.
 >>> p = write_graphml(g, pathlib.Path(tempfile.mkdtemp()) / "g.graphml")
 >>> h = read_graphml(p); h.nodes["concept:go"]["label"], list(h.edges(keys=True))
 ('Go', [('concept:go', 'concept:go', 'e-1')])
+>>> h.nodes["concept:go"]["r"], h.nodes["concept:go"]["x"], h.edges["concept:go", "concept:go", "e-1"]["weight"]
+(225, 0.0, 1.0)
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ from defusedxml import DefusedXmlException
 
 from .._io import atomic_open
 from ..errors import GraphError
+from .style import decorate
 
 __all__ = ["clean_value", "read_graphml", "sorted_copy", "write_graphml"]
 
@@ -74,26 +82,39 @@ def sorted_copy(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
 
 
 def _check_types(graph: nx.MultiDiGraph) -> None:
-    """Make each attribute name one type (int wins only if every value is int)."""
-    for items in (
-        [d for _, d in graph.nodes(data=True)],
-        [d for _, _, d in graph.edges(data=True)],
-    ):
-        kinds: dict[str, set[type]] = {}
-        for d in items:
-            for k, v in d.items():
-                kinds.setdefault(k, set()).add(type(v))
-        for k, types in kinds.items():
-            if len(types) > 1:
-                target = float if types <= {int, float} else str
-                for d in items:
-                    if k in d:
-                        d[k] = target(d[k])
+    """Give each attribute name one type across graph, nodes and edges.
+
+    int stays int only if every value of that name is an int; a mix of ints
+    and floats becomes float; anything else mixed becomes str. GraphML
+    declares a key per (name, domain, type), and Gephi refuses a name declared
+    twice with different types (``weight`` as ``long`` and as ``double``).
+    """
+    items = [
+        graph.graph,
+        *(d for _, d in graph.nodes(data=True)),
+        *(d for _, _, d in graph.edges(data=True)),
+    ]
+    kinds: dict[str, set[type]] = {}
+    for d in items:
+        for k, v in d.items():
+            kinds.setdefault(k, set()).add(type(v))
+    for k, types in kinds.items():
+        if len(types) > 1:
+            target = float if types <= {int, float} else str
+            for d in items:
+                if k in d:
+                    d[k] = target(d[k])
 
 
-def write_graphml(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
-    """Write ``graph`` as GraphML at ``path`` (atomically); return the path."""
-    out = sorted_copy(graph)
+def write_graphml(
+    graph: nx.MultiDiGraph, path: str | os.PathLike[str], *, decorated: bool = True
+) -> Path:
+    """Write ``graph`` as GraphML at ``path`` (atomically); return the path.
+
+    With ``decorated`` (the default) the file also has the viewers' attributes
+    of :func:`~kgraph.export.style.decorate`; ``graph`` itself is not changed.
+    """
+    out = sorted_copy(decorate(graph) if decorated else graph)
     _check_types(out)
     target = Path(path)
     with atomic_open(target, "wb") as fh:
@@ -132,4 +153,7 @@ def read_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
         raise GraphError(f"{path}: not a readable GraphML file: {err}") from err
     if not graph.is_directed():
         graph = nx.MultiDiGraph(graph)
+    for key in ("node_default", "edge_default"):  # added by networkx's reader
+        if graph.graph.get(key) == {}:
+            del graph.graph[key]
     return graph
