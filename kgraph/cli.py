@@ -215,5 +215,11 @@ def info(graph_path: str, as_json: bool) -> None:
         click.echo(f"  {c['articles']:4}  {c['name']}")
 
 
+from .cli_queries import QUERY_COMMANDS  # noqa: E402  (needs main and _graph_option above)
+
+for _command in QUERY_COMMANDS:
+    main.add_command(_command)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
