@@ -336,6 +336,7 @@ class GraphIndex:
         self._read_nodes(graph)
         self._read_edges(graph)
         self._build_vectors()
+        self._build_rollups()
         self._pagerank: dict[str, float] | None = None
 
     # ---- reading the graph
@@ -454,6 +455,22 @@ class GraphIndex:
                 vals[c].append(x)
         self.post_idx = {c: np.asarray(cols[c], dtype=np.int64) for c in cols}
         self.post_val = {c: np.asarray(vals[c], dtype=np.float64) for c in cols}
+        # concept -> article positions and salience, best first (articles_about)
+        self.mention_arts = {
+            c: np.asarray([self.art_index[a] for a, _ in p], dtype=np.int64)
+            for c, p in self.postings.items()
+        }
+        self.mention_weights = {
+            c: np.asarray([w for _, w in p], dtype=np.float64) for c, p in self.postings.items()
+        }
+        self.article_info = [
+            (
+                str(self.article_attrs[a].get("title") or ""),
+                str(self.article_attrs[a].get("url") or ""),
+                str(self.article_attrs[a].get("published") or ""),
+            )
+            for a in self.articles
+        ]
         self.author_idx = {
             au: np.asarray(sorted(self.art_index[a] for a in arts), dtype=np.int64)
             for au, arts in self.articles_by.items()
@@ -666,35 +683,63 @@ class GraphIndex:
         rolled up when ``narrower``; most salient first; at most ``limit``."""
         cid = self.resolve_concept(concept)
         scope = self.descendants(cid) if narrower else {cid: [cid]}
-        lists = [
-            [(-w, 0 if c == cid else 1, a, c) for a, w in self.postings.get(c, ())] for c in scope
-        ]
-        best: dict[str, tuple[float, int, str, str]] = {}
-        out: list[ArticleHit] = []
-        merged = heapq.merge(*lists) if len(lists) > 1 else iter(lists[0])
-        for item in merged:
-            negw, _direct, a, c = item
-            if a in best:
-                continue
-            best[a] = item
-            ref = self._ref(a)
-            m = self.mentions[a][c]
-            out.append(
-                ArticleHit(
-                    a,
-                    ref.title,
-                    ref.url,
-                    ref.published,
-                    c,
-                    self.concept_name(c),
-                    -negw,
-                    scope[c],
-                    m[2],
-                )
+        arts, weights, matched = self._rolled(cid, narrower)
+        stop = len(arts) if limit is None else max(min(limit, len(arts)), 0)
+        info, parts = self.article_info, self._rolled_parts[cid] if narrower else [cid]
+        names = [self.concept_name(c) for c in parts]
+        out = []
+        for i, w, m in zip(
+            arts[:stop].tolist(), weights[:stop].tolist(), matched[:stop].tolist(), strict=True
+        ):
+            a, c = self.articles[i], parts[m]
+            title, url, published = info[i]
+            hit = ArticleHit(
+                a, title, url, published, c, names[m], w, scope[c], self.mentions[a][c][2]
             )
-            if limit is not None and len(out) >= limit:
-                break
+            out.append(hit)
         return out
+
+    def _rolled(self, cid: str, narrower: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Article positions, salience and matched-concept positions (into
+        ``_rolled_parts[cid]``) of the articles about ``cid``, best first."""
+        if narrower:
+            return self._rolled_cache[cid]
+        arts = self.mention_arts.get(cid, np.zeros(0, dtype=np.int64))
+        weights = self.mention_weights.get(cid, np.zeros(0))
+        return arts, weights, np.zeros(len(arts), dtype=np.int64)
+
+    def _build_rollups(self) -> None:
+        """For every concept with narrower ones, its articles with the narrower
+        concepts' merged in: ordered by salience, a direct match first, then by
+        article and concept id; each article once, with its best match."""
+        self._rolled_cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._rolled_parts: dict[str, list[str]] = {}
+        empty = np.zeros(0, dtype=np.int64)
+        for cid in self.concept_ids:
+            parts = [cid, *sorted(c for c in self.descendants(cid) if c != cid)]
+            self._rolled_parts[cid] = parts
+            parts_in = [(i, c) for i, c in enumerate(parts) if c in self.mention_arts]
+            if len(parts) == 1 or len(parts_in) <= 1:
+                arts = self.mention_arts.get(parts_in[0][1], empty) if parts_in else empty
+                weights = (
+                    self.mention_weights.get(parts_in[0][1], np.zeros(0))
+                    if parts_in
+                    else np.zeros(0)
+                )
+                pos = parts_in[0][0] if parts_in else 0
+                self._rolled_cache[cid] = (arts, weights, np.full(len(arts), pos, dtype=np.int64))
+                continue
+            arts = np.concatenate([self.mention_arts[c] for _, c in parts_in])
+            weights = np.concatenate([self.mention_weights[c] for _, c in parts_in])
+            matched = np.concatenate(
+                [np.full(len(self.mention_arts[c]), i, dtype=np.int64) for i, c in parts_in]
+            )
+            # matched position 0 is the concept itself: direct matches win ties
+            order = np.lexsort((matched, arts, -weights))
+            arts, weights, matched = arts[order], weights[order], matched[order]
+            _, first = np.unique(arts, return_index=True)
+            first.sort()
+            self._rolled_cache[cid] = (arts[first], weights[first], matched[first])
 
     def neighbours(self, concept: str, depth: int = 1) -> list[Neighbour]:
         """Concepts within ``depth`` steps of ``concept`` through broader,
