@@ -304,6 +304,19 @@ class Scoring:
 # --------------------------------------------------------------------------- index
 
 
+@dataclass(frozen=True)
+class _Rollup:
+    """Articles about one concept, best first: positions into
+    ``GraphIndex.articles``, salience, matched concept (position in ``parts``)
+    and evidence, as parallel arrays."""
+
+    parts: list[str]
+    arts: np.ndarray
+    weights: np.ndarray
+    matched: np.ndarray
+    evidence: np.ndarray
+
+
 def _split(value: Any) -> list[str]:
     return [p for p in str(value or "").split("|") if p]
 
@@ -462,6 +475,10 @@ class GraphIndex:
         }
         self.mention_weights = {
             c: np.asarray([w for _, w in p], dtype=np.float64) for c, p in self.postings.items()
+        }
+        self.mention_evidence = {
+            c: np.asarray([self.mentions[a][c][2] for a, _ in p], dtype=object)
+            for c, p in self.postings.items()
         }
         self.article_info = [
             (
@@ -680,66 +697,62 @@ class GraphIndex:
         self, concept: str, narrower: bool = True, limit: int | None = None
     ) -> list[ArticleHit]:
         """Articles mentioning ``concept`` (any alias), with narrower concepts
-        rolled up when ``narrower``; most salient first; at most ``limit``."""
+        rolled up when ``narrower``; most salient first; at most ``limit``.
+        The order is precomputed: a call only builds the results it returns."""
         cid = self.resolve_concept(concept)
+        roll = self._rollups[cid] if narrower else self._direct_rollup(cid)
+        stop = len(roll.arts) if limit is None else max(min(limit, len(roll.arts)), 0)
         scope = self.descendants(cid) if narrower else {cid: [cid]}
-        arts, weights, matched = self._rolled(cid, narrower)
-        stop = len(arts) if limit is None else max(min(limit, len(arts)), 0)
-        info, parts = self.article_info, self._rolled_parts[cid] if narrower else [cid]
-        names = [self.concept_name(c) for c in parts]
-        out = []
-        for i, w, m in zip(
-            arts[:stop].tolist(), weights[:stop].tolist(), matched[:stop].tolist(), strict=True
-        ):
-            a, c = self.articles[i], parts[m]
-            title, url, published = info[i]
-            hit = ArticleHit(
-                a, title, url, published, c, names[m], w, scope[c], self.mentions[a][c][2]
+        vias = [scope[c] for c in roll.parts]
+        names = [self.concept_name(c) for c in roll.parts]
+        info, articles, parts = self.article_info, self.articles, roll.parts
+        return [
+            ArticleHit(articles[i], *info[i], parts[m], names[m], w, vias[m], ev)
+            for i, w, m, ev in zip(
+                roll.arts[:stop].tolist(),
+                roll.weights[:stop].tolist(),
+                roll.matched[:stop].tolist(),
+                roll.evidence[:stop].tolist(),
+                strict=True,
             )
-            out.append(hit)
-        return out
+        ]
 
-    def _rolled(self, cid: str, narrower: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Article positions, salience and matched-concept positions (into
-        ``_rolled_parts[cid]``) of the articles about ``cid``, best first."""
-        if narrower:
-            return self._rolled_cache[cid]
+    def _direct_rollup(self, cid: str) -> _Rollup:
         arts = self.mention_arts.get(cid, np.zeros(0, dtype=np.int64))
-        weights = self.mention_weights.get(cid, np.zeros(0))
-        return arts, weights, np.zeros(len(arts), dtype=np.int64)
+        return _Rollup(
+            [cid],
+            arts,
+            self.mention_weights.get(cid, np.zeros(0)),
+            np.zeros(len(arts), dtype=np.int64),
+            self.mention_evidence.get(cid, np.zeros(0, dtype=object)),
+        )
 
     def _build_rollups(self) -> None:
-        """For every concept with narrower ones, its articles with the narrower
-        concepts' merged in: ordered by salience, a direct match first, then by
-        article and concept id; each article once, with its best match."""
-        self._rolled_cache: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        self._rolled_parts: dict[str, list[str]] = {}
-        empty = np.zeros(0, dtype=np.int64)
+        """For every concept, its articles with the narrower concepts' merged in:
+        ordered by salience, then article id; each article once, with its best
+        match (the concept itself on a tie)."""
+        self._rollups: dict[str, _Rollup] = {}
         for cid in self.concept_ids:
             parts = [cid, *sorted(c for c in self.descendants(cid) if c != cid)]
-            self._rolled_parts[cid] = parts
-            parts_in = [(i, c) for i, c in enumerate(parts) if c in self.mention_arts]
-            if len(parts) == 1 or len(parts_in) <= 1:
-                arts = self.mention_arts.get(parts_in[0][1], empty) if parts_in else empty
-                weights = (
-                    self.mention_weights.get(parts_in[0][1], np.zeros(0))
-                    if parts_in
-                    else np.zeros(0)
-                )
-                pos = parts_in[0][0] if parts_in else 0
-                self._rolled_cache[cid] = (arts, weights, np.full(len(arts), pos, dtype=np.int64))
-                continue
-            arts = np.concatenate([self.mention_arts[c] for _, c in parts_in])
-            weights = np.concatenate([self.mention_weights[c] for _, c in parts_in])
+            rolls = [self._direct_rollup(c) for c in parts]
+            arts = np.concatenate([r.arts for r in rolls])
+            weights = np.concatenate([r.weights for r in rolls])
+            evidence = np.concatenate([r.evidence for r in rolls])
             matched = np.concatenate(
-                [np.full(len(self.mention_arts[c]), i, dtype=np.int64) for i, c in parts_in]
+                [np.full(len(r.arts), i, dtype=np.int64) for i, r in enumerate(rolls)]
             )
-            # matched position 0 is the concept itself: direct matches win ties
-            order = np.lexsort((matched, arts, -weights))
-            arts, weights, matched = arts[order], weights[order], matched[order]
-            _, first = np.unique(arts, return_index=True)
-            first.sort()
-            self._rolled_cache[cid] = (arts[first], weights[first], matched[first])
+            if len(parts) > 1:
+                # matched position 0 is the concept itself: direct matches win ties
+                order = np.lexsort((matched, arts, -weights))
+                _, first = np.unique(arts[order], return_index=True)
+                keep = order[np.sort(first)]
+                arts, weights, matched, evidence = (
+                    arts[keep],
+                    weights[keep],
+                    matched[keep],
+                    evidence[keep],
+                )
+            self._rollups[cid] = _Rollup(parts, arts, weights, matched, evidence)
 
     def neighbours(self, concept: str, depth: int = 1) -> list[Neighbour]:
         """Concepts within ``depth`` steps of ``concept`` through broader,
