@@ -91,12 +91,14 @@ MAP_PALETTE = (
 
 
 class _Result:
+    __slots__ = ()
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (the stable ``--json`` format)."""
         return asdict(self)  # type: ignore[call-overload]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleRef(_Result):
     """An article, as results name it: node id, title, URL and date."""
 
@@ -106,7 +108,7 @@ class ArticleRef(_Result):
     published: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConceptRef(_Result):
     """A concept, as results name it: id (no ``concept:`` prefix) and name."""
 
@@ -114,7 +116,7 @@ class ConceptRef(_Result):
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reason(_Result):
     """One part of a relatedness score.
 
@@ -131,7 +133,7 @@ class Reason(_Result):
     detail: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Related(_Result):
     """An article related to the query article, with its score and reasons."""
 
@@ -143,7 +145,7 @@ class Related(_Result):
     reasons: list[Reason] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleHit(_Result):
     """An article about a concept: ``matched`` is the concept it mentions (the
     query concept or a narrower one, reached through ``via``), ``weight`` the
@@ -160,7 +162,7 @@ class ArticleHit(_Result):
     evidence: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConceptHit(_Result):
     """A concept an article mentions, with the mention's salience and evidence."""
 
@@ -173,7 +175,7 @@ class ConceptHit(_Result):
     evidence: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Neighbour(_Result):
     """A concept near another: ``relation`` (``broader``, ``narrower`` or
     ``co_occurs``) links it to ``via`` at ``depth`` steps from the start."""
@@ -187,7 +189,7 @@ class Neighbour(_Result):
     articles: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PathStep(_Result):
     """One node of a path; ``relation`` is how it is reached from the previous
     node (empty for the first) and ``evidence`` the sentence behind a mention."""
@@ -199,7 +201,7 @@ class PathStep(_Result):
     evidence: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConceptPath(_Result):
     """The cheapest connection between two concepts through articles and the
     concept hierarchy; ``cost`` is lower for salient mentions."""
@@ -218,7 +220,7 @@ class ConceptPath(_Result):
         return " ".join(parts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TopConcept(_Result):
     """A concept with the number of articles mentioning it (``articles``), with
     its narrower concepts rolled up (``rolled_up``) and its PageRank."""
@@ -231,7 +233,7 @@ class TopConcept(_Result):
     pagerank: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Community(_Result):
     """A cluster of concepts of the concept map, labelled by its top concepts."""
 
@@ -242,13 +244,13 @@ class Community(_Result):
     colour: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MonthCount(_Result):
     month: str
     articles: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Timeline(_Result):
     """Articles about a concept (narrower ones included) per month ``YYYY-MM``;
     months without any are listed with 0; ``undated`` have no date."""
@@ -260,7 +262,7 @@ class Timeline(_Result):
     months: list[MonthCount]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rising(_Result):
     """A concept whose share of articles grew: ``recent``/``earlier`` article
     counts in the last ``window`` months versus before, and the share ratio."""
@@ -272,7 +274,7 @@ class Rising(_Result):
     growth: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConceptCard(_Result):
     """Everything ``kgraph show`` prints about one concept."""
 
@@ -289,7 +291,7 @@ class ConceptCard(_Result):
     neighbours: list[Neighbour]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Scoring:
     """Knobs of :meth:`GraphIndex.related` (defaults measured in bench/)."""
 
@@ -304,7 +306,7 @@ class Scoring:
 # --------------------------------------------------------------------------- index
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Rollup:
     """Articles about one concept, best first: positions into
     ``GraphIndex.articles``, salience, matched concept (position in ``parts``)
@@ -452,9 +454,7 @@ class GraphIndex:
         for vec in expanded:
             df.update(vec.keys())
         self.concept_ids = sorted(set(df) | set(self.concept_attrs))
-        self.concept_index = {c: i for i, c in enumerate(self.concept_ids)}
         self.idf = {c: math.log((1 + n) / (1 + df[c])) for c in df}
-        self.rolled_df = dict(df)
         cols: dict[str, list[int]] = defaultdict(list)
         vals: dict[str, list[float]] = defaultdict(list)
         self.rows: list[dict[str, float]] = []
