@@ -26,6 +26,21 @@ from .export.json import read_json, write_json
 from .feeds import parse_feed
 from .graph import article_node, build_graph
 from .pipeline import analyse
+from .query import (
+    ArticleHit,
+    Community,
+    ConceptCard,
+    ConceptHit,
+    ConceptPath,
+    GraphIndex,
+    Neighbour,
+    Related,
+    Rising,
+    Timeline,
+    TopConcept,
+    communities_of,
+    write_concept_map,
+)
 from .records import Article, ArticleText, Feed, Mention
 from .sources import Limits, default_sources, expand, read_source
 
@@ -82,6 +97,7 @@ class KnowledgeGraph:
         self.graph = graph
         self._catalogue = catalogue
         self.report = report or BuildReport()
+        self._index: GraphIndex | None = None
 
     @property
     def catalogue(self) -> Catalogue:
@@ -130,6 +146,82 @@ class KnowledgeGraph:
                 for count, name, n in concepts[:top]
             ],
         }
+
+    # ---- queries (logic in kgraph/query.py; the index is built on first use)
+
+    @property
+    def index(self) -> GraphIndex:
+        """The query index, built on first use and kept (rebuilt if ``graph`` is replaced)."""
+        if self._index is None or self._index.graph is not self.graph:
+            self._index = GraphIndex(self.graph, self.catalogue)
+        return self._index
+
+    def related(self, article: str, k: int = 5) -> list[Related]:
+        """The ``k`` articles most related to ``article`` (URL, guid or title
+        fragment), each with its score and the reasons.
+
+        >>> [r.title for r in build().related("Versioning for Amazon S3", k=2)]
+        ['Understanding Lifecycle rules in Amazon S3', 'Understanding Object Lock for Amazon S3']
+        """
+        return self.index.related(article, k)
+
+    def articles_about(
+        self, concept: str, narrower: bool = True, limit: int | None = None
+    ) -> list[ArticleHit]:
+        """Articles about ``concept`` (id, name or any alias), narrower
+        concepts rolled up, most salient first.
+
+        >>> build().articles_about("golang")[0].title
+        'Go Channels: Complete Guide to Communication Patterns in Go'
+        """
+        return self.index.articles_about(concept, narrower, limit)
+
+    def concepts_of(self, article: str) -> list[ConceptHit]:
+        """Concepts ``article`` mentions, most salient first."""
+        return self.index.concepts_of(article)
+
+    def neighbours(self, concept: str, depth: int = 1) -> list[Neighbour]:
+        """Concepts within ``depth`` broader/narrower/co-occurrence steps."""
+        return self.index.neighbours(concept, depth)
+
+    def path(self, a: str, b: str) -> ConceptPath | None:
+        """How two concepts connect through articles and the hierarchy (None if not)."""
+        return self.index.path(a, b)
+
+    def top_concepts(self, n: int = 20, by: str = "articles") -> list[TopConcept]:
+        """Top concepts by ``articles``, ``rolled_up`` articles or ``pagerank``."""
+        return self.index.top_concepts(n, by)
+
+    def concept_card(self, concept: str) -> ConceptCard:
+        """Name, type, aliases, parents/children, top articles and neighbours."""
+        return self.index.card(concept)
+
+    def timeline(self, concept: str, narrower: bool = True) -> Timeline:
+        """Articles about ``concept`` per month."""
+        return self.index.timeline(concept, narrower)
+
+    def rising(self, n: int = 10, window: int = 6) -> list[Rising]:
+        """Concepts whose share of articles grew most in the last ``window`` months."""
+        return self.index.rising(n, window)
+
+    def concept_map(
+        self, min_articles: int = 2, min_support: int = 2, max_share: float = 0.5
+    ) -> nx.MultiDiGraph:
+        """The concept-only map (NPMI co-occurrence, hubs left out, Louvain communities)."""
+        return self.index.concept_map(min_articles, min_support, max_share)
+
+    def communities(self, min_articles: int = 2) -> list[Community]:
+        """Concept clusters of the concept map, labelled by their top concepts."""
+        return communities_of(self.concept_map(min_articles))
+
+    def write_concept_map(
+        self,
+        directory: str | os.PathLike[str] = "outputs",
+        min_articles: int = 2,
+        formats: Sequence[str] = ("graphml", "html"),
+    ) -> dict[str, Path]:
+        """Write ``concept_map.graphml`` and ``concept_map.html`` into ``directory``."""
+        return write_concept_map(self.concept_map(min_articles), directory, formats)
 
     def write_graphml(self, path: str | os.PathLike[str]) -> Path:
         """Write GraphML (atomically) and return the path."""

@@ -255,13 +255,15 @@ def view(path: str) -> None:
     click.echo(f"opened {uri}" if opened else f"no browser found; open this file: {page.resolve()}")
 
 
+# Commands that live in their own modules; imported last because they use main
+# and _graph_option from this one.
 from .cli_catalogue import candidates_cmd, eval_cmd  # noqa: E402
+from .cli_export import export  # noqa: E402
+from .cli_queries import QUERY_COMMANDS  # noqa: E402
 
-main.add_command(eval_cmd)
-main.add_command(candidates_cmd)
-from .cli_export import export  # noqa: E402  (registered after main is defined)
+for _command in (eval_cmd, candidates_cmd, export, *QUERY_COMMANDS):
+    main.add_command(_command)
 
-main.add_command(export)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
