@@ -820,3 +820,68 @@ def test_browser_sample_graph(browser, sample_kg: kgraph.KnowledgeGraph, tmp_pat
     assert p.non_local_requests() == []
     assert p.foreign_requests() == []  # not even a file: request besides the page
     assert p.errors == []
+
+
+def with_positions(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Give every node Gephi-style x/y: on a circle, in Gephi units (y up)."""
+    import math
+
+    for i, n in enumerate(sorted(g.nodes, key=str)):
+        angle = 2 * math.pi * i / g.number_of_nodes()
+        g.nodes[n]["x"] = 500.0 * math.cos(angle) + 1000.0
+        g.nodes[n]["y"] = 500.0 * math.sin(angle)
+    return g
+
+
+@pytest.mark.issue(6)
+def test_existing_positions_are_used_not_recomputed() -> None:
+    g = with_positions(make_graph())
+    data = page_data(render_html(g))
+    assert data["meta"]["positions"] is True
+    nodes = {n["id"]: n for n in data["nodes"]}
+    # same shape as the input: centred, y flipped, uniformly scaled
+    for n, attrs in g.nodes(data=True):
+        x, y = nodes[n]["x"], nodes[n]["y"]
+        scale = x / (attrs["x"] - 1000.0) if abs(attrs["x"] - 1000.0) > 1 else None
+        if scale:
+            assert scale > 0
+            assert y == pytest.approx(-attrs["y"] * scale, abs=0.2)
+    # one node without a position (or a non-numeric one): the page lays out itself
+    g.nodes["concept:go"]["x"] = "12"
+    assert page_data(render_html(g))["meta"]["positions"] is False
+    del g.nodes["concept:go"]["x"]
+    assert page_data(render_html(g))["meta"]["positions"] is False
+
+
+@pytest.mark.issue(6)
+def test_existing_positions_skip_layout_on_large_graphs(monkeypatch) -> None:
+    import kgraph.export.html as html_mod
+
+    g = with_positions(make_large_graph(n_articles=900, n_concepts=300))
+
+    def no_layout(*args, **kwargs):
+        raise AssertionError("layout recomputed")
+
+    monkeypatch.setattr(html_mod, "_force_layout", no_layout)
+    data = page_data(render_html(g))
+    assert data["meta"]["positions"] is True
+    assert all("x" in n and "y" in n for n in data["nodes"])
+
+
+@pytest.mark.browser
+@pytest.mark.issue(6)
+def test_browser_uses_given_positions(browser, tmp_path: Path) -> None:
+    g = with_positions(make_graph())
+    out = write_html(g, tmp_path / "graph.html")
+    expected = {n["id"]: (n["x"], n["y"]) for n in page_data(out.read_text("utf-8"))["nodes"]}
+    p = Page(browser, out)
+    p.wait_until("window.kgraphReady === true", timeout=10)
+    assert p.js("kgraphViewer.network.physics.options.enabled") is False
+    p.page.wait_for_timeout(300)
+    drawn = p.js("kgraphViewer.network.getPositions()")
+    assert set(drawn) == set(expected)
+    for node_id, (x, y) in expected.items():
+        assert (drawn[node_id]["x"], drawn[node_id]["y"]) == pytest.approx(
+            (x, y), abs=1
+        )  # vis rounds
+    assert p.errors == [] and p.foreign_requests() == []
