@@ -14,12 +14,14 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
+import kgraph
 from kgraph.errors import GraphError
 from kgraph.export.html import _force_layout, render_html, write_html
 
@@ -530,6 +532,19 @@ class Page:
     def js(self, script: str, arg=None):
         return self.page.evaluate(script, arg)
 
+    def wait_until(self, expression: str, timeout: float = 30.0) -> None:
+        """Poll ``expression`` until it is truthy (page.wait_for_function needs eval,
+        which the page's CSP forbids)."""
+        deadline = time.monotonic() + timeout
+        while not self.js(expression):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"timed out waiting for {expression}")
+            time.sleep(0.05)
+
+    def non_local_requests(self) -> list[str]:
+        """Requests whose scheme is not file:, data: or blob: (network traffic)."""
+        return [u for u in self.requests if not u.startswith(("file:", "data:", "blob:"))]
+
     def foreign_requests(self) -> list[str]:
         return [u for u in self.requests if u != self.url]
 
@@ -681,6 +696,8 @@ def test_browser_hostile_graph_runs_no_script(browser, tmp_path: Path) -> None:
 def test_browser_large_graph_opens_on_top_concepts(browser, tmp_path: Path) -> None:
     out = write_html(make_large_graph(), tmp_path / "big.html")
     p = Page(browser, out)
+    p.wait_until("window.kgraphReady === true", timeout=20)
+    assert p.js("window.kgraphTimings.ready >= window.kgraphTimings.script")
     assert p.js("kgraphViewer.network.physics.options.enabled") is False
     assert p.js("kgraphViewer.nodeView.length") == 150
     p.page.fill("#search", "cc1234")
@@ -740,6 +757,131 @@ def test_browser_filters(browser, tmp_path: Path) -> None:
 @pytest.mark.issue(6)
 def test_browser_empty_graph_loads(browser, tmp_path: Path) -> None:
     p = Page(browser, write_html(nx.MultiDiGraph(), tmp_path / "empty.html"))
+    p.wait_until("window.kgraphReady === true && window.kgraphStable === true", timeout=10)
     assert p.js("kgraphViewer.nodeView.length") == 0
     p.page.fill("#search", "go")
+    assert p.errors == [] and p.foreign_requests() == []
+
+
+@pytest.mark.browser
+@pytest.mark.issue(6)
+def test_browser_sample_graph(browser, sample_kg: kgraph.KnowledgeGraph, tmp_path: Path) -> None:
+    """The real sample graph (31 articles): offline, all nodes drawn, search, kind filter."""
+    graph = sample_kg.graph
+    out = write_html(graph, tmp_path / "graph.html", title="kgraph sample")
+    p = Page(browser, out)
+    p.wait_until("window.kgraphReady === true")
+    n_nodes = graph.number_of_nodes()
+    assert n_nodes > 200  # the sample is not a toy: 31 articles and their concepts and tags
+    meta = p.js("JSON.parse(document.getElementById('kgraph-data').textContent).meta")
+    assert meta["large"] is False  # so the page opens on every node
+    assert p.js("kgraphViewer.nodes.length") == n_nodes
+    assert p.js("kgraphViewer.nodeView.length") == n_nodes
+    assert p.js("kgraphViewer.network.body.nodeIndices.length") == n_nodes
+    assert p.js("kgraphViewer.edgeView.length") == graph.number_of_edges()
+    # the title bar's counts add up to the graph's
+    counts = p.js(
+        "Array.from(document.querySelectorAll('#counts span'))"
+        ".map(s => s.textContent.trim()).filter(Boolean)"
+    )
+    shown = {
+        words[-1]: int(words[-2]) for words in (c.replace("showing ", "").split() for c in counts)
+    }
+    kinds = {"articles", "concepts", "authors", "tags", "feeds"}
+    assert sum(shown[k] for k in kinds) == n_nodes
+    assert shown["edges"] == graph.number_of_edges()
+    assert shown["nodes"] == n_nodes  # "showing N nodes": the page opens on all of them
+    assert shown["articles"] == 31
+
+    # search by alias
+    p.page.fill("#search", "golang")
+    assert p.js("document.querySelector('#search-results li button').textContent").startswith("Go")
+    p.page.press("#search", "Enter")
+    assert p.js("kgraphViewer.selected()") == "concept:go"
+    assert p.js("kgraphViewer.network.getSelectedNodes()") == ["concept:go"]
+    assert p.js("document.getElementById('details').dataset.node") == "concept:go"
+    assert "Articles (" in p.page.inner_text("#details")
+
+    # the Tags kind filter hides every tag node, and nothing else
+    tags = {str(n) for n, d in graph.nodes(data=True) if d.get("kind") == "tag"}
+    assert tags
+    everything = set(p.js("kgraphViewer.visibleIds()"))
+    p.page.get_by_role("checkbox", name="Tags", exact=True).uncheck()
+    after = set(p.js("kgraphViewer.visibleIds()"))
+    assert after == everything - tags
+    assert set(p.js("kgraphViewer.nodeView.getIds()")) == after
+    assert p.js("kgraphViewer.network.body.nodeIndices.length") == n_nodes - len(tags)
+    p.page.get_by_role("checkbox", name="Tags", exact=True).check()
+    assert p.js("kgraphViewer.nodeView.length") == n_nodes
+
+    shot = tmp_path / "sample.png"
+    p.page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 20_000
+    assert p.non_local_requests() == []
+    assert p.foreign_requests() == []  # not even a file: request besides the page
+    assert p.errors == []
+
+
+def with_positions(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """Give every node Gephi-style x/y: on a circle, in Gephi units (y up)."""
+    import math
+
+    for i, n in enumerate(sorted(g.nodes, key=str)):
+        angle = 2 * math.pi * i / g.number_of_nodes()
+        g.nodes[n]["x"] = 500.0 * math.cos(angle) + 1000.0
+        g.nodes[n]["y"] = 500.0 * math.sin(angle)
+    return g
+
+
+@pytest.mark.issue(6)
+def test_existing_positions_are_used_not_recomputed() -> None:
+    g = with_positions(make_graph())
+    data = page_data(render_html(g))
+    assert data["meta"]["positions"] is True
+    nodes = {n["id"]: n for n in data["nodes"]}
+    # same shape as the input: centred, y flipped, uniformly scaled
+    for n, attrs in g.nodes(data=True):
+        x, y = nodes[n]["x"], nodes[n]["y"]
+        scale = x / (attrs["x"] - 1000.0) if abs(attrs["x"] - 1000.0) > 1 else None
+        if scale:
+            assert scale > 0
+            assert y == pytest.approx(-attrs["y"] * scale, abs=0.2)
+    # one node without a position (or a non-numeric one): the page lays out itself
+    g.nodes["concept:go"]["x"] = "12"
+    assert page_data(render_html(g))["meta"]["positions"] is False
+    del g.nodes["concept:go"]["x"]
+    assert page_data(render_html(g))["meta"]["positions"] is False
+
+
+@pytest.mark.issue(6)
+def test_existing_positions_skip_layout_on_large_graphs(monkeypatch) -> None:
+    import kgraph.export.html as html_mod
+
+    g = with_positions(make_large_graph(n_articles=900, n_concepts=300))
+
+    def no_layout(*args, **kwargs):
+        raise AssertionError("layout recomputed")
+
+    monkeypatch.setattr(html_mod, "_force_layout", no_layout)
+    data = page_data(render_html(g))
+    assert data["meta"]["positions"] is True
+    assert all("x" in n and "y" in n for n in data["nodes"])
+
+
+@pytest.mark.browser
+@pytest.mark.issue(6)
+def test_browser_uses_given_positions(browser, tmp_path: Path) -> None:
+    g = with_positions(make_graph())
+    out = write_html(g, tmp_path / "graph.html")
+    expected = {n["id"]: (n["x"], n["y"]) for n in page_data(out.read_text("utf-8"))["nodes"]}
+    p = Page(browser, out)
+    p.wait_until("window.kgraphReady === true", timeout=10)
+    assert p.js("kgraphViewer.network.physics.options.enabled") is False
+    p.page.wait_for_timeout(300)
+    drawn = p.js("kgraphViewer.network.getPositions()")
+    assert set(drawn) == set(expected)
+    for node_id, (x, y) in expected.items():
+        assert (drawn[node_id]["x"], drawn[node_id]["y"]) == pytest.approx(
+            (x, y), abs=1
+        )  # vis rounds
     assert p.errors == [] and p.foreign_requests() == []

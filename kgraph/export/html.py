@@ -225,7 +225,9 @@ def _payload(graph: nx.MultiDiGraph, title: str) -> dict[str, Any]:
     hub_limit = max(5, math.ceil(0.2 * counts["article"]))
     types = {_text(graph.nodes[n].get("type")) for n in ids if kinds[str(n)] == "concept"}
     type_colours = {t: _type_colour(t) for t in sorted(types - {""})}
-    positions = _positions(list(kinds), edges) if len(ids) > LAYOUT_NODE_LIMIT else {}
+    positions = _given_positions(graph, ids)
+    if not positions and len(ids) > LAYOUT_NODE_LIMIT:
+        positions = _positions(list(kinds), edges)
 
     nodes = []
     for n in ids:
@@ -384,6 +386,43 @@ def _positions(
     return {
         n: (round(float(pos[i, 0]) * scale, 1), round(float(pos[i, 1]) * scale, 1))
         for n, i in index.items()
+    }
+
+
+def _given_positions(graph: nx.MultiDiGraph, ids: list[Any]) -> dict[str, tuple[float, float]]:
+    """The layout the graph carries (Gephi's optional ``x``/``y``), in vis pixels.
+
+    Used only when every node has finite numeric ``x`` and ``y``; otherwise the
+    page lays the graph out itself. Rescaled to the density of the computed
+    layout, centred, and with y flipped (Gephi's y axis points up, the canvas's down).
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("a", x=0.0, y=0.0); g.add_node("b", x=10.0, y=5.0)
+    >>> _given_positions(g, ["a", "b"])
+    {'a': (-42.4, 21.2), 'b': (42.4, -21.2)}
+    >>> g.add_node("c")  # one node without a position: none are used
+    >>> _given_positions(g, ["a", "b", "c"])
+    {}
+    """
+    if not ids:
+        return {}
+    xy = np.empty((len(ids), 2))
+    for i, n in enumerate(ids):
+        attrs = graph.nodes[n]
+        for d, key in enumerate(("x", "y")):
+            value = attrs.get(key)
+            if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
+                return {}
+            if not math.isfinite(float(value)):
+                return {}
+            xy[i, d] = float(value)
+    xy[:, 1] *= -1
+    xy -= (xy.max(axis=0) + xy.min(axis=0)) / 2
+    extent = float(np.abs(xy).max())
+    scale = 60.0 * math.sqrt(len(ids)) / (2 * extent) if extent > 0 else 0.0
+    return {
+        str(n): (round(float(xy[i, 0]) * scale, 1) + 0.0, round(float(xy[i, 1]) * scale, 1) + 0.0)
+        for i, n in enumerate(ids)
     }
 
 

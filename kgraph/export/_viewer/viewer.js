@@ -572,6 +572,26 @@
     network.on("blurNode", function () { if (!selected) { unhighlight(); } });
   }
 
+  // Ready = the first frame drawn after the initial layout: at once when positions
+  // come with the page (physics off), else once the stabilisation iterations are done.
+  // window.kgraphReady and window.kgraphTimings (ms since navigation start) let tests,
+  // benchmarks and screenshot scripts wait for it; kgraphStable follows when physics rests.
+  var layoutDone = !options.physics || visible.size === 0;  // nothing to lay out
+  var timings = { script: Math.round(performance.now()) };
+  window.kgraphTimings = timings;
+  network.once("stabilizationIterationsDone", function () { layoutDone = true; network.redraw(); });
+  network.on("afterDrawing", function onDraw() {
+    if (!layoutDone) { return; }
+    network.off("afterDrawing", onDraw);
+    timings.ready = Math.round(performance.now());
+    window.kgraphReady = true;
+  });
+  network.on("stabilized", function () {
+    if (!window.kgraphStable) { timings.stable = Math.round(performance.now()); }
+    window.kgraphStable = true;
+  });
+  if (layoutDone) { window.kgraphStable = true; }
+
   window.kgraphViewer = {
     network: network, nodes: nodeSet, edges: edgeSet, nodeView: nodeView, edgeView: edgeView,
     visibleIds: function () { return Array.from(visible).sort(); },
