@@ -579,7 +579,15 @@
   var layoutDone = !options.physics || visible.size === 0;  // nothing to lay out
   var timings = { script: Math.round(performance.now()) };
   window.kgraphTimings = timings;
-  network.once("stabilizationIterationsDone", function () { layoutDone = true; network.redraw(); });
+  network.once("stabilizationIterationsDone", function () {
+    layoutDone = true;
+    // the layout has settled enough to read: stop the slow drift that would go on
+    // for half a minute (dragging a node still works)
+    network.setOptions({ physics: false });
+    if (!window.kgraphStable) { timings.stable = Math.round(performance.now()); }
+    window.kgraphStable = true;
+    network.redraw();
+  });
   network.on("afterDrawing", function onDraw() {
     if (!layoutDone) { return; }
     network.off("afterDrawing", onDraw);
