@@ -2,7 +2,7 @@
 
 Each command loads the graph (``--graph``, default ``outputs/graph.graphml``),
 calls one :class:`~kgraph.api.KnowledgeGraph` method and prints a table, or
-with ``--json`` the stable JSON documented in docs/ISSUE-5.md. A name that
+with ``--json`` the stable JSON documented in docs/queries.md. A name that
 matches nothing (or several things) is one ``error:`` line and exit code 2.
 The commands are registered on the group in :mod:`kgraph.cli` (import that).
 """

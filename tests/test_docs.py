@@ -1,4 +1,4 @@
-"""The ```python examples of docs/ISSUE-9.md run (```py blocks need a model we do not ship)."""
+"""The ```python examples of docs/ecosystem.md run (```py blocks need a model we do not ship)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import kgraph.extract  # noqa: F401  (the worktree is not pip-installed: no entr
 
 pytestmark = pytest.mark.issue(9)
 
-DOC = Path(__file__).resolve().parents[1] / "docs" / "ISSUE-9.md"
+DOC = Path(__file__).resolve().parents[1] / "docs" / "ecosystem.md"
 
 
 def test_python_examples_run(capsys):
