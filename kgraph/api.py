@@ -12,7 +12,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from typing import Any
 import networkx as nx
 
 from .catalogue import Catalogue, load_catalogue
-from .errors import FeedError, KgraphError
+from .errors import FeedError, KgraphError, one_line
 from .export.graphml import read_graphml, write_graphml
 from .export.json import read_json, write_json
 from .extract import get_extractor
@@ -164,7 +164,7 @@ class KnowledgeGraph:
 def _read_all(
     inputs: Sequence[str], limits: Limits, report: BuildReport, progress: Progress | None
 ) -> tuple[list[Feed], list[Article]]:
-    sources = expand(inputs, report.errors)
+    sources = expand(inputs, report.errors, report.warnings)
     report.sources = len(sources)
     feeds: list[Feed] = []
     articles: list[Article] = []
@@ -180,6 +180,12 @@ def _read_all(
         except FeedError as err:
             LOGGER.error("%s", err)
             report.errors.append(str(err))
+            continue
+        except Exception as err:  # one bad feed must never cost the rest of the build
+            LOGGER.debug("unexpected error reading %s", src.location, exc_info=True)
+            msg = str(FeedError(src.location, f"unexpected {err.__class__.__name__}: {err}"))
+            LOGGER.error("%s", msg)
+            report.errors.append(msg)
             continue
         report.warnings.extend(parsed.warnings)
         feeds.append(parsed.feed)
@@ -220,7 +226,13 @@ def build(
 
     texts: dict[str, ArticleText] = {}
     for art in articles:
-        texts[art.id] = to_text(art)
+        try:
+            texts[art.id] = to_text(art)
+        except (RecursionError, ValueError) as err:  # pathological HTML: keep the article
+            msg = one_line(f"{art.feed}: article {art.id}: body unreadable ({err}); title only")
+            LOGGER.warning("%s", msg)
+            report.warnings.append(msg)
+            texts[art.id] = to_text(replace(art, html=""))
     extractor = get_extractor(cat)
     mentions: dict[str, list[Mention]] = {}
     total = len(articles)

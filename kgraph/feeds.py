@@ -496,6 +496,7 @@ def parse_feed(
     articles: list[Article] = []
     seen: set[str] = set()
     no_title: list[int] = []
+    no_link: list[int] = []
     no_date: list[int] = []
     no_author: list[int] = []
     for index, entry in enumerate(entries, start=1):
@@ -519,6 +520,8 @@ def parse_feed(
         seen.add(ident)
         if not title:
             no_title.append(index)
+        if not link and not raw_link:
+            no_link.append(index)
         html = _richest_body(entry)
         if direct is not None and len(direct[index - 1]) > len(html):
             html = direct[index - 1]
@@ -564,6 +567,7 @@ def parse_feed(
         )
     for numbers, what in (
         (no_title, "no title"),
+        (no_link, "no link (no article URL)"),
         (no_date, "no date (published left empty)"),
         (no_author, "no author"),
     ):
