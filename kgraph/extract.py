@@ -21,6 +21,7 @@ catalogue version, so its results can be cached and computed in parallel.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import math
 import re
@@ -42,6 +43,9 @@ __all__ = ["EVIDENCE_MAX", "Extractor", "extract", "extract_many", "make_nlp"]
 LOGGER = logging.getLogger(__name__)
 
 EVIDENCE_MAX = 300
+#: A "sentence" longer than this (a run-on block with no full stops) is cut to
+#: a window around each match, so the work per match stays bounded.
+SENTENCE_MAX = 1000
 _PROSE = ("paragraph", "item", "quote", "table", "heading")
 _WORDY = re.compile(r"^[\w ]+$")
 
@@ -168,6 +172,30 @@ def _sentence(span: Span) -> str:
         return span.sent.text
     except ValueError:  # no sentence boundaries set
         return span.doc.text
+
+
+class _Sentences:
+    """Sentence of a span in one doc, in O(log n) per span (``span.sent``
+    walks the doc each time, quadratic on a long block with many matches),
+    cut to a window of ``SENTENCE_MAX`` characters around the match."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.text = doc.text  # Doc.text joins every token on each access: read it once
+        try:
+            bounds = [(s.start_char, s.end_char) for s in doc.sents]
+        except ValueError:  # no sentence boundaries set
+            bounds = [(0, len(self.text))]
+        self.bounds = bounds or [(0, len(self.text))]
+        self.starts = [b[0] for b in self.bounds]
+
+    def __call__(self, span: Span) -> str:
+        at = max(bisect.bisect_right(self.starts, span.start_char) - 1, 0)
+        start, end = self.bounds[at]
+        if end - start > SENTENCE_MAX:
+            half = (SENTENCE_MAX - (span.end_char - span.start_char)) // 2
+            start = max(start, span.start_char - max(half, 0))
+            end = min(end, start + SENTENCE_MAX)
+        return self.text[start:end]
 
 
 def _judge(hits: list[_Hit], rules: dict[str, _Rule], catalogue: Catalogue) -> list[bool]:
@@ -298,20 +326,23 @@ class Extractor:
                 if not art.blocks:
                     continue
                 for b, block in enumerate(art.blocks):
-                    yield block.text, (idx, b)
+                    # spaCy refuses texts over nlp.max_length (ValueError E088)
+                    yield block.text[: self.nlp.max_length - 1], (idx, b)
 
         done = 0
         pipe = self.nlp.pipe(blocks(), as_tuples=True, batch_size=batch_size)
         for doc, (idx, b) in pipe:
             art, hits = pending[idx]
             kind = art.blocks[b].kind
+            sentence_of = _Sentences(doc)
             for span in self.matcher.spans(doc):
                 if kind == "code":
-                    line_start = doc.text.rfind("\n", 0, span.start_char) + 1
-                    line_end = doc.text.find("\n", span.end_char)
-                    sentence = doc.text[line_start : line_end if line_end >= 0 else None]
+                    text = sentence_of.text
+                    line_start = text.rfind("\n", 0, span.start_char) + 1
+                    line_end = text.find("\n", span.end_char)
+                    sentence = text[line_start : line_end if line_end >= 0 else None]
                 else:
-                    sentence = _sentence(span)
+                    sentence = sentence_of(span)
                 hits.append(_Hit(span.kb_id_, span.id_, b, kind, sentence, span.text))
             while done < idx:  # every article before idx is complete
                 yield self._finish(*pending[done])

@@ -507,6 +507,8 @@ def parse_feed(
         label = f"{where}: item {index}" + (f" ({title[:60]!r})" if title else "")
         if raw_link and not link:
             warn(f"{label}: link {raw_link[:100]!r} is not an absolute http(s) URL; ignored")
+            if _http_url(guid):  # the guid then is the best permalink there is
+                link = guid
         ident = guid or link
         if not ident:
             if not title:

@@ -91,6 +91,12 @@ def expand(
         if warnings is not None:
             warnings.append(text)
 
+    def fail(err: FeedError) -> None:
+        if errors is None:
+            raise err
+        LOGGER.error("%s", err)
+        errors.append(str(err))
+
     def add(src: Source) -> None:
         if src not in seen:
             seen.add(src)
@@ -98,17 +104,16 @@ def expand(
 
     for item in inputs:
         try:
-            for src in _expand_one(item, warn):
+            for src in _expand_one(item, warn, fail):
                 add(src)
         except FeedError as err:
-            if errors is None:
-                raise
-            LOGGER.error("%s", err)
-            errors.append(str(err))
+            fail(err)
     return out
 
 
-def _expand_one(item: str, warn: Callable[[str], None]) -> Iterator[Source]:
+def _expand_one(
+    item: str, warn: Callable[[str], None], fail: Callable[[FeedError], None]
+) -> Iterator[Source]:
     if _is_url(item):
         yield Source("url", item)
         return
@@ -121,9 +126,12 @@ def _expand_one(item: str, warn: Callable[[str], None]) -> Iterator[Source]:
         found = False
         for p in files:
             low = p.name.lower()
-            if low.endswith(OPML_SUFFIXES):
+            if low.endswith(OPML_SUFFIXES) or (low.endswith(FEED_SUFFIXES) and _sniff_opml(p)):
                 found = True
-                yield from _opml_sources(p, warn)
+                try:  # a broken OPML list must not cost the rest of the folder
+                    yield from _opml_sources(p, warn)
+                except FeedError as err:
+                    fail(err)
             elif low.endswith(FEED_SUFFIXES):
                 found = True
                 yield Source("file", str(p.resolve()))
@@ -156,10 +164,12 @@ def _opml_sources(path: Path, warn: Callable[[str], None]) -> Iterator[Source]:
     try:
         data = read_bounded(path, Limits().max_feed_bytes)
         root = safe_et.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as err:  # before ValueError: it is one
+        raise FeedError(
+            str(path), "OPML list refused: it declares a DTD or entities (never expanded)"
+        ) from err
     except (OSError, ValueError) as err:
         raise FeedError(str(path), f"cannot read OPML list: {err}") from err
-    except DefusedXmlException as err:
-        raise FeedError(str(path), f"OPML list refused: {err.__class__.__name__}") from err
     except safe_et.ParseError as err:
         raise FeedError(str(path), f"not valid OPML/XML: {err}") from err
     if root.tag.lower() != "opml":
