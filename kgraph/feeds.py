@@ -390,7 +390,9 @@ def _item_list(numbers: list[int]) -> str:
 
 
 def _feedparser(data: bytes, where: str, base: str) -> Any:
-    headers = {"content-location": base} if base else {}
+    # content-location resolves relative links; without a content-type next to
+    # it feedparser flags every fetched feed as bozo ("no Content-type specified")
+    headers = {"content-location": base, "content-type": "application/xml"} if base else {}
     try:
         return feedparser.parse(data, response_headers=headers, sanitize_html=True)
     except RecursionError as err:

@@ -27,3 +27,96 @@ def sample_kg() -> kgraph.KnowledgeGraph:
 @pytest.fixture(scope="session")
 def catalogue() -> kgraph.Catalogue:
     return kgraph.load_catalogue()
+
+
+class _FeedServer:
+    """What the loopback HTTP server serves, and what it saw."""
+
+    def __init__(self) -> None:
+        self.base = ""
+        self.sent: dict[str, int] = {}
+        self.hits: list[str] = []
+
+
+def _feed_handler(state: _FeedServer, feed: bytes):
+    import gzip
+    import time
+    from http.server import BaseHTTPRequestHandler
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:  # keep test output clean
+            pass
+
+        def _send(self, code: int, body: bytes = b"", **headers: str) -> None:
+            self.send_response(code)
+            for key, value in headers.items():
+                self.send_header(key.replace("_", "-"), value)
+            if "Content_Length" not in headers:
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            path = self.path
+            state.hits.append(path)
+            if path == "/feed.xml":
+                self._send(200, feed, Content_Type="application/rss+xml")
+            elif path == "/gzip.xml":
+                self._send(200, gzip.compress(feed), Content_Encoding="gzip")
+            elif path == "/html":
+                self._send(200, b"<!DOCTYPE html><html><body>blog</body></html>")
+            elif path == "/relative.xml":
+                body = feed.replace(b"<link>https://forem.com/kodecapsule/", b"<link>posts/")
+                self._send(200, body)
+            elif path.startswith("/status/"):
+                self._send(int(path.rsplit("/", 1)[1]), b"nope")
+            elif path == "/loop":
+                self._send(302, Location="/loop")
+            elif path.startswith("/hops/"):
+                n = int(path.rsplit("/", 1)[1])
+                self._send(302, Location=f"/hops/{n - 1}" if n > 1 else "/feed.xml")
+            elif path == "/to-file":
+                self._send(302, Location="file:///etc/passwd")
+            elif path == "/declared-huge":
+                self._send(200, b"<rss>", Content_Length=str(10**10))
+            elif path in ("/endless", "/drip"):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/rss+xml")
+                self.end_headers()
+                chunk, pause = (b"x" * 65536, 0.0) if path == "/endless" else (b" ", 0.2)
+                sent = 0
+                try:
+                    while sent < 200 * 1024 * 1024:
+                        self.wfile.write(chunk)
+                        self.wfile.flush()
+                        sent += len(chunk)
+                        state.sent[path] = sent
+                        if pause:
+                            time.sleep(pause)
+                except OSError:  # the client hung up: what we want to see
+                    return
+            else:
+                self._send(404)
+
+    return Handler
+
+
+@pytest.fixture
+def feed_server(samples_dir: Path):
+    """A threaded HTTP server on 127.0.0.1 serving feeds and misbehaving on
+    purpose (redirect loops, endless bodies, slow drips, errors)."""
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    state = _FeedServer()
+    feed = (samples_dir / "forem-kodecapsule.rss.xml").read_bytes()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _feed_handler(state, feed))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    state.base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
