@@ -148,3 +148,21 @@ def test_cli_build_killed_keeps_previous_outputs(tmp_path: Path) -> None:
         gml, js = read_graphml(out / "graph.graphml"), read_json(out / "graph.json")
         assert gml.number_of_nodes() > 0 and js.number_of_nodes() > 0
         json.loads((out / "graph.json").read_text(encoding="utf-8"))
+
+
+def test_atomic_write_keeps_a_readable_mode(tmp_path: Path) -> None:
+    """mkstemp makes 0600 files; outputs get the umask default, or keep the old mode."""
+    from kgraph._io import atomic_open
+
+    umask = os.umask(0o022)
+    try:
+        new = tmp_path / "new.txt"
+        with atomic_open(new) as fh:
+            fh.write("x")
+        assert new.stat().st_mode & 0o777 == 0o644
+        new.chmod(0o640)
+        with atomic_open(new) as fh:
+            fh.write("y")
+        assert new.stat().st_mode & 0o777 == 0o640 and new.read_text() == "y"
+    finally:
+        os.umask(umask)
