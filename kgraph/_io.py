@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,12 +30,9 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        # mkstemp makes the file 0600; keep the old file's mode, or the usual 0644,
-        # so other users (a Neo4j server, a web server) can read the output
-        try:
-            os.fchmod(fd, target.stat().st_mode & 0o777)
-        except FileNotFoundError:
-            os.fchmod(fd, 0o644)
+        # mkstemp makes the file 0600; give it the mode the file had, or the
+        # mode a plain open() would give (so a web server can still serve it)
+        os.chmod(tmp, _mode_for(target))
         kwargs = {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
         with os.fdopen(fd, mode, **kwargs) as fh:
             yield fh
@@ -45,6 +43,15 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:

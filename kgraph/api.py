@@ -260,7 +260,7 @@ def _read_feeds(
     inputs: Sequence[str], limits: Limits, report: BuildReport, progress: Progress | None
 ) -> Iterator[tuple[Feed, list[Article]]]:
     """Each readable feed with its new articles (duplicates across feeds dropped)."""
-    sources = expand(inputs, report.errors)
+    sources = expand(inputs, report.errors, report.warnings)
     report.sources = len(sources)
     seen: set[str] = set()
     for i, src in enumerate(sources, start=1):
@@ -275,6 +275,12 @@ def _read_feeds(
         except FeedError as err:
             LOGGER.error("%s", err)
             report.errors.append(str(err))
+            continue
+        except Exception as err:  # one bad feed must never cost the rest of the build
+            LOGGER.debug("unexpected error reading %s", src.location, exc_info=True)
+            msg = str(FeedError(src.location, f"unexpected {err.__class__.__name__}: {err}"))
+            LOGGER.error("%s", msg)
+            report.errors.append(msg)
             continue
         finally:
             report.stage_seconds["read"] += time.perf_counter() - started
@@ -348,7 +354,7 @@ def build(
     texts: dict[str, ArticleText] = {}
     mentions: dict[str, list[Mention]] = {}
     analysing = time.perf_counter()
-    for art, text, found in analyse(stream(), cat, jobs=jobs):
+    for art, text, found in analyse(stream(), cat, jobs=jobs, warnings=report.warnings):
         articles.append(art)
         texts[art.id] = text
         mentions[art.id] = found

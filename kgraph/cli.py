@@ -66,21 +66,21 @@ def main() -> None:
 )
 @click.option(
     "--max-feed-bytes",
-    type=int,
+    type=click.IntRange(1),
     default=Limits.max_feed_bytes,
     show_default=True,
     help="Largest feed file or HTTP response read.",
 )
 @click.option(
     "--max-items",
-    type=int,
+    type=click.IntRange(1),
     default=Limits.max_items_per_feed,
     show_default=True,
     help="Most items read from one feed.",
 )
 @click.option(
     "--max-article-chars",
-    type=int,
+    type=click.IntRange(1),
     default=Limits.max_article_chars,
     show_default=True,
     help="Longest article body kept (characters).",
@@ -100,6 +100,13 @@ def main() -> None:
     show_default=True,
     help="Worker processes for cleaning and extraction.",
 )
+@click.option(
+    "--max-redirects",
+    type=click.IntRange(0),
+    default=Limits.max_redirects,
+    show_default=True,
+    help="Most HTTP redirects followed per URL.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", count=True, help="Print every warning (-vv: debug).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -112,6 +119,7 @@ def build(
     max_article_chars: int,
     timeout: float,
     jobs: int,
+    max_redirects: int,
     quiet: bool,
     verbose: int,
     as_json: bool,
@@ -139,6 +147,7 @@ def build(
         max_items_per_feed=max_items,
         max_article_chars=max_article_chars,
         timeout=timeout,
+        max_redirects=max_redirects,
     )
 
     def progress(stage: str, done: int, total: int) -> None:

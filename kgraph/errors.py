@@ -10,7 +10,30 @@ build reports them at the end and exits 1.
 
 from __future__ import annotations
 
-__all__ = ["CatalogueError", "FeedError", "GraphError", "KgraphError", "QueryError"]
+import re
+
+__all__ = ["CatalogueError", "FeedError", "GraphError", "KgraphError", "QueryError", "one_line"]
+
+# C0/C1 controls, line/paragraph separators, lone surrogates and non-characters:
+# none of them may reach a one-line message (they could forge lines or
+# terminal escapes when the CLI prints text taken from a feed).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]+")
+MESSAGE_MAX = 400
+
+
+def one_line(text: object, limit: int = MESSAGE_MAX) -> str:
+    """Make ``text`` safe to print as one line of a message.
+
+    Control characters (newlines, escapes), lone surrogates and runs of spaces
+    become one space, and the result is cut to ``limit`` characters.
+
+    >>> one_line("feed.xml: bad\\n\\x1b[31mthing   here")
+    'feed.xml: bad [31mthing here'
+    >>> len(one_line("x" * 1000, limit=20))
+    20
+    """
+    out = " ".join(_UNPRINTABLE.sub(" ", str(text)).split())
+    return out if len(out) <= limit else out[: limit - 1] + "…"
 
 
 class KgraphError(Exception):
@@ -21,9 +44,9 @@ class FeedError(KgraphError):
     """A source (file, URL, OPML list) could not be read or parsed as a feed."""
 
     def __init__(self, where: str, what: str) -> None:
-        self.where = where
-        self.what = what
-        super().__init__(f"{where}: {what}")
+        self.where = one_line(where, 200)
+        self.what = one_line(what)
+        super().__init__(f"{self.where}: {self.what}")
 
 
 class CatalogueError(KgraphError):

@@ -51,8 +51,46 @@ __all__ = ["EVIDENCE_MAX", "Extractor", "extract", "extract_many", "make_nlp"]
 LOGGER = logging.getLogger(__name__)
 
 EVIDENCE_MAX = 300
+#: A "sentence" longer than this (a run-on block with no full stops) is cut to
+#: a window around each match, so the work per match stays bounded.
+SENTENCE_MAX = 1000
 _PROSE = ("paragraph", "item", "quote", "table", "heading")
 _WORDY = re.compile(r"^[\w ]+$")
+
+
+class _Phrases:
+    """Phrases to look for in a sentence, case-insensitively; a phrase made of
+    words and spaces only must stand as whole words (``in go`` is not in ``in going``).
+
+    Plain substring search (C speed) with a boundary check, not one big regex:
+    a rule is checked once per ambiguous match, thousands of times per article.
+
+    >>> _Phrases(["in go", "go.mod"]).search("Written in Go, see go.mod")
+    True
+    >>> _Phrases(["in go"]).search("keep going in gold")
+    False
+    """
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        stripped = sorted({p.strip().lower() for p in phrases if p.strip()})
+        self.items = tuple((p, bool(_WORDY.match(p))) for p in stripped)
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def search(self, sentence: str) -> bool:
+        lower = sentence.lower()
+        for phrase, whole_words in self.items:
+            at = lower.find(phrase)
+            while at >= 0:
+                end = at + len(phrase)
+                if not whole_words or (
+                    (at == 0 or not _is_word(lower[at - 1]))
+                    and (end == len(lower) or not _is_word(lower[end]))
+                ):
+                    return True
+                at = lower.find(phrase, at + 1)
+        return False
 
 
 @dataclass(frozen=True)
@@ -60,23 +98,12 @@ class _Rule:
     """An ambiguous alias rule compiled for fast checks on a sentence."""
 
     needs: frozenset[str]
-    cue_re: re.Pattern[str] | None
-    veto_re: re.Pattern[str] | None
-
-
-def _phrase_re(phrases: Iterable[str]) -> re.Pattern[str] | None:
-    parts = []
-    for p in sorted(set(phrases), key=len, reverse=True):
-        esc = re.escape(p.strip() if p.strip() else p)
-        if _WORDY.match(p.strip() or "x"):
-            parts.append(rf"(?<!\w){esc}(?!\w)")
-        else:
-            parts.append(esc)
-    return re.compile("|".join(parts), re.I) if parts else None
+    cues: _Phrases
+    veto: _Phrases
 
 
 def _compile_rule(rule: AmbiguousAlias) -> _Rule:
-    return _Rule(frozenset(rule.needs), _phrase_re(rule.cues), _phrase_re(rule.veto))
+    return _Rule(frozenset(rule.needs), _Phrases(rule.cues), _Phrases(rule.veto))
 
 
 def compile_rules(catalogue: Catalogue) -> dict[str, _Rule]:
@@ -310,26 +337,26 @@ class FastMatcher:
             return []
         # longest in words first (as spaCy's matcher counts tokens), then earliest
         found.sort(key=lambda f: (-f[2], f[0], f[0] - f[1]))
-        taken: list[tuple[int, int]] = []
+        owner: list[tuple[int, int] | None] = [None] * n  # linear, not pairwise, overlap test
         kept: list[tuple[int, int, str]] = []
         for start, end, _words, key in found:
-            if any(start < e and s < end for s, e in taken if (s, e) != (start, end)):
+            span = (start, end)
+            if any(o is not None and o != span for o in owner[start:end]):
                 continue
-            if (start, end) not in taken:
-                taken.append((start, end))
+            owner[start:end] = [span] * (end - start)
             kept.append((start, end, key))
         kept = sorted(dict.fromkeys(kept), key=lambda k: (k[0], k[2]))
-        ends = (
-            (m.end() for m in _LINE_END.finditer(text))
-            if lines
-            else (m.end() for m in _SENT_END.finditer(text))
-        )
-        bounds = [0, *ends, n + 1]
+        pattern = _LINE_END if lines else _SENT_END
+        bounds = [0, *(m.end() for m in pattern.finditer(text)), n + 1]
         out = []
         for start, end, key in kept:
             i = bisect.bisect_right(bounds, start) - 1
-            sentence = text[bounds[i] : bounds[i + 1]].strip()
-            out.append((start, end, text[start:end], key, sentence))
+            lo, hi = bounds[i], bounds[i + 1]
+            if hi - lo > SENTENCE_MAX:  # a run-on block: a window around the match
+                half = max((SENTENCE_MAX - (end - start)) // 2, 0)
+                lo = max(lo, start - half)
+                hi = min(hi, lo + SENTENCE_MAX)
+            out.append((start, end, text[start:end], key, text[lo:hi].strip()))
         return out
 
 
@@ -390,6 +417,30 @@ def _sentence(span: Span) -> str:
         return span.doc.text
 
 
+class _Sentences:
+    """Sentence of a span in one doc, in O(log n) per span (``span.sent``
+    walks the doc each time, quadratic on a long block with many matches),
+    cut to a window of ``SENTENCE_MAX`` characters around the match."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.text = doc.text  # Doc.text joins every token on each access: read it once
+        try:
+            bounds = [(s.start_char, s.end_char) for s in doc.sents]
+        except ValueError:  # no sentence boundaries set
+            bounds = [(0, len(self.text))]
+        self.bounds = bounds or [(0, len(self.text))]
+        self.starts = [b[0] for b in self.bounds]
+
+    def __call__(self, span: Span) -> str:
+        at = max(bisect.bisect_right(self.starts, span.start_char) - 1, 0)
+        start, end = self.bounds[at]
+        if end - start > SENTENCE_MAX:
+            half = (SENTENCE_MAX - (span.end_char - span.start_char)) // 2
+            start = max(start, span.start_char - max(half, 0))
+            end = min(end, start + SENTENCE_MAX)
+        return self.text[start:end]
+
+
 def _judge(hits: list[_Hit], rules: dict[str, _Rule], catalogue: Catalogue) -> list[bool]:
     """Which hits count: plain ones always; ambiguous ones when their context
     supports them, iterated until nothing changes (an accepted ambiguous hit
@@ -406,8 +457,7 @@ def _judge(hits: list[_Hit], rules: dict[str, _Rule], catalogue: Catalogue) -> l
         if ok:
             grow(h.concept)
     vetoed = [
-        bool(h.rule and rules[h.rule].veto_re and rules[h.rule].veto_re.search(h.sentence))
-        for h in hits
+        bool(h.rule and rules[h.rule].veto and rules[h.rule].veto.search(h.sentence)) for h in hits
     ]
     changed = True
     while changed:
@@ -416,7 +466,7 @@ def _judge(hits: list[_Hit], rules: dict[str, _Rule], catalogue: Catalogue) -> l
             if keep[i] or vetoed[i]:
                 continue
             rule = rules[h.rule]
-            if (rule.needs & context) or (rule.cue_re and rule.cue_re.search(h.sentence)):
+            if (rule.needs & context) or rule.cues.search(h.sentence):
                 keep[i] = True
                 grow(h.concept)
                 changed = True
@@ -544,19 +594,22 @@ class Extractor:
                 pending.append((art, []))
                 idx = len(pending) - 1
                 for b, block in enumerate(art.blocks):
-                    yield block.text, (idx, b)
+                    # spaCy refuses texts over nlp.max_length (ValueError E088)
+                    yield block.text[: self.nlp.max_length - 1], (idx, b)
 
         done = 0
         for doc, (idx, b) in self.nlp.pipe(blocks(), as_tuples=True, batch_size=batch_size):
             art, hits = pending[idx]
             kind = art.blocks[b].kind
+            sentence_of = _Sentences(doc)
             for span in self.matcher.spans(doc):
                 if kind == "code":
-                    line_start = doc.text.rfind("\n", 0, span.start_char) + 1
-                    line_end = doc.text.find("\n", span.end_char)
-                    sentence = doc.text[line_start : line_end if line_end >= 0 else None]
+                    text = sentence_of.text
+                    line_start = text.rfind("\n", 0, span.start_char) + 1
+                    line_end = text.find("\n", span.end_char)
+                    sentence = text[line_start : line_end if line_end >= 0 else None]
                 else:
-                    sentence = _sentence(span)
+                    sentence = sentence_of(span)
                 hits.append(_Hit(span.kb_id_, span.id_, b, kind, sentence, span.text))
             while done < idx:  # every article before idx is complete
                 yield self._finish(*pending[done])

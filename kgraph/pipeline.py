@@ -18,15 +18,19 @@ import collections
 import concurrent.futures as cf
 import dataclasses
 import itertools
+import logging
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 
 from .catalogue import Catalogue, load_catalogue
+from .errors import one_line
 from .extract import Extractor, get_extractor
 from .records import Article, ArticleText, Block, Mention
 from .text import to_text
 
 __all__ = ["Analysed", "analyse", "light_text"]
+
+LOGGER = logging.getLogger(__name__)
 
 #: (article without its HTML, light text, mentions)
 Analysed = tuple[Article, ArticleText, list[Mention]]
@@ -52,11 +56,22 @@ def light_text(text: ArticleText) -> ArticleText:
     return dataclasses.replace(text, blocks=tuple(keep), code=())
 
 
+def _text_of(article: Article) -> tuple[ArticleText, str]:
+    """Clean text of an article, or of its title alone (and a warning) when the
+    HTML is pathological: one bad article never costs the build."""
+    try:
+        return to_text(article), ""
+    except (RecursionError, ValueError) as err:
+        msg = one_line(f"{article.feed}: article {article.id}: body unreadable ({err}); title only")
+        return to_text(dataclasses.replace(article, html="")), msg
+
+
 def _analyse_chunk(
     articles: list[Article], extractor: Extractor
-) -> list[tuple[ArticleText, list[Mention]]]:
-    texts = [to_text(a) for a in articles]
-    return [(light_text(t), ms) for t, ms in zip(texts, extractor.extract_many(texts), strict=True)]
+) -> list[tuple[ArticleText, list[Mention], str]]:
+    texts, notes = zip(*(_text_of(a) for a in articles), strict=True) if articles else ((), ())
+    found = extractor.extract_many(texts)
+    return [(light_text(t), ms, note) for t, ms, note in zip(texts, found, notes, strict=True)]
 
 
 _WORKER: Extractor | None = None
@@ -67,7 +82,7 @@ def _init_worker(catalogue: Catalogue) -> None:
     _WORKER = Extractor(catalogue)
 
 
-def _work(articles: list[Article]) -> list[tuple[ArticleText, list[Mention]]]:
+def _work(articles: list[Article]) -> list[tuple[ArticleText, list[Mention], str]]:
     assert _WORKER is not None, "worker not initialised"
     return _analyse_chunk(articles, _WORKER)
 
@@ -85,18 +100,28 @@ def analyse(
     jobs: int = 1,
     chunk_size: int = 64,
     progress: Callable[[int], None] | None = None,
+    warnings: list[str] | None = None,
 ) -> Iterator[Analysed]:
     """Clean and extract each article, in input order.
 
     ``jobs`` > 1 runs extraction in that many worker processes; results are
-    the same as with one. ``progress(n)`` is called with the running count.
+    the same as with one. ``progress(n)`` is called with the running count;
+    problems with single articles are logged and appended to ``warnings``.
     """
     cat = catalogue or load_catalogue()
     done = 0
+
+    def note(msg: str) -> None:
+        if msg:
+            LOGGER.warning("%s", msg)
+            if warnings is not None:
+                warnings.append(msg)
+
     if jobs <= 1:
         extractor = get_extractor(cat)
         for chunk in _chunks(articles, chunk_size):
-            for art, (text, ms) in zip(chunk, _analyse_chunk(chunk, extractor), strict=True):
+            for art, (text, ms, msg) in zip(chunk, _analyse_chunk(chunk, extractor), strict=True):
+                note(msg)
                 yield dataclasses.replace(art, html=""), text, ms
             done += len(chunk)
             if progress:
@@ -116,7 +141,8 @@ def analyse(
                 )
             while in_flight and (chunk is None or len(in_flight) > 2 * jobs):
                 stripped, future = in_flight.popleft()
-                for art, (text, ms) in zip(stripped, future.result(), strict=True):
+                for art, (text, ms, msg) in zip(stripped, future.result(), strict=True):
+                    note(msg)
                     yield art, text, ms
                 done += len(stripped)
                 if progress:

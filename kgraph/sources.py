@@ -12,7 +12,9 @@ import ipaddress
 import logging
 import os
 import socket
-from collections.abc import Iterable, Iterator
+import stat
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -22,7 +24,7 @@ import httpx
 from defusedxml import DefusedXmlException
 
 from ._io import read_bounded
-from .errors import FeedError
+from .errors import FeedError, one_line
 from .records import Source
 
 __all__ = ["FEED_SUFFIXES", "SAMPLES_DIR", "Limits", "expand", "fetch_url", "read_source"]
@@ -43,26 +45,57 @@ USER_AGENT = "kgraph/0.1 (+https://pypi.org/project/kgraph/)"
 class Limits:
     """Bounds on what one build reads. Raise them with CLI options if needed."""
 
+    #: Largest feed file, OPML list or HTTP response body read (bytes).
     max_feed_bytes: int = 30 * 1024 * 1024
+    #: Most items read from one feed; the rest are dropped with a warning.
     max_items_per_feed: int = 5_000
+    #: Longest article body (HTML characters) kept; longer ones are cut.
     max_article_chars: int = 1_000_000
+    #: Seconds one URL fetch may take in all (connect, redirects, body).
     timeout: float = 20.0
+    #: Most redirects followed for one URL.
     max_redirects: int = 5
+
+
+#: Cloud metadata endpoints that are not link-local (AWS IPv6, Alibaba, Oracle).
+METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a) for a in ("fd00:ec2::254", "100.100.100.200", "192.0.0.192")
+)
 
 
 def _is_url(text: str) -> bool:
     return urlsplit(text).scheme.lower() in {"http", "https"}
 
 
-def expand(inputs: Iterable[str], errors: list[str] | None = None) -> list[Source]:
+def expand(
+    inputs: Iterable[str], errors: list[str] | None = None, warnings: list[str] | None = None
+) -> list[Source]:
     """Expand user inputs into sources: folders are walked recursively (sorted),
     OPML lists are opened and their feed URLs listed.
 
     Problems (missing paths, unreadable OPML) are appended to ``errors`` when
-    it is given, else raised as :class:`FeedError`.
+    it is given, else raised as :class:`FeedError`. Skipped entries (an OPML
+    entry that is not an http(s) URL, a folder without feeds) are appended to
+    ``warnings`` when it is given, and logged.
+
+    >>> found = []
+    >>> expand(["file:///etc/passwd"], errors=found), found
+    ([], ["file:///etc/passwd: unsupported URL scheme 'file'; use http(s) or a local path"])
     """
     out: list[Source] = []
     seen: set[Source] = set()
+
+    def warn(text: str) -> None:
+        text = one_line(text)
+        LOGGER.warning("%s", text)
+        if warnings is not None:
+            warnings.append(text)
+
+    def fail(err: FeedError) -> None:
+        if errors is None:
+            raise err
+        LOGGER.error("%s", err)
+        errors.append(str(err))
 
     def add(src: Source) -> None:
         if src not in seen:
@@ -71,17 +104,16 @@ def expand(inputs: Iterable[str], errors: list[str] | None = None) -> list[Sourc
 
     for item in inputs:
         try:
-            for src in _expand_one(item):
+            for src in _expand_one(item, warn, fail):
                 add(src)
         except FeedError as err:
-            if errors is None:
-                raise
-            LOGGER.error("%s", err)
-            errors.append(str(err))
+            fail(err)
     return out
 
 
-def _expand_one(item: str) -> Iterator[Source]:
+def _expand_one(
+    item: str, warn: Callable[[str], None], fail: Callable[[FeedError], None]
+) -> Iterator[Source]:
     if _is_url(item):
         yield Source("url", item)
         return
@@ -94,19 +126,22 @@ def _expand_one(item: str) -> Iterator[Source]:
         found = False
         for p in files:
             low = p.name.lower()
-            if low.endswith(OPML_SUFFIXES):
+            if low.endswith(OPML_SUFFIXES) or (low.endswith(FEED_SUFFIXES) and _sniff_opml(p)):
                 found = True
-                yield from _opml_sources(p)
+                try:  # a broken OPML list must not cost the rest of the folder
+                    yield from _opml_sources(p, warn)
+                except FeedError as err:
+                    fail(err)
             elif low.endswith(FEED_SUFFIXES):
                 found = True
                 yield Source("file", str(p.resolve()))
         if not found:
-            LOGGER.warning("%s: folder holds no feed files (%s)", item, ", ".join(FEED_SUFFIXES))
+            warn(f"{item}: folder holds no feed files ({', '.join(FEED_SUFFIXES)})")
         return
     if not path.exists():
         raise FeedError(item, "no such file or folder")
     if path.name.lower().endswith(OPML_SUFFIXES) or _sniff_opml(path):
-        yield from _opml_sources(path)
+        yield from _opml_sources(path, warn)
         return
     yield Source("file", str(path.resolve()))
 
@@ -120,7 +155,7 @@ def _sniff_opml(path: Path) -> bool:
     return b"<opml" in head
 
 
-def _opml_sources(path: Path) -> Iterator[Source]:
+def _opml_sources(path: Path, warn: Callable[[str], None]) -> Iterator[Source]:
     """Feed URLs listed in an OPML file (``<outline xmlUrl=...>``), in order.
 
     Only http(s) URLs are taken: an OPML list must not make kgraph read local
@@ -129,10 +164,12 @@ def _opml_sources(path: Path) -> Iterator[Source]:
     try:
         data = read_bounded(path, Limits().max_feed_bytes)
         root = safe_et.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as err:  # before ValueError: it is one
+        raise FeedError(
+            str(path), "OPML list refused: it declares a DTD or entities (never expanded)"
+        ) from err
     except (OSError, ValueError) as err:
         raise FeedError(str(path), f"cannot read OPML list: {err}") from err
-    except DefusedXmlException as err:
-        raise FeedError(str(path), f"OPML list refused: {err.__class__.__name__}") from err
     except safe_et.ParseError as err:
         raise FeedError(str(path), f"not valid OPML/XML: {err}") from err
     if root.tag.lower() != "opml":
@@ -143,12 +180,12 @@ def _opml_sources(path: Path) -> Iterator[Source]:
         if not url:
             continue
         if not _is_url(url):
-            LOGGER.warning("%s: skipped feed %r: only http(s) URLs are read from OPML", path, url)
+            warn(f"{path}: skipped feed {url[:100]!r}: only http(s) URLs are read from OPML")
             continue
         count += 1
         yield Source("url", url)
     if count == 0:
-        LOGGER.warning("%s: OPML list names no http(s) feed URL", path)
+        warn(f"{path}: OPML list names no http(s) feed URL")
 
 
 def read_source(source: Source, limits: Limits = Limits()) -> tuple[bytes, str]:
@@ -159,6 +196,8 @@ def read_source(source: Source, limits: Limits = Limits()) -> tuple[bytes, str]:
     if source.kind == "url":
         return fetch_url(source.location, limits)
     try:
+        if not stat.S_ISREG(os.stat(source.location).st_mode):
+            raise FeedError(source.location, "not a regular file (a device, pipe or socket)")
         return read_bounded(source.location, limits.max_feed_bytes), source.location
     except ValueError as err:
         raise FeedError(source.location, f"{err}; raise it with --max-feed-bytes") from err
@@ -166,65 +205,112 @@ def read_source(source: Source, limits: Limits = Limits()) -> tuple[bytes, str]:
         raise FeedError(source.location, f"cannot read file: {err.strerror or err}") from err
 
 
+def _resolve_host(host: str) -> set[str]:
+    """Every address ``host`` resolves to (tests replace this to avoid DNS)."""
+    return {str(ai[4][0]) for ai in socket.getaddrinfo(host, None)}
+
+
+def _refused_address(addr: str) -> bool:
+    """Link-local (169.254.0.0/16, fe80::/10, cloud metadata), multicast,
+    unspecified and known metadata addresses, also as IPv4-mapped IPv6.
+
+    >>> _refused_address("169.254.169.254"), _refused_address("::ffff:169.254.169.254")
+    (True, True)
+    >>> _refused_address("127.0.0.1"), _refused_address("93.184.216.34")
+    (False, False)
+    """
+    ip = ipaddress.ip_address(addr.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_link_local or ip.is_multicast or ip.is_unspecified or ip in METADATA_ADDRESSES
+
+
 def _check_host(url: str) -> None:
-    """Refuse hosts that resolve to link-local (cloud metadata) addresses."""
+    """Refuse hosts that resolve to link-local or cloud-metadata addresses.
+
+    This runs before any connection is opened, on every redirect hop.
+    """
     host = urlsplit(url).hostname or ""
+    if not host:
+        raise FeedError(url, "URL has no host name")
     try:
-        addrs = {ai[4][0] for ai in socket.getaddrinfo(host, None)}
-    except (socket.gaierror, UnicodeError) as err:
+        addrs = _resolve_host(host)
+    except (OSError, UnicodeError) as err:
         raise FeedError(url, f"cannot resolve host {host!r}: {err}") from err
-    for addr in addrs:
-        ip = ipaddress.ip_address(addr.split("%", 1)[0])
-        if ip.is_link_local or ip.is_multicast or ip.is_unspecified:
-            raise FeedError(url, f"refused: host {host!r} resolves to {ip}, a link-local address")
+    for addr in sorted(addrs):
+        if _refused_address(addr):
+            raise FeedError(
+                url,
+                f"refused: host {host!r} resolves to {addr}, a link-local or "
+                "cloud-metadata address",
+            )
+
+
+def _over_limit(url: str, limits: Limits, size: str = "over the") -> FeedError:
+    return FeedError(
+        url,
+        f"response is {size} {limits.max_feed_bytes:,}-byte limit; raise it with --max-feed-bytes",
+    )
 
 
 def fetch_url(url: str, limits: Limits = Limits()) -> tuple[bytes, str]:
-    """GET a feed URL with a timeout, a size cap, a redirect limit and an
-    http/https-only allow-list checked on every hop. Returns (bytes, final URL).
+    """GET a feed URL; return (body bytes, final URL).
+
+    Bounded on every side: ``limits.timeout`` seconds in all (connection,
+    every redirect and the whole body, so a server that drips bytes cannot
+    hold a build), at most ``limits.max_feed_bytes`` of (decompressed) body,
+    read as a stream and cut off at the cap, at most ``limits.max_redirects``
+    redirects, http/https only and no link-local or metadata address, checked
+    on every hop before connecting. Environment proxies are not used.
+
+    Raises :class:`FeedError` naming the URL and the problem.
     """
     current = url
     headers = {
         "User-Agent": USER_AGENT,
         "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5",
     }
+    deadline = time.monotonic() + limits.timeout
+
+    def check_deadline() -> None:
+        if time.monotonic() > deadline:
+            raise FeedError(url, f"timed out after {limits.timeout:g}s; raise it with --timeout")
+
     with httpx.Client(timeout=limits.timeout, follow_redirects=False, trust_env=False) as client:
         for _hop in range(limits.max_redirects + 1):
             if not _is_url(current):
-                raise FeedError(url, f"redirected to a non-http(s) URL {current!r}")
+                raise FeedError(url, f"refused redirect to a non-http(s) URL {current[:100]!r}")
             _check_host(current)
+            check_deadline()
             try:
                 with client.stream("GET", current, headers=headers) as resp:
                     if resp.is_redirect:
                         location = resp.headers.get("location", "")
-                        current = urljoin(current, location)
+                        current = urljoin(current, location.strip())
                         continue
                     if resp.status_code >= 400:
                         raise FeedError(url, f"HTTP {resp.status_code} {resp.reason_phrase}")
-                    declared = resp.headers.get("content-length")
-                    if declared and declared.isdigit() and int(declared) > limits.max_feed_bytes:
-                        raise FeedError(
-                            url,
-                            f"response is {int(declared):,} bytes, over the "
-                            f"{limits.max_feed_bytes:,}-byte limit; raise it with --max-feed-bytes",
-                        )
+                    declared = resp.headers.get("content-length", "")
+                    if declared.isdigit() and int(declared) > limits.max_feed_bytes:
+                        raise _over_limit(url, limits, f"{int(declared):,} bytes, over the")
                     chunks: list[bytes] = []
                     size = 0
                     for chunk in resp.iter_bytes():
                         size += len(chunk)
                         if size > limits.max_feed_bytes:
-                            raise FeedError(
-                                url,
-                                f"response is over the {limits.max_feed_bytes:,}-byte limit; "
-                                "raise it with --max-feed-bytes",
-                            )
+                            raise _over_limit(url, limits)
                         chunks.append(chunk)
+                        check_deadline()
                     return b"".join(chunks), str(resp.url)
             except httpx.TimeoutException as err:
-                raise FeedError(url, f"timed out after {limits.timeout:g}s") from err
+                raise FeedError(
+                    url, f"timed out after {limits.timeout:g}s; raise it with --timeout"
+                ) from err
             except httpx.HTTPError as err:
                 raise FeedError(url, f"cannot fetch: {err}") from err
-    raise FeedError(url, f"more than {limits.max_redirects} redirects")
+    raise FeedError(
+        url, f"more than {limits.max_redirects} redirects; raise the limit with --max-redirects"
+    )
 
 
 def default_sources() -> list[str]:

@@ -46,67 +46,6 @@ def catalogue() -> kgraph.Catalogue:
 FEEDS = DATA / "feeds"
 
 
-@pytest.fixture
-def feed_server(tmp_path):
-    """A local HTTP server on 127.0.0.1 serving tests/data/feeds plus special routes.
-
-    Yields the base URL. Routes: ``/redirect/N`` (redirect chain), ``/loop``,
-    ``/to-file`` (redirect to file://), ``/big`` (endless body), ``/missing`` (404).
-    """
-    import http.server
-    import threading
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def log_message(self, *args):  # keep test output clean
-            pass
-
-        def do_GET(self):
-            path = self.path
-            if path.startswith("/redirect/"):
-                n = int(path.rsplit("/", 1)[1])
-                self.send_response(302)
-                self.send_header("Location", f"/redirect/{n - 1}" if n > 1 else "/rss2.xml")
-                self.end_headers()
-            elif path == "/loop":
-                self.send_response(301)
-                self.send_header("Location", "/loop")
-                self.end_headers()
-            elif path == "/to-file":
-                self.send_response(302)
-                self.send_header("Location", "file:///etc/passwd")
-                self.end_headers()
-            elif path == "/big":
-                self.send_response(200)
-                self.send_header("Content-Type", "application/rss+xml")
-                self.end_headers()
-                try:
-                    for _ in range(4096):
-                        self.wfile.write(b"<!-- padding -->" * 1024)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-            else:
-                f = FEEDS / path.lstrip("/")
-                if not f.is_file():
-                    self.send_response(404)
-                    self.end_headers()
-                    return
-                body = f.read_bytes()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/xml")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """In CI (KGRAPH_REQUIRE_BROWSER=1) a skipped browser test is a failure."""
@@ -121,3 +60,96 @@ def pytest_runtest_makereport(item, call):
     ):
         report.outcome = "failed"
         report.longrepr = f"browser test skipped but KGRAPH_REQUIRE_BROWSER=1: {report.longrepr}"
+
+
+class _FeedServer:
+    """What the loopback HTTP server serves, and what it saw."""
+
+    def __init__(self) -> None:
+        self.base = ""
+        self.sent: dict[str, int] = {}
+        self.hits: list[str] = []
+
+
+def _feed_handler(state: _FeedServer, feed: bytes):
+    import gzip
+    import time
+    from http.server import BaseHTTPRequestHandler
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:  # keep test output clean
+            pass
+
+        def _send(self, code: int, body: bytes = b"", **headers: str) -> None:
+            self.send_response(code)
+            for key, value in headers.items():
+                self.send_header(key.replace("_", "-"), value)
+            if "Content_Length" not in headers:
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self) -> None:
+            path = self.path
+            state.hits.append(path)
+            if path == "/feed.xml":
+                self._send(200, feed, Content_Type="application/rss+xml")
+            elif path == "/gzip.xml":
+                self._send(200, gzip.compress(feed), Content_Encoding="gzip")
+            elif path == "/html":
+                self._send(200, b"<!DOCTYPE html><html><body>blog</body></html>")
+            elif path == "/relative.xml":
+                body = feed.replace(b"<link>https://forem.com/kodecapsule/", b"<link>posts/")
+                self._send(200, body)
+            elif path.startswith("/status/"):
+                self._send(int(path.rsplit("/", 1)[1]), b"nope")
+            elif path == "/loop":
+                self._send(302, Location="/loop")
+            elif path.startswith("/hops/"):
+                n = int(path.rsplit("/", 1)[1])
+                self._send(302, Location=f"/hops/{n - 1}" if n > 1 else "/feed.xml")
+            elif path == "/to-file":
+                self._send(302, Location="file:///etc/passwd")
+            elif path == "/declared-huge":
+                self._send(200, b"<rss>", Content_Length=str(10**10))
+            elif path in ("/endless", "/drip"):
+                self.send_response(200)
+                self.send_header("Content-Type", "application/rss+xml")
+                self.end_headers()
+                chunk, pause = (b"x" * 65536, 0.0) if path == "/endless" else (b" ", 0.2)
+                sent = 0
+                try:
+                    while sent < 200 * 1024 * 1024:
+                        self.wfile.write(chunk)
+                        self.wfile.flush()
+                        sent += len(chunk)
+                        state.sent[path] = sent
+                        if pause:
+                            time.sleep(pause)
+                except OSError:  # the client hung up: what we want to see
+                    return
+            else:
+                self._send(404)
+
+    return Handler
+
+
+@pytest.fixture
+def feed_server(samples_dir: Path):
+    """A threaded HTTP server on 127.0.0.1 serving feeds and misbehaving on
+    purpose (redirect loops, endless bodies, slow drips, errors)."""
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    state = _FeedServer()
+    feed = (samples_dir / "forem-kodecapsule.rss.xml").read_bytes()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _feed_handler(state, feed))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    state.base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()

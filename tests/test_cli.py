@@ -42,7 +42,10 @@ def test_exit_2_when_nothing_could_be_built(tmp_path):
     bad.write_text("<html><body>not a feed</body></html>")
     result = CliRunner().invoke(main, ["build", str(bad), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2
-    assert f"error: {bad}: not an RSS or Atom feed (root element <html>)" in result.stderr
+    assert (
+        f"error: {bad}: not an RSS or Atom feed (root element <html>, an HTML page); pass the feed URL"
+        in result.stderr
+    )
     assert not (tmp_path / "out").exists()
 
 

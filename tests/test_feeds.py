@@ -37,7 +37,7 @@ def test_unreadable_date_is_left_empty_with_a_warning():
 def test_duplicate_guid_in_one_feed_is_skipped():
     _, articles, warnings = parse("rss2.xml")
     assert len(articles) == 2
-    assert any("duplicate of an earlier item (post-42)" in w for w in warnings)
+    assert any("duplicate of an earlier item ('post-42')" in w for w in warnings)
 
 
 def test_atom_relative_links_html_title_and_self_link():
@@ -71,7 +71,9 @@ def test_nested_item_elements_do_not_override_the_body():
 
 
 def test_html_page_is_not_a_feed():
-    with pytest.raises(FeedError, match=r"not an RSS or Atom feed \(root element <html>\)"):
+    with pytest.raises(
+        FeedError, match=r"not an RSS or Atom feed \(root element <html>, an HTML page\)"
+    ):
         parse_feed(b"<!DOCTYPE html><html><body>blog</body></html>", "blog.html")
 
 

@@ -49,6 +49,8 @@ def clean_value(value: Any) -> str | int | float:
 
     >>> clean_value("a\\x01b"), clean_value(None), clean_value(["x", "y"]), clean_value(True)
     ('ab', '', 'x|y', 1)
+    >>> clean_value("a\\r\\nb\\rc\\ud800")
+    'a\\nb\\nc'
     """
     if value is None:
         return ""
@@ -58,7 +60,8 @@ def clean_value(value: Any) -> str | int | float:
         return value
     if isinstance(value, list | tuple | set | frozenset):
         return "|".join(str(clean_value(v)) for v in value)
-    return _XML_BAD.sub("", str(value))
+    # XML parsers turn CR and CRLF into LF on reading: write LF, so values round-trip
+    return _XML_BAD.sub("", str(value)).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def sorted_copy(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
