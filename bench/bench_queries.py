@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 import kgraph  # noqa: E402
 from kgraph.feeds import parse_feed  # noqa: E402
-from kgraph.graph import article_node  # noqa: E402
+from kgraph.graph import article_node, concept_attrs  # noqa: E402
 from kgraph.sources import Limits, default_sources, expand, read_source  # noqa: E402
 from kgraph.text import to_text  # noqa: E402
 
@@ -195,18 +195,7 @@ def synthetic_graph(n_articles: int, seed: int = 7) -> nx.MultiDiGraph:
         kgraph_version="bench", catalogue_version=cat.version, built="2026-01-01T00:00:00Z"
     )
     for cid in sorted(concepts):
-        c = cat[cid]
-        g.add_node(
-            f"concept:{cid}",
-            kind="concept",
-            label=c.name,
-            name=c.name,
-            type=c.type,
-            aliases="|".join(a for a in c.all_aliases if a != c.name),
-            parents="|".join(c.parents),
-            url=c.url,
-            article_count=0,
-        )
+        g.add_node(f"concept:{cid}", **concept_attrs(cat[cid]))
     count = 0
     for cid in sorted(concepts):
         for p in cat[cid].parents:

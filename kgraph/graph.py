@@ -23,13 +23,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 import networkx as nx
 
-from .catalogue import Catalogue, load_catalogue, slugify
+from .catalogue import Catalogue, Concept, load_catalogue, slugify
 from .records import Article, ArticleText, Feed, Mention
 
 __all__ = [
     "CO_OCCUR_TOP",
     "article_node",
     "build_graph",
+    "concept_attrs",
     "concept_node",
     "normalise_url",
 ]
@@ -51,6 +52,24 @@ def concept_node(concept_id: str) -> str:
     'concept:aws-lambda'
     """
     return f"concept:{concept_id}"
+
+
+def concept_attrs(concept: Concept, article_count: int = 0) -> dict[str, str | int]:
+    """The attributes of a concept node (DESIGN.md), lists ``|``-joined.
+
+    >>> concept_attrs(load_catalogue()["go"])["aliases"].split("|")[:2]
+    ['golang', 'Go language']
+    """
+    return {
+        "kind": "concept",
+        "label": concept.name,
+        "name": concept.name,
+        "type": concept.type,
+        "aliases": "|".join(a for a in concept.all_aliases if a != concept.name),
+        "parents": "|".join(concept.parents),
+        "url": concept.url,
+        "article_count": int(article_count),
+    }
 
 
 def normalise_url(url: str) -> str:
@@ -184,18 +203,7 @@ def build_graph(
     for cid in list(concepts_used):
         concepts_used.update(cat.ancestors(cid))
     for cid in sorted(concepts_used):
-        c = cat[cid]
-        graph.add_node(
-            concept_node(cid),
-            kind="concept",
-            label=c.name,
-            name=c.name,
-            type=c.type,
-            aliases="|".join(a for a in c.all_aliases if a != c.name),
-            parents="|".join(c.parents),
-            url=c.url,
-            article_count=int(df.get(cid, 0)),
-        )
+        graph.add_node(concept_node(cid), **concept_attrs(cat[cid], df.get(cid, 0)))
 
     for art in ordered:
         node = article_node(art)

@@ -24,24 +24,6 @@ def test_real_catalogue_loads_and_has_versions(catalogue):
     assert "aws" in catalogue.ancestors("lambda-layers")
 
 
-@pytest.mark.parametrize(
-    ("tag", "expected"),
-    [
-        ("#JWTAuthentication", "jwt"),
-        ("S3-bucket", "amazon-s3"),
-        ("golang", "go"),
-        ("Go Language", "go"),
-        ("ec2 instance", "amazon-ec2"),
-        ("aws-apigateway", "amazon-api-gateway"),
-        ("Docker Containers", "docker"),
-        ("coding", ""),
-        ("My Hero Academia", ""),
-    ],
-)
-def test_tags_resolve_through_the_catalogue(catalogue, tag, expected):
-    assert catalogue.resolve(tag) == expected
-
-
 def test_every_problem_is_reported_at_once(tmp_path):
     models = write_catalogue(
         tmp_path,
@@ -60,28 +42,6 @@ def test_every_problem_is_reported_at_once(tmp_path):
     assert "parent 'zzz' is not in the catalogue" in text
     assert "unknown type 'nonsense'" in text
     assert "cycle in parents" in text
-
-
-def test_shared_alias_with_context_rules_is_allowed(tmp_path):
-    models = write_catalogue(
-        tmp_path,
-        [
-            {
-                "id": "a",
-                "name": "Alpha",
-                "type": "tool",
-                "ambiguous": [{"alias": "shared", "cues": ["alpha"]}],
-            },
-            {
-                "id": "b",
-                "name": "Beta",
-                "type": "tool",
-                "ambiguous": [{"alias": "shared", "cues": ["beta"]}],
-            },
-        ],
-    )
-    cat = load_catalogue(models)
-    assert [cid for cid, _ in cat.ambiguous_index["shared"]] == ["a", "b"]
 
 
 def test_variants():

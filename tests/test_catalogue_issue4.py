@@ -116,6 +116,8 @@ def test_real_catalogue_size(catalogue):
         ("Go Language", "go"),
         ("ec2 instance", "amazon-ec2"),
         ("kubectl", "kubernetes"),
+        ("aws-apigateway", "amazon-api-gateway"),
+        ("Docker Containers", "docker"),
         ("GuardDuty", "amazon-guardduty"),
         ("BigQuery", "bigquery"),
         ("coding", ""),
