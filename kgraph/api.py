@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -19,15 +20,16 @@ from typing import Any
 
 import networkx as nx
 
+from .cache import BuildCache
 from .catalogue import Catalogue, load_catalogue
 from .errors import FeedError, KgraphError
 from .export.graphml import read_graphml, write_graphml
 from .export.json import read_json, write_json
-from .feeds import parse_feed
 from .graph import article_node, build_graph
 from .pipeline import analyse
+from .reading import parse_cached, read_all
 from .records import Article, ArticleText, Feed, Mention
-from .sources import Limits, default_sources, expand, read_source
+from .sources import Limits, default_sources, expand
 
 __all__ = ["FORMATS", "BuildReport", "KnowledgeGraph", "build", "load"]
 
@@ -61,6 +63,10 @@ class BuildReport:
     stage_seconds: dict[str, float] = field(
         default_factory=lambda: {"read": 0.0, "analyse": 0.0, "graph": 0.0}
     )
+    #: build cache: articles whose analysis was reused / computed, feeds not parsed again
+    cache_hits: int = 0
+    cache_misses: int = 0
+    cache_feed_hits: int = 0
 
 
 def _built_stamp() -> str:
@@ -165,20 +171,28 @@ class KnowledgeGraph:
 
 
 def _read_feeds(
-    inputs: Sequence[str], limits: Limits, report: BuildReport, progress: Progress | None
+    inputs: Sequence[str],
+    limits: Limits,
+    report: BuildReport,
+    progress: Progress | None,
+    cache: BuildCache | None = None,
 ) -> Iterator[tuple[Feed, list[Article]]]:
     """Each readable feed with its new articles (duplicates across feeds dropped)."""
     sources = expand(inputs, report.errors)
     report.sources = len(sources)
     seen: set[str] = set()
-    for i, src in enumerate(sources, start=1):
+    reading = read_all(sources, limits, cache)
+    for i in range(1, len(sources) + 1):
         if progress:
             progress("read", i, len(sources))
         started = time.perf_counter()
         try:
-            data, base = read_source(src, limits)
-            parsed = parse_feed(
-                data, src.location, limits, base_url=base if src.kind == "url" else ""
+            src, got = next(reading)
+            if isinstance(got, FeedError):
+                raise got
+            data, base = got
+            parsed = parse_cached(
+                data, src.location, limits, base if src.kind == "url" else "", cache
             )
         except FeedError as err:
             LOGGER.error("%s", err)
@@ -207,6 +221,9 @@ def build(
     limits: Limits | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
+    cache: BuildCache | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> KnowledgeGraph:
     """Read feeds, extract concepts and build the knowledge graph.
 
@@ -215,7 +232,14 @@ def build(
     cannot be read is reported in ``kg.report.errors`` and the others are used.
     ``jobs`` > 1 extracts in that many processes (same result).
     ``progress(stage, done, total)`` is called as work advances.
+    ``cache`` (a :class:`~kgraph.cache.BuildCache`) reuses the analyses of
+    unchanged articles and the parses of unchanged feeds; its hits and misses
+    are counted in ``kg.report``. ``engine="dask"`` runs cleaning and extraction
+    on a Dask cluster (``scheduler`` address, or a local cluster of ``jobs``
+    workers), see :mod:`kgraph.engine_dask`.
     """
+    if engine not in ("local", "dask"):
+        raise KgraphError(f"unknown engine {engine!r}; choose local or dask")
     started = time.perf_counter()
     if isinstance(sources, str):
         sources = [sources]
@@ -226,7 +250,7 @@ def build(
     feeds: list[Feed] = []
 
     def stream() -> Iterator[Article]:
-        for feed, fresh in _read_feeds(inputs, limits, report, progress):
+        for feed, fresh in _read_feeds(inputs, limits, report, progress, cache):
             feeds.append(feed)
             yield from fresh
 
@@ -234,10 +258,17 @@ def build(
     texts: dict[str, ArticleText] = {}
     mentions: dict[str, list[Mention]] = {}
     analysing = time.perf_counter()
-    for art, text, found in analyse(stream(), cat, jobs=jobs):
-        articles.append(art)
-        texts[art.id] = text
-        mentions[art.id] = found
+    with _engine(engine, scheduler, jobs, cat) as submit:
+        for art, text, found in analyse(
+            stream(), cat, jobs=jobs, cache=cache, submit=submit, window=2 * max(jobs, 2)
+        ):
+            articles.append(art)
+            texts[art.id] = text
+            mentions[art.id] = found
+    if cache is not None:
+        report.cache_hits, report.cache_misses = cache.hits, cache.misses
+        report.cache_feed_hits = cache.feed_hits
+        report.warnings.extend(cache.problems)
     report.stage_seconds["analyse"] = time.perf_counter() - analysing - report.stage_seconds["read"]
 
     graphing = time.perf_counter()
@@ -251,6 +282,18 @@ def build(
         "built %d articles from %d feeds in %.2fs", len(articles), len(feeds), report.seconds
     )
     return KnowledgeGraph(graph, cat, report)
+
+
+@contextlib.contextmanager
+def _engine(engine: str, scheduler: str | None, jobs: int, cat: Catalogue) -> Iterator[Any]:
+    """The ``submit`` function of the Dask engine, or None for the local one."""
+    if engine != "dask":
+        yield None
+        return
+    from .engine_dask import dask_submit
+
+    with dask_submit(cat, scheduler=scheduler, workers=max(jobs, 1)) as submit:
+        yield submit
 
 
 def load(path: str | os.PathLike[str] = "outputs/graph.graphml") -> KnowledgeGraph:

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from . import api
+from .cli_perf import build_perf_options, open_cache
 from .errors import KgraphError
 from .sources import Limits
 
@@ -100,6 +101,7 @@ def main() -> None:
     show_default=True,
     help="Worker processes for cleaning and extraction.",
 )
+@build_perf_options
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", count=True, help="Print every warning (-vv: debug).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -112,6 +114,10 @@ def build(
     max_article_chars: int,
     timeout: float,
     jobs: int,
+    no_cache: bool,
+    cache_dir: str | None,
+    engine: str,
+    scheduler: str | None,
     quiet: bool,
     verbose: int,
     as_json: bool,
@@ -146,10 +152,22 @@ def build(
             click.echo(f"\r{stage}: {done}/{total}", err=True, nl=done == total)
 
     try:
-        kg = api.build(list(sources), limits=limits, jobs=jobs, progress=progress)
+        with open_cache(no_cache, cache_dir, outdir) as cache:
+            kg = api.build(
+                list(sources),
+                limits=limits,
+                jobs=jobs,
+                progress=progress,
+                cache=cache,
+                engine=engine,
+                scheduler=scheduler,
+            )
     except KgraphError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(2)
+    for msg in kg.report.warnings:
+        if "build cache" in msg and not verbose:  # a reset cache is worth one line always
+            click.echo(f"warning: {msg}", err=True)
     report = kg.report
     for msg in report.errors:
         click.echo(f"error: {msg}", err=True)
@@ -172,6 +190,7 @@ def build(
     summary["warnings"] = len(report.warnings)
     summary["duplicates"] = report.duplicates
     summary["seconds"] = report.seconds
+    summary["cache"] = {"hits": report.cache_hits, "misses": report.cache_misses}
     if as_json:
         click.echo(json.dumps(summary, indent=2))
     elif not quiet:
@@ -183,6 +202,10 @@ def build(
         )
         top = ", ".join(f"{c['name']} ({c['articles']})" for c in summary["top_concepts"])
         click.echo(f"top concepts: {top}")
+        if report.cache_hits or report.cache_misses:
+            click.echo(
+                f"cache: {report.cache_hits} articles reused, {report.cache_misses} analysed"
+            )
         for fmt, path in written.items():
             click.echo(f"wrote {fmt:8} {path}")
     sys.exit(1 if report.errors else 0)
@@ -223,6 +246,10 @@ def info(graph_path: str, as_json: bool) -> None:
     for c in summary["top_concepts"]:
         click.echo(f"  {c['articles']:4}  {c['name']}")
 
+
+from .cli_perf import cache as _cache_group  # noqa: E402
+
+main.add_command(_cache_group)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

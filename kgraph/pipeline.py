@@ -20,11 +20,15 @@ import dataclasses
 import itertools
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from .catalogue import Catalogue, load_catalogue
 from .extract import Extractor, get_extractor
 from .records import Article, ArticleText, Block, Mention
 from .text import to_text
+
+if TYPE_CHECKING:
+    from .cache import BuildCache
 
 __all__ = ["Analysed", "analyse", "light_text"]
 
@@ -78,6 +82,63 @@ def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield chunk
 
 
+class _Done:
+    """An already computed result with the ``result()`` of a future."""
+
+    def __init__(self, value: list[tuple[ArticleText, list[Mention]]]) -> None:
+        self._value = value
+
+    def result(self) -> list[tuple[ArticleText, list[Mention]]]:
+        return self._value
+
+
+#: Sends a chunk of articles to be analysed; returns something with ``.result()``.
+Submit = Callable[[list[Article]], Any]
+
+
+def _ordered(
+    chunks: Iterable[list[Article]],
+    submit: Submit,
+    window: int,
+    cache: BuildCache | None,
+    progress: Callable[[int], None] | None,
+) -> Iterator[Analysed]:
+    """Look each chunk up in the cache, submit what is missing, and yield the
+    results in input order with at most ``window`` chunks waiting."""
+    in_flight: collections.deque[tuple[list[Article], list[str], dict, Any]] = collections.deque()
+    done = 0
+    for chunk in itertools.chain(chunks, [None]):
+        if chunk is not None:
+            keys = [cache.article_key(a) for a in chunk] if cache else []
+            found = cache.get_analysis(keys) if cache else {}
+            todo = (
+                [a for a, k in zip(chunk, keys, strict=True) if k not in found] if cache else chunk
+            )
+            future = submit(todo) if todo else _Done([])
+            in_flight.append(
+                ([dataclasses.replace(a, html="") for a in chunk], keys, found, future)
+            )
+        while in_flight and (chunk is None or len(in_flight) > window):
+            stripped, keys, found, future = in_flight.popleft()
+            computed = iter(future.result())
+            results: list[Analysed] = []
+            fresh = []
+            for i, art in enumerate(stripped):
+                if cache is not None and keys[i] in found:
+                    text, ms = found[keys[i]]
+                else:
+                    text, ms = next(computed)
+                    if cache is not None:
+                        fresh.append((keys[i], text, ms))
+                results.append((art, text, ms))
+            if fresh and cache is not None:
+                cache.put_analysis(fresh)
+            yield from results
+            done += len(stripped)
+            if progress:
+                progress(done)
+
+
 def analyse(
     articles: Iterable[Article],
     catalogue: Catalogue | None = None,
@@ -85,39 +146,37 @@ def analyse(
     jobs: int = 1,
     chunk_size: int = 64,
     progress: Callable[[int], None] | None = None,
+    cache: BuildCache | None = None,
+    submit: Submit | None = None,
+    window: int = 2,
 ) -> Iterator[Analysed]:
     """Clean and extract each article, in input order.
 
     ``jobs`` > 1 runs extraction in that many worker processes; results are
     the same as with one. ``progress(n)`` is called with the running count.
+    With a ``cache`` (:class:`~kgraph.cache.BuildCache`), articles analysed
+    before (same content, same catalogue version) are taken from it and only
+    the others are analysed, then stored. ``submit`` replaces the local
+    engine: it is called with each chunk of articles still to analyse and
+    returns a future of ``[(light text, mentions), ...]`` (see
+    :mod:`kgraph.engine_dask`), with at most ``window`` chunks in flight.
     """
     cat = catalogue or load_catalogue()
-    done = 0
+    chunks = _chunks(articles, chunk_size)
+    if submit is not None:
+        yield from _ordered(chunks, submit, window, cache, progress)
+        return
     if jobs <= 1:
         extractor = get_extractor(cat)
-        for chunk in _chunks(articles, chunk_size):
-            for art, (text, ms) in zip(chunk, _analyse_chunk(chunk, extractor), strict=True):
-                yield dataclasses.replace(art, html=""), text, ms
-            done += len(chunk)
-            if progress:
-                progress(done)
+        yield from _ordered(
+            chunks, lambda todo: _Done(_analyse_chunk(todo, extractor)), 0, cache, progress
+        )
         return
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    in_flight: collections.deque[tuple[list[Article], cf.Future]] = collections.deque()
     with cf.ProcessPoolExecutor(
         jobs, mp_context=ctx, initializer=_init_worker, initargs=(cat,)
     ) as pool:
-        chunks = _chunks(articles, chunk_size)
-        for chunk in itertools.chain(chunks, [None]):
-            if chunk is not None:
-                in_flight.append(
-                    ([dataclasses.replace(a, html="") for a in chunk], pool.submit(_work, chunk))
-                )
-            while in_flight and (chunk is None or len(in_flight) > 2 * jobs):
-                stripped, future = in_flight.popleft()
-                for art, (text, ms) in zip(stripped, future.result(), strict=True):
-                    yield art, text, ms
-                done += len(stripped)
-                if progress:
-                    progress(done)
+        yield from _ordered(
+            chunks, lambda todo: pool.submit(_work, todo), 2 * jobs, cache, progress
+        )

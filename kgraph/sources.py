@@ -183,11 +183,37 @@ def fetch_url(url: str, limits: Limits = Limits()) -> tuple[bytes, str]:
     """GET a feed URL with a timeout, a size cap, a redirect limit and an
     http/https-only allow-list checked on every hop. Returns (bytes, final URL).
     """
+    fetched = fetch_url_conditional(url, limits)
+    return fetched.body, fetched.final_url
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One HTTP GET's outcome: ``not_modified`` is True for a 304 (empty body)."""
+
+    body: bytes
+    final_url: str
+    etag: str = ""
+    last_modified: str = ""
+    not_modified: bool = False
+
+
+def fetch_url_conditional(
+    url: str, limits: Limits = Limits(), etag: str = "", last_modified: str = ""
+) -> Fetched:
+    """Like :func:`fetch_url`, sending ``If-None-Match``/``If-Modified-Since``
+    when validators from an earlier fetch are given; a ``304`` comes back as
+    ``Fetched(not_modified=True)``.
+    """
     current = url
     headers = {
         "User-Agent": USER_AGENT,
         "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5",
     }
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
     with httpx.Client(timeout=limits.timeout, follow_redirects=False, trust_env=False) as client:
         for _hop in range(limits.max_redirects + 1):
             if not _is_url(current):
@@ -195,6 +221,10 @@ def fetch_url(url: str, limits: Limits = Limits()) -> tuple[bytes, str]:
             _check_host(current)
             try:
                 with client.stream("GET", current, headers=headers) as resp:
+                    if (
+                        resp.status_code == 304
+                    ):  # checked first: httpx counts every 3xx as a redirect
+                        return Fetched(b"", str(resp.url), etag, last_modified, not_modified=True)
                     if resp.is_redirect:
                         location = resp.headers.get("location", "")
                         current = urljoin(current, location)
@@ -219,7 +249,12 @@ def fetch_url(url: str, limits: Limits = Limits()) -> tuple[bytes, str]:
                                 "raise it with --max-feed-bytes",
                             )
                         chunks.append(chunk)
-                    return b"".join(chunks), str(resp.url)
+                    return Fetched(
+                        b"".join(chunks),
+                        str(resp.url),
+                        resp.headers.get("etag", ""),
+                        resp.headers.get("last-modified", ""),
+                    )
             except httpx.TimeoutException as err:
                 raise FeedError(url, f"timed out after {limits.timeout:g}s") from err
             except httpx.HTTPError as err:

@@ -1,0 +1,105 @@
+"""The Dask engine: clean and extract articles on a Dask distributed cluster.
+
+The client (the ``kgraph build`` process) reads and parses the feeds, looks
+articles up in the build cache, and sends chunks of the others to the
+cluster; each worker cleans and extracts them with its own copy of the
+catalogue (sent once, with ``scatter(broadcast=True)``) and returns the light
+text and mentions, which the client merges into the graph in input order.
+The result is the same graph as the local engine's.
+
+With no scheduler address a :class:`distributed.LocalCluster` is started
+(worker processes on this machine); with one, an existing cluster is used::
+
+    dask scheduler                          # on the scheduler host, port 8786
+    dask worker tcp://HOST:8786             # on each worker host (kgraph installed)
+    kgraph build feeds/ --engine dask --scheduler tcp://HOST:8786
+
+Dask is an optional extra (``pip install 'kgraph[dask]'``); importing kgraph
+does not need it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from .catalogue import Catalogue
+from .errors import KgraphError
+from .extract import Extractor
+from .pipeline import Submit, _analyse_chunk
+from .records import Article, ArticleText, Mention
+
+__all__ = ["dask_submit"]
+
+LOGGER = logging.getLogger(__name__)
+
+#: per worker process: catalogue version -> extractor (built once per worker)
+_EXTRACTORS: dict[str, Extractor] = {}
+
+
+def _work(articles: list[Article], catalogue: Catalogue) -> list[tuple[ArticleText, list[Mention]]]:
+    """Runs on a Dask worker: clean and extract one chunk of articles."""
+    extractor = _EXTRACTORS.get(catalogue.version)
+    if extractor is None:
+        extractor = _EXTRACTORS[catalogue.version] = Extractor(catalogue)
+    return _analyse_chunk(articles, extractor)
+
+
+def _import_dask() -> Any:
+    try:
+        import distributed
+    except ImportError as err:
+        raise KgraphError(
+            "the dask engine needs Dask distributed, which is not installed; "
+            "run: pip install 'kgraph[dask]' (or use --engine local)"
+        ) from err
+    return distributed
+
+
+@contextlib.contextmanager
+def dask_submit(
+    catalogue: Catalogue, scheduler: str | None = None, workers: int = 2
+) -> Iterator[Submit]:
+    """Connect to ``scheduler`` (or start a local cluster of ``workers``
+    processes) and yield a ``submit(articles) -> future`` for
+    :func:`kgraph.pipeline.analyse`. The cluster is closed on exit (a remote
+    one is only disconnected from).
+
+    Raises :class:`~kgraph.errors.KgraphError` if Dask is missing or the
+    scheduler cannot be reached.
+    """
+    distributed = _import_dask()
+    cluster = None
+    try:
+        if scheduler:
+            client = distributed.Client(scheduler, timeout="20s")
+        else:
+            cluster = distributed.LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            )
+            client = distributed.Client(cluster)
+    except (OSError, TimeoutError) as err:
+        if cluster is not None:
+            cluster.close()
+        where = scheduler or "a local cluster"
+        raise KgraphError(
+            f"cannot connect to the Dask scheduler at {where}: {err}; "
+            "check the address (tcp://HOST:8786) and that `dask scheduler` is running"
+        ) from err
+    LOGGER.info("dask engine: %s", client)
+    try:
+        cat = client.scatter(catalogue, broadcast=True)
+
+        def submit(articles: list[Article]) -> Any:
+            return client.submit(_work, articles, cat, pure=False)
+
+        yield submit
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
