@@ -8,9 +8,10 @@ Three tables, each keyed by a SHA-256 of everything its result depends on:
   title and HTML plus the catalogue version, :data:`CACHE_FORMAT` and the
   kgraph version. A new catalogue version misses every entry of the old one
   and nothing else.
-- ``feeds``: a parsed feed (:class:`~kgraph.feeds.ParsedFeed`), keyed by the
-  feed's bytes, where it came from and the parsing limits, so an unchanged
-  feed is not parsed again.
+- ``feeds``: a parsed feed (:class:`~kgraph.feeds.ParsedFeed`) without the
+  articles' HTML but with each article's analysis key, keyed by the feed's
+  bytes, where it came from, the parsing limits and the same versions, so an
+  unchanged feed is neither parsed nor hashed again.
 - ``http``: the body, ``ETag`` and ``Last-Modified`` of each fetched URL, for
   conditional GETs (a ``304 Not Modified`` reuses the stored body).
 
@@ -63,7 +64,7 @@ __all__ = [
 LOGGER = logging.getLogger(__name__)
 
 #: Bump when what is stored, or how an article is analysed, changes shape.
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 CACHE_FILE = "cache.sqlite"
 _DAY = 86400
 
@@ -91,8 +92,9 @@ def _kgraph_version() -> str:
 def default_cache_dir(outdir: str | os.PathLike[str] = "outputs") -> Path:
     """``$KGRAPH_CACHE_DIR``, else ``.kgraph-cache`` beside the output folder.
 
-    >>> default_cache_dir("site/graph").as_posix()  # doctest: +SKIP
-    'site/.kgraph-cache'
+    >>> expected = Path("site").absolute() / ".kgraph-cache"
+    >>> default_cache_dir("site/graph") == expected or "KGRAPH_CACHE_DIR" in os.environ
+    True
     """
     env = os.environ.get("KGRAPH_CACHE_DIR")
     if env:
@@ -166,9 +168,11 @@ class BuildCache:
         self.max_age_days = max_age_days
         self._kv = _kgraph_version()
         self.generation = f"{CACHE_FORMAT}:{self._kv}:{catalogue_version}"
-        self.feed_generation = f"{CACHE_FORMAT}:{self._kv}"
         self.hits = self.misses = self.feed_hits = self.feed_misses = 0
         self.problems: list[str] = []
+        #: analyses loaded with a cached feed, and the keys of its HTML-less articles
+        self._prefetched: dict[str, tuple[ArticleText, list[Mention]]] = {}
+        self._pinned: dict[Article, str] = {}
         self._today = int(time.time() // _DAY)
         self._db: sqlite3.Connection | None = None
         try:
@@ -262,32 +266,43 @@ class BuildCache:
     # -- article analyses ---------------------------------------------------------------
 
     def article_key(self, article: Article) -> str:
-        """Hash of what an article's analysis depends on, for this catalogue version."""
+        """Hash of what an article's analysis depends on, for this catalogue version
+        (for an article of a cached feed, which comes without HTML: the stored key)."""
+        if not article.html:
+            pinned = self._pinned.get(article)
+            if pinned is not None:
+                return pinned
         return _digest(self.generation, article.id, article.url, article.title, article.html)
 
     def get_analysis(self, keys: Sequence[str]) -> dict[str, tuple[ArticleText, list[Mention]]]:
-        """The stored analyses among ``keys`` (one query); counts hits and misses."""
-        found: dict[str, tuple[ArticleText, list[Mention]]] = {}
-        if self._db is not None and keys:
+        """The stored analyses among ``keys``; counts hits and misses."""
+        found = {k: self._prefetched.pop(k) for k in keys if k in self._prefetched}
+        rest = [k for k in dict.fromkeys(keys) if k not in found]
+        if self._db is not None and rest:
             try:
-                unique = list(dict.fromkeys(keys))
-                for i in range(0, len(unique), 500):
-                    part = unique[i : i + 500]
-                    marks = ",".join("?" * len(part))
-                    rows = self._db.execute(
-                        f"SELECT key, data, used FROM analysis WHERE key IN ({marks})", part
-                    ).fetchall()
-                    for key, blob, _used in rows:
-                        found[key] = _text_from_json(_unpack(blob))
-                    stale = [(self._today, k) for k, _, used in rows if used < self._today]
-                    if stale:
-                        with self._tx():
-                            self._db.executemany("UPDATE analysis SET used=? WHERE key=?", stale)
+                found.update(self._load_analyses(rest))
             except (sqlite3.Error, zlib.error, ValueError, TypeError) as err:
                 self._failed(sqlite3.DatabaseError(str(err)))
-                found = {}
         self.hits += sum(1 for k in keys if k in found)
         self.misses += sum(1 for k in keys if k not in found)
+        return found
+
+    def _load_analyses(self, keys: Sequence[str]) -> dict[str, tuple[ArticleText, list[Mention]]]:
+        assert self._db is not None
+        found: dict[str, tuple[ArticleText, list[Mention]]] = {}
+        unique = list(dict.fromkeys(keys))
+        for i in range(0, len(unique), 500):
+            part = unique[i : i + 500]
+            marks = ",".join("?" * len(part))
+            rows = self._db.execute(
+                f"SELECT key, data, used FROM analysis WHERE key IN ({marks})", part
+            ).fetchall()
+            for key, blob, _used in rows:
+                found[key] = _text_from_json(_unpack(blob))
+            stale = [(self._today, k) for k, _, used in rows if used < self._today]
+            if stale:
+                with self._tx():
+                    self._db.executemany("UPDATE analysis SET used=? WHERE key=?", stale)
         return found
 
     def put_analysis(self, items: Iterable[tuple[str, ArticleText, Sequence[Mention]]]) -> None:
@@ -308,10 +323,14 @@ class BuildCache:
 
     def feed_key(self, data: bytes, where: str, base_url: str, limits: object) -> str:
         """Hash of what parsing a feed depends on (not the catalogue)."""
-        return _digest(self.feed_generation, where, base_url, repr(limits), data)
+        return _digest(self.generation, where, base_url, repr(limits), data)
 
     def get_feed(self, key: str) -> tuple[Feed, list[Article], list[str]] | None:
-        """The stored parse of a feed, or None."""
+        """The stored parse of a feed, with articles *without* their HTML, or
+        None. A hit also loads the analyses of all its articles (the HTML is
+        not kept, so the feed only counts as a hit if every analysis is there);
+        :meth:`article_key` and :meth:`get_analysis` then serve them.
+        """
         if self._db is None:
             return None
         try:
@@ -319,7 +338,15 @@ class BuildCache:
             if row is None:
                 self.feed_misses += 1
                 return None
-            feed, articles, warnings = _unpack(row[0])
+            feed, rows, warnings = _unpack(row[0])
+            articles = [
+                (Article(a[0], a[1], a[2], tuple(a[3]), a[4], a[5], tuple(a[6])), k)
+                for a, k in rows
+            ]
+            found = self._load_analyses([k for _, k in articles])
+            if len(found) < len({k for _, k in articles}):  # pruned meanwhile: parse again
+                self.feed_misses += 1
+                return None
             if row[1] < self._today:
                 with self._tx():
                     self._db.execute("UPDATE feeds SET used=? WHERE key=?", (self._today, key))
@@ -327,26 +354,24 @@ class BuildCache:
             self._failed(sqlite3.DatabaseError(str(err)))
             return None
         self.feed_hits += 1
-        return (
-            Feed(*feed),
-            [
-                Article(a[0], a[1], a[2], tuple(a[3]), a[4], a[5], tuple(a[6]), a[7])
-                for a in articles
-            ],
-            list(warnings),
-        )
+        self._prefetched.update(found)
+        self._pinned.update(articles)
+        return Feed(*feed), [a for a, _ in articles], list(warnings)
 
     def put_feed(
         self, key: str, feed: Feed, articles: Sequence[Article], warnings: Sequence[str]
     ) -> None:
-        """Store a parsed feed."""
+        """Store a parsed feed: its articles without HTML, each with its analysis key."""
         if self._db is None:
             return
         blob = _pack(
             [
                 [feed.id, feed.title, feed.url],
                 [
-                    [a.id, a.url, a.title, a.authors, a.published, a.feed, a.tags, a.html]
+                    [
+                        [a.id, a.url, a.title, a.authors, a.published, a.feed, a.tags],
+                        self.article_key(a),
+                    ]
                     for a in articles
                 ],
                 list(warnings),
@@ -356,7 +381,7 @@ class BuildCache:
             with self._tx():
                 self._db.execute(
                     "INSERT OR REPLACE INTO feeds VALUES (?,?,?,?)",
-                    (key, self.feed_generation, blob, self._today),
+                    (key, self.generation, blob, self._today),
                 )
         except sqlite3.Error as err:
             self._failed(err)
@@ -403,9 +428,10 @@ class BuildCache:
         out: dict[str, Any] = {"path": str(self.path), "bytes": _size(self.path)}
         if self._db is None:
             return out
-        for table, gen in (("analysis", self.generation), ("feeds", self.feed_generation)):
+        for table in ("analysis", "feeds"):
             total, current = self._db.execute(
-                f"SELECT count(*), coalesce(sum(generation = ?), 0) FROM {table}", (gen,)
+                f"SELECT count(*), coalesce(sum(generation = ?), 0) FROM {table}",
+                (self.generation,),
             ).fetchone()
             out[table] = {"entries": total, "current": current, "stale": total - current}
         out["http"] = {"entries": self._db.execute("SELECT count(*) FROM http").fetchone()[0]}
@@ -420,7 +446,7 @@ class BuildCache:
                 "DELETE FROM analysis WHERE generation != ?", (self.generation,)
             ).rowcount
             n += self._db.execute(
-                "DELETE FROM feeds WHERE generation != ?", (self.feed_generation,)
+                "DELETE FROM feeds WHERE generation != ?", (self.generation,)
             ).rowcount
         self._db.execute("VACUUM")
         return n

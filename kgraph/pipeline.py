@@ -167,9 +167,9 @@ def analyse(
         yield from _ordered(chunks, submit, window, cache, progress)
         return
     if jobs <= 1:
-        extractor = get_extractor(cat)
+        # built on first use: a build whose articles all come from the cache needs none
         yield from _ordered(
-            chunks, lambda todo: _Done(_analyse_chunk(todo, extractor)), 0, cache, progress
+            chunks, lambda todo: _Done(_analyse_chunk(todo, get_extractor(cat))), 0, cache, progress
         )
         return
     methods = multiprocessing.get_all_start_methods()

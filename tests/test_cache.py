@@ -98,13 +98,25 @@ def test_catalogue_change_misses_exactly_its_version(feeds, tmp_path):
     assert changed.version != original.version
     kg = _build(feeds, tmp_path / "cache", changed)
     assert (kg.report.cache_hits, kg.report.cache_misses) == (0, 31)
-    assert kg.report.cache_feed_hits == 2  # parsing does not depend on the catalogue
+    assert kg.report.cache_feed_hits == 0  # cached feeds carry analysis keys of a version
     back = _build(feeds, tmp_path / "cache", original)  # old entries were not touched
     assert (back.report.cache_hits, back.report.cache_misses) == (31, 0)
     with BuildCache(tmp_path / "cache", changed.version) as cache:
         assert cache.info()["analysis"] == {"entries": 62, "current": 31, "stale": 31}
-        assert cache.prune_stale() == 31
+        assert cache.prune_stale() == 31 + 2  # analyses and parsed feeds of the old version
         assert cache.info()["analysis"]["entries"] == 31
+
+
+def test_cached_feed_whose_analyses_were_dropped_is_parsed_again(feeds, tmp_path):
+    """Cached feeds keep no HTML: without their analyses they must be re-read."""
+    expected = _outputs(kgraph.build([str(feeds)]), tmp_path / "plain")
+    _build(feeds, tmp_path / "cache")
+    with sqlite3.connect(tmp_path / "cache" / CACHE_FILE) as conn:
+        conn.execute("DELETE FROM analysis WHERE rowid IN (SELECT rowid FROM analysis LIMIT 1)")
+    kg = _build(feeds, tmp_path / "cache")
+    assert kg.report.cache_feed_hits == 1
+    assert (kg.report.cache_hits, kg.report.cache_misses) == (30, 1)
+    assert _outputs(kg, tmp_path / "out") == expected
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated"])
