@@ -215,16 +215,43 @@ def profile(corpus: str, out: Path, top: int = 25) -> None:
     (out / "profile-flame.html").write_text(profiler.output_html())
     own: dict[str, float] = {}
 
-    def walk(frame) -> None:
-        key = f"{frame.function}  ({frame.file_path_short}:{frame.line_no})"
-        own[key] = own.get(key, 0.0) + frame.total_self_time
+    def walk(frame, parent_key: str) -> None:
+        # synthetic leaves ("[self]", "[await]") are time spent in the parent itself
+        if frame.is_synthetic:
+            key = parent_key
+        else:
+            key = f"{frame.function}  ({frame.file_path_short}:{frame.line_no})"
+        if frame.is_synthetic_leaf or not frame.children:
+            own[key] = own.get(key, 0.0) + frame.time
         for child in frame.children:
-            walk(child)
+            walk(child, key)
+
+    stages: dict[str, float] = {}
+    stage_fns = {
+        "parse_feed": "parse (feeds.parse_feed)",
+        "to_text": "clean (text.to_text)",
+        "extract_many": "extract (Extractor.extract_many)",
+        "build_graph": "graph (graph.build_graph)",
+        "write_graphml": "write GraphML",
+        "write_html": "write HTML",
+    }
+
+    def by_stage(frame) -> None:
+        if frame.function in stage_fns and "kgraph" in (frame.file_path or ""):
+            name = stage_fns[frame.function]
+            stages[name] = stages.get(name, 0.0) + frame.time
+            return
+        for child in frame.children:
+            by_stage(child)
 
     session = profiler.last_session
-    walk(session.root_frame())
+    walk(session.root_frame(), "(root)")
+    by_stage(session.root_frame())
     total = session.duration
-    print(f"\nprofile of one jobs=1 build + GraphML + HTML ({total:.1f}s); top self time:")
+    print(f"\nprofile: time per stage (cumulative, {total:.1f}s in all):")
+    for name, secs in sorted(stages.items(), key=lambda kv: -kv[1]):
+        print(f"  {secs:7.2f}s {100 * secs / total:5.1f}%  {name}")
+    print("top functions by self time (the thread's own time is time not in Python frames):")
     for key, secs in sorted(own.items(), key=lambda kv: -kv[1])[:top]:
         print(f"  {secs:7.2f}s {100 * secs / total:5.1f}%  {key}")
     print(f"  full tree: {out / 'profile.txt'}, flame graph: {out / 'profile-flame.html'}")

@@ -26,8 +26,8 @@ from .errors import FeedError, KgraphError
 from .export.graphml import read_graphml, write_graphml
 from .export.json import read_json, write_json
 from .graph import article_node, build_graph
-from .pipeline import analyse
-from .reading import parse_cached, read_all
+from .pipeline import Engine, analyse, local_engine
+from .reading import parse_all, read_all
 from .records import Article, ArticleText, Feed, Mention
 from .sources import Limits, default_sources, expand
 
@@ -176,30 +176,35 @@ def _read_feeds(
     report: BuildReport,
     progress: Progress | None,
     cache: BuildCache | None = None,
+    engine: Engine | None = None,
 ) -> Iterator[tuple[Feed, list[Article]]]:
-    """Each readable feed with its new articles (duplicates across feeds dropped)."""
+    """Each readable feed with its new articles (duplicates across feeds dropped).
+
+    Feeds are fetched a few at a time and, with an ``engine``, parsed by its
+    workers; the order of the sources is kept either way.
+    """
     sources = expand(inputs, report.errors)
     report.sources = len(sources)
     seen: set[str] = set()
-    reading = read_all(sources, limits, cache)
+    parsing = parse_all(
+        read_all(sources, limits, cache),
+        limits,
+        cache,
+        engine.parse if engine else None,
+        window=engine.workers + 1 if engine else 0,
+    )
     for i in range(1, len(sources) + 1):
         if progress:
             progress("read", i, len(sources))
         started = time.perf_counter()
         try:
-            src, got = next(reading)
-            if isinstance(got, FeedError):
-                raise got
-            data, base = got
-            parsed = parse_cached(
-                data, src.location, limits, base if src.kind == "url" else "", cache
-            )
-        except FeedError as err:
-            LOGGER.error("%s", err)
-            report.errors.append(str(err))
-            continue
+            _src, parsed = next(parsing)
         finally:
             report.stage_seconds["read"] += time.perf_counter() - started
+        if isinstance(parsed, FeedError):
+            LOGGER.error("%s", parsed)
+            report.errors.append(str(parsed))
+            continue
         report.warnings.extend(parsed.warnings)
         report.feeds += 1
         fresh = []
@@ -249,18 +254,23 @@ def build(
     report = BuildReport()
     feeds: list[Feed] = []
 
-    def stream() -> Iterator[Article]:
-        for feed, fresh in _read_feeds(inputs, limits, report, progress, cache):
-            feeds.append(feed)
-            yield from fresh
-
     articles: list[Article] = []
     texts: dict[str, ArticleText] = {}
     mentions: dict[str, list[Mention]] = {}
     analysing = time.perf_counter()
-    with _engine(engine, scheduler, jobs, cat) as submit:
+    with _engine(engine, scheduler, jobs, cat) as eng:
+
+        def stream() -> Iterator[Article]:
+            for feed, fresh in _read_feeds(inputs, limits, report, progress, cache, eng):
+                feeds.append(feed)
+                yield from fresh
+
         for art, text, found in analyse(
-            stream(), cat, jobs=jobs, cache=cache, submit=submit, window=2 * max(jobs, 2)
+            stream(),
+            cat,
+            cache=cache,
+            submit=eng.submit if eng else None,
+            window=2 * eng.workers if eng else 0,
         ):
             articles.append(art)
             texts[art.id] = text
@@ -285,15 +295,20 @@ def build(
 
 
 @contextlib.contextmanager
-def _engine(engine: str, scheduler: str | None, jobs: int, cat: Catalogue) -> Iterator[Any]:
-    """The ``submit`` function of the Dask engine, or None for the local one."""
-    if engine != "dask":
-        yield None
-        return
-    from .engine_dask import dask_submit
+def _engine(
+    engine: str, scheduler: str | None, jobs: int, cat: Catalogue
+) -> Iterator[Engine | None]:
+    """Worker processes (``jobs`` > 1), a Dask cluster, or None: this process."""
+    if engine == "dask":
+        from .engine_dask import dask_submit
 
-    with dask_submit(cat, scheduler=scheduler, workers=max(jobs, 1)) as submit:
-        yield submit
+        with dask_submit(cat, scheduler=scheduler, workers=max(jobs, 1)) as eng:
+            yield eng
+    elif jobs > 1:
+        with local_engine(jobs, cat) as eng:
+            yield eng
+    else:
+        yield None
 
 
 def load(path: str | os.PathLike[str] = "outputs/graph.graphml") -> KnowledgeGraph:

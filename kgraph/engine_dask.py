@@ -1,10 +1,12 @@
 """The Dask engine: clean and extract articles on a Dask distributed cluster.
 
-The client (the ``kgraph build`` process) reads and parses the feeds, looks
-articles up in the build cache, and sends chunks of the others to the
-cluster; each worker cleans and extracts them with its own copy of the
-catalogue (sent once, with ``scatter(broadcast=True)``) and returns the light
-text and mentions, which the client merges into the graph in input order.
+The client (the ``kgraph build`` process) reads the feeds' bytes (files
+locally, URLs with the cache's conditional GETs) and sends each to the
+cluster to be parsed; it looks the articles up in the build cache and sends
+chunks of the others to the cluster again; each worker cleans and extracts
+them with its own copy of the catalogue (sent once, with
+``scatter(broadcast=True)``) and returns the light text and mentions, which
+the client merges into the graph in input order.
 The result is the same graph as the local engine's.
 
 With no scheduler address a :class:`distributed.LocalCluster` is started
@@ -28,7 +30,7 @@ from typing import Any
 from .catalogue import Catalogue
 from .errors import KgraphError
 from .extract import Extractor
-from .pipeline import Submit, _analyse_chunk
+from .pipeline import Engine, _analyse_chunk, parse_job
 from .records import Article, ArticleText, Mention
 
 __all__ = ["dask_submit"]
@@ -61,10 +63,10 @@ def _import_dask() -> Any:
 @contextlib.contextmanager
 def dask_submit(
     catalogue: Catalogue, scheduler: str | None = None, workers: int = 2
-) -> Iterator[Submit]:
+) -> Iterator[Engine]:
     """Connect to ``scheduler`` (or start a local cluster of ``workers``
-    processes) and yield a ``submit(articles) -> future`` for
-    :func:`kgraph.pipeline.analyse`. The cluster is closed on exit (a remote
+    processes) and yield an :class:`~kgraph.pipeline.Engine` whose futures
+    run on the cluster: feeds are parsed and articles analysed there. The cluster is closed on exit (a remote
     one is only disconnected from).
 
     Raises :class:`~kgraph.errors.KgraphError` if Dask is missing or the
@@ -98,7 +100,10 @@ def dask_submit(
         def submit(articles: list[Article]) -> Any:
             return client.submit(_work, articles, cat, pure=False)
 
-        yield submit
+        def parse(data: bytes, where: str, limits: Any, base_url: str) -> Any:
+            return client.submit(parse_job, data, where, limits, base_url, pure=False)
+
+        yield Engine(submit=submit, parse=parse, workers=workers)
     finally:
         client.close()
         if cluster is not None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures as cf
+import contextlib
 import dataclasses
 import itertools
 import multiprocessing
@@ -30,7 +31,7 @@ from .text import to_text
 if TYPE_CHECKING:
     from .cache import BuildCache
 
-__all__ = ["Analysed", "analyse", "light_text"]
+__all__ = ["Analysed", "Engine", "analyse", "light_text", "local_engine", "parse_job"]
 
 #: (article without its HTML, light text, mentions)
 Analysed = tuple[Article, ArticleText, list[Mention]]
@@ -172,11 +173,44 @@ def analyse(
             chunks, lambda todo: _Done(_analyse_chunk(todo, get_extractor(cat))), 0, cache, progress
         )
         return
+    with local_engine(jobs, cat) as engine:
+        yield from _ordered(chunks, engine.submit, 2 * jobs, cache, progress)
+
+
+@dataclasses.dataclass(frozen=True)
+class Engine:
+    """Where work runs: ``submit(articles)`` analyses a chunk, ``parse(data,
+    where, limits, base_url)`` parses a feed; both return futures (``.result()``).
+    A parse future's result is a :class:`~kgraph.feeds.ParsedFeed` or a
+    ``(where, what)`` tuple for a :class:`~kgraph.errors.FeedError`."""
+
+    submit: Submit
+    parse: Callable[..., Any]
+    workers: int
+
+
+def parse_job(data: bytes, where: str, limits: Any, base_url: str) -> Any:
+    """Parse one feed in a worker; a FeedError comes back as ``(where, what)``
+    (its two-argument constructor does not survive pickling)."""
+    from .errors import FeedError
+    from .feeds import parse_feed
+
+    try:
+        return parse_feed(data, where, limits, base_url=base_url)
+    except FeedError as err:
+        return (err.where, err.what)
+
+
+@contextlib.contextmanager
+def local_engine(jobs: int, catalogue: Catalogue) -> Iterator[Engine]:
+    """A pool of ``jobs`` worker processes that parse feeds and analyse chunks."""
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     with cf.ProcessPoolExecutor(
-        jobs, mp_context=ctx, initializer=_init_worker, initargs=(cat,)
+        jobs, mp_context=ctx, initializer=_init_worker, initargs=(catalogue,)
     ) as pool:
-        yield from _ordered(
-            chunks, lambda todo: pool.submit(_work, todo), 2 * jobs, cache, progress
+        yield Engine(
+            submit=lambda todo: pool.submit(_work, todo),
+            parse=lambda *args: pool.submit(parse_job, *args),
+            workers=jobs,
         )

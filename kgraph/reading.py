@@ -14,8 +14,8 @@ from __future__ import annotations
 import collections
 import concurrent.futures as cf
 import logging
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .errors import FeedError
 from .feeds import ParsedFeed, parse_feed
@@ -25,7 +25,7 @@ from .sources import Fetched, Limits, fetch_url_conditional, read_source
 if TYPE_CHECKING:
     from .cache import BuildCache
 
-__all__ = ["FETCH_WORKERS", "parse_cached", "read_all"]
+__all__ = ["FETCH_WORKERS", "parse_all", "parse_cached", "read_all"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -114,3 +114,58 @@ def parse_cached(
     parsed = parse_feed(data, where, limits, base_url=base_url)
     cache.put_feed(key, parsed.feed, parsed.articles, parsed.warnings)
     return parsed
+
+
+def parse_all(
+    reads: Iterable[tuple[Source, Read]],
+    limits: Limits = Limits(),
+    cache: BuildCache | None = None,
+    parse: Callable[..., Any] | None = None,
+    window: int = 2,
+) -> Iterator[tuple[Source, ParsedFeed | FeedError]]:
+    """Parse what :func:`read_all` read, in order. Feeds found in the cache are
+    not parsed; with ``parse`` (an engine's ``parse(data, where, limits,
+    base_url) -> future``, see :class:`kgraph.pipeline.Engine`) the others are
+    parsed by workers, at most ``window`` at a time beyond the one awaited.
+    """
+    pending: collections.deque[tuple[Source, Any, str]] = collections.deque()
+
+    def resolve(src: Source, item: Any, key: str) -> ParsedFeed | FeedError:
+        if isinstance(item, FeedError):
+            return item
+        if not isinstance(item, ParsedFeed):
+            result = item.result()
+            if isinstance(result, tuple):  # a FeedError from a worker, as (where, what)
+                return FeedError(*result)
+            item = result
+        if cache is not None and key:  # freshly parsed: store it
+            cache.put_feed(key, item.feed, item.articles, item.warnings)
+        return item
+
+    ahead = window if parse is not None else 0
+    for src, got in reads:
+        key = ""
+        item: Any = got
+        if not isinstance(got, FeedError):
+            data, base = got
+            base_url = base if src.kind == "url" else ""
+            hit = None
+            if cache is not None:
+                key = cache.feed_key(data, src.location, base_url, limits)
+                hit = cache.get_feed(key)
+            if hit is not None:
+                item, key = ParsedFeed(*hit), ""
+            elif parse is not None:
+                item = parse(data, src.location, limits, base_url)
+            else:
+                try:
+                    item = parse_feed(data, src.location, limits, base_url=base_url)
+                except FeedError as err:
+                    item = err
+        pending.append((src, item, key))
+        while len(pending) > ahead:
+            head = pending.popleft()
+            yield head[0], resolve(*head)
+    while pending:
+        head = pending.popleft()
+        yield head[0], resolve(*head)
