@@ -235,7 +235,7 @@ def build(
     ``sources`` are feed files, folders (walked recursively), http(s) URLs and
     OPML lists; with none, the bundled sample feeds are used. A source that
     cannot be read is reported in ``kg.report.errors`` and the others are used.
-    ``jobs`` > 1 extracts in that many processes (same result).
+    ``jobs`` > 1 parses feeds and extracts in that many processes (same result).
     ``progress(stage, done, total)`` is called as work advances.
     ``cache`` (a :class:`~kgraph.cache.BuildCache`) reuses the analyses of
     unchanged articles and the parses of unchanged feeds; its hits and misses

@@ -99,7 +99,7 @@ def main() -> None:
     type=click.IntRange(1, 256),
     default=1,
     show_default=True,
-    help="Worker processes for cleaning and extraction.",
+    help="Worker processes for parsing, cleaning and extraction (with --engine dask and no --scheduler: local cluster workers).",
 )
 @build_perf_options
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
