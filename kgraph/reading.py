@@ -4,8 +4,7 @@ GETs and parsed feeds reused from the build cache.
 Only the calling thread touches the cache: worker threads only do HTTP.
 
 >>> from kgraph.sources import expand, SAMPLES_DIR
->>> [len(parse_cached(data, src.location).articles)
-...  for src, (data, _base) in read_all(expand([str(SAMPLES_DIR)]))]
+>>> [len(parsed.articles) for _src, parsed in parse_all(read_all(expand([str(SAMPLES_DIR)])))]
 [11, 20]
 """
 
@@ -25,7 +24,7 @@ from .sources import Fetched, Limits, fetch_url_conditional, read_source
 if TYPE_CHECKING:
     from .cache import BuildCache
 
-__all__ = ["FETCH_WORKERS", "parse_all", "parse_cached", "read_all"]
+__all__ = ["FETCH_WORKERS", "parse_all", "read_all"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -95,25 +94,6 @@ def read_all(
         while pending:
             head, fut = pending.popleft()
             yield head, resolve(head, fut)
-
-
-def parse_cached(
-    data: bytes,
-    where: str,
-    limits: Limits = Limits(),
-    base_url: str = "",
-    cache: BuildCache | None = None,
-) -> ParsedFeed:
-    """:func:`~kgraph.feeds.parse_feed`, reusing the cached parse of identical bytes."""
-    if cache is None:
-        return parse_feed(data, where, limits, base_url=base_url)
-    key = cache.feed_key(data, where, base_url, limits)
-    hit = cache.get_feed(key)
-    if hit is not None:
-        return ParsedFeed(*hit)
-    parsed = parse_feed(data, where, limits, base_url=base_url)
-    cache.put_feed(key, parsed.feed, parsed.articles, parsed.warnings)
-    return parsed
 
 
 def parse_all(

@@ -259,3 +259,26 @@ def test_fetches_are_bounded_and_ordered(etag_server, tmp_path):
     }
     # deterministic order: each article belongs to the first URL that served it
     assert feeds_by_article == {f"{base}/0/{names[0]}", f"{base}/1/{names[1]}"}
+
+
+def test_parallel_cached_builds_parse_in_workers_and_report_bad_feeds(feeds, tmp_path):
+    """jobs=2 parses feeds in the worker processes: results, errors and the cache
+    are the same as with one process."""
+    (feeds / "not-a-feed.xml").write_text("<html><body>a blog page</body></html>")
+    plain = kgraph.build([str(feeds)])
+    assert len(plain.report.errors) == 1 and "not-a-feed.xml" in plain.report.errors[0]
+    cat = load_catalogue()
+    with BuildCache(tmp_path / "cache", cat.version) as cache:
+        two = kgraph.build([str(feeds)], catalogue=cat, jobs=2, cache=cache)
+    assert two.report.errors == plain.report.errors
+    assert (two.report.cache_hits, two.report.cache_misses) == (0, 31)
+    with BuildCache(tmp_path / "cache", cat.version) as cache:
+        again = kgraph.build([str(feeds)], catalogue=cat, jobs=2, cache=cache)
+    assert (again.report.cache_hits, again.report.cache_misses, again.report.cache_feed_hits) == (
+        31,
+        0,
+        2,
+    )
+    expected = _outputs(plain, tmp_path / "plain")
+    assert _outputs(two, tmp_path / "two") == expected
+    assert _outputs(again, tmp_path / "again") == expected
