@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # ElementTree's own escaping
 
 import defusedxml.ElementTree as safe_et
 import networkx as nx
@@ -91,21 +93,135 @@ def _check_types(graph: nx.MultiDiGraph) -> None:
                         d[k] = target(d[k])
 
 
+_HEADER = (
+    "<?xml version='1.0' encoding='utf-8'?>\n"
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
+    'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">'
+)
+_XML_TYPE = {int: "long", float: "double", str: "string"}
+
+
+def _unified_types(items: Iterable[dict[str, Any]]) -> dict[str, type]:
+    """The one type each attribute gets (as :func:`_check_types` decides)."""
+    kinds: dict[str, set[type]] = {}
+    for d in items:
+        for k, v in d.items():
+            kinds.setdefault(k, set()).add(type(clean_value(v)))
+    return {
+        k: (next(iter(t)) if len(t) == 1 else float if t <= {int, float} else str)
+        for k, t in kinds.items()
+    }
+
+
 def write_graphml(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
-    """Write ``graph`` as GraphML at ``path`` (atomically); return the path."""
-    out = sorted_copy(graph)
-    _check_types(out)
+    """Write ``graph`` as GraphML at ``path`` (atomically); return the path.
+
+    The file is streamed (no copy of the graph, no XML tree in memory) and is
+    byte for byte what ``networkx.write_graphml_xml`` writes for
+    :func:`sorted_copy` of the graph (pretty-printed, ``d<n>`` key ids).
+    """
+    node_types = _unified_types(d for _, d in graph.nodes(data=True))
+    edge_types = _unified_types(d for _, _, d in graph.edges(data=True))
+    nodes = sorted(graph.nodes, key=str)
+    # sorted_copy inserts edges sorted by (key, source, target); networkx then
+    # writes them per source node, targets in first-insertion order
+    by_source: dict[Any, dict[Any, list[Any]]] = {}
+    for u, v, ek in sorted(graph.edges(keys=True), key=lambda e: (str(e[2]), str(e[0]), str(e[1]))):
+        by_source.setdefault(u, {}).setdefault(v, []).append(ek)
+    edges = [(u, v, ek) for u in nodes for v, eks in by_source.get(u, {}).items() for ek in eks]
+    del by_source
+
+    # key ids in the order networkx creates them: graph, then nodes, then edges
+    keys: dict[tuple[str, str, str], str] = {}
+
+    def key_id(name: str, value_type: type, scope: str) -> str:
+        k = (name, _XML_TYPE[value_type], scope)
+        if k not in keys:
+            keys[k] = f"d{len(keys)}"
+        return keys[k]
+
+    def typed(value: Any, types: dict[str, type], name: str) -> Any:
+        value = clean_value(value)
+        want = types[name]
+        return value if type(value) is want else want(value)
+
+    graph_data = [(str(k), clean_value(v)) for k, v in sorted(graph.graph.items())]
+    graph_data = [(k, v) for k, v in graph_data if k not in ("node_default", "edge_default", "id")]
+    for k, v in graph_data:
+        key_id(k, type(v), "graph")
+    for node in nodes:
+        for k in sorted(graph.nodes[node]):
+            key_id(str(k), node_types[k], "node")
+    for u, v, ek in edges:
+        for k in sorted(graph[u][v][ek]):
+            key_id(str(k), edge_types[k], "edge")
+
     target = Path(path)
-    with atomic_open(target, "wb") as fh:
-        nx.write_graphml_xml(
-            out,
-            fh,
-            encoding="utf-8",
-            prettyprint=True,
-            named_key_ids=False,
-            edge_id_from_attribute=None,
-        )
+    with atomic_open(target, "w") as fh:
+        buf: list[str] = [_HEADER]
+        for (name, xml_type, scope), kid in reversed(keys.items()):
+            buf.append(
+                f'\n  <key id="{kid}" for="{scope}" attr.name={_quote(name)} '
+                f'attr.type="{xml_type}" />'
+            )
+        buf.append('\n  <graph edgedefault="directed">')
+        children = 0
+
+        def data_lines(items: list[tuple[str, Any]], scope: str, types: dict[str, type]) -> str:
+            return "".join(
+                _data(keys[(k, _XML_TYPE[types[k]], scope)], typed(v, types, k), "      ")
+                for k, v in items
+            )
+
+        for node in nodes:
+            children += 1
+            attrs = sorted(graph.nodes[node].items())
+            ident = _quote(str(clean_value(node)))
+            if attrs:
+                buf.append(
+                    f"\n    <node id={ident}>{data_lines(attrs, 'node', node_types)}\n    </node>"
+                )
+            else:
+                buf.append(f"\n    <node id={ident} />")
+            if len(buf) > 4096:
+                fh.write("".join(buf))
+                buf.clear()
+        for u, v, ek in edges:
+            children += 1
+            attrs = sorted(graph[u][v][ek].items())
+            head = (
+                f"\n    <edge source={_quote(str(clean_value(u)))} "
+                f"target={_quote(str(clean_value(v)))} id={_quote(str(clean_value(ek)))}"
+            )
+            if attrs:
+                buf.append(f"{head}>{data_lines(attrs, 'edge', edge_types)}\n    </edge>")
+            else:
+                buf.append(f"{head} />")
+            if len(buf) > 4096:
+                fh.write("".join(buf))
+                buf.clear()
+        for k, v in graph_data:
+            children += 1
+            buf.append(_data(keys[(k, _XML_TYPE[type(v)], "graph")], v, "    "))
+        if children:
+            buf.append("\n  </graph>\n</graphml>\n")
+        else:  # an empty graph element is written short, like ElementTree does
+            buf[-1] = '\n  <graph edgedefault="directed" />\n</graphml>\n'
+        fh.write("".join(buf))
     return target
+
+
+def _data(key: str, value: Any, indent: str) -> str:
+    text = str(value)
+    if not text:  # ElementTree writes an empty element short
+        return f'\n{indent}<data key="{key}" />'
+    return f'\n{indent}<data key="{key}">{_escape_cdata(text)}</data>'
+
+
+def _quote(value: str) -> str:
+    return f'"{_escape_attrib(value)}"'
 
 
 def read_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
