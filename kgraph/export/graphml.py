@@ -31,7 +31,7 @@ from defusedxml import DefusedXmlException
 from .._io import atomic_open
 from ..errors import GraphError
 
-__all__ = ["clean_value", "read_graphml", "sorted_copy", "write_graphml"]
+__all__ = ["clean_value", "read_graphml", "sorted_copy", "sorted_edges", "write_graphml"]
 
 # XML 1.0 allows tab, LF, CR and U+0020..U+D7FF, U+E000..U+FFFD, U+10000..U+10FFFF
 _XML_BAD = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -93,6 +93,23 @@ def _check_types(graph: nx.MultiDiGraph) -> None:
                         d[k] = target(d[k])
 
 
+def sorted_edges(graph: nx.MultiDiGraph, nodes: list[Any] | None = None) -> list[tuple]:
+    """``(source, target, key)`` in the order ``sorted_copy(graph).edges`` lists them:
+    sorted_copy inserts edges sorted by (key, source, target), and networkx
+    lists them per source node (sorted), targets in first-insertion order.
+
+    >>> g = nx.MultiDiGraph(); g.add_edges_from([("b", "a", "x-1"), ("a", "c", "x-2"), ("a", "b", "x-3")])
+    ['x-1', 'x-2', 'x-3']
+    >>> sorted_edges(g)
+    [('a', 'c', 'x-2'), ('a', 'b', 'x-3'), ('b', 'a', 'x-1')]
+    """
+    by_source: dict[Any, dict[Any, list[Any]]] = {}
+    for u, v, ek in sorted(graph.edges(keys=True), key=lambda e: (str(e[2]), str(e[0]), str(e[1]))):
+        by_source.setdefault(u, {}).setdefault(v, []).append(ek)
+    order = nodes if nodes is not None else sorted(graph.nodes, key=str)
+    return [(u, v, ek) for u in order for v, eks in by_source.get(u, {}).items() for ek in eks]
+
+
 _HEADER = (
     "<?xml version='1.0' encoding='utf-8'?>\n"
     '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
@@ -125,13 +142,7 @@ def write_graphml(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     node_types = _unified_types(d for _, d in graph.nodes(data=True))
     edge_types = _unified_types(d for _, _, d in graph.edges(data=True))
     nodes = sorted(graph.nodes, key=str)
-    # sorted_copy inserts edges sorted by (key, source, target); networkx then
-    # writes them per source node, targets in first-insertion order
-    by_source: dict[Any, dict[Any, list[Any]]] = {}
-    for u, v, ek in sorted(graph.edges(keys=True), key=lambda e: (str(e[2]), str(e[0]), str(e[1]))):
-        by_source.setdefault(u, {}).setdefault(v, []).append(ek)
-    edges = [(u, v, ek) for u in nodes for v, eks in by_source.get(u, {}).items() for ek in eks]
-    del by_source
+    edges = sorted_edges(graph, nodes)
 
     # key ids in the order networkx creates them: graph, then nodes, then edges
     keys: dict[tuple[str, str, str], str] = {}

@@ -1,12 +1,15 @@
-"""The streaming GraphML writer writes exactly what networkx's writer wrote
+"""The streaming GraphML and JSON writers write exactly what networkx wrote
 for the sorted copy of the graph (issue 7: writing must not dominate a build)."""
 
 from __future__ import annotations
+
+import json
 
 import networkx as nx
 import pytest
 
 from kgraph.export.graphml import _check_types, read_graphml, sorted_copy, write_graphml
+from kgraph.export.json import read_json, write_json
 
 pytestmark = pytest.mark.issue(7)
 
@@ -56,3 +59,20 @@ def test_tricky_values_read_back(tmp_path):
     assert back.nodes["c"]["tags"] == "x|y" and back.nodes["c"]["flag"] == 1
     assert back.edges["b<&>\"'\n", "c", "k-1"]["n"] == "str"
     assert back.edges["c", "a", "z-1"]["n"] == "1"  # int+str on one attribute → string
+
+
+def _networkx_json(graph: nx.MultiDiGraph, path) -> bytes:
+    data = nx.node_link_data(sorted_copy(graph), edges="links")
+    with open(path, "w", encoding="utf-8", newline="\n") as fh:
+        json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
+        fh.write("\n")
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("name", ["empty", "tricky", "samples"])
+def test_json_same_bytes_as_networkx(name, sample_kg, tmp_path):
+    graph = {"empty": nx.MultiDiGraph(), "tricky": _tricky(), "samples": sample_kg.graph}[name]
+    ours = write_json(graph, tmp_path / "ours.json").read_bytes()
+    assert ours == _networkx_json(graph, tmp_path / "nx.json")
+    back = read_json(tmp_path / "ours.json")
+    assert sorted(back.edges(keys=True)) == sorted(graph.edges(keys=True))
