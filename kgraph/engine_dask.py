@@ -73,6 +73,9 @@ def dask_submit(
     scheduler cannot be reached.
     """
     distributed = _import_dask()
+    if not LOGGER.isEnabledFor(logging.INFO):
+        # importing distributed sets its loggers to INFO; keep them as quiet as kgraph's
+        logging.getLogger("distributed").setLevel(logging.WARNING)
     cluster = None
     try:
         if scheduler:
@@ -82,7 +85,9 @@ def dask_submit(
                 n_workers=workers,
                 threads_per_worker=1,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",  # any free port: 8787 may be taken
+                # dask's own handlers print INFO lines; kgraph's verbosity decides
+                silence_logs=logging.DEBUG if LOGGER.isEnabledFor(logging.DEBUG) else logging.ERROR,
             )
             client = distributed.Client(cluster)
     except (OSError, TimeoutError) as err:
