@@ -177,7 +177,12 @@ class BuildCache:
         self._db: sqlite3.Connection | None = None
         try:
             self._db = self._open()
-        except (sqlite3.Error, OSError) as err:
+        except (sqlite3.OperationalError, OSError) as err:
+            # locked by another build for too long, read-only, disk full: not damage
+            msg = f"{self.path}: build cache not usable ({err}); building without it"
+            LOGGER.warning("%s", msg)
+            self.problems.append(msg)
+        except sqlite3.DatabaseError as err:  # not a database, malformed: damage
             self._reset(err)
 
     # -- opening, resetting, closing -------------------------------------------------
@@ -188,13 +193,17 @@ class BuildCache:
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            db.executescript(_SCHEMA)
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            )
             row = db.execute("SELECT value FROM meta WHERE name='format'").fetchone()
-            if row is None:
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (CACHE_FORMAT,))
-            elif row[0] != CACHE_FORMAT:  # another layout: start afresh
-                db.executescript("DELETE FROM analysis; DELETE FROM feeds; DELETE FROM http;")
-                db.execute("UPDATE meta SET value=? WHERE name='format'", (CACHE_FORMAT,))
+            if row is not None and row[0] != CACHE_FORMAT:  # another layout: start afresh
+                db.executescript(
+                    "DROP TABLE IF EXISTS analysis; DROP TABLE IF EXISTS feeds; "
+                    "DROP TABLE IF EXISTS http;"
+                )
+            db.executescript(_SCHEMA)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (CACHE_FORMAT,))
         except BaseException:
             db.close()
             raise

@@ -282,3 +282,27 @@ def test_parallel_cached_builds_parse_in_workers_and_report_bad_feeds(feeds, tmp
     expected = _outputs(plain, tmp_path / "plain")
     assert _outputs(two, tmp_path / "two") == expected
     assert _outputs(again, tmp_path / "again") == expected
+
+
+def test_locked_cache_is_skipped_not_reset(feeds, tmp_path, monkeypatch):
+    """A cache another build holds locked is not damage: it is left alone."""
+    cat = load_catalogue()
+    BuildCache(tmp_path / "cache", cat.version).close()
+    holder = sqlite3.connect(tmp_path / "cache" / CACHE_FILE, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    connect = sqlite3.connect
+    # do not wait the cache's 30 s for the lock in a test
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **kw: connect(*a, **{**kw, "timeout": 0.1}))
+    try:
+        cache = BuildCache(tmp_path / "cache", cat.version)
+        monkeypatch.undo()
+        assert not cache.enabled
+        assert len(cache.problems) == 1 and "not usable" in cache.problems[0]
+        kg = kgraph.build([str(feeds)], catalogue=cat, cache=cache)
+        assert kg.report.articles == 31 and kg.report.cache_hits == 0
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert not list((tmp_path / "cache").glob("*.corrupt"))
+    with BuildCache(tmp_path / "cache", cat.version) as cache:
+        assert cache.enabled and cache.info()["analysis"]["entries"] == 0
