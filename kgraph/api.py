@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -19,13 +20,13 @@ from typing import Any
 
 import networkx as nx
 
+from .cache import BuildCache
 from .catalogue import Catalogue, load_catalogue
 from .errors import FeedError, KgraphError
 from .export.graphml import read_graphml, write_graphml
 from .export.json import read_json, write_json
-from .feeds import parse_feed
 from .graph import article_node, build_graph
-from .pipeline import analyse
+from .pipeline import Engine, analyse, local_engine
 from .query import (
     ArticleHit,
     Community,
@@ -41,8 +42,9 @@ from .query import (
     communities_of,
     write_concept_map,
 )
+from .reading import parse_all, read_all
 from .records import Article, ArticleText, Feed, Mention
-from .sources import Limits, default_sources, expand, read_source
+from .sources import Limits, default_sources, expand
 
 __all__ = ["FORMATS", "BuildReport", "KnowledgeGraph", "build", "load", "read_articles"]
 
@@ -76,6 +78,10 @@ class BuildReport:
     stage_seconds: dict[str, float] = field(
         default_factory=lambda: {"read": 0.0, "analyse": 0.0, "graph": 0.0}
     )
+    #: build cache: articles whose analysis was reused / computed, feeds not parsed again
+    cache_hits: int = 0
+    cache_misses: int = 0
+    cache_feed_hits: int = 0
 
 
 def _built_stamp() -> str:
@@ -257,33 +263,40 @@ class KnowledgeGraph:
 
 
 def _read_feeds(
-    inputs: Sequence[str], limits: Limits, report: BuildReport, progress: Progress | None
+    inputs: Sequence[str],
+    limits: Limits,
+    report: BuildReport,
+    progress: Progress | None,
+    cache: BuildCache | None = None,
+    engine: Engine | None = None,
 ) -> Iterator[tuple[Feed, list[Article]]]:
-    """Each readable feed with its new articles (duplicates across feeds dropped)."""
+    """Each readable feed with its new articles (duplicates across feeds dropped).
+
+    Feeds are fetched a few at a time and, with an ``engine``, parsed by its
+    workers; the order of the sources is kept either way.
+    """
     sources = expand(inputs, report.errors, report.warnings)
     report.sources = len(sources)
     seen: set[str] = set()
-    for i, src in enumerate(sources, start=1):
+    parsing = parse_all(
+        read_all(sources, limits, cache),
+        limits,
+        cache,
+        engine.parse if engine else None,
+        window=engine.workers + 1 if engine else 0,
+    )
+    for i in range(1, len(sources) + 1):
         if progress:
             progress("read", i, len(sources))
         started = time.perf_counter()
         try:
-            data, base = read_source(src, limits)
-            parsed = parse_feed(
-                data, src.location, limits, base_url=base if src.kind == "url" else ""
-            )
-        except FeedError as err:
-            LOGGER.error("%s", err)
-            report.errors.append(str(err))
-            continue
-        except Exception as err:  # one bad feed must never cost the rest of the build
-            LOGGER.debug("unexpected error reading %s", src.location, exc_info=True)
-            msg = str(FeedError(src.location, f"unexpected {err.__class__.__name__}: {err}"))
-            LOGGER.error("%s", msg)
-            report.errors.append(msg)
-            continue
+            _src, parsed = next(parsing)
         finally:
             report.stage_seconds["read"] += time.perf_counter() - started
+        if isinstance(parsed, FeedError):
+            LOGGER.error("%s", parsed)
+            report.errors.append(str(parsed))
+            continue
         report.warnings.extend(parsed.warnings)
         report.feeds += 1
         fresh = []
@@ -327,15 +340,25 @@ def build(
     limits: Limits | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
+    cache: BuildCache | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> KnowledgeGraph:
     """Read feeds, extract concepts and build the knowledge graph.
 
     ``sources`` are feed files, folders (walked recursively), http(s) URLs and
     OPML lists; with none, the bundled sample feeds are used. A source that
     cannot be read is reported in ``kg.report.errors`` and the others are used.
-    ``jobs`` > 1 extracts in that many processes (same result).
+    ``jobs`` > 1 parses feeds and extracts in that many processes (same result).
     ``progress(stage, done, total)`` is called as work advances.
+    ``cache`` (a :class:`~kgraph.cache.BuildCache`) reuses the analyses of
+    unchanged articles and the parses of unchanged feeds; its hits and misses
+    are counted in ``kg.report``. ``engine="dask"`` runs cleaning and extraction
+    on a Dask cluster (``scheduler`` address, or a local cluster of ``jobs``
+    workers), see :mod:`kgraph.engine_dask`.
     """
+    if engine not in ("local", "dask"):
+        raise KgraphError(f"unknown engine {engine!r}; choose local or dask")
     started = time.perf_counter()
     if isinstance(sources, str):
         sources = [sources]
@@ -345,19 +368,32 @@ def build(
     report = BuildReport()
     feeds: list[Feed] = []
 
-    def stream() -> Iterator[Article]:
-        for feed, fresh in _read_feeds(inputs, limits, report, progress):
-            feeds.append(feed)
-            yield from fresh
-
     articles: list[Article] = []
     texts: dict[str, ArticleText] = {}
     mentions: dict[str, list[Mention]] = {}
     analysing = time.perf_counter()
-    for art, text, found in analyse(stream(), cat, jobs=jobs, warnings=report.warnings):
-        articles.append(art)
-        texts[art.id] = text
-        mentions[art.id] = found
+    with _engine(engine, scheduler, jobs, cat) as eng:
+
+        def stream() -> Iterator[Article]:
+            for feed, fresh in _read_feeds(inputs, limits, report, progress, cache, eng):
+                feeds.append(feed)
+                yield from fresh
+
+        for art, text, found in analyse(
+            stream(),
+            cat,
+            cache=cache,
+            submit=eng.submit if eng else None,
+            window=2 * eng.workers if eng else 0,
+            warnings=report.warnings,
+        ):
+            articles.append(art)
+            texts[art.id] = text
+            mentions[art.id] = found
+    if cache is not None:
+        report.cache_hits, report.cache_misses = cache.hits, cache.misses
+        report.cache_feed_hits = cache.feed_hits
+        report.warnings.extend(cache.problems)
     report.stage_seconds["analyse"] = time.perf_counter() - analysing - report.stage_seconds["read"]
 
     graphing = time.perf_counter()
@@ -371,6 +407,23 @@ def build(
         "built %d articles from %d feeds in %.2fs", len(articles), len(feeds), report.seconds
     )
     return KnowledgeGraph(graph, cat, report)
+
+
+@contextlib.contextmanager
+def _engine(
+    engine: str, scheduler: str | None, jobs: int, cat: Catalogue
+) -> Iterator[Engine | None]:
+    """Worker processes (``jobs`` > 1), a Dask cluster, or None: this process."""
+    if engine == "dask":
+        from .engine_dask import dask_submit
+
+        with dask_submit(cat, scheduler=scheduler, workers=max(jobs, 1)) as eng:
+            yield eng
+    elif jobs > 1:
+        with local_engine(jobs, cat) as eng:
+            yield eng
+    else:
+        yield None
 
 
 def load(path: str | os.PathLike[str] = "outputs/graph.graphml") -> KnowledgeGraph:

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from . import api
+from .cli_perf import build_perf_options, open_cache
 from .errors import KgraphError
 from .sources import Limits
 
@@ -98,7 +99,7 @@ def main() -> None:
     type=click.IntRange(1, 256),
     default=1,
     show_default=True,
-    help="Worker processes for cleaning and extraction.",
+    help="Worker processes for parsing, cleaning and extraction (with --engine dask and no --scheduler: local cluster workers).",
 )
 @click.option(
     "--max-redirects",
@@ -107,6 +108,7 @@ def main() -> None:
     show_default=True,
     help="Most HTTP redirects followed per URL.",
 )
+@build_perf_options
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", count=True, help="Print every warning (-vv: debug).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -120,6 +122,10 @@ def build(
     timeout: float,
     jobs: int,
     max_redirects: int,
+    no_cache: bool,
+    cache_dir: str | None,
+    engine: str,
+    scheduler: str | None,
     quiet: bool,
     verbose: int,
     as_json: bool,
@@ -155,10 +161,22 @@ def build(
             click.echo(f"\r{stage}: {done}/{total}", err=True, nl=done == total)
 
     try:
-        kg = api.build(list(sources), limits=limits, jobs=jobs, progress=progress)
+        with open_cache(no_cache, cache_dir, outdir) as cache:
+            kg = api.build(
+                list(sources),
+                limits=limits,
+                jobs=jobs,
+                progress=progress,
+                cache=cache,
+                engine=engine,
+                scheduler=scheduler,
+            )
     except KgraphError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(2)
+    for msg in kg.report.warnings:
+        if "build cache" in msg and not verbose:  # a reset cache is worth one line always
+            click.echo(f"warning: {msg}", err=True)
     report = kg.report
     for msg in report.errors:
         click.echo(f"error: {msg}", err=True)
@@ -181,6 +199,7 @@ def build(
     summary["warnings"] = len(report.warnings)
     summary["duplicates"] = report.duplicates
     summary["seconds"] = report.seconds
+    summary["cache"] = {"hits": report.cache_hits, "misses": report.cache_misses}
     if as_json:
         click.echo(json.dumps(summary, indent=2))
     elif not quiet:
@@ -192,6 +211,10 @@ def build(
         )
         top = ", ".join(f"{c['name']} ({c['articles']})" for c in summary["top_concepts"])
         click.echo(f"top concepts: {top}")
+        if report.cache_hits or report.cache_misses:
+            click.echo(
+                f"cache: {report.cache_hits} articles reused, {report.cache_misses} analysed"
+            )
         for fmt, path in written.items():
             click.echo(f"wrote {fmt:8} {path}")
     sys.exit(1 if report.errors else 0)
@@ -268,9 +291,10 @@ def view(path: str) -> None:
 # and _graph_option from this one.
 from .cli_catalogue import candidates_cmd, eval_cmd  # noqa: E402
 from .cli_export import export  # noqa: E402
+from .cli_perf import cache as _cache_group  # noqa: E402
 from .cli_queries import QUERY_COMMANDS  # noqa: E402
 
-for _command in (eval_cmd, candidates_cmd, export, *QUERY_COMMANDS):
+for _command in (eval_cmd, candidates_cmd, export, _cache_group, *QUERY_COMMANDS):
     main.add_command(_command)
 
 

@@ -265,11 +265,37 @@ def fetch_url(url: str, limits: Limits = Limits()) -> tuple[bytes, str]:
 
     Raises :class:`FeedError` naming the URL and the problem.
     """
+    fetched = fetch_url_conditional(url, limits)
+    return fetched.body, fetched.final_url
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """One HTTP GET's outcome: ``not_modified`` is True for a 304 (empty body)."""
+
+    body: bytes
+    final_url: str
+    etag: str = ""
+    last_modified: str = ""
+    not_modified: bool = False
+
+
+def fetch_url_conditional(
+    url: str, limits: Limits = Limits(), etag: str = "", last_modified: str = ""
+) -> Fetched:
+    """Like :func:`fetch_url`, sending ``If-None-Match``/``If-Modified-Since``
+    when validators from an earlier fetch are given; a ``304`` comes back as
+    ``Fetched(not_modified=True)``.
+    """
     current = url
     headers = {
         "User-Agent": USER_AGENT,
         "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5",
     }
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
     deadline = time.monotonic() + limits.timeout
 
     def check_deadline() -> None:
@@ -284,6 +310,10 @@ def fetch_url(url: str, limits: Limits = Limits()) -> tuple[bytes, str]:
             check_deadline()
             try:
                 with client.stream("GET", current, headers=headers) as resp:
+                    if (
+                        resp.status_code == 304
+                    ):  # checked first: httpx counts every 3xx as a redirect
+                        return Fetched(b"", str(resp.url), etag, last_modified, not_modified=True)
                     if resp.is_redirect:
                         location = resp.headers.get("location", "")
                         current = urljoin(current, location.strip())
@@ -301,7 +331,12 @@ def fetch_url(url: str, limits: Limits = Limits()) -> tuple[bytes, str]:
                             raise _over_limit(url, limits)
                         chunks.append(chunk)
                         check_deadline()
-                    return b"".join(chunks), str(resp.url)
+                    return Fetched(
+                        b"".join(chunks),
+                        str(resp.url),
+                        resp.headers.get("etag", ""),
+                        resp.headers.get("last-modified", ""),
+                    )
             except httpx.TimeoutException as err:
                 raise FeedError(
                     url, f"timed out after {limits.timeout:g}s; raise it with --timeout"

@@ -18,18 +18,51 @@ import networkx as nx
 
 from .._io import atomic_open
 from ..errors import GraphError
-from .graphml import sorted_copy
+from .graphml import clean_value, sorted_edges
 
 __all__ = ["read_json", "write_json"]
 
 
 def write_json(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
-    """Write ``graph`` as node-link JSON (``nodes``, ``links``), sorted and atomic."""
-    data = nx.node_link_data(sorted_copy(graph), edges="links")
+    """Write ``graph`` as node-link JSON (``nodes``, ``links``), sorted and atomic.
+
+    Streamed one node and one link at a time; the bytes are those of
+    ``json.dump(nx.node_link_data(sorted_copy(graph), edges="links"), indent=1,
+    sort_keys=True, ensure_ascii=False)``.
+    """
+
+    encode = json.JSONEncoder(ensure_ascii=False, indent=1, sort_keys=True).encode
+
+    def dumps(obj: object, level: int) -> str:
+        text = encode(obj)
+        return text.replace("\n", "\n" + " " * level) if level else text
+
+    graph_attrs = {k: clean_value(v) for k, v in sorted(graph.graph.items())}
+    nodes = sorted(graph.nodes, key=str)
     target = Path(path)
     with atomic_open(target) as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
-        fh.write("\n")
+        fh.write('{\n "directed": true,\n "graph": ' + dumps(graph_attrs, 1) + ',\n "links": [')
+        buf: list[str] = []
+        links = 0
+        for u, v, key in sorted_edges(graph, nodes):
+            link = {k: clean_value(val) for k, val in graph[u][v][key].items()}
+            link.update(source=clean_value(u), target=clean_value(v), key=clean_value(key))
+            buf.append(("\n  " if links == 0 else ",\n  ") + dumps(link, 2))
+            links += 1
+            if len(buf) > 4096:
+                fh.write("".join(buf))
+                buf.clear()
+        fh.write("".join(buf) + ("\n ]" if links else "]"))
+        fh.write(',\n "multigraph": true,\n "nodes": [')
+        buf.clear()
+        for i, n in enumerate(nodes):
+            node = {k: clean_value(val) for k, val in graph.nodes[n].items()}
+            node["id"] = clean_value(n)
+            buf.append(("\n  " if i == 0 else ",\n  ") + dumps(node, 2))
+            if len(buf) > 4096:
+                fh.write("".join(buf))
+                buf.clear()
+        fh.write("".join(buf) + ("\n ]" if nodes else "]") + "\n}\n")
     return target
 
 

@@ -1,0 +1,381 @@
+"""Benchmark kgraph against the naive pipeline on a synthetic corpus.
+
+One run prints, for each measured build (each in a fresh subprocess, so peak
+memory is its own): articles/s, words/s, seconds per stage (read = fetch +
+parse, analyse = clean + extract, graph, and each writer), CPU seconds, peak
+RSS; then the ratios against the issue's targets.
+
+    python bench/bench_build.py                       # 5,000 articles in 100 feeds
+    python bench/bench_build.py --size 100000 --runs jobs2     # the memory target
+    python bench/bench_build.py --size 2000 --profile # + pyinstrument hot spots
+    python bench/bench_build.py --corpus /tmp/c --size 5000    # reuse a corpus folder
+
+Runs (``--runs``, comma-separated): ``jobs1`` (cold, no cache, then GraphML,
+JSON and HTML written and timed), ``jobs2`` (two worker processes),
+``cache`` (cold build filling a fresh cache, then one feed of the corpus
+changed and the build run again: the incremental build), ``naive``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+MiB = 1024 * 1024
+
+
+class _Sampler:
+    """Peak RSS and CPU seconds of this process and all its descendants (worker
+    processes are children of a forkserver, which ``RUSAGE_CHILDREN`` misses),
+    sampled every 50 ms with psutil; without psutil, ``getrusage`` only."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self.cpu_by_pid: dict[int, float] = {}
+        self._stop = threading.Event()
+        try:
+            import psutil
+
+            self._me = psutil.Process()
+        except ImportError:
+            self._me = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        procs = [self._me, *self._me.children(recursive=True)]
+        rss = 0
+        for proc in procs:
+            try:
+                rss += proc.memory_info().rss
+                t = proc.cpu_times()
+                self.cpu_by_pid[proc.pid] = t.user + t.system
+            except Exception:  # exited meanwhile
+                pass
+        self.peak = max(self.peak, rss)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.05):
+            self._sample()
+
+    def __enter__(self) -> _Sampler:
+        if self._me is not None:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._me is not None:
+            self._thread.join()
+            self._sample()
+
+    def result(self) -> tuple[int, float]:
+        """(peak RSS bytes, CPU seconds)."""
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak = max(self.peak, (own.ru_maxrss + kids.ru_maxrss) * 1024)
+        cpu = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+        if self.cpu_by_pid:
+            cpu = max(cpu, sum(self.cpu_by_pid.values()))
+        return peak, cpu
+
+
+# -- children: one measured build each -----------------------------------------------------
+
+
+def child_kgraph(corpus: str, jobs: int, cache_dir: str | None, write_to: str | None) -> dict:
+    import kgraph
+    from kgraph.cache import BuildCache
+
+    sampler = _Sampler()
+    with sampler:
+        t0 = time.perf_counter()
+        cat = kgraph.load_catalogue()
+        if cache_dir:
+            with BuildCache(cache_dir, cat.version) as cache:
+                kg = kgraph.build([corpus], catalogue=cat, jobs=jobs, cache=cache)
+        else:
+            kg = kgraph.build([corpus], catalogue=cat, jobs=jobs)
+        build_s = time.perf_counter() - t0
+        build_cpu = sampler.result()[1]
+        stages = dict(kg.report.stage_seconds)
+        sizes = {}
+        if write_to:
+            folder = Path(write_to)
+            for fmt, write in (
+                ("graphml", kg.write_graphml),
+                ("json", kg.write_json),
+                ("html", kg.write_html),
+            ):
+                w0 = time.perf_counter()
+                path = write(folder / f"graph.{fmt}")
+                stages[f"write_{fmt}"] = time.perf_counter() - w0
+                sizes[f"{fmt}_mb"] = path.stat().st_size / 1e6
+        total_s = time.perf_counter() - t0
+    peak, total_cpu = sampler.result()
+    return {
+        "articles": kg.report.articles,
+        "words": sum(
+            d.get("word_count", 0) for _, d in kg.graph.nodes(data=True) if d["kind"] == "article"
+        ),
+        "build_s": build_s,
+        "total_s": total_s,
+        "stages": stages,
+        "cache_hits": kg.report.cache_hits,
+        "cache_misses": kg.report.cache_misses,
+        "nodes": kg.graph.number_of_nodes(),
+        "edges": kg.graph.number_of_edges(),
+        "errors": len(kg.report.errors),
+        "cpu_s": build_cpu,
+        "total_cpu_s": total_cpu,
+        "peak_rss": peak,
+        **sizes,
+    }
+
+
+def child_naive(corpus: str, limit: int) -> dict:
+    from naive import naive_build
+
+    with _Sampler() as sampler:
+        t0 = time.perf_counter()
+        res = naive_build(sorted(Path(corpus).glob("*.xml")), limit=limit)
+        secs = time.perf_counter() - t0
+    peak, cpu = sampler.result()
+    return {
+        "articles": res.articles,
+        "words": res.words,
+        "build_s": secs,
+        "total_s": secs,
+        "stages": res.stage_seconds,
+        "cpu_s": cpu,
+        "peak_rss": peak,
+    }
+
+
+def run_child(*args: str) -> dict:
+    """Run one measurement in a fresh interpreter; return its JSON result."""
+    proc = subprocess.run(
+        [sys.executable, __file__, "--child", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    if proc.returncode != 0:
+        raise SystemExit(f"child {args} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+# -- printing ----------------------------------------------------------------------------------
+
+
+def line(name: str, r: dict) -> str:
+    s = r["build_s"]
+    stages = ", ".join(f"{k} {v:.2f}" for k, v in r["stages"].items())
+    return (
+        f"{name:<22} {r['articles']:>7} art {s:8.2f}s {r['articles'] / s:9.1f} art/s "
+        f"{r['words'] / s:>12,.0f} words/s  cpu {r['cpu_s']:7.1f}s  "
+        f"peak {r['peak_rss'] / MiB:7.0f} MiB\n{'':24}stages (s): {stages}"
+    )
+
+
+def ratio(label: str, value: float, target: float) -> str:
+    ok = "OK " if value >= target else "MISS"
+    return f"  [{ok}] {label:<44} {value:8.1f}x   (target >= {target:g}x)"
+
+
+def profile(corpus: str, out: Path, top: int = 25) -> None:
+    """Profile one jobs=1 build in this process with pyinstrument; print hot spots."""
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        raise SystemExit("--profile needs pyinstrument: pip install 'kgraph[bench]'") from None
+    import kgraph
+
+    kgraph.load_catalogue()
+    profiler = Profiler(interval=0.002)
+    profiler.start()
+    kg = kgraph.build([corpus])
+    kg.write_graphml(out / "profile.graphml")
+    kg.write_html(out / "profile.html")
+    profiler.stop()
+    (out / "profile.txt").write_text(profiler.output_text(unicode=False, color=False))
+    (out / "profile-flame.html").write_text(profiler.output_html())
+    own: dict[str, float] = {}
+
+    def walk(frame, parent_key: str) -> None:
+        # synthetic leaves ("[self]", "[await]") are time spent in the parent itself
+        if frame.is_synthetic:
+            key = parent_key
+        else:
+            key = f"{frame.function}  ({frame.file_path_short}:{frame.line_no})"
+        if frame.is_synthetic_leaf or not frame.children:
+            own[key] = own.get(key, 0.0) + frame.time
+        for child in frame.children:
+            walk(child, key)
+
+    stages: dict[str, float] = {}
+    stage_fns = {
+        "parse_feed": "parse (feeds.parse_feed)",
+        "to_text": "clean (text.to_text)",
+        "extract_many": "extract (Extractor.extract_many)",
+        "build_graph": "graph (graph.build_graph)",
+        "write_graphml": "write GraphML",
+        "write_html": "write HTML",
+    }
+
+    def by_stage(frame) -> None:
+        if frame.function in stage_fns and "kgraph" in (frame.file_path or ""):
+            name = stage_fns[frame.function]
+            stages[name] = stages.get(name, 0.0) + frame.time
+            return
+        for child in frame.children:
+            by_stage(child)
+
+    session = profiler.last_session
+    walk(session.root_frame(), "(root)")
+    by_stage(session.root_frame())
+    total = session.duration
+    print(f"\nprofile: time per stage (cumulative, {total:.1f}s in all):")
+    for name, secs in sorted(stages.items(), key=lambda kv: -kv[1]):
+        print(f"  {secs:7.2f}s {100 * secs / total:5.1f}%  {name}")
+    print("top functions by self time (the thread's own time is time not in Python frames):")
+    for key, secs in sorted(own.items(), key=lambda kv: -kv[1])[:top]:
+        print(f"  {secs:7.2f}s {100 * secs / total:5.1f}%  {key}")
+    print(f"  full tree: {out / 'profile.txt'}, flame graph: {out / 'profile-flame.html'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--size", type=int, default=5000, help="articles in the corpus")
+    parser.add_argument("--per-feed", type=int, help="articles per feed (default: size/100)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--corpus", type=Path, help="corpus folder (made if empty)")
+    parser.add_argument("--naive-size", type=int, default=1000, help="articles the naive run reads")
+    parser.add_argument("--runs", default="jobs1,jobs2,cache,naive")
+    parser.add_argument("--profile", action="store_true", help="also profile with pyinstrument")
+    parser.add_argument("--keep", action="store_true", help="keep the temp folder")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        kind, *rest = args.child
+        if kind == "kgraph":
+            corpus, jobs, cache_dir, write_to = rest
+            result = child_kgraph(corpus, int(jobs), cache_dir or None, write_to or None)
+        else:
+            result = child_naive(rest[0], int(rest[1]))
+        print(json.dumps(result))
+        return
+
+    from make_corpus import make_corpus, touch_feed
+
+    per_feed = args.per_feed or max(1, args.size // 100)
+    work = Path(tempfile.mkdtemp(prefix="kgraph-bench-"))
+    corpus = args.corpus or work / "corpus"
+    t0 = time.perf_counter()
+    if not (corpus.is_dir() and any(corpus.glob("*.xml"))):
+        make_corpus(corpus, args.size, args.seed, per_feed)
+    feeds = sorted(corpus.glob("*.xml"))
+    mb = sum(p.stat().st_size for p in feeds) / 1e6
+    print(
+        f"corpus: {args.size} articles in {len(feeds)} feeds, {mb:.0f} MB ({corpus}; "
+        f"ready in {time.perf_counter() - t0:.0f}s); python {sys.version.split()[0]}, "
+        f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}"
+    )
+    runs = [r.strip() for r in args.runs.split(",") if r.strip()]
+    res: dict[str, dict] = {}
+    if "jobs1" in runs:
+        res["kgraph jobs=1"] = run_child("kgraph", str(corpus), "1", "", str(work / "out1"))
+        print(line("kgraph jobs=1", res["kgraph jobs=1"]), flush=True)
+        r = res["kgraph jobs=1"]
+        print(
+            f"{'':24}files: GraphML {r['graphml_mb']:.0f} MB, JSON {r['json_mb']:.0f} MB, "
+            f"HTML {r['html_mb']:.0f} MB; graph {r['nodes']} nodes, {r['edges']} edges"
+        )
+    if "jobs2" in runs:
+        res["kgraph jobs=2"] = run_child("kgraph", str(corpus), "2", "", "")
+        print(line("kgraph jobs=2", res["kgraph jobs=2"]), flush=True)
+    if "cache" in runs:
+        cache_dir = str(work / "cache")
+        res["kgraph cache cold"] = run_child("kgraph", str(corpus), "1", cache_dir, "")
+        print(line("kgraph cache cold", res["kgraph cache cold"]), flush=True)
+        touched = touch_feed(
+            corpus, len(feeds) // 2, args.size, args.seed, per_feed, revision=int(time.time())
+        )
+        res["kgraph incremental"] = run_child("kgraph", str(corpus), "1", cache_dir, "")
+        r = res["kgraph incremental"]
+        print(line("kgraph incremental", r), flush=True)
+        print(
+            f"{'':24}after changing {touched.name} (1 of {len(feeds)} feeds): "
+            f"{r['cache_hits']} articles reused, {r['cache_misses']} analysed"
+        )
+    if "naive" in runs:
+        res["naive"] = run_child("naive", str(corpus), str(args.naive_size))
+        print(
+            line("naive", res["naive"])
+            + f"\n{'':24}(naive run on the first {res['naive']['articles']} articles only)",
+            flush=True,
+        )
+
+    def rate(name: str) -> float:
+        return res[name]["articles"] / res[name]["build_s"]
+
+    print("\nratios (wall clock, build only):")
+    if "kgraph jobs=1" in res and "naive" in res:
+        print(
+            ratio("kgraph jobs=1 vs naive (articles/s)", rate("kgraph jobs=1") / rate("naive"), 10)
+        )
+        cpu = (res["kgraph jobs=1"]["cpu_s"] / res["kgraph jobs=1"]["articles"]) / (
+            res["naive"]["cpu_s"] / res["naive"]["articles"]
+        )
+        print(f"         same in CPU seconds per article: {1 / cpu:.1f}x")
+    if "kgraph jobs=1" in res and "kgraph jobs=2" in res:
+        print(ratio("kgraph jobs=2 vs jobs=1", rate("kgraph jobs=2") / rate("kgraph jobs=1"), 1.8))
+    if "kgraph incremental" in res:
+        cold = res.get("kgraph jobs=1", res["kgraph cache cold"])["build_s"]
+        print(
+            ratio(
+                "incremental (1 feed changed) vs cold build",
+                cold / res["kgraph incremental"]["build_s"],
+                20,
+            )
+        )
+        cold_cpu = res.get("kgraph jobs=1", res["kgraph cache cold"])["cpu_s"]
+        print(f"         same in CPU seconds: {cold_cpu / res['kgraph incremental']['cpu_s']:.1f}x")
+    if "kgraph jobs=1" in res:
+        r = res["kgraph jobs=1"]
+        writes = sum(v for k, v in r["stages"].items() if k.startswith("write_"))
+        print(
+            f"  writers take {100 * writes / r['total_s']:.0f}% of the jobs=1 run (build + write)"
+        )
+    peak = max(r["peak_rss"] for r in res.values()) if res else 0
+    print(
+        f"  peak memory of any run: {peak / MiB:.0f} MiB for {args.size} articles "
+        f"(target for 100,000: < 2048 MiB)"
+    )
+    (work / "results.json").write_text(json.dumps(res, indent=2))
+    if args.profile:
+        profile(str(corpus), work)
+    if args.keep or args.profile:
+        print(f"\nresults: {work / 'results.json'}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,496 @@
+"""The build cache: per-article analysis results, parsed feeds and HTTP
+validators in one SQLite file, so a re-run only redoes what changed.
+
+Three tables, each keyed by a SHA-256 of everything its result depends on:
+
+- ``analysis``: an article's light text and mentions (what
+  :func:`kgraph.pipeline.analyse` yields), keyed by the article's id, URL,
+  title and HTML plus the catalogue version, :data:`CACHE_FORMAT` and the
+  kgraph version. A new catalogue version misses every entry of the old one
+  and nothing else.
+- ``feeds``: a parsed feed (:class:`~kgraph.feeds.ParsedFeed`) without the
+  articles' HTML but with each article's analysis key, keyed by the feed's
+  bytes, where it came from, the parsing limits and the same versions, so an
+  unchanged feed is neither parsed nor hashed again.
+- ``http``: the body, ``ETag`` and ``Last-Modified`` of each fetched URL, for
+  conditional GETs (a ``304 Not Modified`` reuses the stored body).
+
+Only the process that opened the cache touches SQLite (worker processes and
+Dask workers never see it). A cache that cannot be read (a corrupt file) is
+reported once, moved aside and started afresh: a cache is never fatal.
+Entries not used for ``max_age_days`` are dropped when the cache is closed.
+
+The default location is ``$KGRAPH_CACHE_DIR`` if set, else the folder
+``.kgraph-cache/`` next to the output folder (``outputs/`` →
+``./.kgraph-cache/cache.sqlite``).
+
+>>> import tempfile
+>>> from kgraph.records import Article
+>>> from kgraph.catalogue import load_catalogue
+>>> cache = BuildCache(tempfile.mkdtemp(), load_catalogue().version)
+>>> art = Article("a", html="<p>Helm</p>")
+>>> cache.get_analysis([cache.article_key(art)]), cache.hits, cache.misses
+({}, 0, 1)
+>>> cache.close()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import time
+import zlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from .records import Article, ArticleText, Block, Feed, Mention
+
+__all__ = [
+    "CACHE_FILE",
+    "CACHE_FORMAT",
+    "BuildCache",
+    "HttpEntry",
+    "clear_cache",
+    "default_cache_dir",
+]
+
+LOGGER = logging.getLogger(__name__)
+
+#: Bump when what is stored, or how an article is analysed, changes shape.
+CACHE_FORMAT = "2"
+CACHE_FILE = "cache.sqlite"
+_DAY = 86400
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS analysis (
+    key TEXT PRIMARY KEY, generation TEXT NOT NULL, data BLOB NOT NULL, used INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS analysis_used ON analysis(used);
+CREATE TABLE IF NOT EXISTS feeds (
+    key TEXT PRIMARY KEY, generation TEXT NOT NULL, data BLOB NOT NULL, used INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS feeds_used ON feeds(used);
+CREATE TABLE IF NOT EXISTS http (
+    url TEXT PRIMARY KEY, etag TEXT NOT NULL, last_modified TEXT NOT NULL,
+    final_url TEXT NOT NULL, body BLOB NOT NULL, used INTEGER NOT NULL);
+"""
+
+
+def _kgraph_version() -> str:
+    try:
+        return version("kgraph")
+    except PackageNotFoundError:  # a source tree that is not installed
+        return "0+unknown"
+
+
+def default_cache_dir(outdir: str | os.PathLike[str] = "outputs") -> Path:
+    """``$KGRAPH_CACHE_DIR``, else ``.kgraph-cache`` beside the output folder.
+
+    >>> expected = Path("site").absolute() / ".kgraph-cache"
+    >>> default_cache_dir("site/graph") == expected or "KGRAPH_CACHE_DIR" in os.environ
+    True
+    """
+    env = os.environ.get("KGRAPH_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    return Path(outdir).expanduser().absolute().parent / ".kgraph-cache"
+
+
+def _digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        raw = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(raw).to_bytes(8, "little"))
+        h.update(raw)
+    return h.hexdigest()
+
+
+def _pack(obj: Any) -> bytes:
+    return zlib.compress(json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode(), 1)
+
+
+def _unpack(blob: bytes) -> Any:
+    return json.loads(zlib.decompress(blob))
+
+
+def _text_to_json(text: ArticleText, mentions: Sequence[Mention]) -> list[Any]:
+    return [
+        text.article_id,
+        [[b.kind, b.text] for b in text.blocks],
+        list(text.code),
+        list(text.links),
+        text.word_count,
+        [[m.concept, m.count, m.weight, m.evidence, m.alias, m.extra] for m in mentions],
+    ]
+
+
+def _text_from_json(obj: list[Any]) -> tuple[ArticleText, list[Mention]]:
+    aid, blocks, code, links, words, mentions = obj
+    text = ArticleText(aid, tuple(Block(k, t) for k, t in blocks), tuple(code), tuple(links), words)
+    return text, [
+        Mention(c, n, w, e, a, tuple(tuple(x) for x in extra)) for c, n, w, e, a, extra in mentions
+    ]
+
+
+@dataclass(frozen=True)
+class HttpEntry:
+    """A stored HTTP response: validators for the next conditional GET and the body."""
+
+    etag: str
+    last_modified: str
+    final_url: str
+    body: bytes
+
+
+class BuildCache:
+    """An open build cache for one catalogue version (see module doc).
+
+    ``hits`` and ``misses`` count article analyses found and not found;
+    ``feed_hits``/``feed_misses`` count parsed feeds; ``problems`` lists
+    one-line notes about a cache that had to be reset or disabled.
+    """
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        catalogue_version: str,
+        *,
+        max_age_days: float = 30,
+    ) -> None:
+        self.directory = Path(directory)
+        self.path = self.directory / CACHE_FILE
+        self.max_age_days = max_age_days
+        self._kv = _kgraph_version()
+        self.generation = f"{CACHE_FORMAT}:{self._kv}:{catalogue_version}"
+        self.hits = self.misses = self.feed_hits = self.feed_misses = 0
+        self.problems: list[str] = []
+        #: analyses loaded with a cached feed, and the keys of its HTML-less articles
+        self._prefetched: dict[str, tuple[ArticleText, list[Mention]]] = {}
+        self._pinned: dict[Article, str] = {}
+        self._today = int(time.time() // _DAY)
+        self._db: sqlite3.Connection | None = None
+        try:
+            self._db = self._open()
+        except (sqlite3.OperationalError, OSError) as err:
+            # locked by another build for too long, read-only, disk full: not damage
+            msg = f"{self.path}: build cache not usable ({err}); building without it"
+            LOGGER.warning("%s", msg)
+            self.problems.append(msg)
+        except sqlite3.DatabaseError as err:  # not a database, malformed: damage
+            self._reset(err)
+
+    # -- opening, resetting, closing -------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            )
+            row = db.execute("SELECT value FROM meta WHERE name='format'").fetchone()
+            if row is not None and row[0] != CACHE_FORMAT:  # another layout: start afresh
+                db.executescript(
+                    "DROP TABLE IF EXISTS analysis; DROP TABLE IF EXISTS feeds; "
+                    "DROP TABLE IF EXISTS http;"
+                )
+            db.executescript(_SCHEMA)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (CACHE_FORMAT,))
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _reset(self, err: BaseException) -> None:
+        """Move an unreadable cache file aside and start a new one (or run without)."""
+        msg = f"{self.path}: build cache unreadable ({err}); it was reset and will be rebuilt"
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                p = Path(f"{self.path}{suffix}")
+                if p.exists():
+                    p.replace(Path(f"{self.path}{suffix}.corrupt"))
+            self._db = self._open()
+        except (sqlite3.Error, OSError) as err2:
+            msg = f"{self.path}: build cache unusable ({err2}); building without it"
+            self._db = None
+        LOGGER.warning("%s", msg)
+        self.problems.append(msg)
+
+    def _failed(self, err: sqlite3.Error) -> None:
+        """Run the rest of the build without the cache; a damaged file is moved
+        aside (``cache.sqlite.corrupt``) so the next build starts a new one."""
+        damaged = isinstance(err, sqlite3.DatabaseError) and not isinstance(
+            err, sqlite3.OperationalError
+        )
+        msg = f"{self.path}: build cache failed ({err}); the rest of this build runs without it"
+        LOGGER.warning("%s", msg)
+        self.problems.append(msg)
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._db = None
+        if damaged:
+            for suffix in ("", "-wal", "-shm"):
+                p = Path(f"{self.path}{suffix}")
+                if p.exists():
+                    p.replace(Path(f"{self.path}{suffix}.corrupt"))
+
+    @property
+    def enabled(self) -> bool:
+        """False once the cache has been disabled by an error."""
+        return self._db is not None
+
+    def close(self) -> None:
+        """Drop entries unused for ``max_age_days`` and close the file."""
+        if self._db is None:
+            return
+        try:
+            cutoff = self._today - int(self.max_age_days)
+            with self._tx():
+                for table in ("analysis", "feeds", "http"):
+                    self._db.execute(f"DELETE FROM {table} WHERE used < ?", (cutoff,))
+            self._db.close()
+        except sqlite3.Error as err:
+            self._failed(err)
+        self._db = None
+
+    def __enter__(self) -> BuildCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _tx(self) -> Any:
+        assert self._db is not None
+        return _Transaction(self._db)
+
+    # -- article analyses ---------------------------------------------------------------
+
+    def article_key(self, article: Article) -> str:
+        """Hash of what an article's analysis depends on, for this catalogue version
+        (for an article of a cached feed, which comes without HTML: the stored key)."""
+        if not article.html:
+            pinned = self._pinned.get(article)
+            if pinned is not None:
+                return pinned
+        return _digest(self.generation, article.id, article.url, article.title, article.html)
+
+    def get_analysis(self, keys: Sequence[str]) -> dict[str, tuple[ArticleText, list[Mention]]]:
+        """The stored analyses among ``keys``; counts hits and misses."""
+        found = {k: self._prefetched.pop(k) for k in keys if k in self._prefetched}
+        rest = [k for k in dict.fromkeys(keys) if k not in found]
+        if self._db is not None and rest:
+            try:
+                found.update(self._load_analyses(rest))
+            except (sqlite3.Error, zlib.error, ValueError, TypeError) as err:
+                self._failed(sqlite3.DatabaseError(str(err)))
+        self.hits += sum(1 for k in keys if k in found)
+        self.misses += sum(1 for k in keys if k not in found)
+        return found
+
+    def _load_analyses(self, keys: Sequence[str]) -> dict[str, tuple[ArticleText, list[Mention]]]:
+        assert self._db is not None
+        found: dict[str, tuple[ArticleText, list[Mention]]] = {}
+        unique = list(dict.fromkeys(keys))
+        for i in range(0, len(unique), 500):
+            part = unique[i : i + 500]
+            marks = ",".join("?" * len(part))
+            rows = self._db.execute(
+                f"SELECT key, data, used FROM analysis WHERE key IN ({marks})", part
+            ).fetchall()
+            for key, blob, _used in rows:
+                found[key] = _text_from_json(_unpack(blob))
+            stale = [(self._today, k) for k, _, used in rows if used < self._today]
+            if stale:
+                with self._tx():
+                    self._db.executemany("UPDATE analysis SET used=? WHERE key=?", stale)
+        return found
+
+    def put_analysis(self, items: Iterable[tuple[str, ArticleText, Sequence[Mention]]]) -> None:
+        """Store analyses, all in one transaction."""
+        if self._db is None:
+            return
+        rows = [
+            (key, self.generation, _pack(_text_to_json(text, ms)), self._today)
+            for key, text, ms in items
+        ]
+        try:
+            with self._tx():
+                self._db.executemany("INSERT OR REPLACE INTO analysis VALUES (?,?,?,?)", rows)
+        except sqlite3.Error as err:
+            self._failed(err)
+
+    # -- parsed feeds ------------------------------------------------------------------------
+
+    def feed_key(self, data: bytes, where: str, base_url: str, limits: object) -> str:
+        """Hash of what parsing a feed depends on (not the catalogue)."""
+        return _digest(self.generation, where, base_url, repr(limits), data)
+
+    def get_feed(self, key: str) -> tuple[Feed, list[Article], list[str]] | None:
+        """The stored parse of a feed, with articles *without* their HTML, or
+        None. A hit also loads the analyses of all its articles (the HTML is
+        not kept, so the feed only counts as a hit if every analysis is there);
+        :meth:`article_key` and :meth:`get_analysis` then serve them.
+        """
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT data, used FROM feeds WHERE key=?", (key,)).fetchone()
+            if row is None:
+                self.feed_misses += 1
+                return None
+            feed, rows, warnings = _unpack(row[0])
+            articles = [
+                (Article(a[0], a[1], a[2], tuple(a[3]), a[4], a[5], tuple(a[6])), k)
+                for a, k in rows
+            ]
+            found = self._load_analyses([k for _, k in articles])
+            if len(found) < len({k for _, k in articles}):  # pruned meanwhile: parse again
+                self.feed_misses += 1
+                return None
+            if row[1] < self._today:
+                with self._tx():
+                    self._db.execute("UPDATE feeds SET used=? WHERE key=?", (self._today, key))
+        except (sqlite3.Error, zlib.error, ValueError, TypeError) as err:
+            self._failed(sqlite3.DatabaseError(str(err)))
+            return None
+        self.feed_hits += 1
+        self._prefetched.update(found)
+        self._pinned.update(articles)
+        return Feed(*feed), [a for a, _ in articles], list(warnings)
+
+    def put_feed(
+        self, key: str, feed: Feed, articles: Sequence[Article], warnings: Sequence[str]
+    ) -> None:
+        """Store a parsed feed: its articles without HTML, each with its analysis key."""
+        if self._db is None:
+            return
+        blob = _pack(
+            [
+                [feed.id, feed.title, feed.url],
+                [
+                    [
+                        [a.id, a.url, a.title, a.authors, a.published, a.feed, a.tags],
+                        self.article_key(a),
+                    ]
+                    for a in articles
+                ],
+                list(warnings),
+            ]
+        )
+        try:
+            with self._tx():
+                self._db.execute(
+                    "INSERT OR REPLACE INTO feeds VALUES (?,?,?,?)",
+                    (key, self.generation, blob, self._today),
+                )
+        except sqlite3.Error as err:
+            self._failed(err)
+
+    # -- HTTP validators ------------------------------------------------------------------
+
+    def get_http(self, url: str) -> HttpEntry | None:
+        """The stored response for ``url`` (for If-None-Match / If-Modified-Since)."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute(
+                "SELECT etag, last_modified, final_url, body FROM http WHERE url=?", (url,)
+            ).fetchone()
+        except sqlite3.Error as err:
+            self._failed(err)
+            return None
+        return HttpEntry(row[0], row[1], row[2], bytes(row[3])) if row else None
+
+    def put_http(self, url: str, entry: HttpEntry) -> None:
+        """Store (or refresh) the response for ``url``."""
+        if self._db is None:
+            return
+        try:
+            with self._tx():
+                self._db.execute(
+                    "INSERT OR REPLACE INTO http VALUES (?,?,?,?,?,?)",
+                    (
+                        url,
+                        entry.etag,
+                        entry.last_modified,
+                        entry.final_url,
+                        entry.body,
+                        self._today,
+                    ),
+                )
+        except sqlite3.Error as err:
+            self._failed(err)
+
+    # -- maintenance ------------------------------------------------------------------------
+
+    def info(self) -> dict[str, Any]:
+        """Where the cache is, its size and entry counts (current and stale)."""
+        out: dict[str, Any] = {"path": str(self.path), "bytes": _size(self.path)}
+        if self._db is None:
+            return out
+        for table in ("analysis", "feeds"):
+            total, current = self._db.execute(
+                f"SELECT count(*), coalesce(sum(generation = ?), 0) FROM {table}",
+                (self.generation,),
+            ).fetchone()
+            out[table] = {"entries": total, "current": current, "stale": total - current}
+        out["http"] = {"entries": self._db.execute("SELECT count(*) FROM http").fetchone()[0]}
+        return out
+
+    def prune_stale(self) -> int:
+        """Delete entries of other catalogue/kgraph versions; return how many."""
+        if self._db is None:
+            return 0
+        with self._tx():
+            n = self._db.execute(
+                "DELETE FROM analysis WHERE generation != ?", (self.generation,)
+            ).rowcount
+            n += self._db.execute(
+                "DELETE FROM feeds WHERE generation != ?", (self.generation,)
+            ).rowcount
+        self._db.execute("VACUUM")
+        return n
+
+
+class _Transaction:
+    """``with`` block running its statements in one SQLite transaction."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        self.db.execute("COMMIT" if exc_type is None else "ROLLBACK")
+
+
+def _size(path: Path) -> int:
+    return sum(
+        p.stat().st_size for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()
+    )
+
+
+def clear_cache(directory: str | os.PathLike[str]) -> int:
+    """Delete the cache file(s) in ``directory``; return the bytes freed.
+
+    >>> import tempfile
+    >>> d = tempfile.mkdtemp(); BuildCache(d, "v1").close(); clear_cache(d) > 0
+    True
+    """
+    path = Path(directory) / CACHE_FILE
+    freed = 0
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if p.exists():
+            freed += p.stat().st_size
+            p.unlink()
+    return freed

@@ -1,0 +1,154 @@
+"""Reading many sources: bounded concurrent fetches in input order, conditional
+GETs and parsed feeds reused from the build cache.
+
+Only the calling thread touches the cache: worker threads only do HTTP.
+
+>>> from kgraph.sources import expand, SAMPLES_DIR
+>>> [len(parsed.articles) for _src, parsed in parse_all(read_all(expand([str(SAMPLES_DIR)])))]
+[11, 20]
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures as cf
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from .errors import FeedError
+from .feeds import ParsedFeed, parse_feed
+from .records import Source
+from .sources import Fetched, Limits, fetch_url_conditional, read_source
+
+if TYPE_CHECKING:
+    from .cache import BuildCache
+
+__all__ = ["FETCH_WORKERS", "parse_all", "read_all"]
+
+LOGGER = logging.getLogger(__name__)
+
+#: HTTP fetches running at once (one build never opens more connections).
+FETCH_WORKERS = 4
+
+Read = tuple[bytes, str] | FeedError
+
+
+def _finish_fetch(
+    src: Source, future: cf.Future[Fetched], cache: BuildCache | None
+) -> tuple[bytes, str]:
+    fetched = future.result()  # raises FeedError
+    if fetched.not_modified:
+        stored = cache.get_http(src.location) if cache else None
+        if stored is None:  # validators were sent, so this cannot happen unless the row vanished
+            raise FeedError(src.location, "server said 304 Not Modified but no copy is cached")
+        LOGGER.debug("%s: not modified, using the cached copy", src.location)
+        return stored.body, stored.final_url
+    if cache is not None and (fetched.etag or fetched.last_modified):
+        from .cache import HttpEntry
+
+        cache.put_http(
+            src.location,
+            HttpEntry(fetched.etag, fetched.last_modified, fetched.final_url, fetched.body),
+        )
+    return fetched.body, fetched.final_url
+
+
+def read_all(
+    sources: Sequence[Source],
+    limits: Limits = Limits(),
+    cache: BuildCache | None = None,
+    workers: int = FETCH_WORKERS,
+) -> Iterator[tuple[Source, Read]]:
+    """Each source with its (bytes, base URL) or the :class:`FeedError` it
+    raised, in input order. URLs are fetched ``workers`` at a time (with
+    ``If-None-Match``/``If-Modified-Since`` when the cache holds validators);
+    files are read when their turn comes, so few bodies are held at once.
+    """
+    pending: collections.deque[tuple[Source, cf.Future[Fetched] | None]] = collections.deque()
+
+    def resolve(src: Source, future: cf.Future[Fetched] | None) -> Read:
+        try:
+            if future is None:
+                return read_source(src, limits)
+            return _finish_fetch(src, future, cache)
+        except FeedError as err:
+            return err
+
+    with cf.ThreadPoolExecutor(max(1, workers), thread_name_prefix="kgraph-fetch") as pool:
+        for src in sources:
+            future = None
+            if src.kind == "url":
+                stored = cache.get_http(src.location) if cache else None
+                future = pool.submit(
+                    fetch_url_conditional,
+                    src.location,
+                    limits,
+                    stored.etag if stored else "",
+                    stored.last_modified if stored else "",
+                )
+            pending.append((src, future))
+            while len(pending) > workers:
+                head, fut = pending.popleft()
+                yield head, resolve(head, fut)
+        while pending:
+            head, fut = pending.popleft()
+            yield head, resolve(head, fut)
+
+
+def parse_all(
+    reads: Iterable[tuple[Source, Read]],
+    limits: Limits = Limits(),
+    cache: BuildCache | None = None,
+    parse: Callable[..., Any] | None = None,
+    window: int = 2,
+) -> Iterator[tuple[Source, ParsedFeed | FeedError]]:
+    """Parse what :func:`read_all` read, in order. Feeds found in the cache are
+    not parsed; with ``parse`` (an engine's ``parse(data, where, limits,
+    base_url) -> future``, see :class:`kgraph.pipeline.Engine`) the others are
+    parsed by workers, at most ``window`` at a time beyond the one awaited.
+    """
+    pending: collections.deque[tuple[Source, Any, str]] = collections.deque()
+
+    def resolve(src: Source, item: Any, key: str) -> ParsedFeed | FeedError:
+        if isinstance(item, FeedError):
+            return item
+        if not isinstance(item, ParsedFeed):
+            result = item.result()
+            if isinstance(result, tuple):  # a FeedError from a worker, as (where, what)
+                return FeedError(*result)
+            item = result
+        if cache is not None and key:  # freshly parsed: store it
+            cache.put_feed(key, item.feed, item.articles, item.warnings)
+        return item
+
+    ahead = window if parse is not None else 0
+    for src, got in reads:
+        key = ""
+        item: Any = got
+        if not isinstance(got, FeedError):
+            data, base = got
+            base_url = base if src.kind == "url" else ""
+            hit = None
+            if cache is not None:
+                key = cache.feed_key(data, src.location, base_url, limits)
+                hit = cache.get_feed(key)
+            if hit is not None:
+                item, key = ParsedFeed(*hit), ""
+            elif parse is not None:
+                item = parse(data, src.location, limits, base_url)
+            else:
+                try:
+                    item = parse_feed(data, src.location, limits, base_url=base_url)
+                except FeedError as err:
+                    item = err
+                except Exception as err:  # one bad feed must never cost the rest of the build
+                    LOGGER.debug("unexpected error parsing %s", src.location, exc_info=True)
+                    item = FeedError(src.location, f"unexpected {err.__class__.__name__}: {err}")
+        pending.append((src, item, key))
+        while len(pending) > ahead:
+            head = pending.popleft()
+            yield head[0], resolve(*head)
+    while pending:
+        head = pending.popleft()
+        yield head[0], resolve(*head)

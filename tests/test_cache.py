@@ -1,0 +1,308 @@
+"""The build cache: identical rebuilds, exact invalidation, corrupt files,
+conditional GETs and bounded concurrent fetches (issue 7)."""
+
+from __future__ import annotations
+
+import http.server
+import shutil
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import kgraph
+from kgraph.cache import CACHE_FILE, BuildCache, default_cache_dir
+from kgraph.catalogue import load_catalogue, models_dir
+from kgraph.cli import main
+from kgraph.sources import SAMPLES_DIR
+
+pytestmark = pytest.mark.issue(7)
+
+HASHNODE = "hashnode-arishahmad.rss.xml"
+
+
+@pytest.fixture
+def feeds(tmp_path) -> Path:
+    """A private copy of the two bundled feeds (31 articles: 11 + 20)."""
+    folder = tmp_path / "feeds"
+    shutil.copytree(SAMPLES_DIR, folder)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _pinned_time(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+def _build(feeds: Path, cache_dir: Path, catalogue=None) -> kgraph.KnowledgeGraph:
+    cat = catalogue or load_catalogue()
+    with BuildCache(cache_dir, cat.version) as cache:
+        return kgraph.build([str(feeds)], catalogue=cat, cache=cache)
+
+
+def _outputs(kg: kgraph.KnowledgeGraph, folder: Path) -> dict[str, bytes]:
+    written = kg.write(folder, ["graphml", "json"])
+    return {fmt: path.read_bytes() for fmt, path in written.items()}
+
+
+def test_cached_rebuild_is_byte_identical(feeds, tmp_path):
+    plain = _outputs(kgraph.build([str(feeds)]), tmp_path / "plain")
+    cold = _build(feeds, tmp_path / "cache")
+    assert (cold.report.cache_hits, cold.report.cache_misses) == (0, 31)
+    warm = _build(feeds, tmp_path / "cache")
+    assert (warm.report.cache_hits, warm.report.cache_misses) == (31, 0)
+    assert warm.report.cache_feed_hits == 2
+    assert _outputs(cold, tmp_path / "cold") == plain
+    assert _outputs(warm, tmp_path / "warm") == plain
+
+
+def test_changing_one_article_reanalyses_only_it(feeds, tmp_path):
+    _build(feeds, tmp_path / "cache")
+    path = feeds / HASHNODE
+    text = path.read_text(encoding="utf-8")
+    assert text.count("Introduction to Concurrency in Go") >= 1
+    path.write_text(
+        text.replace("Introduction to Concurrency in Go", "Introduction to Parallel Work in Go"),
+        encoding="utf-8",
+    )
+    again = _build(feeds, tmp_path / "cache")
+    assert (again.report.cache_hits, again.report.cache_misses) == (30, 1)
+    assert again.report.cache_feed_hits == 1  # the other feed was not parsed again
+    assert _outputs(again, tmp_path / "a") == _outputs(kgraph.build([str(feeds)]), tmp_path / "b")
+
+
+def test_new_feed_is_the_only_work(feeds, tmp_path):
+    (feeds / HASHNODE).rename(tmp_path / HASHNODE)
+    first = _build(feeds, tmp_path / "cache")
+    assert (first.report.cache_hits, first.report.cache_misses) == (0, 11)
+    (tmp_path / HASHNODE).rename(feeds / HASHNODE)
+    second = _build(feeds, tmp_path / "cache")
+    assert (second.report.cache_hits, second.report.cache_misses) == (11, 20)
+
+
+def test_catalogue_change_misses_exactly_its_version(feeds, tmp_path):
+    models = tmp_path / "models"
+    shutil.copytree(models_dir(), models)
+    original = load_catalogue(models)
+    _build(feeds, tmp_path / "cache", original)
+    tools = models / "concepts" / "tools.jsonl"
+    tools.write_text(
+        tools.read_text(encoding="utf-8")
+        + '{"id": "kgraph-test-tool", "name": "Frobnicator", "type": "tool"}\n',
+        encoding="utf-8",
+    )
+    changed = load_catalogue(models)
+    assert changed.version != original.version
+    kg = _build(feeds, tmp_path / "cache", changed)
+    assert (kg.report.cache_hits, kg.report.cache_misses) == (0, 31)
+    assert kg.report.cache_feed_hits == 0  # cached feeds carry analysis keys of a version
+    back = _build(feeds, tmp_path / "cache", original)  # old entries were not touched
+    assert (back.report.cache_hits, back.report.cache_misses) == (31, 0)
+    with BuildCache(tmp_path / "cache", changed.version) as cache:
+        assert cache.info()["analysis"] == {"entries": 62, "current": 31, "stale": 31}
+        assert cache.prune_stale() == 31 + 2  # analyses and parsed feeds of the old version
+        assert cache.info()["analysis"]["entries"] == 31
+
+
+def test_cached_feed_whose_analyses_were_dropped_is_parsed_again(feeds, tmp_path):
+    """Cached feeds keep no HTML: without their analyses they must be re-read."""
+    expected = _outputs(kgraph.build([str(feeds)]), tmp_path / "plain")
+    _build(feeds, tmp_path / "cache")
+    with sqlite3.connect(tmp_path / "cache" / CACHE_FILE) as conn:
+        conn.execute("DELETE FROM analysis WHERE rowid IN (SELECT rowid FROM analysis LIMIT 1)")
+    kg = _build(feeds, tmp_path / "cache")
+    assert kg.report.cache_feed_hits == 1
+    assert (kg.report.cache_hits, kg.report.cache_misses) == (30, 1)
+    assert _outputs(kg, tmp_path / "out") == expected
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_corrupt_cache_is_reported_once_and_rebuilt(feeds, tmp_path, damage):
+    cache_dir = tmp_path / "cache"
+    _build(feeds, cache_dir)
+    db = cache_dir / CACHE_FILE
+    if damage == "garbage":
+        db.write_bytes(b"this is not a database" * 100)
+    else:
+        with sqlite3.connect(db) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.write_bytes(db.read_bytes()[:6000])
+    expected = _outputs(kgraph.build([str(feeds)]), tmp_path / "plain")
+    kg = _build(feeds, cache_dir)
+    problems = [w for w in kg.report.warnings if "build cache" in w]
+    assert len(problems) == 1 and "\n" not in problems[0]
+    assert str(db) in problems[0]
+    assert _outputs(kg, tmp_path / "out") == expected
+    again = _build(feeds, cache_dir)
+    assert not [w for w in again.report.warnings if "build cache" in w]
+    assert again.report.cache_hits == 31
+
+
+def test_default_cache_dir(tmp_path, monkeypatch):
+    monkeypatch.delenv("KGRAPH_CACHE_DIR", raising=False)
+    assert default_cache_dir(tmp_path / "site" / "graph") == tmp_path / "site" / ".kgraph-cache"
+    monkeypatch.setenv("KGRAPH_CACHE_DIR", str(tmp_path / "elsewhere"))
+    assert default_cache_dir(tmp_path / "out") == tmp_path / "elsewhere"
+
+
+def test_cli_uses_cache_by_default_and_cache_commands(feeds, tmp_path, monkeypatch):
+    monkeypatch.delenv("KGRAPH_CACHE_DIR", raising=False)
+    runner = CliRunner()
+    out = tmp_path / "site" / "out"
+    first = runner.invoke(main, ["build", str(feeds), "-o", str(out), "--format", "json"])
+    assert first.exit_code == 0, first.output
+    assert "cache: 0 articles reused, 31 analysed" in first.output
+    assert (tmp_path / "site" / ".kgraph-cache" / CACHE_FILE).is_file()
+    second = runner.invoke(main, ["build", str(feeds), "-o", str(out), "--format", "json"])
+    assert "cache: 31 articles reused, 0 analysed" in second.output
+    info = runner.invoke(main, ["cache", "info", "-o", str(out), "--json"])
+    assert info.exit_code == 0, info.output
+    assert '"current": 31' in info.output
+    cleared = runner.invoke(main, ["cache", "clear", "-o", str(out)])
+    assert cleared.exit_code == 0 and "cleared" in cleared.output
+    assert not (tmp_path / "site" / ".kgraph-cache" / CACHE_FILE).exists()
+    other = tmp_path / "other-cache"
+    nocache = runner.invoke(
+        main, ["build", str(feeds), "-o", str(out), "--no-cache", "--cache-dir", str(other)]
+    )
+    assert nocache.exit_code == 0, nocache.output
+    assert "cache:" not in nocache.output
+    assert not other.exists()
+    assert not (tmp_path / "site" / ".kgraph-cache" / CACHE_FILE).exists()
+
+
+# -- URL sources: conditional GET and bounded concurrency -------------------------------
+
+
+@pytest.fixture
+def etag_server():
+    """Serves the sample feeds at /<n>/<name> with ETags; counts requests,
+    304 answers and the most requests in flight at once."""
+    stats = {"requests": 0, "not_modified": 0, "in_flight": 0, "max_in_flight": 0}
+    lock = threading.Lock()
+    bodies = {p.name: p.read_bytes() for p in SAMPLES_DIR.glob("*.xml")}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            with lock:
+                stats["requests"] += 1
+                stats["in_flight"] += 1
+                stats["max_in_flight"] = max(stats["max_in_flight"], stats["in_flight"])
+            try:
+                time.sleep(0.05)
+                name = self.path.rsplit("/", 1)[-1]
+                body = bodies.get(name)
+                if body is None:
+                    self.send_response(404)
+                    self.end_headers()
+                    return
+                tag = f'"{hash(body) & 0xFFFFFFFF:x}"'
+                if self.headers.get("If-None-Match") == tag:
+                    with lock:
+                        stats["not_modified"] += 1
+                    self.send_response(304)
+                    self.send_header("ETag", tag)
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/rss+xml")
+                self.send_header("ETag", tag)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            finally:
+                with lock:
+                    stats["in_flight"] -= 1
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", stats
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_conditional_get_reuses_the_stored_body(etag_server, tmp_path):
+    base, stats = etag_server
+    urls = [f"{base}/{i}/{HASHNODE}" for i in range(3)]
+    cat = load_catalogue()
+    with BuildCache(tmp_path / "cache", cat.version) as cache:
+        first = kgraph.build(urls, cache=cache)
+    assert (stats["requests"], stats["not_modified"]) == (3, 0)
+    with BuildCache(tmp_path / "cache", cat.version) as cache:
+        second = kgraph.build(urls, cache=cache)
+    assert (stats["requests"], stats["not_modified"]) == (6, 3)
+    assert second.report.errors == [] and second.report.articles == first.report.articles == 20
+    assert second.report.cache_hits == 20
+    assert _outputs(first, tmp_path / "a") == _outputs(second, tmp_path / "b")
+
+
+def test_fetches_are_bounded_and_ordered(etag_server, tmp_path):
+    base, stats = etag_server
+    names = sorted(p.name for p in SAMPLES_DIR.glob("*.xml"))
+    # 12 URLs (6 of each feed); the first URL of each feed wins, duplicates are skipped
+    urls = [f"{base}/{i}/{names[i % 2]}" for i in range(12)]
+    kg = kgraph.build(urls)
+    assert stats["requests"] == 12
+    assert 1 <= stats["max_in_flight"] <= 4
+    assert kg.report.feeds == 12 and kg.report.duplicates == 31 * 5
+    feeds_by_article = {
+        d["feed"] for _, d in kg.graph.nodes(data=True) if d.get("kind") == "article"
+    }
+    # deterministic order: each article belongs to the first URL that served it
+    assert feeds_by_article == {f"{base}/0/{names[0]}", f"{base}/1/{names[1]}"}
+
+
+def test_parallel_cached_builds_parse_in_workers_and_report_bad_feeds(feeds, tmp_path):
+    """jobs=2 parses feeds in the worker processes: results, errors and the cache
+    are the same as with one process."""
+    (feeds / "not-a-feed.xml").write_text("<html><body>a blog page</body></html>")
+    plain = kgraph.build([str(feeds)])
+    assert len(plain.report.errors) == 1 and "not-a-feed.xml" in plain.report.errors[0]
+    cat = load_catalogue()
+    with BuildCache(tmp_path / "cache", cat.version) as cache:
+        two = kgraph.build([str(feeds)], catalogue=cat, jobs=2, cache=cache)
+    assert two.report.errors == plain.report.errors
+    assert (two.report.cache_hits, two.report.cache_misses) == (0, 31)
+    with BuildCache(tmp_path / "cache", cat.version) as cache:
+        again = kgraph.build([str(feeds)], catalogue=cat, jobs=2, cache=cache)
+    assert (again.report.cache_hits, again.report.cache_misses, again.report.cache_feed_hits) == (
+        31,
+        0,
+        2,
+    )
+    expected = _outputs(plain, tmp_path / "plain")
+    assert _outputs(two, tmp_path / "two") == expected
+    assert _outputs(again, tmp_path / "again") == expected
+
+
+def test_locked_cache_is_skipped_not_reset(feeds, tmp_path, monkeypatch):
+    """A cache another build holds locked is not damage: it is left alone."""
+    cat = load_catalogue()
+    BuildCache(tmp_path / "cache", cat.version).close()
+    holder = sqlite3.connect(tmp_path / "cache" / CACHE_FILE, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    connect = sqlite3.connect
+    # do not wait the cache's 30 s for the lock in a test
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **kw: connect(*a, **{**kw, "timeout": 0.1}))
+    try:
+        cache = BuildCache(tmp_path / "cache", cat.version)
+        monkeypatch.undo()
+        assert not cache.enabled
+        assert len(cache.problems) == 1 and "not usable" in cache.problems[0]
+        kg = kgraph.build([str(feeds)], catalogue=cat, cache=cache)
+        assert kg.report.articles == 31 and kg.report.cache_hits == 0
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert not list((tmp_path / "cache").glob("*.corrupt"))
+    with BuildCache(tmp_path / "cache", cat.version) as cache:
+        assert cache.enabled and cache.info()["analysis"]["entries"] == 0
