@@ -316,19 +316,19 @@ class FastMatcher:
             lower = _URL.sub(lambda m: " " * len(m.group(0)), lower)
         found: list[tuple[int, int, int, str]] = []
         n = len(text)
+        # word-character tests as C-level isalnum() on slices: "_" counts as a letter
+        w = text.replace("_", "a") if "_" in text else text
         for end_idx, (length, words, entries) in self.automaton.iter(lower):
             start, end = end_idx - length + 1, end_idx + 1
             if start > 0:
-                before = text[start - 1]
-                if _is_word(before) and _is_word(text[start]):
+                if w[start - 1 : start + 1].isalnum():
                     continue  # inside a word
-                if before == "." and start > 1 and _is_word(text[start - 2]):
+                if text[start - 1] == "." and start > 1 and w[start - 2].isalnum():
                     continue  # a dotted name's tail: index.html, s3.amazonaws
             if end < n:
-                after = text[end]
-                if _is_word(after) and _is_word(text[end - 1]):
+                if w[end - 1 : end + 1].isalnum():
                     continue
-                if after == "." and end + 1 < n and _is_word(text[end + 1]):
+                if text[end] == "." and end + 1 < n and w[end + 1].isalnum():
                     continue  # a dotted name's head: deploy.yaml, Node.js
             for key, exact in entries:
                 if exact is None or text[start:end] == exact:
@@ -341,9 +341,11 @@ class FastMatcher:
         kept: list[tuple[int, int, str]] = []
         for start, end, _words, key in found:
             span = (start, end)
-            if any(o is not None and o != span for o in owner[start:end]):
-                continue
-            owner[start:end] = [span] * (end - start)
+            seg = owner[start:end]
+            size = end - start
+            if seg.count(None) != size and seg.count(span) != size:
+                continue  # overlaps a longer (or earlier) match
+            owner[start:end] = [span] * size
             kept.append((start, end, key))
         kept = sorted(dict.fromkeys(kept), key=lambda k: (k[0], k[2]))
         pattern = _LINE_END if lines else _SENT_END
