@@ -252,13 +252,28 @@ class KnowledgeGraph:
 
         Each file is written atomically: a failure leaves the previous file intact.
         """
+        from .export.html import LAYOUT_NODE_LIMIT, write_html
+        from .export.style import decorate
+
         out = Path(directory)
-        writers = {"graphml": self.write_graphml, "json": self.write_json, "html": self.write_html}
+        formats = list(formats)
+        for fmt in formats:
+            if fmt not in FORMATS:
+                raise KgraphError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+        # GraphML and, for large graphs, the page share one decoration (colours,
+        # layout, communities), computed once; a small graph's page lays itself
+        # out in the browser, which reads better than the precomputed layout
+        large = self.graph.number_of_nodes() > LAYOUT_NODE_LIMIT
+        styled = decorate(self.graph) if "graphml" in formats or large else self.graph
         written = {}
         for fmt in formats:
-            if fmt not in writers:
-                raise KgraphError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-            written[fmt] = writers[fmt](out / FORMATS[fmt])
+            path = out / FORMATS[fmt]
+            if fmt == "graphml":
+                written[fmt] = write_graphml(styled, path, decorated=False)
+            elif fmt == "html":
+                written[fmt] = write_html(styled if large else self.graph, path)
+            else:
+                written[fmt] = self.write_json(path)
         return written
 
 
