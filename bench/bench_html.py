@@ -39,18 +39,10 @@ sys.path.insert(0, str(ROOT))  # this checkout's kgraph, not an installed one
 
 import networkx as nx  # noqa: E402
 
-from kgraph.export.html import write_html  # noqa: E402
+from kgraph.export.html import HEADLESS_CHROMIUM_ARGS, write_html  # noqa: E402
 
 TARGET_SECONDS = 3.0
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(HEADLESS_CHROMIUM_ARGS)
 TYPES = ["language", "framework", "library", "tool", "database", "protocol", "practice"]
 TYPES += ["platform", "aws-service", "go-concept", "concept", "topic"]
 WORDS = [

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # this checkout's kgraph, not an installed one
 
 import kgraph  # noqa: E402
-from kgraph.export.html import write_html  # noqa: E402
+from kgraph.export.html import HEADLESS_CHROMIUM_ARGS, write_html  # noqa: E402
 
 # Decodes a PNG in a blank page (no CSP there) and returns its RGBA pixels as base64.
 _PIXELS_JS = """async src => {
@@ -44,15 +44,7 @@ _PIXELS_JS = """async src => {
     s += String.fromCharCode.apply(null, px.subarray(i, i + 0x8000)); }
   return [c.width, c.height, btoa(s)]; }"""
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(HEADLESS_CHROMIUM_ARGS)
 
 
 def wait_until(page, expression: str, timeout: float) -> bool:

@@ -23,7 +23,7 @@ import pytest
 
 import kgraph
 from kgraph.errors import GraphError
-from kgraph.export.html import _force_layout, render_html, write_html
+from kgraph.export.html import HEADLESS_CHROMIUM_ARGS, _force_layout, render_html, write_html
 
 XSS_IMG = "<img src=x onerror=\"window.__pwned='img'\">"
 XSS_SCRIPT = "</script><script>window.__pwned='script'</script>"
@@ -477,16 +477,7 @@ def test_force_layout_spreads_nodes_and_is_seeded() -> None:
 # -- browser tests ---------------------------------------------------------------
 
 CHROMIUM = os.environ.get("KGRAPH_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+CHROMIUM_ARGS = list(HEADLESS_CHROMIUM_ARGS)
 
 
 @pytest.fixture(scope="module")

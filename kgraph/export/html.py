@@ -52,6 +52,20 @@ VIS_VERSION = "9.1.2"
 
 #: Above this many nodes the layout is computed in Python and physics is off.
 LAYOUT_NODE_LIMIT = 1000
+
+#: Flags for opening the page in a headless Chromium (tests, benchmarks, the
+#: README screenshot): no sandbox (root in CI), and none of Chromium's own
+#: background traffic, so every request seen is the page's.
+HEADLESS_CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 #: Above this many nodes the page opens on the top concepts only.
 LARGE_VIEW_LIMIT = 2000
 #: How many concepts the large-graph default view shows.
