@@ -578,13 +578,28 @@ class Extractor:
             yield from self._extract_spacy(texts, batch_size)
             return
         for art in texts:
-            hits: list[_Hit] = []
-            for b, block in enumerate(art.blocks):
-                code = block.kind == "code"
-                for _start, _end, surface, key, sentence in self.fast.find(block.text, lines=code):
-                    cid, sep, _n = key.partition("#")
-                    hits.append(_Hit(cid, key if sep else "", b, block.kind, sentence, surface))
-            yield self._finish(art, hits)
+            yield self._finish(art, self._fast_hits(art))
+
+    def _fast_hits(self, art: ArticleText) -> list[_Hit]:
+        hits: list[_Hit] = []
+        for b, block in enumerate(art.blocks):
+            code = block.kind == "code"
+            for _start, _end, surface, key, sentence in self.fast.find(block.text, lines=code):
+                cid, sep, _n = key.partition("#")
+                hits.append(_Hit(cid, key if sep else "", b, block.kind, sentence, surface))
+        return hits
+
+    def matches(self, text: ArticleText) -> list[tuple[int, str, str]]:
+        """Every match that counts, as ``(block index, surface text, concept id)``,
+        in text order: what :meth:`extract` aggregates into mentions (fast engine).
+
+        >>> from kgraph.records import Block
+        >>> Extractor().matches(ArticleText("a", (Block("paragraph", "Let's go. Go has goroutines."),)))
+        [(0, 'Go', 'go'), (0, 'goroutines', 'go-goroutine')]
+        """
+        hits = self._fast_hits(text)
+        keep = _judge(hits, self.rules, self.catalogue)
+        return [(h.block, h.surface, h.concept) for h, ok in zip(hits, keep, strict=True) if ok]
 
     def _extract_spacy(
         self, texts: Iterable[ArticleText], batch_size: int
