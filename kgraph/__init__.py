@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from .api import BuildReport, KnowledgeGraph, build, load
+from .api import BuildReport, KnowledgeGraph, build, load, read_articles
 from .catalogue import Catalogue, Concept, load_catalogue
 from .errors import CatalogueError, FeedError, GraphError, KgraphError, QueryError
 from .extract import extract, make_nlp
@@ -39,6 +39,7 @@ __all__ = [
     "load",
     "load_catalogue",
     "make_nlp",
+    "read_articles",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
