@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import stat
 import tempfile
@@ -68,3 +69,17 @@ def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
     if len(data) > limit:
         raise ValueError(f"larger than the {limit:,}-byte limit")
     return data
+
+
+def code_digest(*files: str | os.PathLike[str]) -> str:
+    """A short hash of source files' bytes: cached results computed by that
+    code are reused only while it is unchanged (a version number alone misses
+    edits in a source checkout).
+
+    >>> len(code_digest(__file__))
+    12
+    """
+    digest = hashlib.sha256()
+    for file in files:
+        digest.update(Path(file).read_bytes())
+    return digest.hexdigest()[:12]

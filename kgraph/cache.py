@@ -37,7 +37,9 @@ The default location is ``$KGRAPH_CACHE_DIR`` if set, else the folder
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import importlib
 import json
 import logging
 import os
@@ -50,6 +52,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from ._io import code_digest
 from .records import Article, ArticleText, Block, Feed, Mention
 
 __all__ = [
@@ -80,6 +83,15 @@ CREATE TABLE IF NOT EXISTS http (
     url TEXT PRIMARY KEY, etag TEXT NOT NULL, last_modified TEXT NOT NULL,
     final_url TEXT NOT NULL, body BLOB NOT NULL, used INTEGER NOT NULL);
 """
+
+
+@functools.lru_cache(maxsize=1)
+def _analysis_code() -> str:
+    """Hash of the modules whose code decides a cached result (parsing, cleaning,
+    extraction), so an edited checkout never reuses results of older code."""
+    names = ("feeds", "text", "extract", "catalogue", "pipeline")
+    modules = [importlib.import_module(f"kgraph.{name}") for name in names]
+    return code_digest(*(m.__file__ or "" for m in modules))
 
 
 def _kgraph_version() -> str:
@@ -167,7 +179,7 @@ class BuildCache:
         self.path = self.directory / CACHE_FILE
         self.max_age_days = max_age_days
         self._kv = _kgraph_version()
-        self.generation = f"{CACHE_FORMAT}:{self._kv}:{catalogue_version}"
+        self.generation = f"{CACHE_FORMAT}:{self._kv}:{_analysis_code()}:{catalogue_version}"
         self.hits = self.misses = self.feed_hits = self.feed_misses = 0
         self.problems: list[str] = []
         #: analyses loaded with a cached feed, and the keys of its HTML-less articles

@@ -22,7 +22,6 @@ catalogue version, so its results can be cached and computed in parallel.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import logging
 import math
 import os
@@ -42,7 +41,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from . import catalogue as catalogue_module
-from ._io import atomic_open
+from ._io import atomic_open, code_digest
 from .catalogue import AmbiguousAlias, Catalogue, load_catalogue, normalise, surface_variants
 from .records import ArticleText, Mention
 
@@ -263,10 +262,7 @@ def cache_dir() -> Path:
 def _cached_automaton(catalogue: Catalogue) -> ahocorasick.Automaton:
     """The compiled automaton, from the user's cache when the catalogue and the
     matching code are unchanged (compiling 20k+ alias forms takes about a second)."""
-    code = hashlib.sha256()
-    for module in (__file__, catalogue_module.__file__):
-        code.update(Path(module).read_bytes())
-    name = f"matcher-{catalogue.version}-{code.hexdigest()[:12]}.pickle"
+    name = f"matcher-{catalogue.version}-{code_digest(__file__, catalogue_module.__file__)}.pickle"
     path = cache_dir() / name
     if catalogue.version:
         try:

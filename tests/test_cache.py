@@ -306,3 +306,15 @@ def test_locked_cache_is_skipped_not_reset(feeds, tmp_path, monkeypatch):
     assert not list((tmp_path / "cache").glob("*.corrupt"))
     with BuildCache(tmp_path / "cache", cat.version) as cache:
         assert cache.enabled and cache.info()["analysis"]["entries"] == 0
+
+
+def test_cached_results_are_tied_to_the_analysis_code(monkeypatch, tmp_path):
+    """An edited checkout (same version, different extraction code) must not
+    reuse results computed by the old code."""
+    from kgraph import cache as cache_module
+
+    first = cache_module.BuildCache(tmp_path, "catv1")
+    monkeypatch.setattr(cache_module, "_analysis_code", lambda: "other-code")
+    second = cache_module.BuildCache(tmp_path, "catv1")
+    assert first.generation != second.generation
+    assert "catv1" in first.generation and "catv1" in second.generation
