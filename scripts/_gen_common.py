@@ -70,12 +70,16 @@ def is_distinctive(phrase: str) -> bool:
 
     >>> is_distinctive("GuardDuty"), is_distinctive("Lightsail"), is_distinctive("Backup")
     (True, True, False)
-    >>> is_distinctive("IoT"), is_distinctive("VPC Lattice")
-    (False, True)
+    >>> is_distinctive("IoT"), is_distinctive("VPC Lattice"), is_distinctive("WorkSpaces")
+    (False, True, False)
     """
     words = phrase.split()
     for w in words:
-        if re.search(r"\d", w) or (len(w) >= 5 and re.search(r"[a-z][A-Z]", w)):
+        if re.search(r"\d", w):
+            return True
+        # an inner capital is distinctive only when the word is rare once
+        # lowercased: matching ignores case, so "WorkSpaces" reads "workspaces"
+        if len(w) >= 5 and re.search(r"[a-z][A-Z]", w) and zipf(w.lower()) < RARE:
             return True
         if len(words) > 1 and len(w) >= 3 and w.isupper() and w.isalpha():
             return True  # "VPC Lattice", "SSO OIDC"
