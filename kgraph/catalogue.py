@@ -243,8 +243,8 @@ class Catalogue:
             for start in range(len(words) - size + 1):
                 key = " ".join(words[start : start + size])
                 if key in self.index:
-                    cand = (size, -start, self.index[key])
-                    best = max(best, cand) if best else cand
+                    hit = (size, -start, self.index[key])
+                    best = max(best, hit) if best else hit
             if best:
                 return best[2]
         # a tag is a topic label: an ambiguous alias in it counts unless vetoed,

@@ -29,7 +29,10 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-from xml.etree.ElementTree import _escape_attrib, _escape_cdata  # ElementTree's own escaping
+from xml.etree.ElementTree import (  # type: ignore[attr-defined]  # ElementTree's own escaping
+    _escape_attrib,
+    _escape_cdata,
+)
 
 import defusedxml.ElementTree as safe_et
 import networkx as nx
