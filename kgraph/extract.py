@@ -30,7 +30,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 import ahocorasick
@@ -53,7 +52,6 @@ EVIDENCE_MAX = 300
 #: A "sentence" longer than this (a run-on block with no full stops) is cut to
 #: a window around each match, so the work per match stays bounded.
 SENTENCE_MAX = 1000
-_PROSE = ("paragraph", "item", "quote", "table", "heading")
 _WORDY = re.compile(r"^[\w ]+$")
 
 
@@ -209,7 +207,8 @@ class ConceptMatcher:
     def __call__(self, doc: Doc) -> Doc:
         spans = self.spans(doc)
         if self.resolve:
-            hits = [_Hit(s.kb_id_, s.id_, 0, "paragraph", _sentence(s), s.text) for s in spans]
+            sentence_of = _Sentences(doc)
+            hits = [_Hit(s.kb_id_, s.id_, 0, "paragraph", sentence_of(s), s.text) for s in spans]
             keep = _judge(hits, self.rules, self.catalogue)
             spans = [s for s, ok in zip(spans, keep, strict=True) if ok]
         # a plain alias and an ambiguous rule may match the same text: one span each
@@ -406,13 +405,6 @@ class _Hit:
     kind: str
     sentence: str
     surface: str
-
-
-def _sentence(span: Span) -> str:
-    try:
-        return span.sent.text
-    except ValueError:  # no sentence boundaries set
-        return span.doc.text
 
 
 class _Sentences:
@@ -637,19 +629,25 @@ class Extractor:
         return _mentions([h for h, ok in zip(hits, keep, strict=True) if ok], len(art.blocks))
 
 
-@lru_cache(maxsize=4)
-def _extractor_for(version: str, catalogue_id: int) -> Extractor:
-    return Extractor(_catalogues[catalogue_id])
-
-
-_catalogues: dict[int, Catalogue] = {}
+#: compiled extractors by catalogue version (a hash of the catalogue's files)
+_EXTRACTORS: dict[str, Extractor] = {}
 
 
 def get_extractor(catalogue: Catalogue | None = None) -> Extractor:
-    """A compiled :class:`Extractor` for the catalogue (built once, then reused)."""
+    """A compiled :class:`Extractor` for the catalogue (built once, then reused).
+
+    >>> get_extractor() is get_extractor()
+    True
+    """
     cat = catalogue or load_catalogue()
-    _catalogues[id(cat)] = cat
-    return _extractor_for(cat.version, id(cat))
+    if not cat.version:  # built in memory without a content hash: nothing to key on
+        return Extractor(cat)
+    extractor = _EXTRACTORS.get(cat.version)
+    if extractor is None:
+        if len(_EXTRACTORS) >= 4:  # a few catalogue versions at most
+            _EXTRACTORS.pop(next(iter(_EXTRACTORS)))
+        extractor = _EXTRACTORS[cat.version] = Extractor(cat)
+    return extractor
 
 
 def extract(text: ArticleText, catalogue: Catalogue | None = None) -> list[Mention]:
