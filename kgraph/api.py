@@ -25,7 +25,7 @@ from .catalogue import Catalogue, load_catalogue
 from .errors import FeedError, KgraphError
 from .export.graphml import read_graphml, write_graphml
 from .export.json import read_json, write_json
-from .graph import article_node, build_graph
+from .graph import build_graph
 from .pipeline import Engine, analyse, local_engine
 from .query import (
     ArticleHit,
@@ -452,8 +452,3 @@ def load(path: str | os.PathLike[str] = "outputs/graph.graphml") -> KnowledgeGra
     p = Path(path)
     graph = read_json(p) if p.suffix.lower() == ".json" else read_graphml(p)
     return KnowledgeGraph(graph)
-
-
-def article_id(article: Article) -> str:
-    """Node id of an article (re-exported for scripts)."""
-    return article_node(article)

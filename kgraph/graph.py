@@ -24,7 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 import networkx as nx
 
 from .catalogue import Catalogue, Concept, load_catalogue, slugify
-from .records import Article, ArticleText, Feed, Mention
+from .records import SUMMARY_MAX, Article, ArticleText, Feed, Mention
 
 __all__ = [
     "CO_OCCUR_TOP",
@@ -37,7 +37,6 @@ __all__ = [
 
 #: Only an article's most salient concepts take part in co-occurrence edges.
 CO_OCCUR_TOP = 12
-SUMMARY_MAX = 300
 
 
 def article_node(article: Article) -> str:

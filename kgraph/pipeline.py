@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from .catalogue import Catalogue, load_catalogue
 from .errors import one_line
 from .extract import Extractor, get_extractor
-from .records import Article, ArticleText, Block, Mention
+from .records import SUMMARY_MAX, Article, ArticleText, Block, Mention
 from .text import to_text
 
 if TYPE_CHECKING:
@@ -39,7 +39,6 @@ LOGGER = logging.getLogger(__name__)
 
 #: (article without its HTML, light text, mentions)
 Analysed = tuple[Article, ArticleText, list[Mention]]
-SUMMARY_CHARS = 300
 
 
 def light_text(text: ArticleText) -> ArticleText:
@@ -55,7 +54,7 @@ def light_text(text: ArticleText) -> ArticleText:
     for block in text.blocks:
         if block.kind == "title":
             keep.append(block)
-        elif block.kind != "code" and prose < SUMMARY_CHARS:
+        elif block.kind != "code" and prose < SUMMARY_MAX:
             keep.append(block)
             prose += len(block.text) + 1
     return dataclasses.replace(text, blocks=tuple(keep), code=())

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = [
+    "SUMMARY_MAX",
     "Article",
     "ArticleText",
     "Block",
@@ -23,6 +24,10 @@ __all__ = [
     "Mention",
     "Source",
 ]
+
+
+#: Longest article summary in the graph (DESIGN.md), in characters.
+SUMMARY_MAX = 300
 
 
 @dataclass(frozen=True, order=True)

@@ -351,8 +351,3 @@ def fetch_url_conditional(
 def default_sources() -> list[str]:
     """The bundled sample feeds, as paths."""
     return [str(p) for p in sorted(SAMPLES_DIR.glob("*.xml"))]
-
-
-def is_local(location: str) -> bool:
-    """True if ``location`` is a local path rather than a URL."""
-    return not _is_url(location) and os.path.exists(location)
