@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
 import networkx as nx
@@ -28,12 +29,15 @@ from .records import SUMMARY_MAX, Article, ArticleText, Feed, Mention
 
 __all__ = [
     "CO_OCCUR_TOP",
+    "GraphBuilder",
     "article_node",
     "build_graph",
     "concept_attrs",
     "concept_node",
     "normalise_url",
 ]
+
+_BY_CONCEPT = operator.attrgetter("concept")
 
 #: Only an article's most salient concepts take part in co-occurrence edges.
 CO_OCCUR_TOP = 12
@@ -110,18 +114,6 @@ def _summary(text: ArticleText | None) -> str:
     return cut + "…"
 
 
-class _Edges:
-    """Adds edges with graph-wide unique keys (``<kind>-<n>``)."""
-
-    def __init__(self, graph: nx.MultiDiGraph) -> None:
-        self.graph = graph
-        self.counts: Counter[str] = Counter()
-
-    def add(self, u: str, v: str, kind: str, **attrs: object) -> None:
-        self.counts[kind] += 1
-        self.graph.add_edge(u, v, key=f"{kind}-{self.counts[kind]}", kind=kind, **attrs)
-
-
 def _npmi(n_ab: int, n_a: int, n_b: int, n: int) -> float:
     """Normalised pointwise mutual information in -1..1 (1 = always together)."""
     if n_ab == 0:
@@ -130,6 +122,205 @@ def _npmi(n_ab: int, n_a: int, n_b: int, n: int) -> float:
     if p_ab >= 1.0:
         return 1.0
     return math.log(p_ab / (p_a * p_b)) / -math.log(p_ab)
+
+
+class GraphBuilder:
+    """Builds the graph one article at a time, so a build never holds every
+    article's mentions and text at once: only what the last step needs
+    (article URLs and links for ``links_to``, counts for ``co_occurs``).
+
+    Feed an article after its feed (``add_feed``); ``finish()`` adds the
+    hierarchy, links, co-occurrence and concept counts and returns the graph.
+    Edge keys number each kind in the order articles are added, so the same
+    input order gives the same graph (:func:`build_graph` adds them sorted).
+
+    >>> from kgraph.records import Article, ArticleText, Feed, Mention
+    >>> b = GraphBuilder()
+    >>> b.add_feed(Feed("f.xml", "F"))
+    >>> b.add_article(Article("a1", "https://e.org/a1", "T", feed="f.xml"), ArticleText("a1"),
+    ...               [Mention("go", 2, 0.9, "Go is fun.", "Go")])
+    >>> g = b.finish()
+    >>> sorted(k for *_, k in g.edges(keys=True))
+    ['broader-1', 'mentions-1', 'published-1']
+    """
+
+    def __init__(
+        self, catalogue: Catalogue | None = None, *, min_co_occurrence: int | None = None
+    ) -> None:
+        self.catalogue = catalogue or load_catalogue()
+        self.graph = nx.MultiDiGraph()
+        self._min_support = min_co_occurrence
+        self._counts: dict[str, int] = defaultdict(int)
+        self._by_url: dict[str, str] = {}
+        self._by_path: dict[str, str | None] = {}  # None: path shared by several articles
+        self._links: list[tuple[str, tuple[str, ...]]] = []
+        self._df: Counter[str] = Counter()  # articles mentioning each concept
+        self._top_df: Counter[str] = Counter()  # the same over each article's top concepts
+        self._pairs: Counter[tuple[str, str]] = Counter()
+        self._tag_concepts: dict[str, str] = {}
+        self._shared: dict[str, str] = {}  # one object per alias string
+        self._slugs: dict[str, str] = {}
+        self._spellings: dict[str, Counter[str]] = defaultdict(Counter)  # author/tag node
+        self._weights: dict[float, float] = {}
+        self._articles = 0
+        self._finished = False
+
+    # -- adding
+
+    def add_feed(self, feed: Feed) -> None:
+        """Add a feed node (before its articles, so they get ``published`` edges)."""
+        self.graph.add_node(
+            f"feed:{feed.id}",
+            kind="feed",
+            label=feed.title or feed.id,
+            title=feed.title,
+            url=feed.url,
+        )
+
+    def add_article(
+        self, art: Article, text: ArticleText | None, mentions: Sequence[Mention]
+    ) -> None:
+        """Add one article with its node, authors, mentions and tags."""
+        graph, node = self.graph, article_node(art)
+        graph.add_node(
+            node,
+            kind="article",
+            label=art.title or art.url or art.id,
+            url=art.url,
+            title=art.title,
+            published=art.published,
+            feed=art.feed,
+            word_count=int(text.word_count if text else 0),
+            summary=_summary(text),
+        )
+        self._articles += 1
+        if art.url:
+            self._by_url[normalise_url(art.url)] = node
+            path = _link_path(art.url)
+            if path:
+                self._by_path[path] = None if path in self._by_path else node
+        if text is not None and text.links:
+            self._links.append((node, text.links))
+
+        if art.feed and f"feed:{art.feed}" in graph:
+            self._edge(f"feed:{art.feed}", node, "published", {})
+        for name in art.authors:
+            anode = f"author:{self._slug(name)}"
+            if anode not in graph:
+                graph.add_node(anode, kind="author", label=name, name=name)
+            self._spellings[anode][name] += 1
+            self._edge(anode, node, "wrote", {})
+
+        evidence: dict[str, str] = {}  # one object per sentence shown for several concepts
+        for m in sorted(mentions, key=_BY_CONCEPT):
+            self._concept(m.concept)
+            self._df[m.concept] += 1
+            weight = float(m.weight)
+            self._edge(
+                node,
+                concept_node(m.concept),
+                "mentions",
+                {
+                    "count": int(m.count),
+                    "weight": self._weights.setdefault(weight, weight),
+                    "evidence": evidence.setdefault(m.evidence, m.evidence),
+                    "alias": self._shared.setdefault(m.alias, m.alias),
+                },
+            )
+        for tag in art.tags:
+            slug = self._slug(tag)
+            if slug not in self._tag_concepts:
+                self._tag_concepts[slug] = self.catalogue.resolve(tag)
+                if self._tag_concepts[slug]:
+                    self._concept(self._tag_concepts[slug])
+            tnode = f"tag:{slug}"
+            if tnode not in graph:
+                graph.add_node(
+                    tnode, kind="tag", label=tag, name=tag, concept=self._tag_concepts[slug]
+                )
+            self._spellings[tnode][tag] += 1
+            self._edge(node, tnode, "tagged", {})
+
+        top = sorted(mentions, key=lambda m: (-m.weight, m.concept))[:CO_OCCUR_TOP]
+        ids = sorted({m.concept for m in top})
+        self._top_df.update(ids)
+        self._pairs.update(itertools.combinations(ids, 2))
+
+    def _slug(self, text: str) -> str:
+        slug = self._slugs.get(text)
+        if slug is None:
+            slug = self._slugs[text] = slugify(text)
+        return slug
+
+    def _concept(self, cid: str) -> None:
+        """Add a concept node and its broader concepts (counts are set by ``finish``)."""
+        node = concept_node(cid)
+        if node in self.graph:
+            return
+        self.graph.add_node(node, **concept_attrs(self.catalogue[cid]))
+        for parent in self.catalogue[cid].parents:
+            self._concept(parent)
+
+    def _edge(self, u: str, v: str, kind: str, attrs: dict[str, object]) -> None:
+        """Add an edge between existing nodes with the next key of its kind
+        (what ``MultiDiGraph.add_edge`` does, without its per-call checks)."""
+        self._counts[kind] += 1
+        data = {"kind": kind, **attrs}
+        keydict = self.graph._succ[u].get(v)
+        if keydict is None:
+            keydict = self.graph._succ[u][v] = self.graph._pred[v][u] = {}
+        keydict[f"{kind}-{self._counts[kind]}"] = data
+
+    # -- finishing
+
+    def finish(self) -> nx.MultiDiGraph:
+        """Add links, the concept hierarchy, co-occurrence and concept counts."""
+        if self._finished:
+            raise RuntimeError("GraphBuilder.finish() was already called")
+        self._finished = True
+        graph = self.graph
+        for node, links in self._links:
+            linked: set[str] = set()
+            for link in links:
+                # same URL, or the same long, unique path on another host (blogs
+                # often answer on a custom domain and a platform subdomain)
+                target = self._by_url.get(normalise_url(link)) or self._by_path.get(
+                    _link_path(link)
+                )
+                if target and target != node and target not in linked:
+                    linked.add(target)
+                    self._edge(node, target, "links_to", {})
+        self._links.clear()
+
+        for node, spellings in self._spellings.items():
+            # the commonest spelling names the node ("AWS" over "aws"), whatever the order
+            name = min(spellings, key=lambda s: (-spellings[s], s))
+            graph.nodes[node].update(label=name, name=name)
+        concepts = sorted(n for n, kind in graph.nodes(data="kind") if kind == "concept")
+        for node in concepts:
+            cid = node.removeprefix("concept:")
+            graph.nodes[node]["article_count"] = int(self._df.get(cid, 0))
+            for parent in self.catalogue[cid].parents:
+                self._edge(node, concept_node(parent), "broader", {})
+        self._add_co_occurrence()
+        getattr(graph, "__networkx_cache__", {}).clear()  # filled in behind add_edge's back
+        return graph
+
+    def _add_co_occurrence(self) -> None:
+        n = self._articles
+        if n == 0:
+            return
+        support = self._min_support if self._min_support is not None else (1 if n < 10 else 2)
+        frequent = sorted(pair for pair, count in self._pairs.items() if count >= support)
+        for a, b in frequent:
+            count = self._pairs[a, b]
+            npmi = _npmi(count, self._top_df[a], self._top_df[b], n)
+            self._edge(
+                concept_node(a),
+                concept_node(b),
+                "co_occurs",
+                {"weight": round((npmi + 1) / 2, 4), "articles": int(count)},
+            )
 
 
 def build_graph(
@@ -148,133 +339,12 @@ def build_graph(
     roll-ups (``articles about AWS`` includes Amazon S3) work on the graph.
     ``min_co_occurrence`` is the number of articles a concept pair needs for a
     ``co_occurs`` edge (default: 2, or 1 for fewer than 10 articles).
+    Articles are added in node-id order (a build streams them in input
+    order through :class:`GraphBuilder` instead).
     """
-    cat = catalogue or load_catalogue()
-    graph = nx.MultiDiGraph()
-    edges = _Edges(graph)
-
+    builder = GraphBuilder(catalogue, min_co_occurrence=min_co_occurrence)
     for feed in sorted(feeds, key=lambda f: f.id):
-        graph.add_node(
-            f"feed:{feed.id}",
-            kind="feed",
-            label=feed.title or feed.id,
-            title=feed.title,
-            url=feed.url,
-        )
-
-    by_url: dict[str, str] = {}
-    by_path: dict[str, str | None] = {}  # None: path shared by several articles
-    ordered = sorted(articles, key=article_node)
-    for art in ordered:
-        node = article_node(art)
-        text = texts.get(art.id)
-        graph.add_node(
-            node,
-            kind="article",
-            label=art.title or art.url or art.id,
-            url=art.url,
-            title=art.title,
-            published=art.published,
-            feed=art.feed,
-            word_count=int(text.word_count if text else 0),
-            summary=_summary(text),
-        )
-        if art.url:
-            by_url[normalise_url(art.url)] = node
-            path = _link_path(art.url)
-            if path:
-                by_path[path] = None if path in by_path else node
-
-    concepts_used: set[str] = set()
-    df: Counter[str] = Counter()
-    for art in ordered:
-        for m in mentions.get(art.id, ()):
-            concepts_used.add(m.concept)
-            df[m.concept] += 1
-    tag_concepts: dict[str, str] = {}
-    for art in ordered:
-        for tag in art.tags:
-            slug = slugify(tag)
-            if slug not in tag_concepts:
-                tag_concepts[slug] = cat.resolve(tag)
-                if tag_concepts[slug]:
-                    concepts_used.add(tag_concepts[slug])
-    for cid in list(concepts_used):
-        concepts_used.update(cat.ancestors(cid))
-    for cid in sorted(concepts_used):
-        graph.add_node(concept_node(cid), **concept_attrs(cat[cid], df.get(cid, 0)))
-
-    for art in ordered:
-        node = article_node(art)
-        if art.feed and graph.has_node(f"feed:{art.feed}"):
-            edges.add(f"feed:{art.feed}", node, "published")
-        for name in art.authors:
-            anode = f"author:{slugify(name)}"
-            if not graph.has_node(anode):
-                graph.add_node(anode, kind="author", label=name, name=name)
-            edges.add(anode, node, "wrote")
-        for m in sorted(mentions.get(art.id, ()), key=lambda m: m.concept):
-            edges.add(
-                node,
-                concept_node(m.concept),
-                "mentions",
-                count=int(m.count),
-                weight=float(m.weight),
-                evidence=m.evidence,
-                alias=m.alias,
-            )
-        for tag in art.tags:
-            slug = slugify(tag)
-            tnode = f"tag:{slug}"
-            if not graph.has_node(tnode):
-                graph.add_node(tnode, kind="tag", label=tag, name=tag, concept=tag_concepts[slug])
-            edges.add(node, tnode, "tagged")
-        text = texts.get(art.id)
-        linked: set[str] = set()
-        for link in text.links if text else ():
-            # same URL, or the same long, unique path on another host (blogs
-            # often answer on a custom domain and a platform subdomain)
-            target = by_url.get(normalise_url(link)) or by_path.get(_link_path(link))
-            if target and target != node and target not in linked:
-                linked.add(target)
-                edges.add(node, target, "links_to")
-
-    for cid in sorted(concepts_used):
-        for parent in cat[cid].parents:
-            edges.add(concept_node(cid), concept_node(parent), "broader")
-
-    _add_co_occurrence(edges, ordered, mentions, min_co_occurrence)
-    return graph
-
-
-def _add_co_occurrence(
-    edges: _Edges,
-    articles: Iterable[Article],
-    mentions: Mapping[str, Sequence[Mention]],
-    min_support: int | None,
-) -> None:
-    arts = list(articles)
-    n = len(arts)
-    if n == 0:
-        return
-    support = min_support if min_support is not None else (1 if n < 10 else 2)
-    df: Counter[str] = Counter()
-    pairs: Counter[tuple[str, str]] = Counter()
-    for art in arts:
-        top = sorted(mentions.get(art.id, ()), key=lambda m: (-m.weight, m.concept))[:CO_OCCUR_TOP]
-        ids = sorted({m.concept for m in top})
-        df.update(ids)
-        pairs.update(itertools.combinations(ids, 2))
-    by_pair: dict[tuple[str, str], int] = defaultdict(int)
-    for pair, count in pairs.items():
-        if count >= support:
-            by_pair[pair] = count
-    for (a, b), count in sorted(by_pair.items()):
-        npmi = _npmi(count, df[a], df[b], n)
-        edges.add(
-            concept_node(a),
-            concept_node(b),
-            "co_occurs",
-            weight=round((npmi + 1) / 2, 4),
-            articles=int(count),
-        )
+        builder.add_feed(feed)
+    for art in sorted(articles, key=article_node):
+        builder.add_article(art, texts.get(art.id), mentions.get(art.id, ()))
+    return builder.finish()

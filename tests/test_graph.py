@@ -86,3 +86,45 @@ def test_tags_resolve_to_concepts(sample_kg):
     assert g.nodes["tag:golang"]["concept"] == "go"
     assert g.nodes["tag:s3-bucket"]["concept"] == "amazon-s3"
     assert g.nodes["tag:coding"]["concept"] == ""
+
+
+def _edge_set(g: nx.MultiDiGraph) -> Counter:
+    return Counter((u, v, tuple(sorted(d.items()))) for u, v, d in g.edges(data=True))
+
+
+def test_streamed_build_equals_build_graph_but_for_key_numbering():
+    """build() adds articles to a GraphBuilder as they are analysed (input
+    order); build_graph() adds them sorted. Same nodes, same edges and
+    attributes; only the numbers in the edge keys may differ."""
+    import kgraph
+    from kgraph.graph import build_graph
+    from kgraph.pipeline import analyse
+
+    kg = kgraph.build()
+    feeds, articles, _ = kgraph.read_articles()
+    texts, mentions = {}, {}
+    for art, text, found in analyse(articles):
+        texts[art.id], mentions[art.id] = text, found
+    ref = build_graph(feeds, articles, texts, mentions)
+    assert dict(kg.graph.nodes(data=True)) == dict(ref.nodes(data=True))
+    assert _edge_set(kg.graph) == _edge_set(ref)
+    assert sorted(k for *_, k in kg.graph.edges(keys=True)) == sorted(
+        k for *_, k in ref.edges(keys=True)
+    )
+
+
+def test_builder_finishes_once_and_build_restores_gc():
+    import gc
+
+    import pytest
+
+    import kgraph
+    from kgraph.graph import GraphBuilder
+
+    builder = GraphBuilder()
+    builder.finish()
+    with pytest.raises(RuntimeError):
+        builder.finish()
+    assert gc.isenabled()
+    kgraph.build()
+    assert gc.isenabled()
