@@ -25,6 +25,7 @@ from urllib.parse import urlsplit, urlunsplit
 import networkx as nx
 
 from .catalogue import Catalogue, Concept, load_catalogue, slugify
+from .compact import CompactMultiDiGraph
 from .records import SUMMARY_MAX, Article, ArticleText, Feed, Mention
 
 __all__ = [
@@ -38,6 +39,11 @@ __all__ = [
 ]
 
 _BY_CONCEPT = operator.attrgetter("concept")
+
+# attribute names of each edge kind, in the order they are stored
+_KIND = ("kind",)
+_MENTION = ("kind", "count", "weight", "evidence", "alias")
+_CO_OCCUR = ("kind", "weight", "articles")
 
 #: Only an article's most salient concepts take part in co-occurrence edges.
 CO_OCCUR_TOP = 12
@@ -148,7 +154,7 @@ class GraphBuilder:
         self, catalogue: Catalogue | None = None, *, min_co_occurrence: int | None = None
     ) -> None:
         self.catalogue = catalogue or load_catalogue()
-        self.graph = nx.MultiDiGraph()
+        self.graph: nx.MultiDiGraph = CompactMultiDiGraph()
         self._min_support = min_co_occurrence
         self._counts: dict[str, int] = defaultdict(int)
         self._by_url: dict[str, str] = {}
@@ -203,13 +209,13 @@ class GraphBuilder:
             self._links.append((node, text.links))
 
         if art.feed and f"feed:{art.feed}" in graph:
-            self._edge(f"feed:{art.feed}", node, "published", {})
+            self._edge(f"feed:{art.feed}", node, "published", _KIND)
         for name in art.authors:
             anode = f"author:{self._slug(name)}"
             if anode not in graph:
                 graph.add_node(anode, kind="author", label=name, name=name)
             self._spellings[anode][name] += 1
-            self._edge(anode, node, "wrote", {})
+            self._edge(anode, node, "wrote", _KIND)
 
         evidence: dict[str, str] = {}  # one object per sentence shown for several concepts
         for m in sorted(mentions, key=_BY_CONCEPT):
@@ -220,12 +226,11 @@ class GraphBuilder:
                 node,
                 concept_node(m.concept),
                 "mentions",
-                {
-                    "count": int(m.count),
-                    "weight": self._weights.setdefault(weight, weight),
-                    "evidence": evidence.setdefault(m.evidence, m.evidence),
-                    "alias": self._shared.setdefault(m.alias, m.alias),
-                },
+                _MENTION,
+                int(m.count),
+                self._weights.setdefault(weight, weight),
+                evidence.setdefault(m.evidence, m.evidence),
+                self._shared.setdefault(m.alias, m.alias),
             )
         for tag in art.tags:
             slug = self._slug(tag)
@@ -239,7 +244,7 @@ class GraphBuilder:
                     tnode, kind="tag", label=tag, name=tag, concept=self._tag_concepts[slug]
                 )
             self._spellings[tnode][tag] += 1
-            self._edge(node, tnode, "tagged", {})
+            self._edge(node, tnode, "tagged", _KIND)
 
         top = sorted(mentions, key=lambda m: (-m.weight, m.concept))[:CO_OCCUR_TOP]
         ids = sorted({m.concept for m in top})
@@ -261,15 +266,11 @@ class GraphBuilder:
         for parent in self.catalogue[cid].parents:
             self._concept(parent)
 
-    def _edge(self, u: str, v: str, kind: str, attrs: dict[str, object]) -> None:
-        """Add an edge between existing nodes with the next key of its kind
-        (what ``MultiDiGraph.add_edge`` does, without its per-call checks)."""
+    def _edge(self, u: str, v: str, kind: str, names: tuple[str, ...], *values: object) -> None:
+        """Add an edge between existing nodes with the next key of its kind;
+        ``names`` start with ``kind`` and name ``values``."""
         self._counts[kind] += 1
-        data = {"kind": kind, **attrs}
-        keydict = self.graph._succ[u].get(v)
-        if keydict is None:
-            keydict = self.graph._succ[u][v] = self.graph._pred[v][u] = {}
-        keydict[f"{kind}-{self._counts[kind]}"] = data
+        self.graph.add_edge_fast(u, v, f"{kind}-{self._counts[kind]}", names, (kind, *values))
 
     # -- finishing
 
@@ -289,7 +290,7 @@ class GraphBuilder:
                 )
                 if target and target != node and target not in linked:
                     linked.add(target)
-                    self._edge(node, target, "links_to", {})
+                    self._edge(node, target, "links_to", _KIND)
         self._links.clear()
 
         for node, spellings in self._spellings.items():
@@ -301,7 +302,7 @@ class GraphBuilder:
             cid = node.removeprefix("concept:")
             graph.nodes[node]["article_count"] = int(self._df.get(cid, 0))
             for parent in self.catalogue[cid].parents:
-                self._edge(node, concept_node(parent), "broader", {})
+                self._edge(node, concept_node(parent), "broader", _KIND)
         self._add_co_occurrence()
         getattr(graph, "__networkx_cache__", {}).clear()  # filled in behind add_edge's back
         return graph
@@ -319,7 +320,9 @@ class GraphBuilder:
                 concept_node(a),
                 concept_node(b),
                 "co_occurs",
-                {"weight": round((npmi + 1) / 2, 4), "articles": int(count)},
+                _CO_OCCUR,
+                round((npmi + 1) / 2, 4),
+                int(count),
             )
 
 
