@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import itertools
 import random
 import sys
 import tempfile
@@ -85,6 +86,16 @@ def _terms() -> list[str]:
 
 TERMS = _terms()
 _CAT = load_catalogue()
+# Concept popularity is skewed in real writing (AWS and Kubernetes everywhere,
+# most services rarely): topics are drawn with Zipf-like weights over a fixed
+# shuffle of the terms.
+_POPULAR = random.Random("popularity").sample(TERMS, len(TERMS))
+_CUM_WEIGHTS = list(itertools.accumulate(1 / (rank + 1) ** 0.9 for rank in range(len(_POPULAR))))
+#: Topic concepts per article and the share of term slots they fill: with
+#: the occasional other term this gives about 13 mentioned concepts per
+#: article, as measured on the bundled and dev feeds (12-14).
+TOPICS = 6
+ON_TOPIC = 0.94
 # generic prose must not itself be a concept ("cache", "benchmark"): concepts come from TERMS
 WORDS = [w for w in WORDS if _CAT.lookup(w) is None]
 
@@ -92,7 +103,7 @@ WORDS = [w for w in WORDS if _CAT.lookup(w) is None]
 def _sentence(rng: random.Random, feed: int, n_articles: int, topics: list[str]) -> str:
     words = rng.choices(WORDS, k=rng.randint(8, 22))
     for _ in range(rng.choice((0, 0, 0, 1, 1, 2))):
-        term = rng.choice(topics) if rng.random() < 0.85 else rng.choice(TERMS)
+        term = rng.choice(topics) if rng.random() < ON_TOPIC else rng.choice(TERMS)
         words.insert(rng.randrange(len(words)), html.escape(term))
     r = rng.random()
     if r < 0.08:
@@ -110,8 +121,12 @@ def _sentence(rng: random.Random, feed: int, n_articles: int, topics: list[str])
 
 def article_html(rng: random.Random, feed: int, n_articles: int) -> str:
     """One article body: about 500-1,500 words in 2-6 sections, mostly about
-    a dozen topic concepts (so concepts co-occur as in real posts)."""
-    topics = rng.sample(TERMS, 12)
+    a few topic concepts (so concepts co-occur as in real posts)."""
+    topics: list[str] = []
+    while len(topics) < TOPICS:
+        (term,) = rng.choices(_POPULAR, cum_weights=_CUM_WEIGHTS)
+        if term not in topics:
+            topics.append(term)
     parts = [
         f"<p>{' '.join(_sentence(rng, feed, n_articles, topics) for _ in range(rng.randint(3, 6)))}</p>"
     ]
