@@ -40,10 +40,11 @@ import contextlib
 import functools
 import hashlib
 import importlib
-import json
 import logging
+import marshal
 import os
 import sqlite3
+import sys
 import time
 import zlib
 from collections.abc import Iterable, Sequence
@@ -67,7 +68,7 @@ __all__ = [
 LOGGER = logging.getLogger(__name__)
 
 #: Bump when what is stored, or how an article is analysed, changes shape.
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"
 CACHE_FILE = "cache.sqlite"
 _DAY = 86400
 
@@ -123,15 +124,21 @@ def _digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+#: Stored values are lists, tuples, strings and numbers in ``marshal`` form (its
+#: format belongs to the Python version, which is part of every key), decoded
+#: several times faster than JSON; zlib's checksum refuses a damaged blob first.
+_MARSHAL = f"py{sys.version_info[0]}.{sys.version_info[1]}-m{marshal.version}"
+
+
 def _pack(obj: Any) -> bytes:
-    return zlib.compress(json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode(), 1)
+    return zlib.compress(marshal.dumps(obj), 1)
 
 
 def _unpack(blob: bytes) -> Any:
-    return json.loads(zlib.decompress(blob))
+    return marshal.loads(zlib.decompress(blob))
 
 
-def _text_to_json(text: ArticleText, mentions: Sequence[Mention]) -> list[Any]:
+def _analysis_row(text: ArticleText, mentions: Sequence[Mention]) -> list[Any]:
     return [
         text.article_id,
         [[b.kind, b.text] for b in text.blocks],
@@ -142,7 +149,7 @@ def _text_to_json(text: ArticleText, mentions: Sequence[Mention]) -> list[Any]:
     ]
 
 
-def _text_from_json(obj: list[Any]) -> tuple[ArticleText, list[Mention]]:
+def _analysis_from_row(obj: list[Any]) -> tuple[ArticleText, list[Mention]]:
     aid, blocks, code, links, words, mentions = obj
     text = ArticleText(aid, tuple(Block(k, t) for k, t in blocks), tuple(code), tuple(links), words)
     return text, [
@@ -179,7 +186,9 @@ class BuildCache:
         self.path = self.directory / CACHE_FILE
         self.max_age_days = max_age_days
         self._kv = _kgraph_version()
-        self.generation = f"{CACHE_FORMAT}:{self._kv}:{_analysis_code()}:{catalogue_version}"
+        self.generation = (
+            f"{CACHE_FORMAT}:{_MARSHAL}:{self._kv}:{_analysis_code()}:{catalogue_version}"
+        )
         self.hits = self.misses = self.feed_hits = self.feed_misses = 0
         self.problems: list[str] = []
         #: analyses loaded with a cached feed, and the keys of its HTML-less articles
@@ -302,7 +311,7 @@ class BuildCache:
         if self._db is not None and rest:
             try:
                 found.update(self._load_analyses(rest))
-            except (sqlite3.Error, zlib.error, ValueError, TypeError) as err:
+            except (sqlite3.Error, zlib.error, ValueError, TypeError, EOFError) as err:
                 self._failed(sqlite3.DatabaseError(str(err)))
         self.hits += sum(1 for k in keys if k in found)
         self.misses += sum(1 for k in keys if k not in found)
@@ -319,7 +328,7 @@ class BuildCache:
                 f"SELECT key, data, used FROM analysis WHERE key IN ({marks})", part
             ).fetchall()
             for key, blob, _used in rows:
-                found[key] = _text_from_json(_unpack(blob))
+                found[key] = _analysis_from_row(_unpack(blob))
             stale = [(self._today, k) for k, _, used in rows if used < self._today]
             if stale:
                 with self._tx():
@@ -331,7 +340,7 @@ class BuildCache:
         if self._db is None:
             return
         rows = [
-            (key, self.generation, _pack(_text_to_json(text, ms)), self._today)
+            (key, self.generation, _pack(_analysis_row(text, ms)), self._today)
             for key, text, ms in items
         ]
         try:
@@ -371,7 +380,7 @@ class BuildCache:
             if row[1] < self._today:
                 with self._tx():
                     self._db.execute("UPDATE feeds SET used=? WHERE key=?", (self._today, key))
-        except (sqlite3.Error, zlib.error, ValueError, TypeError) as err:
+        except (sqlite3.Error, zlib.error, ValueError, TypeError, EOFError) as err:
             self._failed(sqlite3.DatabaseError(str(err)))
             return None
         self.feed_hits += 1

@@ -280,14 +280,18 @@ class GraphBuilder:
             raise RuntimeError("GraphBuilder.finish() was already called")
         self._finished = True
         graph = self.graph
+        targets: dict[str, str | None] = {}  # the same links recur across articles
         for node, links in self._links:
             linked: set[str] = set()
             for link in links:
-                # same URL, or the same long, unique path on another host (blogs
-                # often answer on a custom domain and a platform subdomain)
-                target = self._by_url.get(normalise_url(link)) or self._by_path.get(
-                    _link_path(link)
-                )
+                if link in targets:
+                    target = targets[link]
+                else:
+                    # same URL, or the same long, unique path on another host (blogs
+                    # often answer on a custom domain and a platform subdomain)
+                    target = targets[link] = self._by_url.get(
+                        normalise_url(link)
+                    ) or self._by_path.get(_link_path(link))
                 if target and target != node and target not in linked:
                     linked.add(target)
                     self._edge(node, target, "links_to", _KIND)
