@@ -236,16 +236,44 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-def _compile_automaton(catalogue: Catalogue) -> ahocorasick.Automaton:
+#: The value the automaton keeps for each form: (length, words, ((match key, exact form or None), ...)).
+_Entry = tuple[int, int, tuple[tuple[str, "str | None"], ...]]
+
+
+def _alias_table(catalogue: Catalogue) -> dict[str, _Entry]:
     table: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
     for form, key, is_exact in alias_patterns(catalogue):
         table[form.lower()].append((key, form if is_exact else None))
+    return {
+        form: (len(form), len(_WORDS.findall(form)) or 1, tuple(entries))
+        for form, entries in table.items()
+    }
+
+
+def _compile_automaton(catalogue: Catalogue) -> ahocorasick.Automaton:
+    """The automaton of every alias form of two characters or more (single
+    letters such as R and C would be hit inside nearly every word; see
+    :func:`_letter_forms`)."""
     automaton = ahocorasick.Automaton()
-    for form, entries in table.items():
-        words = len(_WORDS.findall(form)) or 1
-        automaton.add_word(form, (len(form), words, tuple(entries)))
+    for form, entry in _alias_table(catalogue).items():
+        if len(form) > 1:
+            automaton.add_word(form, entry)
     automaton.make_automaton()
     return automaton
+
+
+def _letter_forms(catalogue: Catalogue) -> tuple[re.Pattern[str] | None, dict[str, _Entry]]:
+    """Single-character alias forms, found with a regex on the text as written
+    (exact forms: ``R``) or lowercased (others), keyed by their lowercase form."""
+    short = {f: e for f, e in _alias_table(catalogue).items() if len(f) == 1}
+    if not short:
+        return None, {}
+    chars = {
+        ch
+        for form, (_n, _w, entries) in short.items()
+        for ch in ({exact for _k, exact in entries if exact} or {form, form.upper()})
+    }
+    return re.compile("|".join(re.escape(c) for c in sorted(chars))), short
 
 
 def cache_dir() -> Path:
@@ -300,6 +328,18 @@ class FastMatcher:
         self.catalogue = catalogue
         self.rules = compile_rules(catalogue)
         self.automaton = _cached_automaton(catalogue)
+        self._letters, self._letter_entries = _letter_forms(catalogue)
+
+    def _candidates(self, text: str, lower: str) -> Iterator[tuple[int, _Entry]]:
+        """(end index, entry) of every alias form occurring in ``text``, word
+        boundaries not checked yet."""
+        yield from self.automaton.iter(lower)
+        if self._letters is not None:
+            entries = self._letter_entries
+            for m in self._letters.finditer(text):
+                entry = entries.get(lower[m.start()])  # None: inside a URL, blanked out
+                if entry is not None:
+                    yield m.start(), entry
 
     def find(self, text: str, lines: bool = False) -> list[tuple[int, int, str, str, str]]:
         """Matches in ``text`` as ``(start, end, surface, match key, sentence)``;
@@ -313,7 +353,7 @@ class FastMatcher:
         n = len(text)
         # word-character tests as C-level isalnum() on slices: "_" counts as a letter
         w = text.replace("_", "a") if "_" in text else text
-        for end_idx, (length, words, entries) in self.automaton.iter(lower):
+        for end_idx, (length, words, entries) in self._candidates(text, lower):
             start, end = end_idx - length + 1, end_idx + 1
             if start > 0:
                 if w[start - 1 : start + 1].isalnum():
