@@ -28,11 +28,12 @@ import html
 import json
 import logging
 import math
+import operator
 import os
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ import numpy as np
 
 from kgraph._io import atomic_open
 from kgraph.errors import GraphError
+from kgraph.export.style import place_around
 
 __all__ = ["write_html"]
 
@@ -52,6 +54,9 @@ VIS_VERSION = "9.1.2"
 
 #: Above this many nodes the layout is computed in Python and physics is off.
 LAYOUT_NODE_LIMIT = 1000
+#: Of a graph laid out in Python, how many of the best connected nodes the force
+#: layout places; the others are put next to their neighbours (see ``_positions``).
+LAYOUT_CORE = 1000
 
 #: Flags for opening the page in a headless Chromium (tests, benchmarks, the
 #: README screenshot): no sandbox (root in CI), and none of Chromium's own
@@ -141,7 +146,11 @@ _JSON_ESCAPES = {
 
 
 def write_html(
-    graph: nx.MultiDiGraph, path: str | os.PathLike[str], *, title: str = "kgraph"
+    graph: nx.MultiDiGraph,
+    path: str | os.PathLike[str],
+    *,
+    title: str = "kgraph",
+    positions: Mapping[Any, tuple[float, float]] | None = None,
 ) -> Path:
     """Write ``graph`` as one self-contained interactive HTML page.
 
@@ -150,6 +159,9 @@ def write_html(
         path: where to write the page (parent folders are created). The file is
             replaced atomically: a failed write leaves the old page in place.
         title: shown in the browser tab and the title bar.
+        positions: ``x``/``y`` of every node in Gephi units (y up), e.g. those
+            of :func:`kgraph.export.style.decoration`; used instead of the
+            graph's own ``x``/``y`` attributes or a computed layout.
 
     Returns:
         The path written, as a :class:`pathlib.Path`.
@@ -168,7 +180,7 @@ def write_html(
     ('graph.html', True)
     """
     target = Path(path)
-    page = render_html(graph, title=title)
+    page = render_html(graph, title=title, positions=positions)
     try:
         with atomic_open(target) as fh:
             fh.write(page)
@@ -177,13 +189,20 @@ def write_html(
             f"{target}: cannot write the HTML page ({err.strerror or err}); "
             "check that the folder exists and is writable"
         ) from err
-    LOGGER.info("Wrote %s (%d nodes, %d edges)", target, graph.number_of_nodes(), graph.size())
+    LOGGER.info(
+        "Wrote %s (%d nodes, %d edges)", target, graph.number_of_nodes(), graph.number_of_edges()
+    )
     return target
 
 
-def render_html(graph: nx.MultiDiGraph, *, title: str = "kgraph") -> str:
+def render_html(
+    graph: nx.MultiDiGraph,
+    *,
+    title: str = "kgraph",
+    positions: Mapping[Any, tuple[float, float]] | None = None,
+) -> str:
     """Return the page for ``graph`` as a string (what :func:`write_html` writes)."""
-    payload = _payload(graph, title)
+    payload = _payload(graph, title, positions)
     data = _json_for_script(payload)
     vis_js, vis_css = _vis_assets()
     viewer_js = _asset("viewer.js")
@@ -219,7 +238,9 @@ def render_html(graph: nx.MultiDiGraph, *, title: str = "kgraph") -> str:
 # -- data -------------------------------------------------------------------
 
 
-def _payload(graph: nx.MultiDiGraph, title: str) -> dict[str, Any]:
+def _payload(
+    graph: nx.MultiDiGraph, title: str, given: Mapping[Any, tuple[float, float]] | None = None
+) -> dict[str, Any]:
     """Everything the viewer needs, as plain JSON-ready values, sorted."""
     ids = sorted(graph.nodes, key=str)
     kinds = {str(n): _kind(graph.nodes[n]) for n in ids}
@@ -239,7 +260,7 @@ def _payload(graph: nx.MultiDiGraph, title: str) -> dict[str, Any]:
     hub_limit = max(5, math.ceil(0.2 * counts["article"]))
     types = {_text(graph.nodes[n].get("type")) for n in ids if kinds[str(n)] == "concept"}
     type_colours = {t: _type_colour(t) for t in sorted(types - {""})}
-    positions = _given_positions(graph, ids)
+    positions = _given_positions(graph, ids, given)
     if not positions and len(ids) > LAYOUT_NODE_LIMIT:
         positions = _positions(list(kinds), edges)
 
@@ -282,16 +303,26 @@ def _payload(graph: nx.MultiDiGraph, title: str) -> dict[str, Any]:
 
 
 def _edge_records(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
-    """One record per edge with the attributes of its kind, in a stable order."""
+    """One record per edge with the attributes of its kind, in a stable order:
+    by source, target and kind, then (parallel edges of one kind) by the rest."""
     edges: list[dict[str, Any]] = []
     for u, v, attrs in graph.edges(data=True):
-        kind = _text(attrs.get("kind")) or "other"
+        kind = attrs.get("kind")
+        if type(kind) is not str or not kind:
+            kind = _text(kind) or "other"
         edge: dict[str, Any] = {"from": str(u), "to": str(v), "kind": kind}
         for field in _EDGE_FIELDS.get(kind, ()):
             if field in attrs:
                 edge[field] = _value(attrs[field])
         edges.append(edge)
-    edges.sort(key=lambda e: json.dumps(e, sort_keys=True))
+    key = operator.itemgetter("from", "to", "kind")
+    edges.sort(key=key)
+    start = 0
+    for i in range(1, len(edges) + 1):
+        if i == len(edges) or key(edges[i]) != key(edges[start]):
+            if i - start > 1:
+                edges[start:i] = sorted(edges[start:i], key=lambda e: json.dumps(e, sort_keys=True))
+            start = i
     return edges
 
 
@@ -353,6 +384,11 @@ def _int(value: Any, default: int) -> int:
 
 def _value(value: Any) -> str | int | float:
     """A JSON-safe scalar: numbers stay numbers (finite), the rest becomes text."""
+    kind = type(value)
+    if kind is str or kind is int:
+        return value
+    if kind is float:
+        return round(value, 6) if math.isfinite(value) else 0
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, (int, np.integer)):
@@ -384,27 +420,54 @@ def _json_for_script(payload: dict[str, Any]) -> str:
 
 
 def _positions(
-    node_ids: list[str], edges: Iterable[dict[str, Any]]
+    node_ids: list[str], edges: Iterable[dict[str, Any]], *, core_size: int = LAYOUT_CORE
 ) -> dict[str, tuple[float, float]]:
-    """Fixed x/y positions (vis-network pixels) for big graphs."""
+    """Fixed x/y positions (vis-network pixels) for big graphs.
+
+    The ``core_size`` nodes with the most neighbours (concepts, feeds, busy
+    authors) are laid out by :func:`_force_layout`; every other node is placed
+    next to its neighbours, breadth first from those
+    (:func:`kgraph.export.style.place_around`). So the cost of the force
+    layout does not grow with the graph, and the rest is linear.
+    """
     index = {n: i for i, n in enumerate(node_ids)}
-    pairs = sorted(
-        {
-            (min(index[e["from"]], index[e["to"]]), max(index[e["from"]], index[e["to"]]))
-            for e in edges
-            if e["from"] in index and e["to"] in index and e["from"] != e["to"]
-        }
+    n = len(node_ids)
+    get = index.get
+    ends = [(get(e["from"]), get(e["to"])) for e in edges]
+    pairs = np.array(
+        [(a, b) for a, b in ends if a is not None and b is not None and a != b], dtype=np.int64
+    ).reshape(-1, 2)
+    codes = np.unique(
+        np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1])
     )
-    pos = _force_layout(len(node_ids), np.array(pairs, dtype=np.int64).reshape(-1, 2))
-    scale = 60.0 * math.sqrt(len(node_ids))
+    lo, hi = codes // n, codes % n
+    if n <= core_size:
+        pos = _force_layout(n, np.stack([lo, hi], axis=1))
+    else:
+        degree = np.bincount(lo, minlength=n) + np.bincount(hi, minlength=n)
+        core = np.zeros(n, dtype=bool)
+        core[np.lexsort((np.arange(n), -degree))[:core_size]] = True
+        renumber = np.cumsum(core) - 1
+        both = core[lo] & core[hi]
+        pos = np.zeros((n, 2))
+        pos[core] = _force_layout(
+            core_size, np.stack([renumber[lo[both]], renumber[hi[both]]], axis=1)
+        )
+        place_around(pos, core, lo, hi, seed=1729, step=0.5 / math.sqrt(core_size))
+        pos -= pos.mean(axis=0)
+        pos /= 2 * max(float(np.abs(pos).max()), 1e-9)
+    scale = 60.0 * math.sqrt(n)
     return {
-        n: (round(float(pos[i, 0]) * scale, 1), round(float(pos[i, 1]) * scale, 1))
-        for n, i in index.items()
+        name: (round(x * scale, 1), round(y * scale, 1))
+        for name, (x, y) in zip(node_ids, pos.tolist(), strict=True)
     }
 
 
-def _given_positions(graph: nx.MultiDiGraph, ids: list[Any]) -> dict[str, tuple[float, float]]:
-    """The layout the graph carries (Gephi's optional ``x``/``y``), in vis pixels.
+def _given_positions(
+    graph: nx.MultiDiGraph, ids: list[Any], given: Mapping[Any, tuple[float, float]] | None = None
+) -> dict[str, tuple[float, float]]:
+    """The layout the graph carries (Gephi's optional ``x``/``y``), or the one
+    ``given`` (node -> ``(x, y)``), in vis pixels.
 
     Used only when every node has finite numeric ``x`` and ``y``; otherwise the
     page lays the graph out itself. Rescaled to the density of the computed
@@ -422,7 +485,13 @@ def _given_positions(graph: nx.MultiDiGraph, ids: list[Any]) -> dict[str, tuple[
         return {}
     xy = np.empty((len(ids), 2))
     for i, n in enumerate(ids):
-        attrs = graph.nodes[n]
+        if given is not None:
+            xy_of = given.get(n)
+            if xy_of is None or len(xy_of) != 2:
+                return {}
+            attrs = {"x": xy_of[0], "y": xy_of[1]}
+        else:
+            attrs = graph.nodes[n]
         for d, key in enumerate(("x", "y")):
             value = attrs.get(key)
             if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):

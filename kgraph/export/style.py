@@ -50,6 +50,7 @@ __all__ = [
     "hex_to_rgb",
     "layout",
     "pagerank",
+    "place_around",
 ]
 
 #: Seed of the layout and of Louvain; change it to get another (still stable) picture.
@@ -422,11 +423,11 @@ def _layout(
     for name, xy in raw.items():
         pos[a.by_name[name]] = xy
     lo, hi, _w = _simple_arrays(a)
-    _place_around(pos, core, lo, hi, seed, step=0.5 / math.sqrt(int(core.sum())))
+    place_around(pos, core, lo, hi, seed, step=0.5 / math.sqrt(int(core.sum())))
     return _scaled({a.names[i]: (float(x), float(y)) for i, (x, y) in enumerate(pos.tolist())})
 
 
-def _place_around(
+def place_around(
     pos: np.ndarray, placed: np.ndarray, lo: np.ndarray, hi: np.ndarray, seed: int, step: float
 ) -> None:
     """Place, in place, every node not yet ``placed``: breadth first from the
