@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import importlib.util
 import json
 import logging
 import math
@@ -590,7 +591,11 @@ def _asset(name: str) -> str:
 def _vis_assets() -> tuple[str, str]:
     """vis-network's JS and CSS from the installed pyvis package."""
     try:
-        base = resources.files("pyvis").joinpath("lib", f"vis-{VIS_VERSION}")
+        # find the package without importing it (pyvis imports IPython, jinja2...)
+        spec = importlib.util.find_spec("pyvis")
+        if spec is None or not spec.submodule_search_locations:
+            raise ModuleNotFoundError("No module named 'pyvis'")
+        base = Path(next(iter(spec.submodule_search_locations)), "lib", f"vis-{VIS_VERSION}")
         js = base.joinpath("vis-network.min.js").read_text(encoding="utf-8")
         css = base.joinpath("vis-network.css").read_text(encoding="utf-8")
     except (ModuleNotFoundError, OSError) as err:
