@@ -25,7 +25,7 @@ from .catalogue import Catalogue, load_catalogue
 from .errors import FeedError, KgraphError
 from .export.graphml import read_graphml, write_graphml
 from .export.json import read_json, write_json
-from .export.style import Decoration, decoration
+from .export.style import Decoration, decoration, edge_count
 from .graph import build_graph
 from .pipeline import Engine, analyse, local_engine
 from .query import (
@@ -236,7 +236,7 @@ class KnowledgeGraph:
         ``graph``, computed on first use and shared by the GraphML file and a
         large graph's page. Computed again if ``graph`` is replaced or gains or
         loses nodes or edges (not if only attribute values are edited in place)."""
-        counts = (self.graph.number_of_nodes(), self.graph.number_of_edges())
+        counts = (self.graph.number_of_nodes(), edge_count(self.graph))
         if self._style is None or self._style[0] is not self.graph or self._style[1] != counts:
             self._style = (self.graph, counts, decoration(self.graph))
         return self._style[2]

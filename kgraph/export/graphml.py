@@ -264,7 +264,7 @@ def write_graphml(
     edge_seen: set[tuple[str, type]] = set()
     for _, _, d in graph.edges(data=True):
         edge_seen.update(zip(d, map(type, d.values()), strict=True))
-    if style is not None and graph.number_of_edges():
+    if style is not None and next(iter(graph.edges), None) is not None:
         edge_seen = {(k, t) for k, t in edge_seen if k not in style.EDGE_TYPES}
         edge_seen.update(style.EDGE_TYPES.items())
     types = _unify(seen | edge_seen)

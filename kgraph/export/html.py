@@ -44,7 +44,7 @@ import numpy as np
 
 from kgraph._io import atomic_open
 from kgraph.errors import GraphError
-from kgraph.export.style import place_around
+from kgraph.export.style import edge_count, place_around
 
 __all__ = ["write_html"]
 
@@ -190,9 +190,8 @@ def write_html(
             f"{target}: cannot write the HTML page ({err.strerror or err}); "
             "check that the folder exists and is writable"
         ) from err
-    LOGGER.info(
-        "Wrote %s (%d nodes, %d edges)", target, graph.number_of_nodes(), graph.number_of_edges()
-    )
+    if LOGGER.isEnabledFor(logging.INFO):
+        LOGGER.info("Wrote %s (%d nodes, %d edges)", target, len(graph), edge_count(graph))
     return target
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Mapping
+from itertools import chain
 from typing import Any, ClassVar
 
 import networkx as nx
@@ -47,6 +48,7 @@ __all__ = [
     "concept_projection",
     "decorate",
     "decoration",
+    "edge_count",
     "hex_to_rgb",
     "layout",
     "pagerank",
@@ -167,6 +169,18 @@ class _Arrays:
         self.weight = np.fromiter(map(_weight_of, wts), dtype=float, count=m)
         self.kind = np.fromiter(kinds, dtype=np.int8, count=m)
         self.kind_of = {node: str(d.get("kind", "")) for node, d in graph.nodes(data=True)}
+
+
+def edge_count(graph: nx.MultiDiGraph) -> int:
+    """``graph.number_of_edges()``, without networkx's per-node degree sums
+    (a quarter of a second at 200,000 edges): the lengths of the key dicts.
+
+    >>> edge_count(nx.MultiDiGraph([("a", "b"), ("a", "b"), ("b", "a")]))
+    3
+    """
+    if not graph.is_multigraph():
+        return graph.number_of_edges()
+    return sum(map(len, chain.from_iterable(nbrs.values() for _, nbrs in graph.adjacency())))
 
 
 def pagerank(graph: nx.MultiDiGraph, alpha: float = 0.85, max_iter: int = 200) -> dict[str, float]:
