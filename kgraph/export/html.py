@@ -34,7 +34,7 @@ import os
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -136,6 +136,10 @@ _VIS_NOTICE = (
     "inlined from the copy shipped by pyvis (source-map comment removed)."
 )
 
+# The page's JSON: compact, ASCII only, keys sorted (the C encoder).
+_ENCODE = json.JSONEncoder(
+    ensure_ascii=True, sort_keys=True, separators=(",", ":"), allow_nan=False
+).encode
 # Characters that must never appear raw inside a <script> block of data.
 _JSON_ESCAPES = {
     "<": "\\u003c",
@@ -181,10 +185,11 @@ def write_html(
     ('graph.html', True)
     """
     target = Path(path)
-    page = render_html(graph, title=title, positions=positions)
+    parts = _page_parts(graph, title, positions)
     try:
         with atomic_open(target) as fh:
-            fh.write(page)
+            for part in parts:
+                fh.write(part)
     except OSError as err:
         raise GraphError(
             f"{target}: cannot write the HTML page ({err.strerror or err}); "
@@ -202,8 +207,15 @@ def render_html(
     positions: Mapping[Any, tuple[float, float]] | None = None,
 ) -> str:
     """Return the page for ``graph`` as a string (what :func:`write_html` writes)."""
-    payload = _payload(graph, title, positions)
-    data = _json_for_script(payload)
+    return "".join(_page_parts(graph, title, positions))
+
+
+def _page_parts(
+    graph: nx.MultiDiGraph, title: str, positions: Mapping[Any, tuple[float, float]] | None
+) -> Iterator[str]:
+    """The page in pieces, the graph's data in chunks: the file is written
+    without holding the page, its data or one record per edge in memory."""
+    payload, edges = _payload(graph, title, positions)
     vis_js, vis_css = _vis_assets()
     viewer_js = _asset("viewer.js")
     viewer_css = _asset("viewer.css")
@@ -227,12 +239,18 @@ def render_html(
         "@@CSP@@": html.escape(csp, quote=True),
         "@@TITLE@@": html.escape(title),
         "@@STYLE@@": _safe_in_tag(styles, "style"),
-        "@@DATA@@": data,
         "@@VIS_JS@@": vis_script,
         "@@VIEWER_JS@@": viewer_script,
     }
-    # One pass, so text inserted for one marker is never searched for another.
-    return re.sub(r"@@[A-Z_]+@@", lambda m: replacements[m.group(0)], template)
+    # One pass, so text inserted for one marker is never searched for another:
+    # the odd pieces of the split are the markers.
+    for i, piece in enumerate(re.split(r"(@@[A-Z_]+@@)", template)):
+        if i % 2 == 0:
+            yield piece
+        elif piece == "@@DATA@@":
+            yield from _data_chunks(payload, edges)
+        else:
+            yield replacements[piece]
 
 
 # -- data -------------------------------------------------------------------
@@ -240,29 +258,30 @@ def render_html(
 
 def _payload(
     graph: nx.MultiDiGraph, title: str, given: Mapping[Any, tuple[float, float]] | None = None
-) -> dict[str, Any]:
-    """Everything the viewer needs, as plain JSON-ready values, sorted."""
+) -> tuple[dict[str, Any], list[_Edge]]:
+    """Everything the viewer needs, as plain JSON-ready values, sorted; the
+    edges apart, as sorted rows that :func:`_data_chunks` turns into records."""
     ids = sorted(graph.nodes, key=str)
     kinds = {str(n): _kind(graph.nodes[n]) for n in ids}
-    edges = _edge_records(graph)
+    edges = _edge_rows(graph)
 
     # Distinct articles next to each node: sizes, hubs and "min articles" use it.
     article_nbrs: dict[str, set[str]] = defaultdict(set)
     degree: dict[str, int] = defaultdict(int)
-    for e in edges:
-        degree[e["from"]] += 1
-        degree[e["to"]] += 1
-        if kinds.get(e["from"]) == "article":
-            article_nbrs[e["to"]].add(e["from"])
-        if kinds.get(e["to"]) == "article":
-            article_nbrs[e["from"]].add(e["to"])
+    for frm, to, *_ in edges:
+        degree[frm] += 1
+        degree[to] += 1
+        if kinds.get(frm) == "article":
+            article_nbrs[to].add(frm)
+        if kinds.get(to) == "article":
+            article_nbrs[frm].add(to)
     counts = {k: sum(1 for v in kinds.values() if v == k) for k in _NODE_FIELDS}
     hub_limit = max(5, math.ceil(0.2 * counts["article"]))
     types = {_text(graph.nodes[n].get("type")) for n in ids if kinds[str(n)] == "concept"}
     type_colours = {t: _type_colour(t) for t in sorted(types - {""})}
     positions = _given_positions(graph, ids, given)
     if not positions and len(ids) > LAYOUT_NODE_LIMIT:
-        positions = _positions(list(kinds), edges)
+        positions = _positions(list(kinds), [(e[0], e[1]) for e in edges])
 
     nodes = []
     for n in ids:
@@ -281,7 +300,7 @@ def _payload(
 
     counts["edges"] = len(edges)
     g = graph.graph
-    return {
+    payload = {
         "meta": {
             "title": title,
             "built": _text(g.get("built")),
@@ -298,32 +317,60 @@ def _payload(
         "kind_shapes": _KIND_SHAPES,
         "type_colours": type_colours,
         "nodes": nodes,
-        "edges": edges,
     }
+    return payload, edges
 
 
-def _edge_records(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
-    """One record per edge with the attributes of its kind, in a stable order:
-    by source, target and kind, then (parallel edges of one kind) by the rest."""
-    edges: list[dict[str, Any]] = []
+#: An edge as ``(from, to, kind, attributes)``: its record is made when written.
+_Edge = tuple[str, str, str, dict[str, Any]]
+
+
+def _edge_rows(graph: nx.MultiDiGraph) -> list[_Edge]:
+    """Every edge, in a stable order: by source, target and kind, then
+    (parallel edges of one kind) by their record's JSON."""
+    edges: list[_Edge] = []
     for u, v, attrs in graph.edges(data=True):
         kind = attrs.get("kind")
         if type(kind) is not str or not kind:
             kind = _text(kind) or "other"
-        edge: dict[str, Any] = {"from": str(u), "to": str(v), "kind": kind}
-        for field in _EDGE_FIELDS.get(kind, ()):
-            if field in attrs:
-                edge[field] = _value(attrs[field])
-        edges.append(edge)
-    key = operator.itemgetter("from", "to", "kind")
+        edges.append((str(u), str(v), kind, attrs))
+    key = operator.itemgetter(0, 1, 2)
     edges.sort(key=key)
     start = 0
     for i in range(1, len(edges) + 1):
         if i == len(edges) or key(edges[i]) != key(edges[start]):
             if i - start > 1:
-                edges[start:i] = sorted(edges[start:i], key=lambda e: json.dumps(e, sort_keys=True))
+                edges[start:i] = sorted(edges[start:i], key=lambda e: _ENCODE(_edge_record(e)))
             start = i
     return edges
+
+
+def _edge_record(edge: _Edge) -> dict[str, Any]:
+    """The edge's endpoints, kind and the attributes of its kind."""
+    frm, to, kind, attrs = edge
+    record: dict[str, Any] = {"from": frm, "to": to, "kind": kind}
+    for field in _EDGE_FIELDS.get(kind, ()):
+        if field in attrs:
+            record[field] = _value(attrs[field])
+    return record
+
+
+def _data_chunks(payload: dict[str, Any], edges: list[_Edge]) -> Iterator[str]:
+    """``_json_for_script(payload)`` with ``"edges"`` (the first key in sorted
+    order) made of the edges' records, written a few thousand at a time."""
+    yield '{"edges":['
+    buf: list[str] = []
+    sep = ""
+    for edge in edges:
+        buf.append(_ENCODE(_edge_record(edge)))
+        if len(buf) >= 4096:
+            yield sep + _escape_for_script(",".join(buf))
+            buf.clear()
+            sep = ","
+    if buf:
+        yield sep + _escape_for_script(",".join(buf))
+    rest = _json_for_script(payload)
+    yield "]}" if rest == "{}" else "]," + rest[1:]
 
 
 def _node_record(
@@ -408,11 +455,13 @@ def _json_for_script(payload: dict[str, Any]) -> str:
     >>> _json_for_script({"t": "</script><!--&"})
     '{"t":"\\\\u003c/script\\\\u003e\\\\u003c!--\\\\u0026"}'
     """
-    text = json.dumps(
-        payload, ensure_ascii=True, sort_keys=True, separators=(",", ":"), allow_nan=False
-    )
+    return _escape_for_script(_ENCODE(payload))
+
+
+def _escape_for_script(text: str) -> str:
     for char, escape in _JSON_ESCAPES.items():
-        text = text.replace(char, escape)
+        if char in text:
+            text = text.replace(char, escape)
     return text
 
 
@@ -420,7 +469,7 @@ def _json_for_script(payload: dict[str, Any]) -> str:
 
 
 def _positions(
-    node_ids: list[str], edges: Iterable[dict[str, Any]], *, core_size: int = LAYOUT_CORE
+    node_ids: list[str], edges: Iterable[tuple[str, str]], *, core_size: int = LAYOUT_CORE
 ) -> dict[str, tuple[float, float]]:
     """Fixed x/y positions (vis-network pixels) for big graphs.
 
@@ -433,7 +482,7 @@ def _positions(
     index = {n: i for i, n in enumerate(node_ids)}
     n = len(node_ids)
     get = index.get
-    ends = [(get(e["from"]), get(e["to"])) for e in edges]
+    ends = [(get(frm), get(to)) for frm, to in edges]
     pairs = np.array(
         [(a, b) for a, b in ends if a is not None and b is not None and a != b], dtype=np.int64
     ).reshape(-1, 2)
