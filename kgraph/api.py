@@ -26,6 +26,7 @@ from .catalogue import Catalogue, load_catalogue
 from .errors import FeedError, KgraphError
 from .export.graphml import read_graphml, write_graphml
 from .export.json import read_json, write_json
+from .export.style import Decoration, decoration, edge_count
 from .graph import GraphBuilder
 from .pipeline import Engine, analyse, local_engine
 from .query import (
@@ -105,6 +106,7 @@ class KnowledgeGraph:
         self._catalogue = catalogue
         self.report = report or BuildReport()
         self._index: GraphIndex | None = None
+        self._style: tuple[nx.MultiDiGraph, tuple[int, int], Decoration] | None = None
 
     @property
     def catalogue(self) -> Catalogue:
@@ -230,19 +232,36 @@ class KnowledgeGraph:
         """Write ``concept_map.graphml`` and ``concept_map.html`` into ``directory``."""
         return write_concept_map(self.concept_map(min_articles), directory, formats)
 
+    def _decoration(self) -> Decoration:
+        """The viewers' attributes (colours, PageRank, communities, layout) of
+        ``graph``, computed on first use and shared by the GraphML file and a
+        large graph's page. Computed again if ``graph`` is replaced or gains or
+        loses nodes or edges (not if only attribute values are edited in place)."""
+        counts = (self.graph.number_of_nodes(), edge_count(self.graph))
+        if self._style is None or self._style[0] is not self.graph or self._style[1] != counts:
+            self._style = (self.graph, counts, decoration(self.graph))
+        return self._style[2]
+
     def write_graphml(self, path: str | os.PathLike[str]) -> Path:
         """Write GraphML (atomically) and return the path."""
-        return write_graphml(self.graph, path)
+        return write_graphml(self.graph, path, style=self._decoration())
 
     def write_json(self, path: str | os.PathLike[str]) -> Path:
         """Write node-link JSON (atomically) and return the path."""
         return write_json(self.graph, path)
 
     def write_html(self, path: str | os.PathLike[str]) -> Path:
-        """Write the self-contained interactive HTML page and return the path."""
-        from .export.html import write_html
+        """Write the self-contained interactive HTML page and return the path.
 
-        return write_html(self.graph, path)
+        A large graph's page uses the layout of the GraphML file (computed once
+        for both); a small graph's page lays itself out in the browser, which
+        reads better than the precomputed layout.
+        """
+        from .export.html import LAYOUT_NODE_LIMIT, write_html
+
+        large = self.graph.number_of_nodes() > LAYOUT_NODE_LIMIT
+        positions = self._decoration().positions() if large else None
+        return write_html(self.graph, path, positions=positions)
 
     def write(
         self,
@@ -253,29 +272,15 @@ class KnowledgeGraph:
 
         Each file is written atomically: a failure leaves the previous file intact.
         """
-        from .export.html import LAYOUT_NODE_LIMIT, write_html
-        from .export.style import decorate
-
         out = Path(directory)
         formats = list(formats)
         for fmt in formats:
             if fmt not in FORMATS:
                 raise KgraphError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
         # GraphML and, for large graphs, the page share one decoration (colours,
-        # layout, communities), computed once; a small graph's page lays itself
-        # out in the browser, which reads better than the precomputed layout
-        large = self.graph.number_of_nodes() > LAYOUT_NODE_LIMIT
-        styled = decorate(self.graph) if "graphml" in formats or large else self.graph
-        written = {}
-        for fmt in formats:
-            path = out / FORMATS[fmt]
-            if fmt == "graphml":
-                written[fmt] = write_graphml(styled, path, decorated=False)
-            elif fmt == "html":
-                written[fmt] = write_html(styled if large else self.graph, path)
-            else:
-                written[fmt] = self.write_json(path)
-        return written
+        # layout, communities), computed once (see _decoration)
+        writers = {"graphml": self.write_graphml, "html": self.write_html, "json": self.write_json}
+        return {fmt: writers[fmt](out / FORMATS[fmt]) for fmt in formats}
 
 
 def _read_feeds(

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import (  # type: ignore[attr-defined]  # ElementTree's own escaping
@@ -40,9 +40,16 @@ from defusedxml import DefusedXmlException
 
 from .._io import atomic_open
 from ..errors import GraphError
-from .style import decorate
+from .style import Decoration, decoration
 
-__all__ = ["clean_value", "read_graphml", "sorted_copy", "sorted_edges", "write_graphml"]
+__all__ = [
+    "clean_value",
+    "iter_sorted_edges",
+    "read_graphml",
+    "sorted_copy",
+    "sorted_edges",
+    "write_graphml",
+]
 
 # XML 1.0 allows tab, LF, CR and U+0020..U+D7FF, U+E000..U+FFFD, U+10000..U+10FFFF
 _XML_BAD = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -119,11 +126,36 @@ def sorted_edges(graph: nx.MultiDiGraph, nodes: list[Any] | None = None) -> list
     >>> sorted_edges(g)
     [('a', 'c', 'x-2'), ('a', 'b', 'x-3'), ('b', 'a', 'x-1')]
     """
-    by_source: dict[Any, dict[Any, list[Any]]] = {}
-    for u, v, ek in sorted(graph.edges(keys=True), key=lambda e: (str(e[2]), str(e[0]), str(e[1]))):
-        by_source.setdefault(u, {}).setdefault(v, []).append(ek)
-    order = nodes if nodes is not None else sorted(graph.nodes, key=str)
-    return [(u, v, ek) for u in order for v, eks in by_source.get(u, {}).items() for ek in eks]
+    return [(u, v, k) for u, v, k, _ in iter_sorted_edges(graph, nodes)]
+
+
+def iter_sorted_edges(
+    graph: nx.MultiDiGraph, nodes: list[Any] | None = None
+) -> Iterator[tuple[Any, Any, Any, dict[str, Any]]]:
+    """``(source, target, key, attributes)`` in the order of :func:`sorted_edges`,
+    one source node at a time (no sort of all the edges, no list of them).
+
+    A source's targets come in the order of their smallest edge key (then the
+    target), the edges to one target by key: the first-insertion order that
+    inserting all edges sorted by (key, source, target) gives.
+    """
+    adj = dict(graph.adjacency())
+    for u in nodes if nodes is not None else sorted(graph.nodes, key=str):
+        nbrs = adj[u]
+        if not nbrs:
+            continue
+        groups = []
+        for v, keydict in nbrs.items():
+            if len(keydict) == 1:
+                items = list(keydict.items())
+            else:
+                items = sorted(keydict.items(), key=lambda item: str(item[0]))
+            groups.append((str(items[0][0]), str(v), v, items))
+        if len(groups) > 1:
+            groups.sort(key=lambda group: (group[0], group[1]))
+        for _, _, v, items in groups:
+            for k, attrs in items:
+                yield u, v, k, attrs
 
 
 _HEADER = (
@@ -138,40 +170,105 @@ _XML_TYPE = {int: "long", float: "double", str: "string"}
 
 def _unified_types(items: Iterable[dict[str, Any]]) -> dict[str, type]:
     """The one type each attribute gets (as :func:`_check_types` decides)."""
-    kinds: dict[str, set[type]] = {}
+    seen: set[tuple[str, type]] = set()
     for d in items:
-        for k, v in d.items():
-            kinds.setdefault(k, set()).add(type(clean_value(v)))
+        seen.update(zip(d, map(type, d.values()), strict=True))
+    return _unify(seen)
+
+
+def _unify(seen: Iterable[tuple[str, type]]) -> dict[str, type]:
+    """From the (name, Python type) pairs present: each name's one type.
+
+    The type of ``clean_value(v)`` depends only on the type of ``v``, so the
+    pairs are enough: int stays int if all are ints, ints and floats make
+    float, any other mix makes str.
+    """
+    kinds: dict[str, set[type]] = {}
+    for name, raw in seen:
+        kinds.setdefault(name, set()).add(_clean_type(raw))
     return {
         k: (next(iter(t)) if len(t) == 1 else float if t <= {int, float} else str)
         for k, t in kinds.items()
     }
 
 
+def _clean_type(raw: type) -> type:
+    """``type(clean_value(v))`` for a ``v`` of type ``raw``."""
+    if raw is bool:
+        return int
+    return raw if issubclass(raw, int | float) else str
+
+
+def _renderer(prefix: str, want: type) -> Callable[[Any], str]:
+    """Writes one ``<data>`` element: ``prefix`` is ``'\n<indent><data key="dN"'``
+    and ``want`` the attribute's one type. Same text as :func:`_data` of the
+    value cleaned and converted; short strings (kinds, aliases, names) are
+    rendered once and remembered."""
+    short = prefix + " />"
+    opened = prefix + ">"
+    memo: dict[str, str] = {}
+
+    def render(value: Any) -> str:
+        kind = type(value)
+        if kind is str and want is str:
+            out = memo.get(value)
+            if out is None:
+                # printable text has no XML-invalid character and no CR to clean
+                text = value if value.isprintable() else str(clean_value(value))
+                out = f"{opened}{_escape_cdata(text)}</data>" if text else short
+                if len(value) <= 64:
+                    memo[value] = out
+            return out
+        if kind is want:  # int or float
+            return f"{opened}{value}</data>"
+        value = clean_value(value)
+        text = str(value if type(value) is want else want(value))
+        return f"{opened}{_escape_cdata(text)}</data>" if text else short
+
+    return render
+
+
 def write_graphml(
-    graph: nx.MultiDiGraph, path: str | os.PathLike[str], *, decorated: bool = True
+    graph: nx.MultiDiGraph,
+    path: str | os.PathLike[str],
+    *,
+    decorated: bool = True,
+    style: Decoration | None = None,
 ) -> Path:
     """Write ``graph`` as GraphML at ``path`` (atomically); return the path.
 
     With ``decorated`` (the default) the file also has the viewers' attributes
-    of :func:`~kgraph.export.style.decorate`; ``graph`` itself is not changed.
-    The file is streamed (no XML tree in memory) and is byte for byte what
-    ``networkx.write_graphml_xml`` writes for :func:`sorted_copy` of the graph
-    after :func:`_check_types` (pretty-printed, ``d<n>`` key ids).
+    of :func:`~kgraph.export.style.decorate`, from ``style`` if given (a
+    :func:`~kgraph.export.style.decoration` of this graph, computed once and
+    shared by several writers) or computed here; ``graph`` itself is not
+    changed. The file is streamed (no XML tree in memory, no copy of the
+    graph) and is byte for byte what ``networkx.write_graphml_xml`` writes for
+    :func:`sorted_copy` of the (decorated) graph after :func:`_check_types`
+    (pretty-printed, ``d<n>`` key ids).
     """
-    if decorated:
-        graph = decorate(graph)
-    # one type per attribute name across graph, nodes and edges (see _check_types)
-    types = _unified_types(
-        [
-            graph.graph,
-            *(d for _, d in graph.nodes(data=True)),
-            *(d for _, _, d in graph.edges(data=True)),
-        ]
-    )
-    node_types = edge_types = types
+    if decorated and style is None:
+        style = decoration(graph)
+    if not decorated:
+        style = None
     nodes = sorted(graph.nodes, key=str)
-    edges = sorted_edges(graph, nodes)
+    node_data = [graph.nodes[n] for n in nodes]
+    if style is not None:
+        node_data = [style.node_attrs(n, d) for n, d in zip(nodes, node_data, strict=True)]
+    edge_attrs = style.edge_attrs if style is not None else None
+
+    # one type per attribute name across graph, nodes and edges (see _check_types)
+    seen: set[tuple[str, type]] = set()
+    seen.update(zip(graph.graph, map(type, graph.graph.values()), strict=True))
+    for d in node_data:
+        seen.update(zip(d, map(type, d.values()), strict=True))
+    edge_seen: set[tuple[str, type]] = set()
+    for _, _, d in graph.edges(data=True):
+        edge_seen.update(zip(d, map(type, d.values()), strict=True))
+    if style is not None and next(iter(graph.edges), None) is not None:
+        edge_seen = {(k, t) for k, t in edge_seen if k not in style.EDGE_TYPES}
+        edge_seen.update(style.EDGE_TYPES.items())
+    types = _unify(seen | edge_seen)
+    edge_names = {k for k, _ in edge_seen}
 
     # key ids in the order networkx creates them: graph, then nodes, then edges
     keys: dict[tuple[str, str, str], str] = {}
@@ -182,21 +279,34 @@ def write_graphml(
             keys[k] = f"d{len(keys)}"
         return keys[k]
 
-    def typed(value: Any, types: dict[str, type], name: str) -> Any:
+    def typed(value: Any, name: str) -> Any:
         value = clean_value(value)
         want = types[name]
         return value if type(value) is want else want(value)
 
-    graph_data = [(str(k), typed(v, types, k)) for k, v in sorted(graph.graph.items())]
+    graph_data = [(str(k), typed(v, k)) for k, v in sorted(graph.graph.items())]
     graph_data = [(k, v) for k, v in graph_data if k not in ("node_default", "edge_default", "id")]
     for k, v in graph_data:
         key_id(k, type(v), "graph")
-    for node in nodes:
-        for k in sorted(graph.nodes[node]):
-            key_id(str(k), node_types[k], "node")
-    for u, v, ek in edges:
-        for k in sorted(graph[u][v][ek]):
-            key_id(str(k), edge_types[k], "edge")
+    for d in node_data:
+        for k in sorted(d):
+            key_id(str(k), types[k], "node")
+    if edge_names:
+        named: set[str] = set()
+        for _, _, _, d in iter_sorted_edges(graph, nodes):
+            for k in sorted(edge_attrs(d) if edge_attrs else d):
+                key_id(str(k), types[k], "edge")
+                named.add(k)
+            if len(named) == len(edge_names):
+                break
+    render = {
+        (name, scope): _renderer(f'\n      <data key="{kid}"', types[name])
+        for (name, _xml_type, scope), kid in keys.items()
+        if scope != "graph"
+    }
+    node_render = {name: r for (name, scope), r in render.items() if scope == "node"}
+    edge_render = {name: r for (name, scope), r in render.items() if scope == "edge"}
+    quoted = {n: _quote(str(clean_value(n))) for n in nodes}
 
     target = Path(path)
     with atomic_open(target, "w") as fh:
@@ -206,49 +316,40 @@ def write_graphml(
                 f'\n  <key id="{kid}" for="{scope}" attr.name={_quote(name)} '
                 f'attr.type="{xml_type}" />'
             )
+        if not nodes and not graph_data:  # an empty graph element is written short
+            buf.append('\n  <graph edgedefault="directed" />\n</graphml>\n')
+            fh.write("".join(buf))
+            return target
         buf.append('\n  <graph edgedefault="directed">')
-        children = 0
-
-        def data_lines(items: list[tuple[str, Any]], scope: str, types: dict[str, type]) -> str:
-            return "".join(
-                _data(keys[(k, _XML_TYPE[types[k]], scope)], typed(v, types, k), "      ")
-                for k, v in items
-            )
-
-        for node in nodes:
-            children += 1
-            attrs = sorted(graph.nodes[node].items())
-            ident = _quote(str(clean_value(node)))
+        fh.write("".join(buf))
+        buf.clear()
+        for node, attrs in zip(nodes, node_data, strict=True):
             if attrs:
-                buf.append(
-                    f"\n    <node id={ident}>{data_lines(attrs, 'node', node_types)}\n    </node>"
-                )
+                buf.append(f"\n    <node id={quoted[node]}>")
+                buf.extend(node_render[k](attrs[k]) for k in sorted(attrs))
+                buf.append("\n    </node>")
             else:
-                buf.append(f"\n    <node id={ident} />")
-            if len(buf) > 4096:
+                buf.append(f"\n    <node id={quoted[node]} />")
+            if len(buf) > 16384:
                 fh.write("".join(buf))
                 buf.clear()
-        for u, v, ek in edges:
-            children += 1
-            attrs = sorted(graph[u][v][ek].items())
-            head = (
-                f"\n    <edge source={_quote(str(clean_value(u)))} "
-                f"target={_quote(str(clean_value(v)))} id={_quote(str(clean_value(ek)))}"
-            )
+        for u, v, ek, attrs in iter_sorted_edges(graph, nodes):
+            if edge_attrs is not None:
+                attrs = edge_attrs(attrs)
+            ident = ek if type(ek) is str and ek.isprintable() else str(clean_value(ek))
+            head = f"\n    <edge source={quoted[u]} target={quoted[v]} id={_quote(ident)}"
             if attrs:
-                buf.append(f"{head}>{data_lines(attrs, 'edge', edge_types)}\n    </edge>")
+                buf.append(head + ">")
+                buf.extend(edge_render[k](attrs[k]) for k in sorted(attrs))
+                buf.append("\n    </edge>")
             else:
-                buf.append(f"{head} />")
-            if len(buf) > 4096:
+                buf.append(head + " />")
+            if len(buf) > 16384:
                 fh.write("".join(buf))
                 buf.clear()
         for k, v in graph_data:
-            children += 1
             buf.append(_data(keys[(k, _XML_TYPE[type(v)], "graph")], v, "    "))
-        if children:
-            buf.append("\n  </graph>\n</graphml>\n")
-        else:  # an empty graph element is written short, like ElementTree does
-            buf[-1] = '\n  <graph edgedefault="directed" />\n</graphml>\n'
+        buf.append("\n  </graph>\n</graphml>\n")
         fh.write("".join(buf))
     return target
 

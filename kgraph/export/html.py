@@ -25,14 +25,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import importlib.util
 import json
 import logging
 import math
+import operator
 import os
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -42,6 +44,7 @@ import numpy as np
 
 from kgraph._io import atomic_open
 from kgraph.errors import GraphError
+from kgraph.export.style import edge_count, place_around
 
 __all__ = ["write_html"]
 
@@ -52,6 +55,9 @@ VIS_VERSION = "9.1.2"
 
 #: Above this many nodes the layout is computed in Python and physics is off.
 LAYOUT_NODE_LIMIT = 1000
+#: Of a graph laid out in Python, how many of the best connected nodes the force
+#: layout places; the others are put next to their neighbours (see ``_positions``).
+LAYOUT_CORE = 1000
 
 #: Flags for opening the page in a headless Chromium (tests, benchmarks, the
 #: README screenshot): no sandbox (root in CI), and none of Chromium's own
@@ -130,6 +136,10 @@ _VIS_NOTICE = (
     "inlined from the copy shipped by pyvis (source-map comment removed)."
 )
 
+# The page's JSON: compact, ASCII only, keys sorted (the C encoder).
+_ENCODE = json.JSONEncoder(
+    ensure_ascii=True, sort_keys=True, separators=(",", ":"), allow_nan=False
+).encode
 # Characters that must never appear raw inside a <script> block of data.
 _JSON_ESCAPES = {
     "<": "\\u003c",
@@ -141,7 +151,11 @@ _JSON_ESCAPES = {
 
 
 def write_html(
-    graph: nx.MultiDiGraph, path: str | os.PathLike[str], *, title: str = "kgraph"
+    graph: nx.MultiDiGraph,
+    path: str | os.PathLike[str],
+    *,
+    title: str = "kgraph",
+    positions: Mapping[Any, tuple[float, float]] | None = None,
 ) -> Path:
     """Write ``graph`` as one self-contained interactive HTML page.
 
@@ -150,6 +164,9 @@ def write_html(
         path: where to write the page (parent folders are created). The file is
             replaced atomically: a failed write leaves the old page in place.
         title: shown in the browser tab and the title bar.
+        positions: ``x``/``y`` of every node in Gephi units (y up), e.g. those
+            of :func:`kgraph.export.style.decoration`; used instead of the
+            graph's own ``x``/``y`` attributes or a computed layout.
 
     Returns:
         The path written, as a :class:`pathlib.Path`.
@@ -168,23 +185,37 @@ def write_html(
     ('graph.html', True)
     """
     target = Path(path)
-    page = render_html(graph, title=title)
+    parts = _page_parts(graph, title, positions)
     try:
         with atomic_open(target) as fh:
-            fh.write(page)
+            for part in parts:
+                fh.write(part)
     except OSError as err:
         raise GraphError(
             f"{target}: cannot write the HTML page ({err.strerror or err}); "
             "check that the folder exists and is writable"
         ) from err
-    LOGGER.info("Wrote %s (%d nodes, %d edges)", target, graph.number_of_nodes(), graph.size())
+    if LOGGER.isEnabledFor(logging.INFO):
+        LOGGER.info("Wrote %s (%d nodes, %d edges)", target, len(graph), edge_count(graph))
     return target
 
 
-def render_html(graph: nx.MultiDiGraph, *, title: str = "kgraph") -> str:
+def render_html(
+    graph: nx.MultiDiGraph,
+    *,
+    title: str = "kgraph",
+    positions: Mapping[Any, tuple[float, float]] | None = None,
+) -> str:
     """Return the page for ``graph`` as a string (what :func:`write_html` writes)."""
-    payload = _payload(graph, title)
-    data = _json_for_script(payload)
+    return "".join(_page_parts(graph, title, positions))
+
+
+def _page_parts(
+    graph: nx.MultiDiGraph, title: str, positions: Mapping[Any, tuple[float, float]] | None
+) -> Iterator[str]:
+    """The page in pieces, the graph's data in chunks: the file is written
+    without holding the page, its data or one record per edge in memory."""
+    payload, edges = _payload(graph, title, positions)
     vis_js, vis_css = _vis_assets()
     viewer_js = _asset("viewer.js")
     viewer_css = _asset("viewer.css")
@@ -208,40 +239,49 @@ def render_html(graph: nx.MultiDiGraph, *, title: str = "kgraph") -> str:
         "@@CSP@@": html.escape(csp, quote=True),
         "@@TITLE@@": html.escape(title),
         "@@STYLE@@": _safe_in_tag(styles, "style"),
-        "@@DATA@@": data,
         "@@VIS_JS@@": vis_script,
         "@@VIEWER_JS@@": viewer_script,
     }
-    # One pass, so text inserted for one marker is never searched for another.
-    return re.sub(r"@@[A-Z_]+@@", lambda m: replacements[m.group(0)], template)
+    # One pass, so text inserted for one marker is never searched for another:
+    # the odd pieces of the split are the markers.
+    for i, piece in enumerate(re.split(r"(@@[A-Z_]+@@)", template)):
+        if i % 2 == 0:
+            yield piece
+        elif piece == "@@DATA@@":
+            yield from _data_chunks(payload, edges)
+        else:
+            yield replacements[piece]
 
 
 # -- data -------------------------------------------------------------------
 
 
-def _payload(graph: nx.MultiDiGraph, title: str) -> dict[str, Any]:
-    """Everything the viewer needs, as plain JSON-ready values, sorted."""
+def _payload(
+    graph: nx.MultiDiGraph, title: str, given: Mapping[Any, tuple[float, float]] | None = None
+) -> tuple[dict[str, Any], list[_Edge]]:
+    """Everything the viewer needs, as plain JSON-ready values, sorted; the
+    edges apart, as sorted rows that :func:`_data_chunks` turns into records."""
     ids = sorted(graph.nodes, key=str)
     kinds = {str(n): _kind(graph.nodes[n]) for n in ids}
-    edges = _edge_records(graph)
+    edges = _edge_rows(graph)
 
     # Distinct articles next to each node: sizes, hubs and "min articles" use it.
     article_nbrs: dict[str, set[str]] = defaultdict(set)
     degree: dict[str, int] = defaultdict(int)
-    for e in edges:
-        degree[e["from"]] += 1
-        degree[e["to"]] += 1
-        if kinds.get(e["from"]) == "article":
-            article_nbrs[e["to"]].add(e["from"])
-        if kinds.get(e["to"]) == "article":
-            article_nbrs[e["from"]].add(e["to"])
+    for frm, to, *_ in edges:
+        degree[frm] += 1
+        degree[to] += 1
+        if kinds.get(frm) == "article":
+            article_nbrs[to].add(frm)
+        if kinds.get(to) == "article":
+            article_nbrs[frm].add(to)
     counts = {k: sum(1 for v in kinds.values() if v == k) for k in _NODE_FIELDS}
     hub_limit = max(5, math.ceil(0.2 * counts["article"]))
     types = {_text(graph.nodes[n].get("type")) for n in ids if kinds[str(n)] == "concept"}
     type_colours = {t: _type_colour(t) for t in sorted(types - {""})}
-    positions = _given_positions(graph, ids)
+    positions = _given_positions(graph, ids, given)
     if not positions and len(ids) > LAYOUT_NODE_LIMIT:
-        positions = _positions(list(kinds), edges)
+        positions = _positions(list(kinds), [(e[0], e[1]) for e in edges])
 
     nodes = []
     for n in ids:
@@ -260,7 +300,7 @@ def _payload(graph: nx.MultiDiGraph, title: str) -> dict[str, Any]:
 
     counts["edges"] = len(edges)
     g = graph.graph
-    return {
+    payload = {
         "meta": {
             "title": title,
             "built": _text(g.get("built")),
@@ -277,22 +317,60 @@ def _payload(graph: nx.MultiDiGraph, title: str) -> dict[str, Any]:
         "kind_shapes": _KIND_SHAPES,
         "type_colours": type_colours,
         "nodes": nodes,
-        "edges": edges,
     }
+    return payload, edges
 
 
-def _edge_records(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
-    """One record per edge with the attributes of its kind, in a stable order."""
-    edges: list[dict[str, Any]] = []
+#: An edge as ``(from, to, kind, attributes)``: its record is made when written.
+_Edge = tuple[str, str, str, dict[str, Any]]
+
+
+def _edge_rows(graph: nx.MultiDiGraph) -> list[_Edge]:
+    """Every edge, in a stable order: by source, target and kind, then
+    (parallel edges of one kind) by their record's JSON."""
+    edges: list[_Edge] = []
     for u, v, attrs in graph.edges(data=True):
-        kind = _text(attrs.get("kind")) or "other"
-        edge: dict[str, Any] = {"from": str(u), "to": str(v), "kind": kind}
-        for field in _EDGE_FIELDS.get(kind, ()):
-            if field in attrs:
-                edge[field] = _value(attrs[field])
-        edges.append(edge)
-    edges.sort(key=lambda e: json.dumps(e, sort_keys=True))
+        kind = attrs.get("kind")
+        if type(kind) is not str or not kind:
+            kind = _text(kind) or "other"
+        edges.append((str(u), str(v), kind, attrs))
+    key = operator.itemgetter(0, 1, 2)
+    edges.sort(key=key)
+    start = 0
+    for i in range(1, len(edges) + 1):
+        if i == len(edges) or key(edges[i]) != key(edges[start]):
+            if i - start > 1:
+                edges[start:i] = sorted(edges[start:i], key=lambda e: _ENCODE(_edge_record(e)))
+            start = i
     return edges
+
+
+def _edge_record(edge: _Edge) -> dict[str, Any]:
+    """The edge's endpoints, kind and the attributes of its kind."""
+    frm, to, kind, attrs = edge
+    record: dict[str, Any] = {"from": frm, "to": to, "kind": kind}
+    for field in _EDGE_FIELDS.get(kind, ()):
+        if field in attrs:
+            record[field] = _value(attrs[field])
+    return record
+
+
+def _data_chunks(payload: dict[str, Any], edges: list[_Edge]) -> Iterator[str]:
+    """``_json_for_script(payload)`` with ``"edges"`` (the first key in sorted
+    order) made of the edges' records, written a few thousand at a time."""
+    yield '{"edges":['
+    buf: list[str] = []
+    sep = ""
+    for edge in edges:
+        buf.append(_ENCODE(_edge_record(edge)))
+        if len(buf) >= 4096:
+            yield sep + _escape_for_script(",".join(buf))
+            buf.clear()
+            sep = ","
+    if buf:
+        yield sep + _escape_for_script(",".join(buf))
+    rest = _json_for_script(payload)
+    yield "]}" if rest == "{}" else "]," + rest[1:]
 
 
 def _node_record(
@@ -353,6 +431,11 @@ def _int(value: Any, default: int) -> int:
 
 def _value(value: Any) -> str | int | float:
     """A JSON-safe scalar: numbers stay numbers (finite), the rest becomes text."""
+    kind = type(value)
+    if kind is str or kind is int:
+        return value
+    if kind is float:
+        return round(value, 6) if math.isfinite(value) else 0
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, (int, np.integer)):
@@ -372,11 +455,13 @@ def _json_for_script(payload: dict[str, Any]) -> str:
     >>> _json_for_script({"t": "</script><!--&"})
     '{"t":"\\\\u003c/script\\\\u003e\\\\u003c!--\\\\u0026"}'
     """
-    text = json.dumps(
-        payload, ensure_ascii=True, sort_keys=True, separators=(",", ":"), allow_nan=False
-    )
+    return _escape_for_script(_ENCODE(payload))
+
+
+def _escape_for_script(text: str) -> str:
     for char, escape in _JSON_ESCAPES.items():
-        text = text.replace(char, escape)
+        if char in text:
+            text = text.replace(char, escape)
     return text
 
 
@@ -384,27 +469,54 @@ def _json_for_script(payload: dict[str, Any]) -> str:
 
 
 def _positions(
-    node_ids: list[str], edges: Iterable[dict[str, Any]]
+    node_ids: list[str], edges: Iterable[tuple[str, str]], *, core_size: int = LAYOUT_CORE
 ) -> dict[str, tuple[float, float]]:
-    """Fixed x/y positions (vis-network pixels) for big graphs."""
+    """Fixed x/y positions (vis-network pixels) for big graphs.
+
+    The ``core_size`` nodes with the most neighbours (concepts, feeds, busy
+    authors) are laid out by :func:`_force_layout`; every other node is placed
+    next to its neighbours, breadth first from those
+    (:func:`kgraph.export.style.place_around`). So the cost of the force
+    layout does not grow with the graph, and the rest is linear.
+    """
     index = {n: i for i, n in enumerate(node_ids)}
-    pairs = sorted(
-        {
-            (min(index[e["from"]], index[e["to"]]), max(index[e["from"]], index[e["to"]]))
-            for e in edges
-            if e["from"] in index and e["to"] in index and e["from"] != e["to"]
-        }
+    n = len(node_ids)
+    get = index.get
+    ends = [(get(frm), get(to)) for frm, to in edges]
+    pairs = np.array(
+        [(a, b) for a, b in ends if a is not None and b is not None and a != b], dtype=np.int64
+    ).reshape(-1, 2)
+    codes = np.unique(
+        np.minimum(pairs[:, 0], pairs[:, 1]) * n + np.maximum(pairs[:, 0], pairs[:, 1])
     )
-    pos = _force_layout(len(node_ids), np.array(pairs, dtype=np.int64).reshape(-1, 2))
-    scale = 60.0 * math.sqrt(len(node_ids))
+    lo, hi = codes // n, codes % n
+    if n <= core_size:
+        pos = _force_layout(n, np.stack([lo, hi], axis=1))
+    else:
+        degree = np.bincount(lo, minlength=n) + np.bincount(hi, minlength=n)
+        core = np.zeros(n, dtype=bool)
+        core[np.lexsort((np.arange(n), -degree))[:core_size]] = True
+        renumber = np.cumsum(core) - 1
+        both = core[lo] & core[hi]
+        pos = np.zeros((n, 2))
+        pos[core] = _force_layout(
+            core_size, np.stack([renumber[lo[both]], renumber[hi[both]]], axis=1)
+        )
+        place_around(pos, core, lo, hi, seed=1729, step=0.5 / math.sqrt(core_size))
+        pos -= pos.mean(axis=0)
+        pos /= 2 * max(float(np.abs(pos).max()), 1e-9)
+    scale = 60.0 * math.sqrt(n)
     return {
-        n: (round(float(pos[i, 0]) * scale, 1), round(float(pos[i, 1]) * scale, 1))
-        for n, i in index.items()
+        name: (round(x * scale, 1), round(y * scale, 1))
+        for name, (x, y) in zip(node_ids, pos.tolist(), strict=True)
     }
 
 
-def _given_positions(graph: nx.MultiDiGraph, ids: list[Any]) -> dict[str, tuple[float, float]]:
-    """The layout the graph carries (Gephi's optional ``x``/``y``), in vis pixels.
+def _given_positions(
+    graph: nx.MultiDiGraph, ids: list[Any], given: Mapping[Any, tuple[float, float]] | None = None
+) -> dict[str, tuple[float, float]]:
+    """The layout the graph carries (Gephi's optional ``x``/``y``), or the one
+    ``given`` (node -> ``(x, y)``), in vis pixels.
 
     Used only when every node has finite numeric ``x`` and ``y``; otherwise the
     page lays the graph out itself. Rescaled to the density of the computed
@@ -422,7 +534,13 @@ def _given_positions(graph: nx.MultiDiGraph, ids: list[Any]) -> dict[str, tuple[
         return {}
     xy = np.empty((len(ids), 2))
     for i, n in enumerate(ids):
-        attrs = graph.nodes[n]
+        if given is not None:
+            xy_of = given.get(n)
+            if xy_of is None or len(xy_of) != 2:
+                return {}
+            attrs = {"x": xy_of[0], "y": xy_of[1]}
+        else:
+            attrs = graph.nodes[n]
         for d, key in enumerate(("x", "y")):
             value = attrs.get(key)
             if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
@@ -521,7 +639,11 @@ def _asset(name: str) -> str:
 def _vis_assets() -> tuple[str, str]:
     """vis-network's JS and CSS from the installed pyvis package."""
     try:
-        base = resources.files("pyvis").joinpath("lib", f"vis-{VIS_VERSION}")
+        # find the package without importing it (pyvis imports IPython, jinja2...)
+        spec = importlib.util.find_spec("pyvis")
+        if spec is None or not spec.submodule_search_locations:
+            raise ModuleNotFoundError("No module named 'pyvis'")
+        base = Path(next(iter(spec.submodule_search_locations)), "lib", f"vis-{VIS_VERSION}")
         js = base.joinpath("vis-network.min.js").read_text(encoding="utf-8")
         css = base.joinpath("vis-network.css").read_text(encoding="utf-8")
     except (ModuleNotFoundError, OSError) as err:
