@@ -44,6 +44,7 @@ _BY_CONCEPT = operator.attrgetter("concept")
 _KIND = ("kind",)
 _MENTION = ("kind", "count", "weight", "evidence", "alias")
 _CO_OCCUR = ("kind", "weight", "articles")
+_PAIR_SHIFT = 32  # a pair of concept codes a < b is a << _PAIR_SHIFT | b
 
 #: Only an article's most salient concepts take part in co-occurrence edges.
 CO_OCCUR_TOP = 12
@@ -162,7 +163,11 @@ class GraphBuilder:
         self._links: list[tuple[str, tuple[str, ...]]] = []
         self._df: Counter[str] = Counter()  # articles mentioning each concept
         self._top_df: Counter[str] = Counter()  # the same over each article's top concepts
-        self._pairs: Counter[tuple[str, str]] = Counter()
+        # concept pairs as one int (codes of the two ids): a 100,000-article
+        # build counts millions of pairs, and an int key takes half a tuple's memory
+        self._pairs: Counter[int] = Counter()
+        self._codes: dict[str, int] = {}
+        self._ids: list[str] = []
         self._tag_concepts: dict[str, str] = {}
         self._shared: dict[str, str] = {}  # one object per alias string
         self._slugs: dict[str, str] = {}
@@ -249,7 +254,15 @@ class GraphBuilder:
         top = sorted(mentions, key=lambda m: (-m.weight, m.concept))[:CO_OCCUR_TOP]
         ids = sorted({m.concept for m in top})
         self._top_df.update(ids)
-        self._pairs.update(itertools.combinations(ids, 2))
+        codes = [self._code(c) for c in ids]
+        self._pairs.update(a << _PAIR_SHIFT | b for a, b in itertools.combinations(codes, 2))
+
+    def _code(self, cid: str) -> int:
+        code = self._codes.get(cid)
+        if code is None:
+            code = self._codes[cid] = len(self._ids)
+            self._ids.append(cid)
+        return code
 
     def _slug(self, text: str) -> str:
         slug = self._slugs.get(text)
@@ -316,9 +329,13 @@ class GraphBuilder:
         if n == 0:
             return
         support = self._min_support if self._min_support is not None else (1 if n < 10 else 2)
-        frequent = sorted(pair for pair, count in self._pairs.items() if count >= support)
-        for a, b in frequent:
-            count = self._pairs[a, b]
+        mask, ids = (1 << _PAIR_SHIFT) - 1, self._ids
+        frequent = sorted(
+            (ids[pair >> _PAIR_SHIFT], ids[pair & mask], count)
+            for pair, count in self._pairs.items()
+            if count >= support
+        )
+        for a, b, count in frequent:
             npmi = _npmi(count, self._top_df[a], self._top_df[b], n)
             self._edge(
                 concept_node(a),
