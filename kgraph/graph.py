@@ -158,6 +158,7 @@ class GraphBuilder:
         self.graph: nx.MultiDiGraph = CompactMultiDiGraph()
         self._min_support = min_co_occurrence
         self._counts: dict[str, int] = defaultdict(int)
+        self._kind_only: dict[str, tuple[str]] = {}
         self._by_url: dict[str, str] = {}
         self._by_path: dict[str, str | None] = {}  # None: path shared by several articles
         self._links: list[tuple[str, tuple[str, ...]]] = []
@@ -283,7 +284,9 @@ class GraphBuilder:
         """Add an edge between existing nodes with the next key of its kind;
         ``names`` start with ``kind`` and name ``values``."""
         self._counts[kind] += 1
-        self.graph.add_edge_fast(u, v, f"{kind}-{self._counts[kind]}", names, (kind, *values))
+        # edges with no attribute but their kind share one (immutable) tuple of values
+        row = (kind, *values) if values else self._kind_only.setdefault(kind, (kind,))
+        self.graph.add_edge_fast(u, v, f"{kind}-{self._counts[kind]}", names, row)
 
     # -- finishing
 

@@ -129,3 +129,16 @@ def test_built_graph_is_compact_and_plain_when_loaded(sample_kg, tmp_path):
     assert isinstance(sample_kg.graph, CompactMultiDiGraph)
     loaded = kgraph.load(sample_kg.write_json(tmp_path / "g.json"))
     assert _dump(loaded.graph) == _dump(sample_kg.graph)
+
+
+def test_edges_sharing_values_are_independent():
+    import kgraph
+
+    g = kgraph.build().graph
+    first, second = [
+        (u, v, k) for u, v, k, kind in g.edges(keys=True, data="kind") if kind == "tagged"
+    ][:2]
+    g.edges[first]["weight"] = 3.0
+    g.edges[first]["kind"] = "changed"
+    assert dict(g.edges[second]) == {"kind": "tagged"}
+    assert dict(g.edges[first]) == {"kind": "changed", "weight": 3.0}
