@@ -244,17 +244,16 @@ HELP_WHILE_STARTING = True
 def local_engine(jobs: int, catalogue: Catalogue) -> Iterator[Engine]:
     """A pool of ``jobs`` worker processes, each running whole feed tasks.
 
-    Workers are forked from a forkserver that has imported kgraph's pipeline
-    modules once (not spaCy); each receives the catalogue once. They are
-    started in the background: until they are up, the build process runs
-    the first tasks itself (``Engine.ready``) instead of waiting.
+    Workers start from a forkserver (never a fork of this process, which may
+    have threads) and import only the pipeline's modules (not spaCy); each
+    receives the catalogue once. They are started in the background: until
+    they are up, the build process runs the first tasks itself
+    (``Engine.ready``) instead of waiting. (The forkserver does not preload
+    kgraph: before Python 3.12 it would import it from the default
+    ``sys.path``, not this process's, possibly another copy of kgraph.)
     """
     methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["kgraph.pipeline"])
-    else:
-        ctx = multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     with cf.ProcessPoolExecutor(
         jobs, mp_context=ctx, initializer=_init_worker, initargs=(catalogue,)
     ) as pool:
