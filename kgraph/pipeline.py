@@ -25,6 +25,7 @@ import collections
 import concurrent.futures as cf
 import contextlib
 import dataclasses
+import gc
 import logging
 import multiprocessing
 import threading
@@ -230,9 +231,12 @@ def _work(task: FeedTask) -> FeedDone | FeedFailed:
 
 
 def _warm_up() -> None:
-    """Runs once in each worker as it starts: compile the extractor."""
+    """Runs in each worker as it starts: load the extractor, then keep the
+    collector from rescanning the catalogue and matcher (they live as long
+    as the worker) on every full collection."""
     if _CATALOGUE is not None:
         get_extractor(_CATALOGUE)
+        gc.freeze()
 
 
 #: Whether the build process runs feed tasks itself while the workers start
