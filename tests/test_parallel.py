@@ -148,9 +148,12 @@ def test_analysis_reader_never_fails(tmp_path):
     assert AnalysisReader(empty).get(["k"]) == {}  # no table
 
 
-def test_pipeline_workers_do_not_import_spacy():
-    code = "import sys, kgraph.pipeline, kgraph.engine_dask; print('spacy' in sys.modules)"
+def test_pipeline_workers_import_only_what_they_need():
+    code = (
+        "import sys, kgraph.pipeline, kgraph.engine_dask; "
+        "print([m for m in ('spacy', 'networkx', 'httpx', 'kgraph.api') if m in sys.modules])"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout
-    assert out.strip() == "False"
+    assert out.strip() == "[]"
