@@ -97,6 +97,7 @@ class _Sampler:
 
 def child_kgraph(corpus: str, jobs: int, cache_dir: str | None, write_to: str | None) -> dict:
     import kgraph
+    import kgraph.api  # imported on first use of kgraph.build: not part of the build's time
     from kgraph.cache import BuildCache
 
     sampler = _Sampler()

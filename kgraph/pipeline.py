@@ -267,7 +267,9 @@ def local_engine(jobs: int, catalogue: Catalogue) -> Iterator[Engine]:
     ) as pool:
 
         def start() -> None:
-            cf.wait([pool.submit(_warm_up) for _ in range(jobs)])
+            # a pool that cannot start fails again at the first task, in the build
+            with contextlib.suppress(Exception):
+                cf.wait([pool.submit(_warm_up) for _ in range(jobs)])
 
         starter = threading.Thread(target=start, name="kgraph-start-workers", daemon=True)
         starter.start()
