@@ -8,14 +8,43 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+from typing import TYPE_CHECKING, Any
 
-from .api import BuildReport, KnowledgeGraph, build, load, read_articles
 from .catalogue import Catalogue, Concept, load_catalogue
 from .errors import CatalogueError, FeedError, GraphError, KgraphError, QueryError
 from .extract import extract, make_nlp
 from .records import Article, ArticleText, Block, Feed, Mention, Source
-from .sources import Limits
+
+if TYPE_CHECKING:
+    from .api import BuildReport, KnowledgeGraph, build, load, read_articles
+    from .sources import Limits
+
+#: Imported on first use, so that ``import kgraph.pipeline`` in a ``--jobs``
+#: worker does not import the graph, query and export modules (networkx, ...).
+_LAZY = {
+    "BuildReport": "api",
+    "KnowledgeGraph": "api",
+    "build": "api",
+    "load": "api",
+    "read_articles": "api",
+    "Limits": "sources",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "Article",

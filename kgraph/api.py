@@ -28,7 +28,7 @@ from .export.graphml import read_graphml, write_graphml
 from .export.json import read_json, write_json
 from .export.style import Decoration, decoration, edge_count
 from .graph import GraphBuilder
-from .pipeline import Engine, analyse, local_engine
+from .pipeline import Analysed, Engine, local_engine, merge, run_feeds
 from .query import (
     ArticleHit,
     Community,
@@ -283,53 +283,87 @@ class KnowledgeGraph:
         return {fmt: writers[fmt](out / FORMATS[fmt]) for fmt in formats}
 
 
-def _read_feeds(
-    inputs: Sequence[str],
-    limits: Limits,
-    report: BuildReport,
-    progress: Progress | None,
-    cache: BuildCache | None = None,
-    engine: Engine | None = None,
-) -> Iterator[tuple[Feed, list[Article]]]:
-    """Each readable feed with its new articles (duplicates across feeds dropped).
+def _is_new(art: Article, seen: set[str]) -> bool:
+    """False for an article already read from an earlier feed (same id or URL)."""
+    keys = {art.id, art.url} - {""}
+    if keys & seen:
+        return False
+    seen.update(keys)
+    return True
 
-    Feeds are fetched a few at a time and, with an ``engine``, parsed by its
-    workers; the order of the sources is kept either way.
-    """
+
+def _read_feeds(
+    inputs: Sequence[str], limits: Limits, report: BuildReport
+) -> Iterator[tuple[Feed, list[Article]]]:
+    """Each readable feed with its new articles (duplicates across feeds
+    dropped), parsed in this process, with their HTML."""
     sources = expand(inputs, report.errors, report.warnings)
     report.sources = len(sources)
     seen: set[str] = set()
-    parsing = parse_all(
-        read_all(sources, limits, cache),
-        limits,
-        cache,
-        engine.parse if engine else None,
-        window=engine.workers + 1 if engine else 0,
-    )
-    for i in range(1, len(sources) + 1):
-        if progress:
-            progress("read", i, len(sources))
-        started = time.perf_counter()
-        try:
-            _src, parsed = next(parsing)
-        finally:
-            report.stage_seconds["read"] += time.perf_counter() - started
+    for _src, parsed in parse_all(read_all(sources, limits), limits):
         if isinstance(parsed, FeedError):
             LOGGER.error("%s", parsed)
             report.errors.append(str(parsed))
             continue
         report.warnings.extend(parsed.warnings)
         report.feeds += 1
-        fresh = []
-        for art in parsed.articles:
-            keys = {art.id, art.url} - {""}
-            if keys & seen:
-                report.duplicates += 1
-                continue
-            seen.update(keys)
-            fresh.append(art)
+        fresh = [art for art in parsed.articles if _is_new(art, seen)]
+        report.duplicates += len(parsed.articles) - len(fresh)
         report.articles += len(fresh)
         yield parsed.feed, fresh
+
+
+def _analysed_feeds(
+    inputs: Sequence[str],
+    cat: Catalogue,
+    limits: Limits,
+    report: BuildReport,
+    progress: Progress | None,
+    cache: BuildCache | None = None,
+    engine: Engine | None = None,
+) -> Iterator[tuple[Feed, list[Analysed]]]:
+    """Each readable feed with its new articles (duplicates across feeds
+    dropped), analysed: parsed, cleaned and extracted by the ``engine``'s
+    workers (or here), whole feeds at a time, in the order of the sources.
+
+    ``report.stage_seconds`` gets the wall-clock time of this loop split into
+    read (fetch + parse) and analyse (clean + extract) in the proportion the
+    tasks spent on each.
+    """
+    sources = expand(inputs, report.errors, report.warnings)
+    report.sources = len(sources)
+    seen: set[str] = set()
+    spent = [0.0, 0.0]  # parse, analyse seconds of the tasks
+    started = time.perf_counter()
+    away = 0.0
+    done = run_feeds(read_all(sources, limits, cache), cat, limits, cache, engine)
+    for i, (_src, item) in enumerate(done, 1):
+        if progress:
+            progress("read", i, len(sources))
+        if isinstance(item, FeedError):
+            LOGGER.error("%s", item)
+            report.errors.append(str(item))
+            continue
+        report.warnings.extend(item.warnings)
+        keep = [j for j, art in enumerate(item.articles) if _is_new(art, seen)]
+        try:
+            analysed = merge(item, keep, cache, report.warnings.append)
+        except FeedError as err:
+            LOGGER.error("%s", err)
+            report.errors.append(str(err))
+            continue
+        spent[0] += item.seconds[0]
+        spent[1] += item.seconds[1]
+        report.feeds += 1
+        report.duplicates += len(item.articles) - len(keep)
+        report.articles += len(keep)
+        paused = time.perf_counter()
+        yield item.feed, analysed
+        away += time.perf_counter() - paused  # the caller's time (the graph stage)
+    wall = time.perf_counter() - started - away
+    share = spent[0] / sum(spent) if sum(spent) else 1.0
+    report.stage_seconds["read"] = wall * share
+    report.stage_seconds["analyse"] = wall * (1 - share)
 
 
 def read_articles(
@@ -346,9 +380,7 @@ def read_articles(
     report = BuildReport()
     feeds: list[Feed] = []
     articles: list[Article] = []
-    for feed, fresh in _read_feeds(
-        list(sources or default_sources()), limits or Limits(), report, None
-    ):
+    for feed, fresh in _read_feeds(list(sources or default_sources()), limits or Limits(), report):
         feeds.append(feed)
         articles.extend(fresh)
     return feeds, articles, report
@@ -387,44 +419,25 @@ def build(
     cat = catalogue or load_catalogue()
     limits = limits or Limits()
     report = BuildReport()
-    # articles go into the graph as they are analysed: a build never holds
-    # every article's text and mentions at once
+    # articles go into the graph feed by feed as they are analysed: a build
+    # never holds every article's text and mentions at once
     builder = GraphBuilder(cat)
     graph_seconds = 0.0
-    analysing = time.perf_counter()
+    added = 0
     with _young_gc_only(), _engine(engine, scheduler, jobs, cat) as eng:
-
-        def stream() -> Iterator[Article]:
-            nonlocal graph_seconds
-            for feed, fresh in _read_feeds(inputs, limits, report, progress, cache, eng):
-                t0 = time.perf_counter()
-                builder.add_feed(feed)
-                graph_seconds += time.perf_counter() - t0
-                yield from fresh
-
-        for n, (art, text, found) in enumerate(
-            analyse(
-                stream(),
-                cat,
-                cache=cache,
-                submit=eng.submit if eng else None,
-                window=2 * eng.workers if eng else 0,
-                warnings=report.warnings,
-            ),
-            1,
-        ):
+        for feed, analysed in _analysed_feeds(inputs, cat, limits, report, progress, cache, eng):
             t0 = time.perf_counter()
-            builder.add_article(art, text, found)
+            builder.add_feed(feed)
+            for art, text, found in analysed:
+                builder.add_article(art, text, found)
+                added += 1
+                if added % 256 == 0:
+                    gc.collect(1)
             graph_seconds += time.perf_counter() - t0
-            if n % 256 == 0:
-                gc.collect(1)
     if cache is not None:
         report.cache_hits, report.cache_misses = cache.hits, cache.misses
         report.cache_feed_hits = cache.feed_hits
         report.warnings.extend(cache.problems)
-    report.stage_seconds["analyse"] = (
-        time.perf_counter() - analysing - report.stage_seconds["read"] - graph_seconds
-    )
 
     graphing = time.perf_counter()
     graph = builder.finish()

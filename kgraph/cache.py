@@ -15,8 +15,9 @@ Three tables, each keyed by a SHA-256 of everything its result depends on:
 - ``http``: the body, ``ETag`` and ``Last-Modified`` of each fetched URL, for
   conditional GETs (a ``304 Not Modified`` reuses the stored body).
 
-Only the process that opened the cache touches SQLite (worker processes and
-Dask workers never see it). A cache that cannot be read (a corrupt file) is
+Only the process that opened the cache writes to it and counts hits and
+misses; ``kgraph build --jobs N`` workers (and Dask workers on this machine)
+read analyses from it, read-only (:class:`AnalysisReader`), to skip work. A cache that cannot be read (a corrupt file) is
 reported once, moved aside and started afresh: a cache is never fatal.
 Entries not used for ``max_age_days`` are dropped when the cache is closed.
 
@@ -59,8 +60,10 @@ from .records import Article, ArticleText, Block, Feed, Mention
 __all__ = [
     "CACHE_FILE",
     "CACHE_FORMAT",
+    "AnalysisReader",
     "BuildCache",
     "HttpEntry",
+    "article_key",
     "clear_cache",
     "default_cache_dir",
 ]
@@ -122,6 +125,12 @@ def _digest(*parts: str | bytes) -> str:
         h.update(len(raw).to_bytes(8, "little"))
         h.update(raw)
     return h.hexdigest()
+
+
+def article_key(generation: str, article: Article) -> str:
+    """Hash of what an article's analysis depends on: its id, URL, title and
+    HTML, and the cache ``generation`` (format, kgraph and catalogue versions)."""
+    return _digest(generation, article.id, article.url, article.title, article.html)
 
 
 #: Stored values are lists, tuples, strings and numbers in ``marshal`` form (its
@@ -302,7 +311,7 @@ class BuildCache:
             pinned = self._pinned.get(article)
             if pinned is not None:
                 return pinned
-        return _digest(self.generation, article.id, article.url, article.title, article.html)
+        return article_key(self.generation, article)
 
     def get_analysis(self, keys: Sequence[str]) -> dict[str, tuple[ArticleText, list[Mention]]]:
         """The stored analyses among ``keys``; counts hits and misses."""
@@ -316,6 +325,17 @@ class BuildCache:
         self.hits += sum(1 for k in keys if k in found)
         self.misses += sum(1 for k in keys if k not in found)
         return found
+
+    def lookup_analysis(self, keys: Sequence[str]) -> dict[str, tuple[ArticleText, list[Mention]]]:
+        """The stored analyses among ``keys``, not counted: what a build may
+        skip analysing (:meth:`get_analysis` then counts and serves them)."""
+        if self._db is None or not keys:
+            return {}
+        try:
+            return self._load_analyses(keys)
+        except (sqlite3.Error, zlib.error, ValueError, TypeError, EOFError) as err:
+            self._failed(sqlite3.DatabaseError(str(err)))
+            return {}
 
     def _load_analyses(self, keys: Sequence[str]) -> dict[str, tuple[ArticleText, list[Mention]]]:
         assert self._db is not None
@@ -389,20 +409,28 @@ class BuildCache:
         return Feed(*feed), [a for a, _ in articles], list(warnings)
 
     def put_feed(
-        self, key: str, feed: Feed, articles: Sequence[Article], warnings: Sequence[str]
+        self,
+        key: str,
+        feed: Feed,
+        articles: Sequence[Article],
+        warnings: Sequence[str],
+        keys: Sequence[str] | None = None,
     ) -> None:
-        """Store a parsed feed: its articles without HTML, each with its analysis key."""
+        """Store a parsed feed: its articles without HTML, each with its analysis
+        key (``keys``, when the articles come without their HTML already)."""
         if self._db is None:
             return
+        if keys is None:
+            keys = [self.article_key(a) for a in articles]
         blob = _pack(
             [
                 [feed.id, feed.title, feed.url],
                 [
                     [
                         [a.id, a.url, a.title, a.authors, a.published, a.feed, a.tags],
-                        self.article_key(a),
+                        k,
                     ]
-                    for a in articles
+                    for a, k in zip(articles, keys, strict=True)
                 ],
                 list(warnings),
             ]
@@ -480,6 +508,52 @@ class BuildCache:
             ).rowcount
         self._db.execute("VACUUM")
         return n
+
+
+class AnalysisReader:
+    """Read-only access to the stored analyses of a cache file, for worker
+    processes: no counting, no writing (the build's :class:`BuildCache` in the
+    main process counts hits and misses and stores what was analysed). A cache
+    that cannot be read is simply not used.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self._db: sqlite3.Connection | None = None
+        try:
+            if self.path.is_file():
+                self._db = sqlite3.connect(
+                    f"{self.path.absolute().as_uri()}?mode=ro", uri=True, timeout=5
+                )
+        except (sqlite3.Error, OSError, ValueError) as err:
+            LOGGER.debug("%s: cache not readable here: %s", self.path, err)
+
+    def get(self, keys: Sequence[str]) -> dict[str, tuple[ArticleText, list[Mention]]]:
+        """The stored analyses among ``keys`` (any error: none)."""
+        if self._db is None or not keys:
+            return {}
+        found: dict[str, tuple[ArticleText, list[Mention]]] = {}
+        unique = list(dict.fromkeys(keys))
+        try:
+            for i in range(0, len(unique), 500):
+                part = unique[i : i + 500]
+                marks = ",".join("?" * len(part))
+                rows = self._db.execute(
+                    f"SELECT key, data FROM analysis WHERE key IN ({marks})", part
+                ).fetchall()
+                for key, blob in rows:
+                    found[key] = _analysis_from_row(_unpack(blob))
+        except (sqlite3.Error, zlib.error, ValueError, TypeError, EOFError) as err:
+            LOGGER.debug("%s: cache not readable here: %s", self.path, err)
+            self.close()
+            return {}
+        return found
+
+    def close(self) -> None:
+        if self._db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._db = None
 
 
 class _Transaction:

@@ -1,13 +1,15 @@
-"""The Dask engine: clean and extract articles on a Dask distributed cluster.
+"""The Dask engine: parse, clean and extract feeds on a Dask distributed cluster.
 
 The client (the ``kgraph build`` process) reads the feeds' bytes (files
-locally, URLs with the cache's conditional GETs) and sends each to the
-cluster to be parsed; it looks the articles up in the build cache and sends
-chunks of the others to the cluster again; each worker cleans and extracts
-them with its own copy of the catalogue (sent once, with
-``scatter(broadcast=True)``) and returns the light text and mentions, which
-the client merges into the graph in input order.
-The result is the same graph as the local engine's.
+locally, URLs with the cache's conditional GETs) and sends each feed not in
+the build cache to the cluster as one task (:func:`kgraph.pipeline.run_feed`):
+the worker parses it, cleans and extracts its articles with its own copy of
+the catalogue (sent once, with ``scatter(broadcast=True)``) and returns the
+articles without HTML, light texts and mentions, which the client merges
+into the graph in input order. A worker on the client's machine skips the
+articles whose analyses the cache file holds (read-only); elsewhere it
+analyses them all. The client counts and stores as with the local engine,
+and the result is the same graph.
 
 With no scheduler address a :class:`distributed.LocalCluster` is started
 (worker processes on this machine); with one, an existing cluster is used::
@@ -30,8 +32,7 @@ from typing import Any
 from .catalogue import Catalogue
 from .errors import KgraphError
 from .extract import Extractor
-from .pipeline import Engine, Result, _analyse_chunk, parse_job
-from .records import Article
+from .pipeline import Engine, FeedDone, FeedFailed, FeedTask, cache_lookup, run_feed
 
 __all__ = ["dask_submit"]
 
@@ -41,12 +42,17 @@ LOGGER = logging.getLogger(__name__)
 _EXTRACTORS: dict[str, Extractor] = {}
 
 
-def _work(articles: list[Article], catalogue: Catalogue) -> list[Result]:
-    """Runs on a Dask worker: clean and extract one chunk of articles."""
+def _extractor(catalogue: Catalogue) -> Extractor:
     extractor = _EXTRACTORS.get(catalogue.version)
     if extractor is None:
         extractor = _EXTRACTORS[catalogue.version] = Extractor(catalogue)
-    return _analyse_chunk(articles, extractor)
+    return extractor
+
+
+def _work(task: FeedTask, catalogue: Catalogue) -> FeedDone | FeedFailed:
+    """Runs on a Dask worker: one feed, end to end."""
+    lookup = cache_lookup(task.cache_path) if task.cache_path else None
+    return run_feed(task, lambda: _extractor(catalogue), lookup)
 
 
 def _import_dask() -> Any:
@@ -66,8 +72,8 @@ def dask_submit(
 ) -> Iterator[Engine]:
     """Connect to ``scheduler`` (or start a local cluster of ``workers``
     processes) and yield an :class:`~kgraph.pipeline.Engine` whose futures
-    run on the cluster: feeds are parsed and articles analysed there. The cluster is closed on exit (a remote
-    one is only disconnected from).
+    run on the cluster: feeds are parsed and their articles analysed there.
+    The cluster is closed on exit (a remote one is only disconnected from).
 
     Raises :class:`~kgraph.errors.KgraphError` if Dask is missing or the
     scheduler cannot be reached.
@@ -102,13 +108,10 @@ def dask_submit(
     try:
         cat = client.scatter(catalogue, broadcast=True)
 
-        def submit(articles: list[Article]) -> Any:
-            return client.submit(_work, articles, cat, pure=False)
+        def run(task: FeedTask) -> Any:
+            return client.submit(_work, task, cat, pure=False)
 
-        def parse(data: bytes, where: str, limits: Any, base_url: str) -> Any:
-            return client.submit(parse_job, data, where, limits, base_url, pure=False)
-
-        yield Engine(submit=submit, parse=parse, workers=workers)
+        yield Engine(run=run, workers=workers, window=2 * workers)
     finally:
         client.close()
         if cluster is not None:

@@ -1,8 +1,10 @@
 """Stage 4: find the concepts an article discusses, with salience and evidence.
 
 The spaCy pipeline needs no model download: a blank English tokenizer, the
-rule-based ``sentencizer`` and the ``kgraph_concepts`` component, whose
-phrase matchers are compiled from the catalogue in ``models/``. Matching is
+rule-based ``sentencizer`` and the ``kgraph_concepts`` component
+(:mod:`kgraph.spacy_component`), whose phrase matchers are compiled from the
+catalogue in ``models/``. Builds use the fast engine (an Aho-Corasick
+automaton running the same patterns), which does not import spaCy. Matching is
 case-insensitive for plain aliases and exact-case where the catalogue says so
 (``Go`` the language, not ``go`` the verb). Ambiguous aliases are then judged
 per article: they count only when a concept they need is found unambiguously
@@ -31,18 +33,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import ahocorasick
-import spacy
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from . import catalogue as catalogue_module
 from ._io import atomic_open, code_digest
 from .catalogue import AmbiguousAlias, Catalogue, load_catalogue, normalise, surface_variants
 from .records import ArticleText, Mention
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 __all__ = ["EVIDENCE_MAX", "Extractor", "extract", "extract_many", "make_nlp"]
 
@@ -138,92 +139,6 @@ def alias_patterns(catalogue: Catalogue) -> list[tuple[str, str, bool]]:
                 for form in surface_variants(rule.alias):
                     out[(" ".join(form.lower().split()), rid, False)] = None
     return sorted(out)
-
-
-class ConceptMatcher:
-    """Phrase matchers for every alias of the catalogue; sets ``doc.spans["concepts"]``.
-
-    As a pipeline component (``nlp.add_pipe("kgraph_concepts")``) it sets
-    ``doc.spans["concepts"]``: one span per accepted mention, with ``kb_id_``
-    and ``id_`` (``ent_id_`` once in ``doc.ents``) = concept id and ``label_`` =
-    concept type. With ``set_ents`` it also adds them to ``doc.ents``: existing
-    entities win over overlapping concepts (``overwrite_ents`` reverses that)
-    and non-overlapping ones are always kept, as with spaCy's EntityRuler.
-    It works with or without sentence boundaries (ambiguous aliases are then
-    judged on the whole text).
-
-    :meth:`spans` (used by :class:`Extractor`) returns the raw matches, whose
-    ``id_`` is ``""`` for a plain alias or ``"<concept>#<n>"`` naming the
-    ambiguous rule it needs checked.
-    """
-
-    def __init__(
-        self,
-        nlp: Language,
-        catalogue: Catalogue,
-        resolve: bool = True,
-        set_ents: bool = False,
-        overwrite_ents: bool = False,
-    ) -> None:
-        self.catalogue = catalogue
-        self.resolve = resolve
-        self.set_ents = set_ents
-        self.overwrite_ents = overwrite_ents
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.rules = compile_rules(catalogue)
-        lower: dict[str, list[str]] = defaultdict(list)
-        exact: dict[str, list[str]] = defaultdict(list)
-        for form, key, is_exact in alias_patterns(catalogue):
-            (exact if is_exact else lower)[key].append(form)
-        make = nlp.make_doc
-        for key in sorted(lower):
-            self.lower.add(key, [make(f) for f in lower[key]])
-        for key in sorted(exact):
-            self.exact.add(key, [make(f) for f in exact[key]])
-
-    def spans(self, doc: Doc) -> list[Span]:
-        """All matches, overlaps resolved longest-first (ties: all candidates kept)."""
-        strings = doc.vocab.strings
-        raw: dict[tuple[int, int], list[str]] = defaultdict(list)
-        for match_id, start, end in [*self.lower(doc), *self.exact(doc)]:
-            raw[(start, end)].append(strings[match_id])
-        taken: set[int] = set()
-        out: list[Span] = []
-        for (start, end), keys in sorted(
-            raw.items(), key=lambda kv: (kv[0][0] - kv[0][1], kv[0][0])
-        ):
-            if any(i in taken for i in range(start, end)):
-                continue
-            taken.update(range(start, end))
-            for key in dict.fromkeys(keys):
-                cid, _, _n = key.partition("#")
-                span = Span(doc, start, end, label=self.catalogue[cid].type, kb_id=cid)
-                span.id_ = key if _n else ""
-                out.append(span)
-        out.sort(key=lambda s: (s.start, s.kb_id_))
-        return out
-
-    def __call__(self, doc: Doc) -> Doc:
-        spans = self.spans(doc)
-        if self.resolve:
-            sentence_of = _Sentences(doc)
-            hits = [_Hit(s.kb_id_, s.id_, 0, "paragraph", sentence_of(s), s.text) for s in spans]
-            keep = _judge(hits, self.rules, self.catalogue)
-            spans = [s for s, ok in zip(spans, keep, strict=True) if ok]
-        # a plain alias and an ambiguous rule may match the same text: one span each
-        unique = {(s.start, s.end, s.kb_id_): s for s in spans}
-        spans = sorted(unique.values(), key=lambda s: (s.start, s.kb_id_))
-        for span in spans:
-            span.id_ = span.kb_id_
-        doc.spans["concepts"] = spans
-        if self.set_ents:
-            old = list(doc.ents)
-            first, second = (spans, old) if self.overwrite_ents else (old, spans)
-            taken = {i for s in first for i in range(s.start, s.end)}
-            rest = [s for s in second if not taken.intersection(range(s.start, s.end))]
-            doc.ents = filter_spans([*first, *rest])
-        return doc
 
 
 _LINE_END = re.compile(r"\n")
@@ -397,44 +312,29 @@ class FastMatcher:
         return out
 
 
-@Language.factory(
-    "kgraph_concepts",
-    default_config={"models": None, "resolve": True, "set_ents": False, "overwrite_ents": False},
-)
-def _make_component(
-    nlp: Language,
-    name: str,
-    models: str | None,
-    resolve: bool,
-    set_ents: bool,
-    overwrite_ents: bool,
-) -> ConceptMatcher:
-    """spaCy factory: ``nlp.add_pipe("kgraph_concepts")`` on any English pipeline.
-
-    ``models`` is a catalogue folder (default: the bundled one); ``resolve``
-    judges ambiguous aliases in context; ``set_ents`` also writes ``doc.ents``
-    and ``overwrite_ents`` lets concepts replace overlapping entities.
-    """
-    return ConceptMatcher(
-        nlp,
-        load_catalogue(models),
-        resolve=resolve,
-        set_ents=set_ents,
-        overwrite_ents=overwrite_ents,
-    )
-
-
 def make_nlp(models: str | None = None, resolve: bool = True) -> Language:
-    """A ready pipeline: blank English tokenizer, sentencizer and ``kgraph_concepts``.
+    """A ready spaCy pipeline: blank English tokenizer, sentencizer and the
+    ``kgraph_concepts`` component (see :mod:`kgraph.spacy_component`, which
+    is the only module that imports spaCy).
 
     >>> doc = make_nlp()("We store files in Amazon S3 and deploy with kubectl.")
     >>> [(s.text, s.kb_id_) for s in doc.spans["concepts"]]
     [('Amazon S3', 'amazon-s3'), ('kubectl', 'kubernetes')]
     """
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("kgraph_concepts", config={"models": models, "resolve": resolve})
-    return nlp
+    from .spacy_component import make_nlp as make
+
+    return make(models, resolve)
+
+
+def __getattr__(name: str) -> Any:
+    """``ConceptMatcher`` and the factory ``_make_component`` (where an older
+    ``spacy_factories`` entry point looks for it) live in
+    :mod:`kgraph.spacy_component`, imported on first use."""
+    if name in ("ConceptMatcher", "_make_component"):
+        from . import spacy_component
+
+        return getattr(spacy_component, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -445,30 +345,6 @@ class _Hit:
     kind: str
     sentence: str
     surface: str
-
-
-class _Sentences:
-    """Sentence of a span in one doc, in O(log n) per span (``span.sent``
-    walks the doc each time, quadratic on a long block with many matches),
-    cut to a window of ``SENTENCE_MAX`` characters around the match."""
-
-    def __init__(self, doc: Doc) -> None:
-        self.text = doc.text  # Doc.text joins every token on each access: read it once
-        try:
-            bounds = [(s.start_char, s.end_char) for s in doc.sents]
-        except ValueError:  # no sentence boundaries set
-            bounds = [(0, len(self.text))]
-        self.bounds = bounds or [(0, len(self.text))]
-        self.starts = [b[0] for b in self.bounds]
-
-    def __call__(self, span: Span) -> str:
-        at = max(bisect.bisect_right(self.starts, span.start_char) - 1, 0)
-        start, end = self.bounds[at]
-        if end - start > SENTENCE_MAX:
-            half = (SENTENCE_MAX - (span.end_char - span.start_char)) // 2
-            start = max(start, span.start_char - max(half, 0))
-            end = min(end, start + SENTENCE_MAX)
-        return self.text[start:end]
 
 
 def _judge(hits: list[_Hit], rules: dict[str, _Rule], catalogue: Catalogue) -> list[bool]:
@@ -589,6 +465,10 @@ class Extractor:
             self.fast = FastMatcher(self.catalogue)
             self.rules = self.fast.rules
         else:
+            import spacy
+
+            from .spacy_component import ConceptMatcher
+
             self.nlp = spacy.blank("en")
             self.nlp.add_pipe("sentencizer")
             self.matcher = ConceptMatcher(self.nlp, self.catalogue, resolve=False)
@@ -632,6 +512,8 @@ class Extractor:
     def _extract_spacy(
         self, texts: Iterable[ArticleText], batch_size: int
     ) -> Iterator[list[Mention]]:
+        from .spacy_component import _Sentences
+
         pending: list[tuple[ArticleText, list[_Hit]]] = []
 
         def blocks() -> Iterator[tuple[str, tuple[int, int]]]:

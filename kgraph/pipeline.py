@@ -1,11 +1,18 @@
-"""Running the per-article stages (text → extract) over a stream of articles,
-in this process or in worker processes.
+"""Running the per-feed stages (feeds → text → extract) over a stream of feeds,
+in this process or on an engine's workers.
 
-Articles are streamed: each one's HTML is dropped as soon as it is analysed,
-and only a light text (title, the first prose blocks for the summary, links,
-word count) and its mentions are kept for the graph. With ``jobs > 1`` chunks
-of articles go to worker processes, at most a few chunks in flight at a time,
-so memory stays bounded however many articles there are.
+One feed is one task, done end to end where it runs: parse the feed, look
+its articles' analyses up in the build cache (read-only), clean and extract
+the others, and send back only what the graph needs: the articles without
+their HTML, each with its cache key, light text (title, the first prose
+blocks for the summary, links, word count) and mentions. The HTML never
+leaves the process that parsed it.
+
+The process that runs the build (:func:`run_feeds` and :func:`merge`) keeps
+the input order (at most ``Engine.window`` feeds in flight, so memory stays
+bounded), looks feeds up in the cache and stores the ones parsed, drops
+duplicate articles, counts cache hits and misses, and stores the fresh
+analyses: what the cache holds and counts is the same with any engine.
 
 >>> from kgraph.records import Article
 >>> [(a.id, [m.concept for m in ms][:2]) for a, _, ms in analyse([Article("x", html="<p>kubectl and Helm charts</p>")])]
@@ -18,27 +25,94 @@ import collections
 import concurrent.futures as cf
 import contextlib
 import dataclasses
-import itertools
+import gc
 import logging
 import multiprocessing
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from .catalogue import Catalogue, load_catalogue
-from .errors import one_line
+from .errors import FeedError, one_line
 from .extract import Extractor, get_extractor
-from .records import SUMMARY_MAX, Article, ArticleText, Block, Mention
+from .feeds import parse_feed
+from .records import SUMMARY_MAX, Article, ArticleText, Block, Feed, Mention, Source
 from .text import to_text
 
 if TYPE_CHECKING:
     from .cache import BuildCache
+    from .sources import Limits
 
-__all__ = ["Analysed", "Engine", "analyse", "light_text", "local_engine", "parse_job"]
+__all__ = [
+    "Analysed",
+    "Engine",
+    "FeedDone",
+    "FeedFailed",
+    "FeedTask",
+    "analyse",
+    "light_text",
+    "local_engine",
+    "merge",
+    "run_feed",
+    "run_feeds",
+]
 
 LOGGER = logging.getLogger(__name__)
 
 #: (article without its HTML, light text, mentions)
 Analysed = tuple[Article, ArticleText, list[Mention]]
+
+#: What analysing one article gives: light text, mentions, and a warning ("" if none).
+Result = tuple[ArticleText, list[Mention], str]
+
+#: Stored analyses among some cache keys: ``lookup(keys) -> {key: (text, mentions)}``.
+Lookup = Callable[[list[str]], dict[str, tuple[ArticleText, list[Mention]]]]
+
+
+# -- records passed between the build process and the workers -----------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class FeedTask:
+    """One feed to parse and analyse: its bytes, where they came from, the
+    read limits, and the build cache (its ``generation``, which keys the
+    analyses, and the file workers may read them from; both ``""``: no cache)."""
+
+    data: bytes
+    where: str
+    limits: Limits
+    base_url: str = ""
+    generation: str = ""
+    cache_path: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class FeedDone:
+    """A parsed and analysed feed. ``articles`` come without their HTML;
+    ``keys`` are their cache keys (``""`` without a cache); ``results`` are
+    their analyses in the same order, or None when every analysis is in the
+    cache (a feed the cache had parsed before). ``seconds`` is the time the
+    task spent parsing and analysing."""
+
+    feed: Feed
+    articles: list[Article]
+    keys: list[str]
+    results: list[Result] | None
+    warnings: list[str]
+    seconds: tuple[float, float] = (0.0, 0.0)
+
+
+@dataclasses.dataclass(frozen=True)
+class FeedFailed:
+    """A feed that could not be parsed (a :class:`~kgraph.errors.FeedError`,
+    whose two-argument constructor does not survive pickling)."""
+
+    where: str
+    what: str
+
+
+# -- one feed, end to end (runs in a worker, or in this process) ----------------------------
 
 
 def light_text(text: ArticleText) -> ArticleText:
@@ -76,173 +150,247 @@ def _analyse_chunk(articles: list[Article], extractor: Extractor) -> list[Result
     return [(light_text(t), ms, note) for t, ms, note in zip(texts, found, notes, strict=True)]
 
 
-_WORKER: Extractor | None = None
+def run_feed(
+    task: FeedTask, extractor: Callable[[], Extractor], lookup: Lookup | None = None
+) -> FeedDone | FeedFailed:
+    """Parse one feed, take the analyses ``lookup`` finds by cache key, clean
+    and extract the other articles (``extractor()`` is called only if there
+    are any), and drop the HTML."""
+    from .cache import article_key
+
+    started = time.perf_counter()
+    try:
+        parsed = parse_feed(task.data, task.where, task.limits, base_url=task.base_url)
+    except FeedError as err:
+        return FeedFailed(err.where, err.what)
+    except Exception as err:  # one bad feed must never cost the rest of the build
+        LOGGER.debug("unexpected error parsing %s", task.where, exc_info=True)
+        return FeedFailed(task.where, f"unexpected {err.__class__.__name__}: {err}")
+    parsed_at = time.perf_counter()
+    arts = parsed.articles
+    keys = [article_key(task.generation, a) for a in arts] if task.generation else [""] * len(arts)
+    found = lookup(keys) if lookup is not None and task.generation and keys else {}
+    todo = [a for a, k in zip(arts, keys, strict=True) if k not in found]
+    computed = iter(_analyse_chunk(todo, extractor()) if todo else [])
+    results = [(*found[k], "") if k in found else next(computed) for k in keys]
+    return FeedDone(
+        parsed.feed,
+        [dataclasses.replace(a, html="") for a in arts],
+        keys,
+        results,  # type: ignore[arg-type]  # (*found[k], "") is a Result
+        parsed.warnings,
+        (parsed_at - started, time.perf_counter() - parsed_at),
+    )
 
 
-def _init_worker(catalogue: Catalogue) -> None:
-    global _WORKER
-    _WORKER = Extractor(catalogue)
+# -- where tasks run --------------------------------------------------------------------------
 
 
-def _work(articles: list[Article]) -> list[Result]:
-    assert _WORKER is not None, "worker not initialised"
-    return _analyse_chunk(articles, _WORKER)
-
-
-def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    it = iter(items)
-    while chunk := list(itertools.islice(it, size)):
-        yield chunk
-
-
-#: What analysing one article gives: light text, mentions, and a warning ("" if none).
-Result = tuple[ArticleText, list[Mention], str]
-
-
-class _Done:
-    """An already computed result with the ``result()`` of a future."""
-
-    def __init__(self, value: list[Result]) -> None:
-        self._value = value
-
-    def result(self) -> list[Result]:
-        return self._value
-
-
-#: Sends a chunk of articles to be analysed; returns something with ``.result()``.
-Submit = Callable[[list[Article]], Any]
-
-
-def _ordered(
-    chunks: Iterable[list[Article]],
-    submit: Submit,
-    window: int,
-    cache: BuildCache | None,
-    progress: Callable[[int], None] | None,
-    warn: Callable[[str], None] | None = None,
-) -> Iterator[Analysed]:
-    """Look each chunk up in the cache, submit what is missing, and yield the
-    results in input order with at most ``window`` chunks waiting; a freshly
-    analysed article's warning goes to ``warn``."""
-    in_flight: collections.deque[tuple[list[Article], list[str], dict, Any]] = collections.deque()
-    done = 0
-    for chunk in itertools.chain(chunks, [None]):
-        if chunk is not None:
-            keys = [cache.article_key(a) for a in chunk] if cache else []
-            found = cache.get_analysis(keys) if cache else {}
-            todo = (
-                [a for a, k in zip(chunk, keys, strict=True) if k not in found] if cache else chunk
-            )
-            future = submit(todo) if todo else _Done([])
-            in_flight.append(
-                ([dataclasses.replace(a, html="") for a in chunk], keys, found, future)
-            )
-        while in_flight and (chunk is None or len(in_flight) > window):
-            stripped, keys, found, future = in_flight.popleft()
-            computed = iter(future.result())
-            results: list[Analysed] = []
-            fresh = []
-            for i, art in enumerate(stripped):
-                if cache is not None and keys[i] in found:
-                    text, ms = found[keys[i]]
-                else:
-                    text, ms, note = next(computed)
-                    if note:
-                        LOGGER.warning("%s", note)
-                        if warn:
-                            warn(note)
-                    if cache is not None:
-                        fresh.append((keys[i], text, ms))
-                results.append((art, text, ms))
-            if fresh and cache is not None:
-                cache.put_analysis(fresh)
-            yield from results
-            done += len(stripped)
-            if progress:
-                progress(done)
-
-
-def analyse(
-    articles: Iterable[Article],
-    catalogue: Catalogue | None = None,
-    *,
-    jobs: int = 1,
-    chunk_size: int = 64,
-    progress: Callable[[int], None] | None = None,
-    cache: BuildCache | None = None,
-    submit: Submit | None = None,
-    window: int = 2,
-    warnings: list[str] | None = None,
-) -> Iterator[Analysed]:
-    """Clean and extract each article, in input order.
-
-    ``jobs`` > 1 runs extraction in that many worker processes; results are
-    the same as with one. ``progress(n)`` is called with the running count.
-    With a ``cache`` (:class:`~kgraph.cache.BuildCache`), articles analysed
-    before (same content, same catalogue version) are taken from it and only
-    the others are analysed, then stored. ``submit`` replaces the local
-    engine: it is called with each chunk of articles still to analyse and
-    returns a future of ``[(light text, mentions, warning), ...]`` (see
-    :mod:`kgraph.engine_dask`), with at most ``window`` chunks in flight.
-    Problems with single articles are logged and appended to ``warnings``.
-    """
-    cat = catalogue or load_catalogue()
-    chunks = _chunks(articles, chunk_size)
-    warn = warnings.append if warnings is not None else None
-    if submit is not None:
-        yield from _ordered(chunks, submit, window, cache, progress, warn)
-        return
-    if jobs <= 1:
-        # built on first use: a build whose articles all come from the cache needs none
-        yield from _ordered(
-            chunks,
-            lambda todo: _Done(_analyse_chunk(todo, get_extractor(cat))),
-            0,
-            cache,
-            progress,
-            warn,
-        )
-        return
-    with local_engine(jobs, cat) as engine:
-        yield from _ordered(chunks, engine.submit, 2 * jobs, cache, progress, warn)
+def _always() -> bool:
+    return True
 
 
 @dataclasses.dataclass(frozen=True)
 class Engine:
-    """Where work runs: ``submit(articles)`` analyses a chunk, ``parse(data,
-    where, limits, base_url)`` parses a feed; both return futures (``.result()``).
-    A parse future's result is a :class:`~kgraph.feeds.ParsedFeed` or a
-    ``(where, what)`` tuple for a :class:`~kgraph.errors.FeedError`."""
+    """Where feed tasks run: ``run(task)`` returns a future (``.result()`` is
+    a :class:`FeedDone` or :class:`FeedFailed`); ``window`` is how many tasks
+    may be in flight beyond the one awaited. Until ``ready()`` is true (its
+    workers are still starting) the build process runs tasks itself."""
 
-    submit: Submit
-    parse: Callable[..., Any]
+    run: Callable[[FeedTask], Any]
     workers: int
+    window: int
+    ready: Callable[[], bool] = _always
 
 
-def parse_job(data: bytes, where: str, limits: Any, base_url: str) -> Any:
-    """Parse one feed in a worker; a FeedError comes back as ``(where, what)``
-    (its two-argument constructor does not survive pickling)."""
-    from .errors import FeedError
-    from .feeds import parse_feed
+_CATALOGUE: Catalogue | None = None
+_READERS: dict[str, Any] = {}
 
-    try:
-        return parse_feed(data, where, limits, base_url=base_url)
-    except FeedError as err:
-        return (err.where, err.what)
-    except Exception as err:  # one bad feed must never cost the rest of the build
-        return (where, f"unexpected {err.__class__.__name__}: {err}")
+
+def _init_worker(catalogue: Catalogue) -> None:
+    global _CATALOGUE
+    _CATALOGUE = catalogue
+    # a task allocates many objects and frees them by reference counting:
+    # young-generation collections every 700 allocations are wasted work
+    threshold = gc.get_threshold()
+    gc.set_threshold(max(threshold[0], 50_000), *threshold[1:])
+
+
+def cache_lookup(path: str) -> Lookup:
+    """A read-only lookup in the cache file at ``path``, opened once per process."""
+    from .cache import AnalysisReader
+
+    reader = _READERS.get(path)
+    if reader is None:
+        reader = _READERS[path] = AnalysisReader(path)
+    return reader.get
+
+
+def _work(task: FeedTask) -> FeedDone | FeedFailed:
+    """Runs in a worker process: one feed, end to end."""
+    assert _CATALOGUE is not None, "worker not initialised"
+    cat = _CATALOGUE
+    lookup = cache_lookup(task.cache_path) if task.cache_path else None
+    return run_feed(task, lambda: get_extractor(cat), lookup)
+
+
+def _warm_up() -> None:
+    """Runs in each worker as it starts: load the extractor, then keep the
+    collector from rescanning the catalogue and matcher (they live as long
+    as the worker) on every full collection."""
+    if _CATALOGUE is not None:
+        get_extractor(_CATALOGUE)
+        gc.freeze()
+
+
+#: Whether the build process runs feed tasks itself while the workers start
+#: (tests turn it off to be sure the workers do the work).
+HELP_WHILE_STARTING = True
 
 
 @contextlib.contextmanager
 def local_engine(jobs: int, catalogue: Catalogue) -> Iterator[Engine]:
-    """A pool of ``jobs`` worker processes that parse feeds and analyse chunks."""
+    """A pool of ``jobs`` worker processes, each running whole feed tasks.
+
+    Workers start from a forkserver (never a fork of this process, which may
+    have threads) and import only the pipeline's modules (not spaCy); each
+    receives the catalogue once. They are started in the background: until
+    they are up, the build process runs the first tasks itself
+    (``Engine.ready``) instead of waiting. (The forkserver does not preload
+    kgraph: before Python 3.12 it would import it from the default
+    ``sys.path``, not this process's, possibly another copy of kgraph.)
+    """
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     with cf.ProcessPoolExecutor(
         jobs, mp_context=ctx, initializer=_init_worker, initargs=(catalogue,)
     ) as pool:
-        yield Engine(
-            submit=lambda todo: pool.submit(_work, todo),
-            parse=lambda *args: pool.submit(parse_job, *args),
-            workers=jobs,
-        )
+
+        def start() -> None:
+            # a pool that cannot start fails again at the first task, in the build
+            with contextlib.suppress(Exception):
+                cf.wait([pool.submit(_warm_up) for _ in range(jobs)])
+
+        starter = threading.Thread(target=start, name="kgraph-start-workers", daemon=True)
+        starter.start()
+        if not HELP_WHILE_STARTING:
+            starter.join()
+        try:
+            yield Engine(
+                run=lambda task: pool.submit(_work, task),
+                workers=jobs,
+                window=2 * jobs,
+                ready=lambda: not starter.is_alive(),
+            )
+        finally:
+            starter.join()
+
+
+# -- the build process: order, cache, duplicates ---------------------------------------------
+
+
+def run_feeds(
+    reads: Iterable[tuple[Source, tuple[bytes, str] | FeedError]],
+    catalogue: Catalogue,
+    limits: Limits,
+    cache: BuildCache | None = None,
+    engine: Engine | None = None,
+) -> Iterator[tuple[Source, FeedDone | FeedError]]:
+    """Each feed read by :func:`kgraph.reading.read_all`, parsed and analysed,
+    in input order. A feed the cache parsed before is taken from it (``results``
+    None: its analyses are all in the cache); the others run as tasks, on the
+    ``engine`` (at most ``engine.window`` ahead of the one awaited) or here,
+    and are stored in the cache when they come back.
+    """
+    pending: collections.deque[tuple[Source, Any, str]] = collections.deque()
+
+    def resolve(src: Source, item: Any, key: str) -> tuple[Source, FeedDone | FeedError]:
+        if not isinstance(item, FeedDone | FeedFailed | FeedError):
+            item = item.result()
+        if isinstance(item, FeedFailed):
+            return src, FeedError(item.where, item.what)
+        if cache is not None and key and isinstance(item, FeedDone):
+            cache.put_feed(key, item.feed, item.articles, item.warnings, item.keys)
+        return src, item
+
+    def here(task: FeedTask) -> FeedDone | FeedFailed:
+        lookup = cache.lookup_analysis if cache is not None else None
+        return run_feed(task, lambda: get_extractor(catalogue), lookup)
+
+    ahead = engine.window if engine is not None else 0
+    for src, got in reads:
+        key = ""
+        item: Any = got
+        if not isinstance(got, FeedError):
+            data, base = got
+            base_url = base if src.kind == "url" else ""
+            use_cache = cache is not None and cache.enabled
+            hit = None
+            if use_cache:
+                assert cache is not None
+                key = cache.feed_key(data, src.location, base_url, limits)
+                hit = cache.get_feed(key)
+            if hit is not None:
+                assert cache is not None
+                feed, arts, warnings = hit
+                item = FeedDone(feed, arts, [cache.article_key(a) for a in arts], None, warnings)
+                key = ""
+            else:
+                task = FeedTask(
+                    data,
+                    src.location,
+                    limits,
+                    base_url,
+                    cache.generation if use_cache and cache else "",
+                    str(cache.path) if use_cache and cache else "",
+                )
+                on_engine = engine is not None and engine.ready()
+                item = engine.run(task) if on_engine and engine else here(task)
+        pending.append((src, item, key))
+        while len(pending) > ahead:
+            yield resolve(*pending.popleft())
+    while pending:
+        yield resolve(*pending.popleft())
+
+
+def merge(
+    done: FeedDone,
+    keep: list[int],
+    cache: BuildCache | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> list[Analysed]:
+    """The analyses of the articles of ``done`` at the indexes ``keep`` (the
+    ones that are not duplicates): looked up in the cache, which counts them
+    as hits and misses, or taken from the task's results (and their warnings
+    logged and passed to ``warn``) and stored in the cache."""
+    keys = [done.keys[i] for i in keep]
+    found = cache.get_analysis(keys) if cache is not None else {}
+    out: list[Analysed] = []
+    fresh = []
+    for i, key in zip(keep, keys, strict=True):
+        if key in found:
+            text, ms = found[key]
+        else:
+            if done.results is None:  # the cache lost it since the feed was looked up
+                raise FeedError(done.feed.id, "build cache changed during the build; run again")
+            text, ms, note = done.results[i]
+            if note:
+                LOGGER.warning("%s", note)
+                if warn:
+                    warn(note)
+            if cache is not None:
+                fresh.append((key, text, ms))
+        out.append((done.articles[i], text, ms))
+    if fresh and cache is not None:
+        cache.put_analysis(fresh)
+    return out
+
+
+def analyse(articles: Iterable[Article], catalogue: Catalogue | None = None) -> Iterator[Analysed]:
+    """Clean and extract each article in this process, in input order."""
+    extractor = get_extractor(catalogue or load_catalogue())
+    for art in articles:
+        [(text, ms, note)] = _analyse_chunk([art], extractor)
+        if note:
+            LOGGER.warning("%s", note)
+        yield dataclasses.replace(art, html=""), text, ms

@@ -1,5 +1,5 @@
-"""Reading many sources: bounded concurrent fetches in input order, conditional
-GETs and parsed feeds reused from the build cache.
+"""Reading many sources: bounded concurrent fetches in input order, with
+conditional GETs from the build cache.
 
 Only the calling thread touches the cache: worker threads only do HTTP.
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import collections
 import concurrent.futures as cf
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from .errors import FeedError
 from .feeds import ParsedFeed, parse_feed
@@ -97,58 +97,23 @@ def read_all(
 
 
 def parse_all(
-    reads: Iterable[tuple[Source, Read]],
-    limits: Limits = Limits(),
-    cache: BuildCache | None = None,
-    parse: Callable[..., Any] | None = None,
-    window: int = 2,
+    reads: Iterable[tuple[Source, Read]], limits: Limits = Limits()
 ) -> Iterator[tuple[Source, ParsedFeed | FeedError]]:
-    """Parse what :func:`read_all` read, in order. Feeds found in the cache are
-    not parsed; with ``parse`` (an engine's ``parse(data, where, limits,
-    base_url) -> future``, see :class:`kgraph.pipeline.Engine`) the others are
-    parsed by workers, at most ``window`` at a time beyond the one awaited.
-    """
-    pending: collections.deque[tuple[Source, Any, str]] = collections.deque()
-
-    def resolve(src: Source, item: Any, key: str) -> ParsedFeed | FeedError:
-        if isinstance(item, FeedError):
-            return item
-        if not isinstance(item, ParsedFeed):
-            result = item.result()
-            if isinstance(result, tuple):  # a FeedError from a worker, as (where, what)
-                return FeedError(*result)
-            item = result
-        if cache is not None and key:  # freshly parsed: store it
-            cache.put_feed(key, item.feed, item.articles, item.warnings)
-        return item
-
-    ahead = window if parse is not None else 0
+    """Parse what :func:`read_all` read, in order, in this process (builds
+    parse and analyse each feed in one task instead: see
+    :func:`kgraph.pipeline.run_feeds`)."""
     for src, got in reads:
-        key = ""
-        item: Any = got
-        if not isinstance(got, FeedError):
-            data, base = got
-            base_url = base if src.kind == "url" else ""
-            hit = None
-            if cache is not None:
-                key = cache.feed_key(data, src.location, base_url, limits)
-                hit = cache.get_feed(key)
-            if hit is not None:
-                item, key = ParsedFeed(*hit), ""
-            elif parse is not None:
-                item = parse(data, src.location, limits, base_url)
-            else:
-                try:
-                    item = parse_feed(data, src.location, limits, base_url=base_url)
-                except FeedError as err:
-                    item = err
-                except Exception as err:  # one bad feed must never cost the rest of the build
-                    LOGGER.debug("unexpected error parsing %s", src.location, exc_info=True)
-                    item = FeedError(src.location, f"unexpected {err.__class__.__name__}: {err}")
-        pending.append((src, item, key))
-        while len(pending) > ahead:
-            head = pending.popleft()
-            yield head[0], resolve(*head)
-    while pending:
-        head = pending.popleft()
-        yield head[0], resolve(*head)
+        if isinstance(got, FeedError):
+            yield src, got
+            continue
+        data, base = got
+        try:
+            yield (
+                src,
+                parse_feed(data, src.location, limits, base_url=base if src.kind == "url" else ""),
+            )
+        except FeedError as err:
+            yield src, err
+        except Exception as err:  # one bad feed must never cost the rest of the build
+            LOGGER.debug("unexpected error parsing %s", src.location, exc_info=True)
+            yield src, FeedError(src.location, f"unexpected {err.__class__.__name__}: {err}")

@@ -20,7 +20,6 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import defusedxml.ElementTree as safe_et
-import httpx
 from defusedxml import DefusedXmlException
 
 from ._io import read_bounded
@@ -296,6 +295,8 @@ def fetch_url_conditional(
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+    import httpx  # here, not at the top: --jobs workers import this module and never fetch
+
     deadline = time.monotonic() + limits.timeout
 
     def check_deadline() -> None:

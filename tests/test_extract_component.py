@@ -7,7 +7,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Span
 
-from kgraph.extract import extract  # importing it registers the factory, as the entry point does
+import kgraph.spacy_component  # noqa: F401  (registers the factory, as the entry point does)
+from kgraph.extract import extract
 from kgraph.records import ArticleText, Block
 
 pytestmark = pytest.mark.issue(9)

@@ -1,0 +1,159 @@
+"""--jobs N: whole feeds run in worker processes; the graph, the cache and the
+report are the same as with one process (issue 7)."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import kgraph
+from kgraph import pipeline
+from kgraph.cache import CACHE_FILE, AnalysisReader, BuildCache
+from kgraph.catalogue import load_catalogue
+from kgraph.extract import get_extractor
+from kgraph.pipeline import FeedDone, FeedFailed, FeedTask, run_feed
+from kgraph.sources import SAMPLES_DIR, Limits
+
+pytestmark = pytest.mark.issue(7)
+
+HASHNODE = "hashnode-arishahmad.rss.xml"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def feeds(tmp_path) -> Path:
+    folder = tmp_path / "feeds"
+    shutil.copytree(SAMPLES_DIR, folder)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _pinned_time(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+
+
+@pytest.fixture(autouse=True)
+def _workers_only(monkeypatch):
+    """The build process would run the first feeds itself while the workers
+    start (all of them, with so few feeds): here the workers do all the work."""
+    monkeypatch.setattr(pipeline, "HELP_WHILE_STARTING", False)
+
+
+def _build(feeds: Path, jobs: int, cache_dir: Path | None = None) -> kgraph.KnowledgeGraph:
+    cat = load_catalogue()
+    if cache_dir is None:
+        return kgraph.build([str(feeds)], catalogue=cat, jobs=jobs)
+    with BuildCache(cache_dir, cat.version) as cache:
+        return kgraph.build([str(feeds)], catalogue=cat, jobs=jobs, cache=cache)
+
+
+def _json(kg: kgraph.KnowledgeGraph, path: Path) -> bytes:
+    return kg.write_json(path).read_bytes()
+
+
+def _counts(kg: kgraph.KnowledgeGraph) -> tuple[int, int, int]:
+    r = kg.report
+    return r.cache_hits, r.cache_misses, r.cache_feed_hits
+
+
+def test_cold_warm_and_incremental_caches_count_the_same_with_two_jobs(feeds, tmp_path):
+    one_cold = _build(feeds, 1, tmp_path / "c1")
+    two_cold = _build(feeds, 2, tmp_path / "c2")
+    assert _counts(one_cold) == _counts(two_cold) == (0, 31, 0)
+    expected = _json(one_cold, tmp_path / "one.json")
+    assert _json(two_cold, tmp_path / "two.json") == expected
+
+    one_warm = _build(feeds, 1, tmp_path / "c1")
+    two_warm = _build(feeds, 2, tmp_path / "c2")
+    assert _counts(one_warm) == _counts(two_warm) == (31, 0, 2)
+    assert _json(two_warm, tmp_path / "two-warm.json") == expected
+
+    # one article changed: its feed is parsed again in a worker, which takes the
+    # other articles' analyses from the cache; the main process counts them
+    path = feeds / HASHNODE
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace("Introduction to Concurrency in Go", "Introduction to Parallel Work in Go"),
+        encoding="utf-8",
+    )
+    one_inc = _build(feeds, 1, tmp_path / "c1")
+    two_inc = _build(feeds, 2, tmp_path / "c2")
+    assert _counts(one_inc) == _counts(two_inc) == (30, 1, 1)
+    assert _json(two_inc, tmp_path / "b.json") == _json(one_inc, tmp_path / "a.json")
+    # and the cache written by the workers' build serves a later one-process build
+    assert _counts(_build(feeds, 1, tmp_path / "c2")) == (31, 0, 2)
+
+
+def test_bad_feed_and_duplicates_among_good_ones_with_two_jobs(feeds, tmp_path):
+    (feeds / "a-not-a-feed.xml").write_text("<html><body>a blog page</body></html>")
+    (feeds / "z-empty.xml").write_bytes(b"")
+    shutil.copy(feeds / HASHNODE, feeds / "y-copy.xml")  # every article a duplicate
+    one, two = _build(feeds, 1), _build(feeds, 2)
+    assert two.report.errors == one.report.errors
+    assert len(two.report.errors) == 2
+    assert all("\n" not in e for e in two.report.errors)
+    assert "a-not-a-feed.xml" in two.report.errors[0]
+    assert (two.report.feeds, two.report.articles, two.report.duplicates) == (
+        one.report.feeds,
+        31,
+        one.report.duplicates,
+    )
+    assert two.report.duplicates == 20
+    assert two.report.warnings == one.report.warnings
+    assert _json(two, tmp_path / "two.json") == _json(one, tmp_path / "one.json")
+
+
+def test_a_feed_task_skips_what_the_cache_holds(tmp_path):
+    cat = load_catalogue()
+    data = (SAMPLES_DIR / HASHNODE).read_bytes()
+    with BuildCache(tmp_path / "cache", cat.version) as cache:
+        generation = cache.generation
+        task = FeedTask(data, HASHNODE, Limits(), "", generation, str(cache.path))
+        cold = run_feed(task, get_extractor, None)
+        assert isinstance(cold, FeedDone) and cold.results is not None
+        assert all(not a.html for a in cold.articles) and len(cold.keys) == 20
+        cache.put_analysis(
+            (k, t, ms) for k, (t, ms, _) in zip(cold.keys, cold.results, strict=True)
+        )
+
+    def no_extractor():
+        raise AssertionError("nothing should be analysed")
+
+    reader = AnalysisReader(tmp_path / "cache" / CACHE_FILE)
+    warm = run_feed(task, no_extractor, reader.get)
+    assert isinstance(warm, FeedDone) and warm.keys == cold.keys
+    assert warm.results == [(t, ms, "") for t, ms, _ in cold.results]
+    reader.close()
+
+
+def test_a_feed_task_reports_a_bad_feed_as_one_line():
+    task = FeedTask(b"<html>no feed</html>", "page.xml", Limits())
+    failed = run_feed(task, get_extractor)
+    assert isinstance(failed, FeedFailed) and failed.where == "page.xml"
+    assert "\n" not in failed.what
+
+
+def test_analysis_reader_never_fails(tmp_path):
+    assert AnalysisReader(tmp_path / "missing.sqlite").get(["k"]) == {}
+    junk = tmp_path / "junk.sqlite"
+    junk.write_bytes(b"not a database" * 100)
+    assert AnalysisReader(junk).get(["k"]) == {}
+    empty = tmp_path / "empty.sqlite"
+    sqlite3.connect(empty).close()
+    assert AnalysisReader(empty).get(["k"]) == {}  # no table
+
+
+def test_pipeline_workers_import_only_what_they_need():
+    code = (
+        "import sys, kgraph.pipeline, kgraph.engine_dask; "
+        "print([m for m in ('spacy', 'networkx', 'httpx', 'kgraph.api') if m in sys.modules])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert out.strip() == "[]"
