@@ -28,14 +28,18 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["CompactMultiDiGraph", "EdgeAttrs", "EdgeKeys"]
+__all__ = ["CompactMultiDiGraph", "EdgeAttrs", "EdgeKeys", "shared_names"]
 
 #: One tuple object per distinct tuple of attribute names.
 _NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
-def _shared(names: tuple[str, ...]) -> tuple[str, ...]:
+def shared_names(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The one tuple object kept for these attribute names."""
     return _NAMES.setdefault(names, names)
+
+
+_shared = shared_names
 
 
 class EdgeAttrs(MutableMapping[str, Any]):
@@ -126,6 +130,7 @@ class EdgeAttrs(MutableMapping[str, Any]):
         self._names, self._values = _shared(tuple(state[0])), tuple(state[1])
 
 
+_new_attrs = object.__new__
 _EMPTY = object()
 _MANY = object()
 
@@ -236,9 +241,12 @@ class CompactMultiDiGraph(nx.MultiDiGraph):
     ) -> None:
         """Add an edge between two nodes already in the graph, under a key not
         used between them, with attributes ``names`` = ``values`` (distinct
-        names), without ``add_edge``'s checks: the bulk path of
+        names; a tuple from :func:`shared_names`, so that all edges hold the
+        same one), without ``add_edge``'s checks: the bulk path of
         :class:`kgraph.graph.GraphBuilder`."""
-        data = EdgeAttrs.of(names, values)
+        data = _new_attrs(EdgeAttrs)
+        data._names = names
+        data._values = values
         keys = self._succ[u].get(v)
         if keys is None:
             self._succ[u][v] = self._pred[v][u] = EdgeKeys.one(key, data)

@@ -165,30 +165,30 @@ def _alias_table(catalogue: Catalogue) -> dict[str, _Entry]:
     }
 
 
-def _compile_automaton(catalogue: Catalogue) -> ahocorasick.Automaton:
-    """The automaton of every alias form of two characters or more (single
-    letters such as R and C would be hit inside nearly every word; see
-    :func:`_letter_forms`)."""
+def _compile_matcher(catalogue: Catalogue) -> tuple[ahocorasick.Automaton, dict[str, _Entry]]:
+    """The automaton of every alias form of two characters or more, and the
+    single-character forms apart: letters such as R and C would be hit inside
+    nearly every word, so :func:`_letter_regex` finds them instead."""
     automaton = ahocorasick.Automaton()
+    letters = {}
     for form, entry in _alias_table(catalogue).items():
         if len(form) > 1:
             automaton.add_word(form, entry)
+        else:
+            letters[form] = entry
     automaton.make_automaton()
-    return automaton
+    return automaton, letters
 
 
-def _letter_forms(catalogue: Catalogue) -> tuple[re.Pattern[str] | None, dict[str, _Entry]]:
-    """Single-character alias forms, found with a regex on the text as written
-    (exact forms: ``R``) or lowercased (others), keyed by their lowercase form."""
-    short = {f: e for f, e in _alias_table(catalogue).items() if len(f) == 1}
-    if not short:
-        return None, {}
+def _letter_regex(letters: dict[str, _Entry]) -> re.Pattern[str] | None:
+    """A regex for single-character forms on the text as written (exact forms:
+    ``R``; others in both cases); their entries are keyed by lowercase form."""
     chars = {
         ch
-        for form, (_n, _w, entries) in short.items()
+        for form, (_n, _w, entries) in letters.items()
         for ch in ({exact for _k, exact in entries if exact} or {form, form.upper()})
     }
-    return re.compile("|".join(re.escape(c) for c in sorted(chars))), short
+    return re.compile("|".join(re.escape(c) for c in sorted(chars))) if chars else None
 
 
 def cache_dir() -> Path:
@@ -201,28 +201,30 @@ def cache_dir() -> Path:
     return Path(base) / "kgraph"
 
 
-def _cached_automaton(catalogue: Catalogue) -> ahocorasick.Automaton:
-    """The compiled automaton, from the user's cache when the catalogue and the
+def _cached_matcher(catalogue: Catalogue) -> tuple[ahocorasick.Automaton, dict[str, _Entry]]:
+    """The compiled matcher (:func:`_compile_matcher`), from the user's cache when the catalogue and the
     matching code are unchanged (compiling 20k+ alias forms takes about a second)."""
     name = f"matcher-{catalogue.version}-{code_digest(__file__, catalogue_module.__file__)}.pickle"
     path = cache_dir() / name
     if catalogue.version:
         try:
             with open(path, "rb") as fh:
-                return pickle.load(fh)
+                loaded = pickle.load(fh)
+            if isinstance(loaded, tuple) and len(loaded) == 2:
+                return loaded
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
             pass
-    automaton = _compile_automaton(catalogue)
+    compiled = _compile_matcher(catalogue)
     if catalogue.version:
         try:
             with atomic_open(path, "wb") as fh:
-                pickle.dump(automaton, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(compiled, fh, protocol=pickle.HIGHEST_PROTOCOL)
             old = sorted(path.parent.glob("matcher-*.pickle"), key=lambda p: p.stat().st_mtime)
             for stale in old[:-3]:  # keep the three newest compiled catalogues
                 stale.unlink(missing_ok=True)
         except OSError as err:
             LOGGER.debug("cannot cache the compiled matcher at %s: %s", path, err)
-    return automaton
+    return compiled
 
 
 class FastMatcher:
@@ -242,8 +244,8 @@ class FastMatcher:
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
         self.rules = compile_rules(catalogue)
-        self.automaton = _cached_automaton(catalogue)
-        self._letters, self._letter_entries = _letter_forms(catalogue)
+        self.automaton, self._letter_entries = _cached_matcher(catalogue)
+        self._letters = _letter_regex(self._letter_entries)
 
     def _candidates(self, text: str, lower: str) -> Iterator[tuple[int, _Entry]]:
         """(end index, entry) of every alias form occurring in ``text``, word

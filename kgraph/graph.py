@@ -15,7 +15,6 @@ writes to GraphML as it is. See the README's schema section.
 
 from __future__ import annotations
 
-import itertools
 import math
 import operator
 from collections import Counter, defaultdict
@@ -25,7 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 import networkx as nx
 
 from .catalogue import Catalogue, Concept, load_catalogue, slugify
-from .compact import CompactMultiDiGraph
+from .compact import CompactMultiDiGraph, shared_names
 from .records import SUMMARY_MAX, Article, ArticleText, Feed, Mention
 
 __all__ = [
@@ -41,9 +40,9 @@ __all__ = [
 _BY_CONCEPT = operator.attrgetter("concept")
 
 # attribute names of each edge kind, in the order they are stored
-_KIND = ("kind",)
-_MENTION = ("kind", "count", "weight", "evidence", "alias")
-_CO_OCCUR = ("kind", "weight", "articles")
+_KIND = shared_names(("kind",))
+_MENTION = shared_names(("kind", "count", "weight", "evidence", "alias"))
+_CO_OCCUR = shared_names(("kind", "weight", "articles"))
 _PAIR_SHIFT = 32  # a pair of concept codes a < b is a << _PAIR_SHIFT | b
 
 #: Only an article's most salient concepts take part in co-occurrence edges.
@@ -257,7 +256,10 @@ class GraphBuilder:
         ids = sorted({m.concept for m in top})
         self._top_df.update(ids)
         codes = [self._code(c) for c in ids]
-        self._pairs.update(a << _PAIR_SHIFT | b for a, b in itertools.combinations(codes, 2))
+        # every pair a < b of the sorted ids, as one int; a list, so Counter counts in C
+        self._pairs.update(
+            [a << _PAIR_SHIFT | b for i, a in enumerate(codes) for b in codes[i + 1 :]]
+        )
 
     def _code(self, cid: str) -> int:
         code = self._codes.get(cid)
