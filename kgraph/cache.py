@@ -48,7 +48,7 @@ import sqlite3
 import sys
 import time
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -340,13 +340,7 @@ class BuildCache:
     def _load_analyses(self, keys: Sequence[str]) -> dict[str, tuple[ArticleText, list[Mention]]]:
         assert self._db is not None
         found: dict[str, tuple[ArticleText, list[Mention]]] = {}
-        unique = list(dict.fromkeys(keys))
-        for i in range(0, len(unique), 500):
-            part = unique[i : i + 500]
-            marks = ",".join("?" * len(part))
-            rows = self._db.execute(
-                f"SELECT key, data, used FROM analysis WHERE key IN ({marks})", part
-            ).fetchall()
+        for rows in _analysis_rows(self._db, keys):
             for key, blob, _used in rows:
                 found[key] = _analysis_from_row(_unpack(blob))
             stale = [(self._today, k) for k, _, used in rows if used < self._today]
@@ -533,15 +527,9 @@ class AnalysisReader:
         if self._db is None or not keys:
             return {}
         found: dict[str, tuple[ArticleText, list[Mention]]] = {}
-        unique = list(dict.fromkeys(keys))
         try:
-            for i in range(0, len(unique), 500):
-                part = unique[i : i + 500]
-                marks = ",".join("?" * len(part))
-                rows = self._db.execute(
-                    f"SELECT key, data FROM analysis WHERE key IN ({marks})", part
-                ).fetchall()
-                for key, blob in rows:
+            for rows in _analysis_rows(self._db, keys):
+                for key, blob, _used in rows:
                     found[key] = _analysis_from_row(_unpack(blob))
         except (sqlite3.Error, zlib.error, ValueError, TypeError, EOFError) as err:
             LOGGER.debug("%s: cache not readable here: %s", self.path, err)
@@ -554,6 +542,17 @@ class AnalysisReader:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
         self._db = None
+
+
+def _analysis_rows(db: sqlite3.Connection, keys: Sequence[str]) -> Iterator[list[Any]]:
+    """The ``(key, data, used)`` rows of the analyses among ``keys``, 500 keys a query."""
+    unique = list(dict.fromkeys(keys))
+    for i in range(0, len(unique), 500):
+        part = unique[i : i + 500]
+        marks = ",".join("?" * len(part))
+        yield db.execute(
+            f"SELECT key, data, used FROM analysis WHERE key IN ({marks})", part
+        ).fetchall()
 
 
 class _Transaction:

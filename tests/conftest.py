@@ -27,6 +27,16 @@ def _private_cache_dir(tmp_path_factory):
         os.environ["KGRAPH_CACHE_DIR"] = old
 
 
+@pytest.fixture
+def feeds(tmp_path) -> Path:
+    """A private copy of the two bundled feeds (31 articles: 11 + 20)."""
+    import shutil
+
+    folder = tmp_path / "feeds"
+    shutil.copytree(SAMPLES_DIR, folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def samples_dir() -> Path:
     return SAMPLES_DIR

@@ -24,14 +24,6 @@ pytestmark = pytest.mark.issue(7)
 HASHNODE = "hashnode-arishahmad.rss.xml"
 
 
-@pytest.fixture
-def feeds(tmp_path) -> Path:
-    """A private copy of the two bundled feeds (31 articles: 11 + 20)."""
-    folder = tmp_path / "feeds"
-    shutil.copytree(SAMPLES_DIR, folder)
-    return folder
-
-
 @pytest.fixture(autouse=True)
 def _pinned_time(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")

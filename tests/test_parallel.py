@@ -25,13 +25,6 @@ HASHNODE = "hashnode-arishahmad.rss.xml"
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture
-def feeds(tmp_path) -> Path:
-    folder = tmp_path / "feeds"
-    shutil.copytree(SAMPLES_DIR, folder)
-    return folder
-
-
 @pytest.fixture(autouse=True)
 def _pinned_time(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
