@@ -56,6 +56,11 @@ _RSS1_NS = "http://purl.org/rss/1.0/"
 _SAFE_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
 )
+#: The same, for well-formed documents only (see :func:`_split_bodies`).
+_STRICT_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
+)
+_BODY_TAGS = frozenset(["description", "{http://purl.org/rss/1.0/modules/content/}encoded"])
 
 
 @dataclass
@@ -321,7 +326,7 @@ def _direct_bodies(data: bytes) -> list[str] | None:
         return None
     if root is None:
         return None
-    items = root.findall("channel/item") or root.findall(f"{{{_RSS1_NS}}}item")
+    items = _rss_items(root)
     if not items:
         return None
     bodies = []
@@ -338,6 +343,44 @@ def _direct_bodies(data: bytes) -> list[str] | None:
                     best = text
         bodies.append(best)
     return bodies
+
+
+def _rss_items(root: Any) -> list[Any]:
+    return root.findall("channel/item") or root.findall(f"{{{_RSS1_NS}}}item")
+
+
+def _split_bodies(data: bytes) -> tuple[bytes, list[str]] | None:
+    """For a well-formed UTF-8 RSS feed: each item's body as
+    :func:`_direct_bodies` reads it, and the feed without the body elements
+    that hold only text, for feedparser to read the rest (it makes a Python
+    call per run of character data, a few hundred per article body). None
+    for anything else, which feedparser then reads whole.
+    """
+    try:
+        root = etree.fromstring(data, _STRICT_PARSER)
+    except etree.XMLSyntaxError:
+        return None
+    if root is None or (root.getroottree().docinfo.encoding or "").lower() not in (
+        "utf-8",
+        "utf8",
+    ):
+        return None
+    items = _rss_items(root)
+    if not items:
+        return None
+    bodies = []
+    for item in items:
+        best = ""
+        for child in list(item):
+            if child.tag in _BODY_TAGS or child.tag == f"{{{_RSS1_NS}}}description":
+                text = child.text or ""
+                if len(text) > len(best):
+                    best = text
+                if len(child) == 0:  # text only: the body read here is all there is
+                    item.remove(child)
+        bodies.append(best)
+    declaration = data[: data.index(b"?>") + 2] if data.lstrip().startswith(b"<?xml") else b""
+    return declaration + etree.tostring(root, encoding="utf-8"), bodies
 
 
 def _richest_body(entry: Any) -> str:
@@ -458,7 +501,10 @@ def parse_feed(
         raise FeedError(where, "is an OPML list, not a feed; pass it as a source on its own")
 
     base = base_url or (where if _http_url(where) else "")
-    parsed = _feedparser(data, where, base)
+    split = _split_bodies(data)
+    parsed = _feedparser(split[0] if split else data, where, base)
+    if split is not None and len(parsed.entries) != len(split[1]):
+        split, parsed = None, _feedparser(data, where, base)  # items elsewhere: read it whole
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception") or ""
         what = f"root element <{root}>" if root else "no XML element found"
@@ -496,7 +542,10 @@ def parse_feed(
             f"{limits.max_items_per_feed} (raise with --max-items)"
         )
         entries = entries[: limits.max_items_per_feed]
-    direct = _direct_bodies(data) if str(parsed.get("version", "")).startswith("rss") else None
+    if split is not None:
+        direct: list[str] | None = split[1]
+    else:
+        direct = _direct_bodies(data) if str(parsed.get("version", "")).startswith("rss") else None
     if direct is not None and len(direct) < len(entries):
         direct = None
 
