@@ -60,7 +60,14 @@ _SAFE_PARSER = etree.XMLParser(
 _STRICT_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
 )
-_BODY_TAGS = frozenset(["description", "{http://purl.org/rss/1.0/modules/content/}encoded"])
+#: Elements of an RSS item that hold its body.
+_BODY_TAGS = frozenset(
+    [
+        "description",
+        f"{{{_CONTENT_NS}}}encoded",
+        f"{{{_RSS1_NS}}}description",
+    ]
+)
 
 
 @dataclass
@@ -327,20 +334,22 @@ def _direct_bodies(data: bytes) -> list[str] | None:
     if root is None:
         return None
     items = _rss_items(root)
-    if not items:
-        return None
+    return _item_bodies(items, split=False) if items else None
+
+
+def _item_bodies(items: list[Any], split: bool) -> list[str]:
+    """Each item's longest body among its direct children; with ``split``,
+    the body elements that hold only text are removed from the tree."""
     bodies = []
     for item in items:
         best = ""
-        for child in item:
-            if child.tag in (
-                "description",
-                f"{{{_CONTENT_NS}}}encoded",
-                f"{{{_RSS1_NS}}}description",
-            ):
+        for child in list(item):
+            if child.tag in _BODY_TAGS:
                 text = child.text or ""
                 if len(text) > len(best):
                     best = text
+                if split and len(child) == 0:  # text only: all there is is read here
+                    item.remove(child)
         bodies.append(best)
     return bodies
 
@@ -368,18 +377,8 @@ def _split_bodies(data: bytes) -> tuple[bytes, list[str]] | None:
     items = _rss_items(root)
     if not items:
         return None
-    bodies = []
-    for item in items:
-        best = ""
-        for child in list(item):
-            if child.tag in _BODY_TAGS or child.tag == f"{{{_RSS1_NS}}}description":
-                text = child.text or ""
-                if len(text) > len(best):
-                    best = text
-                if len(child) == 0:  # text only: the body read here is all there is
-                    item.remove(child)
-        bodies.append(best)
-    declaration = data[: data.index(b"?>") + 2] if data.lstrip().startswith(b"<?xml") else b""
+    bodies = _item_bodies(items, split=True)
+    declaration = data[: data.index(b"?>") + 2] if data.startswith(b"<?xml") else b""
     return declaration + etree.tostring(root, encoding="utf-8"), bodies
 
 
