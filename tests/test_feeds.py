@@ -141,9 +141,9 @@ def _outcome(data: bytes, where: str):
 
 
 def test_rss_bodies_split_off_before_feedparser_change_nothing(monkeypatch):
-    """A well-formed UTF-8 RSS feed reaches feedparser without its text-only
-    bodies (read with lxml instead): every feed we have parses to the same
-    feed, articles and warnings as when feedparser reads it whole."""
+    """A well-formed UTF-8 RSS or Atom feed reaches feedparser without its
+    text-only bodies (read with lxml instead): every feed we have parses to the
+    same feed, articles and warnings as when feedparser reads it whole."""
     import kgraph.feeds as feeds
 
     files = _every_feed_file()
