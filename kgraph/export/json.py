@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import networkx as nx
 
@@ -34,38 +34,46 @@ def write_json(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     """
     graph_attrs = {k: clean_value(v) for k, v in sorted(graph.graph.items())}
     nodes = sorted(graph.nodes, key=str)
-    link_dumps = _flat_dumps(2)
+    item_dumps = _flat_dumps(2)
     target = Path(path)
     with atomic_open(target) as fh:
         fh.write(
             '{\n "directed": true,\n "graph": ' + _flat_dumps(1)(graph_attrs) + ',\n "links": ['
         )
-        buf: list[str] = []
-        sep = "\n  "
-        for u, v, key, attrs in iter_sorted_edges(graph, nodes):
-            link = {k: _clean(val) for k, val in attrs.items()}
-            link.update(source=_clean(u), target=_clean(v), key=_clean(key))
-            buf.append(sep)
-            buf.append(link_dumps(link))
-            sep = ",\n  "
-            if len(buf) > 16384:
-                fh.write("".join(buf))
-                buf.clear()
-        fh.write("".join(buf) + ("\n ]" if sep != "\n  " else "]"))
+        _write_items(fh, _links(graph, nodes), item_dumps)
         fh.write(',\n "multigraph": true,\n "nodes": [')
-        buf.clear()
-        sep = "\n  "
-        for n in nodes:
-            node = {k: _clean(val) for k, val in graph.nodes[n].items()}
-            node["id"] = _clean(n)
-            buf.append(sep)
-            buf.append(link_dumps(node))
-            sep = ",\n  "
-            if len(buf) > 16384:
-                fh.write("".join(buf))
-                buf.clear()
-        fh.write("".join(buf) + ("\n ]" if nodes else "]") + "\n}\n")
+        _write_items(fh, _nodes(graph, nodes), item_dumps)
+        fh.write("\n}\n")
     return target
+
+
+def _links(graph: nx.MultiDiGraph, nodes: list[Any]) -> Iterator[dict[str, Any]]:
+    for u, v, key, attrs in iter_sorted_edges(graph, nodes):
+        link = {k: _clean(val) for k, val in attrs.items()}
+        link.update(source=_clean(u), target=_clean(v), key=_clean(key))
+        yield link
+
+
+def _nodes(graph: nx.MultiDiGraph, nodes: list[Any]) -> Iterator[dict[str, Any]]:
+    for n in nodes:
+        node = {k: _clean(val) for k, val in graph.nodes[n].items()}
+        node["id"] = _clean(n)
+        yield node
+
+
+def _write_items(fh: TextIO, items: Iterable[dict[str, Any]], dumps: Callable[[Any], str]) -> None:
+    """Write ``items`` as the elements of a JSON array at indent 1 (its ``[``
+    is already written; its ``]`` is written here), a few thousand at a time."""
+    buf: list[str] = []
+    sep = "\n  "
+    for item in items:
+        buf.append(sep)
+        buf.append(dumps(item))
+        sep = ",\n  "
+        if len(buf) > 16384:
+            fh.write("".join(buf))
+            buf.clear()
+    fh.write("".join(buf) + ("\n ]" if sep != "\n  " else "]"))
 
 
 def _clean(value: Any) -> Any:
