@@ -39,9 +39,6 @@ def shared_names(names: tuple[str, ...]) -> tuple[str, ...]:
     return _NAMES.setdefault(names, names)
 
 
-_shared = shared_names
-
-
 class EdgeAttrs(MutableMapping[str, Any]):
     """An edge's attributes: a mapping held in two tuples.
 
@@ -59,14 +56,6 @@ class EdgeAttrs(MutableMapping[str, Any]):
         self._values: tuple[Any, ...] = ()
         if args or kwargs:
             self.update(*args, **kwargs)
-
-    @classmethod
-    def of(cls, names: tuple[str, ...], values: tuple[Any, ...]) -> EdgeAttrs:
-        """Attributes from parallel tuples of distinct names and values (no checks)."""
-        obj = cls.__new__(cls)
-        obj._names = _shared(names)
-        obj._values = values
-        return obj
 
     def __getitem__(self, name: str) -> Any:
         try:
@@ -87,7 +76,7 @@ class EdgeAttrs(MutableMapping[str, Any]):
             i = names.index(name)
             self._values = (*self._values[:i], value, *self._values[i + 1 :])
         else:
-            self._names = _shared((*names, name))
+            self._names = shared_names((*names, name))
             self._values = (*self._values, value)
 
     def __delitem__(self, name: str) -> None:
@@ -95,13 +84,13 @@ class EdgeAttrs(MutableMapping[str, Any]):
             i = self._names.index(name)
         except ValueError:
             raise KeyError(name) from None
-        self._names = _shared(self._names[:i] + self._names[i + 1 :])
+        self._names = shared_names(self._names[:i] + self._names[i + 1 :])
         self._values = self._values[:i] + self._values[i + 1 :]
 
     def update(self, other: Any = (), /, **kwargs: Any) -> None:  # one rebuild, not one per name
         merged = self.copy()
         merged.update(other, **kwargs)
-        self._names = _shared(tuple(merged))
+        self._names = shared_names(tuple(merged))
         self._values = tuple(merged.values())
 
     def __iter__(self) -> Iterator[str]:
@@ -127,7 +116,7 @@ class EdgeAttrs(MutableMapping[str, Any]):
         return self._names, self._values
 
     def __setstate__(self, state: tuple[tuple[str, ...], tuple[Any, ...]]) -> None:
-        self._names, self._values = _shared(tuple(state[0])), tuple(state[1])
+        self._names, self._values = shared_names(tuple(state[0])), tuple(state[1])
 
 
 _new_attrs = object.__new__
