@@ -137,6 +137,9 @@ def article_key(generation: str, article: Article) -> str:
 #: format belongs to the Python version, which is part of every key), decoded
 #: several times faster than JSON; zlib's checksum refuses a damaged blob first.
 _MARSHAL = f"py{sys.version_info[0]}.{sys.version_info[1]}-m{marshal.version}"
+#: What reading a stored row can raise: SQLite, a damaged blob (zlib), bad
+#: marshal data (ValueError, EOFError, TypeError) or a row of the wrong shape.
+_READ_ERRORS = (sqlite3.Error, zlib.error, ValueError, TypeError, EOFError)
 
 
 def _pack(obj: Any) -> bytes:
@@ -320,7 +323,7 @@ class BuildCache:
         if self._db is not None and rest:
             try:
                 found.update(self._load_analyses(rest))
-            except (sqlite3.Error, zlib.error, ValueError, TypeError, EOFError) as err:
+            except _READ_ERRORS as err:
                 self._failed(sqlite3.DatabaseError(str(err)))
         self.hits += sum(1 for k in keys if k in found)
         self.misses += sum(1 for k in keys if k not in found)
@@ -333,7 +336,7 @@ class BuildCache:
             return {}
         try:
             return self._load_analyses(keys)
-        except (sqlite3.Error, zlib.error, ValueError, TypeError, EOFError) as err:
+        except _READ_ERRORS as err:
             self._failed(sqlite3.DatabaseError(str(err)))
             return {}
 
@@ -394,7 +397,7 @@ class BuildCache:
             if row[1] < self._today:
                 with self._tx():
                     self._db.execute("UPDATE feeds SET used=? WHERE key=?", (self._today, key))
-        except (sqlite3.Error, zlib.error, ValueError, TypeError, EOFError) as err:
+        except _READ_ERRORS as err:
             self._failed(sqlite3.DatabaseError(str(err)))
             return None
         self.feed_hits += 1
@@ -531,7 +534,7 @@ class AnalysisReader:
             for rows in _analysis_rows(self._db, keys):
                 for key, blob, _used in rows:
                     found[key] = _analysis_from_row(_unpack(blob))
-        except (sqlite3.Error, zlib.error, ValueError, TypeError, EOFError) as err:
+        except _READ_ERRORS as err:
             LOGGER.debug("%s: cache not readable here: %s", self.path, err)
             self.close()
             return {}
