@@ -144,7 +144,10 @@ def alias_patterns(catalogue: Catalogue) -> list[tuple[str, str, bool]]:
 _LINE_END = re.compile(r"\n")
 _WORDS = re.compile(r"\w+")
 _URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s<>\"']+|www\.[^\s<>\"']+|[\w.+-]+@[\w-]+\.[\w.-]+")
-_SENT_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+# a sentence ends after its full stop, closing quotes and spaces (only the
+# match's end is used: starting at the stop, not behind it, lets the regex
+# engine skip ahead to the next stop)
+_SENT_END = re.compile(r"[.!?…][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
 
 def _is_word(ch: str) -> bool:
@@ -165,30 +168,52 @@ def _alias_table(catalogue: Catalogue) -> dict[str, _Entry]:
     }
 
 
-def _compile_matcher(catalogue: Catalogue) -> tuple[ahocorasick.Automaton, dict[str, _Entry]]:
-    """The automaton of every alias form of two characters or more, and the
-    single-character forms apart: letters such as R and C would be hit inside
-    nearly every word, so :func:`_letter_regex` finds them instead."""
+#: ASCII non-word characters to NUL (``str.translate`` runs in C on ASCII text).
+_ASCII_MARKS = {i: "\x00" for i in range(128) if not _is_word(chr(i))}
+_NON_WORD = re.compile(r"\W")  # the same as not _is_word, on every code point
+
+
+def _marked(text: str) -> str:
+    """``text`` with every non-word character replaced by NUL, same length.
+
+    >>> _marked("Go's S3-bucket")
+    'Go\\x00s\\x00S3\\x00bucket'
+    """
+    if text.isascii():
+        return text.translate(_ASCII_MARKS)
+    return _NON_WORD.sub("\x00", text)
+
+
+#: One way a form can end where the automaton reports a key:
+#: ``(end shift, length, words, form or None, ((match key, exact form or None), ...))``.
+_Variant = tuple[int, int, int, "str | None", tuple[tuple[str, "str | None"], ...]]
+
+
+def _compile_matcher(catalogue: Catalogue) -> ahocorasick.Automaton:
+    """The automaton of every alias form, keyed to run over marked text.
+
+    The text is searched as ``NUL + marked text + NUL`` (:func:`_marked`:
+    every non-word character a NUL), and a form is keyed as its marked self
+    with a NUL before it if it starts with a word character and after it if
+    it ends with one. The automaton then reports only matches with a word
+    boundary at each word-character end: most raw hits of a short form (and
+    nearly all of a letter such as R or C) are inside longer words, and
+    rejecting them one by one in Python was most of the matching time.
+    Marking blurs non-word characters (``node.js``, ``node-js`` and
+    ``.node js`` share a key), so a form that has any is kept with its
+    variant and checked against the text.
+    """
+    keyed: dict[str, list[_Variant]] = defaultdict(list)
+    for form, (length, words, entries) in _alias_table(catalogue).items():
+        lead, tail = _is_word(form[0]), _is_word(form[-1])
+        key = ("\x00" if lead else "") + _marked(form) + ("\x00" if tail else "")
+        inner = None if _WORDS.fullmatch(form) else form
+        keyed[key].append((int(tail), length, words, inner, entries))
     automaton = ahocorasick.Automaton()
-    letters = {}
-    for form, entry in _alias_table(catalogue).items():
-        if len(form) > 1:
-            automaton.add_word(form, entry)
-        else:
-            letters[form] = entry
+    for key, variants in keyed.items():
+        automaton.add_word(key, tuple(variants))
     automaton.make_automaton()
-    return automaton, letters
-
-
-def _letter_regex(letters: dict[str, _Entry]) -> re.Pattern[str] | None:
-    """A regex for single-character forms on the text as written (exact forms:
-    ``R``; others in both cases); their entries are keyed by lowercase form."""
-    chars = {
-        ch
-        for form, (_n, _w, entries) in letters.items()
-        for ch in ({exact for _k, exact in entries if exact} or {form, form.upper()})
-    }
-    return re.compile("|".join(re.escape(c) for c in sorted(chars))) if chars else None
+    return automaton
 
 
 def cache_dir() -> Path:
@@ -201,7 +226,7 @@ def cache_dir() -> Path:
     return Path(base) / "kgraph"
 
 
-def _cached_matcher(catalogue: Catalogue) -> tuple[ahocorasick.Automaton, dict[str, _Entry]]:
+def _cached_matcher(catalogue: Catalogue) -> ahocorasick.Automaton:
     """The compiled matcher (:func:`_compile_matcher`), from the user's cache when the catalogue and the
     matching code are unchanged (compiling 20k+ alias forms takes about a second)."""
     name = f"matcher-{catalogue.version}-{code_digest(__file__, catalogue_module.__file__)}.pickle"
@@ -210,7 +235,7 @@ def _cached_matcher(catalogue: Catalogue) -> tuple[ahocorasick.Automaton, dict[s
         try:
             with open(path, "rb") as fh:
                 loaded = pickle.load(fh)
-            if isinstance(loaded, tuple) and len(loaded) == 2:
+            if isinstance(loaded, ahocorasick.Automaton):
                 return loaded
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
             pass
@@ -244,23 +269,18 @@ class FastMatcher:
     def __init__(self, catalogue: Catalogue) -> None:
         self.catalogue = catalogue
         self.rules = compile_rules(catalogue)
-        self.automaton, self._letter_entries = _cached_matcher(catalogue)
-        self._letters = _letter_regex(self._letter_entries)
+        self.automaton = _cached_matcher(catalogue)
 
-    def _candidates(self, text: str, lower: str) -> Iterator[tuple[int, _Entry]]:
-        """(end index, entry) of every alias form occurring in ``text``, word
-        boundaries not checked yet."""
-        yield from self.automaton.iter(lower)
-        if self._letters is not None:
-            entries = self._letter_entries
-            for m in self._letters.finditer(text):
-                entry = entries.get(lower[m.start()])  # None: inside a URL, blanked out
-                if entry is not None:
-                    yield m.start(), entry
+    def candidates(self, text: str) -> list[tuple[int, int, int, str]]:
+        """Every alias form in ``text`` with a word boundary at each end, as
+        ``(start, end, words, match key)``, overlaps not resolved yet.
 
-    def find(self, text: str, lines: bool = False) -> list[tuple[int, int, str, str, str]]:
-        """Matches in ``text`` as ``(start, end, surface, match key, sentence)``;
-        with ``lines`` (code), the line of the match stands for its sentence."""
+        >>> m = FastMatcher(load_catalogue())
+        >>> t = "AWS Lambda on S3, not S3X"
+        >>> sorted((t[s:e], k) for s, e, _w, k in m.candidates(t))  # doctest: +NORMALIZE_WHITESPACE
+        [('AWS', 'aws'), ('AWS Lambda', 'aws-lambda'), ('Lambda', 'aws-lambda#0'),
+         ('Lambda', 'python-lambda#0'), ('S3', 'amazon-s3')]
+        """
         lower = text.lower()
         if len(lower) != len(text):  # a few characters change length when lowered
             lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
@@ -270,21 +290,29 @@ class FastMatcher:
         n = len(text)
         # word-character tests as C-level isalnum() on slices: "_" counts as a letter
         w = text.replace("_", "a") if "_" in text else text
-        for end_idx, (length, words, entries) in self._candidates(text, lower):
-            start, end = end_idx - length + 1, end_idx + 1
-            if start > 0:
-                if w[start - 1 : start + 1].isalnum():
-                    continue  # inside a word
-                if text[start - 1] == "." and start > 1 and w[start - 2].isalnum():
+        # the automaton reports only matches with word boundaries at their
+        # word-character ends (see _compile_matcher); the marked text is the
+        # lowered one shifted by its leading NUL
+        for end_idx, variants in self.automaton.iter(f"\x00{_marked(lower)}\x00"):
+            for shift, length, words, inner, entries in variants:
+                end = end_idx - shift
+                start = end - length
+                if start > 1 and text[start - 1] == "." and w[start - 2].isalnum():
                     continue  # a dotted name's tail: index.html, s3.amazonaws
-            if end < n:
-                if w[end - 1 : end + 1].isalnum():
-                    continue
-                if text[end] == "." and end + 1 < n and w[end + 1].isalnum():
+                if end + 1 < n and text[end] == "." and w[end + 1].isalnum():
                     continue  # a dotted name's head: deploy.yaml, Node.js
-            for key, exact in entries:
-                if exact is None or text[start:end] == exact:
-                    found.append((start, end, words, key))
+                if inner is not None and lower[start:end] != inner:
+                    continue  # "node js" is not the form "node.js"
+                for key, exact in entries:
+                    if exact is None or text[start:end] == exact:
+                        found.append((start, end, words, key))
+        return found
+
+    def find(self, text: str, lines: bool = False) -> list[tuple[int, int, str, str, str]]:
+        """Matches in ``text`` as ``(start, end, surface, match key, sentence)``;
+        with ``lines`` (code), the line of the match stands for its sentence."""
+        found = self.candidates(text)
+        n = len(text)
         if not found:
             return []
         # longest in words first (as spaCy's matcher counts tokens), then earliest

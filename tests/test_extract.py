@@ -110,3 +110,61 @@ def test_compiled_matcher_is_cached_and_a_corrupt_cache_is_rebuilt(
     third = FastMatcher(catalogue)
     assert [m[3] for m in third.find(text)] == [m[3] for m in first.find(text)]
     assert cached.read_bytes() != b"not a pickle"
+
+
+# -- the automaton against the boundary rules, spelled out ---------------------------------
+
+
+def _reference_candidates(table, text: str) -> list[tuple[int, int, int, str]]:
+    """Every form of ``table`` found by brute force under the rules the matcher
+    documents: case-insensitive (exact forms as written), a word boundary at
+    each end that is a word character in the form, no dotted name's head or
+    tail (``deploy.yaml``, ``index.html``)."""
+
+    def word(ch: str) -> bool:
+        return ch.isalnum() or ch == "_"
+
+    lower, n = text.lower(), len(text)
+    out = []
+    for form, (length, words, entries) in table.items():
+        at = lower.find(form)
+        while at >= 0:
+            s, e = at, at + length
+            ok = not (s > 0 and word(text[s - 1]) and word(text[s]))
+            ok = ok and not (e < n and word(text[e - 1]) and word(text[e]))
+            ok = ok and not (s > 1 and text[s - 1] == "." and word(text[s - 2]))
+            ok = ok and not (e + 1 < n and text[e] == "." and word(text[e + 1]))
+            if ok:
+                out += [(s, e, words, k) for k, exact in entries if exact in (None, text[s:e])]
+            at = lower.find(form, at + 1)
+    return sorted(out)
+
+
+def test_matcher_candidates_follow_the_boundary_rules(catalogue):
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from kgraph.extract import FastMatcher, _alias_table
+
+    table = _alias_table(catalogue)
+    matcher = FastMatcher(catalogue)
+    # forms of every shape: words only, inner punctuation (node.js), non-word
+    # ends (.net, c#), single letters (R, C), and their neighbours
+    forms = sorted(table)
+    shaped = [f for f in forms if not f.isalnum()][:400] + [f for f in forms if len(f) <= 2]
+    piece = st.one_of(
+        st.sampled_from(shaped),
+        st.sampled_from(forms),
+        st.sampled_from([" ", ".", "-", "_", "x", "é", "’", "\u00a0", "/", "#", "+", "\n", "ß"]),
+    )
+    case = st.sampled_from([str, str.upper, str.title])
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.lists(st.tuples(piece, case), min_size=1, max_size=10))
+    def check(parts):
+        text = "".join(f(p) for p, f in parts)
+        if len(text.lower()) != len(text):
+            return  # the matcher lowers such text char by char; not this reference's job
+        assert sorted(matcher.candidates(text)) == _reference_candidates(table, text)
+
+    check()
