@@ -23,7 +23,7 @@ the same: views, algorithms, ``copy()``, pickling, the readers and writers.
 
 from __future__ import annotations
 
-from collections.abc import ItemsView, Iterator, KeysView, Mapping, MutableMapping
+from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, MutableMapping
 from typing import Any
 
 import networkx as nx
@@ -233,11 +233,27 @@ class CompactMultiDiGraph(nx.MultiDiGraph):
         names; a tuple from :func:`shared_names`, so that all edges hold the
         same one), without ``add_edge``'s checks: the bulk path of
         :class:`kgraph.graph.GraphBuilder`."""
-        data = _new_attrs(EdgeAttrs)
-        data._names = names
-        data._values = values
-        keys = self._succ[u].get(v)
-        if keys is None:
-            self._succ[u][v] = self._pred[v][u] = EdgeKeys.one(key, data)
-        else:
-            keys[key] = data
+        self.add_edges_fast(names, ((u, v, key, values),))
+
+    def add_edges_fast(
+        self, names: tuple[str, ...], edges: Iterable[tuple[Any, Any, Any, tuple[Any, ...]]]
+    ) -> None:
+        """:meth:`add_edge_fast` for many ``(u, v, key, values)`` edges with
+        the same attribute ``names``, in one loop.
+
+        >>> g = CompactMultiDiGraph([("a", "b"), ("b", "c")])
+        >>> g.add_edges_fast(shared_names(("kind",)), [("a", "b", "x-1", ("x",)), ("a", "c", "x-2", ("x",))])
+        >>> sorted((u, v, k, dict(d)) for u, v, k, d in g.edges(keys=True, data=True) if k != 0)
+        [('a', 'b', 'x-1', {'kind': 'x'}), ('a', 'c', 'x-2', {'kind': 'x'})]
+        """
+        succ, pred, new, one = self._succ, self._pred, _new_attrs, EdgeKeys.one
+        for u, v, key, values in edges:
+            data = new(EdgeAttrs)
+            data._names = names
+            data._values = values
+            out = succ[u]
+            keys = out.get(v)
+            if keys is None:
+                out[v] = pred[v][u] = one(key, data)
+            else:
+                keys[key] = data

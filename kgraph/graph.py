@@ -159,6 +159,7 @@ class GraphBuilder:
         self._counts: dict[str, int] = defaultdict(int)
         self._kind_only: dict[str, tuple[str]] = {}
         self._canonical: dict[str, str] = {}  # node id -> the string object the graph holds
+        self._cnodes: dict[str, str] = {}  # concept id -> its node id, as held
         self._by_url: dict[str, str] = {}
         self._by_path: dict[str, str | None] = {}  # None: path shared by several articles
         self._links: list[tuple[str, tuple[str, ...]]] = []
@@ -223,21 +224,28 @@ class GraphBuilder:
             self._spellings[anode][name] += 1
             self._edge(anode, node, "wrote", _KIND)
 
+        # the mentions, the bulk of the edges, in one batch
         evidence: dict[str, str] = {}  # one object per sentence shown for several concepts
-        for m in sorted(mentions, key=_BY_CONCEPT):
-            self._concept(m.concept)
-            self._df[m.concept] += 1
+        cnodes, weights, shared = self._cnodes, self._weights, self._shared
+        ordered = sorted(mentions, key=_BY_CONCEPT)
+        rows = []
+        n = self._counts["mentions"]
+        for m in ordered:
+            n += 1
             weight = float(m.weight)
-            self._edge(
-                node,
-                concept_node(m.concept),
+            values = (
                 "mentions",
-                _MENTION,
                 int(m.count),
-                self._weights.setdefault(weight, weight),
+                weights.setdefault(weight, weight),
                 evidence.setdefault(m.evidence, m.evidence),
-                self._shared.setdefault(m.alias, m.alias),
+                shared.setdefault(m.alias, m.alias),
             )
+            rows.append(
+                (node, cnodes.get(m.concept) or self._concept(m.concept), f"mentions-{n}", values)
+            )
+        self._counts["mentions"] = n
+        self._df.update([m.concept for m in ordered])
+        graph.add_edges_fast(_MENTION, rows)
         for tag in art.tags:
             slug = self._slug(tag)
             if slug not in self._tag_concepts:
@@ -274,14 +282,16 @@ class GraphBuilder:
             slug = self._slugs[text] = slugify(text)
         return slug
 
-    def _concept(self, cid: str) -> None:
-        """Add a concept node and its broader concepts (counts are set by ``finish``)."""
-        node = concept_node(cid)
-        if node in self.graph:
-            return
-        self._add_node(node, **concept_attrs(self.catalogue[cid]))
-        for parent in self.catalogue[cid].parents:
-            self._concept(parent)
+    def _concept(self, cid: str) -> str:
+        """Add a concept node and its broader concepts (counts are set by
+        ``finish``) unless it is there; return its node id."""
+        node = self._cnodes.get(cid)
+        if node is None:
+            node = self._cnodes[cid] = concept_node(cid)
+            self._add_node(node, **concept_attrs(self.catalogue[cid]))
+            for parent in self.catalogue[cid].parents:
+                self._concept(parent)
+        return node
 
     def _add_node(self, node: str, **attrs: object) -> None:
         self.graph.add_node(node, **attrs)
@@ -348,16 +358,20 @@ class GraphBuilder:
             for pair, count in self._pairs.items()
             if count >= support
         )
-        for a, b, count in frequent:
-            npmi = _npmi(count, self._top_df[a], self._top_df[b], n)
-            self._edge(
-                concept_node(a),
-                concept_node(b),
-                "co_occurs",
-                _CO_OCCUR,
-                round((npmi + 1) / 2, 4),
-                int(count),
-            )
+        cnodes, top_df, first = self._cnodes, self._top_df, self._counts["co_occurs"] + 1
+        self._counts["co_occurs"] += len(frequent)
+        self.graph.add_edges_fast(
+            _CO_OCCUR,
+            (
+                (
+                    cnodes[a],
+                    cnodes[b],
+                    f"co_occurs-{i}",
+                    ("co_occurs", round((_npmi(count, top_df[a], top_df[b], n) + 1) / 2, 4), count),
+                )
+                for i, (a, b, count) in enumerate(frequent, first)
+            ),
+        )
 
 
 def build_graph(
