@@ -24,6 +24,7 @@ import networkx as nx
 from .cache import BuildCache
 from .catalogue import Catalogue, load_catalogue
 from .errors import FeedError, KgraphError
+from .export import PAGE_MAX_ARTICLES
 from .export.graphml import read_graphml, write_graphml
 from .export.json import read_json, write_json
 from .export.style import Decoration, decoration, edge_count
@@ -250,25 +251,32 @@ class KnowledgeGraph:
         """Write node-link JSON (atomically) and return the path."""
         return write_json(self.graph, path)
 
-    def write_html(self, path: str | os.PathLike[str]) -> Path:
+    def write_html(
+        self, path: str | os.PathLike[str], max_articles: int | None = PAGE_MAX_ARTICLES
+    ) -> Path:
         """Write the self-contained interactive HTML page and return the path.
 
         A large graph's page uses the layout of the GraphML file (computed once
         for both); a small graph's page lays itself out in the browser, which
-        reads better than the precomputed layout.
+        reads better than the precomputed layout. The page shows at most
+        ``max_articles`` articles, the most recent (None: all), with every
+        concept: see :func:`kgraph.export.html.page_graph`.
         """
         from .export.html import LAYOUT_NODE_LIMIT, write_html
 
         large = self.graph.number_of_nodes() > LAYOUT_NODE_LIMIT
         positions = self._decoration().positions() if large else None
-        return write_html(self.graph, path, positions=positions)
+        return write_html(self.graph, path, positions=positions, max_articles=max_articles)
 
     def write(
         self,
         directory: str | os.PathLike[str] = "outputs",
         formats: Iterable[str] = ("graphml", "html", "json"),
+        *,
+        page_articles: int | None = PAGE_MAX_ARTICLES,
     ) -> dict[str, Path]:
-        """Write the graph in each of ``formats`` into ``directory``.
+        """Write the graph in each of ``formats`` into ``directory``
+        (``page_articles``: the most articles the HTML page shows, None: all).
 
         Each file is written atomically: a failure leaves the previous file intact.
         """
@@ -279,7 +287,11 @@ class KnowledgeGraph:
                 raise KgraphError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
         # GraphML and, for large graphs, the page share one decoration (colours,
         # layout, communities), computed once (see _decoration)
-        writers = {"graphml": self.write_graphml, "html": self.write_html, "json": self.write_json}
+        writers = {
+            "graphml": self.write_graphml,
+            "html": lambda path: self.write_html(path, page_articles),
+            "json": self.write_json,
+        }
         return {fmt: writers[fmt](out / FORMATS[fmt]) for fmt in formats}
 
 

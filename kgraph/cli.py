@@ -17,6 +17,7 @@ import click
 from . import api
 from .cli_perf import build_perf_options, open_cache
 from .errors import KgraphError
+from .export import PAGE_MAX_ARTICLES
 from .sources import Limits
 
 DEFAULT_GRAPH = "outputs/graph.graphml"
@@ -108,6 +109,13 @@ def main() -> None:
     show_default=True,
     help="Most HTTP redirects followed per URL.",
 )
+@click.option(
+    "--page-articles",
+    type=click.IntRange(0),
+    default=PAGE_MAX_ARTICLES,
+    show_default=True,
+    help="Most articles the HTML page shows, the most recent (0: all); GraphML and JSON keep all.",
+)
 @build_perf_options
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", count=True, help="Print every warning (-vv: debug).")
@@ -122,6 +130,7 @@ def build(
     timeout: float,
     jobs: int,
     max_redirects: int,
+    page_articles: int,
     no_cache: bool,
     cache_dir: str | None,
     engine: str,
@@ -189,7 +198,7 @@ def build(
         click.echo("error: no articles could be read; nothing was written", err=True)
         sys.exit(2)
     try:
-        written = kg.write(outdir, fmts)
+        written = kg.write(outdir, fmts, page_articles=page_articles or None)
     except (KgraphError, OSError) as err:
         click.echo(f"error: cannot write outputs: {err}", err=True)
         sys.exit(2)

@@ -17,6 +17,24 @@ def test_build_defaults_to_bundled_feeds(tmp_path):
     assert (tmp_path / "graph.graphml").is_file() and (tmp_path / "graph.json").is_file()
 
 
+def test_build_page_articles_caps_the_page_not_the_graph(tmp_path):
+    from .test_export_html import page_data
+
+    args = ["build", "-o", str(tmp_path), "--format", "html,json", "--no-cache"]
+    result = CliRunner().invoke(main, [*args, "--page-articles", "10"])
+    assert result.exit_code == 0, result.output
+    data = page_data((tmp_path / "graph.html").read_text(encoding="utf-8"))
+    articles = [n for n in data["nodes"] if n["kind"] == "article"]
+    assert len(articles) == 10 and data["meta"]["articles_left_out"] == 21
+    kept = sorted(n.get("published", "") for n in articles)
+    graph = json.loads((tmp_path / "graph.json").read_text(encoding="utf-8"))
+    dates = sorted(n.get("published", "") for n in graph["nodes"] if n["kind"] == "article")
+    assert len(dates) == 31 and kept == dates[-10:]  # the most recent ten
+    result = CliRunner().invoke(main, [*args, "--page-articles", "0"])
+    data = page_data((tmp_path / "graph.html").read_text(encoding="utf-8"))
+    assert sum(n["kind"] == "article" for n in data["nodes"]) == 31
+
+
 def test_build_json_summary_and_exit_1_when_a_source_fails(tmp_path):
     result = CliRunner().invoke(
         main,

@@ -876,3 +876,62 @@ def test_browser_uses_given_positions(browser, tmp_path: Path) -> None:
             (x, y), abs=1
         )  # vis rounds
     assert p.errors == [] and p.foreign_requests() == []
+
+
+# -- a page for a big graph: the most recent articles and the whole concept map --------------
+
+
+def _dated(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """``g`` with distinct publication dates (article i on day i), an author
+    per ten articles and a tag per article."""
+    for i, n in enumerate(sorted(n for n, k in g.nodes(data="kind") if k == "article")):
+        g.nodes[n]["published"] = (
+            f"2024-{1 + i // 28 % 12:02d}-{1 + i % 28:02d}T{i // 336:02d}:00:00Z"
+        )
+        author, tag = f"author:a{i // 10}", f"tag:t{i}"
+        g.add_node(author, kind="author", label=author, name=author)
+        g.add_node(tag, kind="tag", label=tag, name=tag, concept="")
+        g.add_edge(author, n, kind="wrote")
+        g.add_edge(n, tag, kind="tagged")
+    return g
+
+
+@pytest.mark.issue(7)
+def test_page_of_a_big_graph_keeps_the_most_recent_articles_and_every_concept() -> None:
+    from kgraph.export.html import page_graph
+
+    g = _dated(make_large_graph(n_articles=120, n_concepts=50))
+    by_date = sorted(
+        (n for n, k in g.nodes(data="kind") if k == "article"),
+        key=lambda n: g.nodes[n]["published"],
+    )
+    data = page_data(render_html(g, max_articles=50))
+    shown = {n["id"] for n in data["nodes"]}
+    assert {n for n in shown if n.startswith("article:")} == set(by_date[-50:])
+    assert {n for n in g if n.startswith("concept:")} <= shown  # the concept map is whole
+    # authors and tags of the articles shown, and no others
+    wanted = {m for a in by_date[-50:] for m in nx.all_neighbors(g, a) if m[:4] in ("auth", "tag:")}
+    assert {n for n in shown if n[:4] in ("auth", "tag:")} == wanted
+    assert all(e["from"] in shown and e["to"] in shown for e in data["edges"])
+    assert data["meta"]["articles_left_out"] == 70
+    assert data["meta"]["counts"]["article"] == 50
+    # concepts keep their count over the whole graph
+    counts = {n["id"]: n["articles"] for n in data["nodes"]}
+    assert all(counts[c] == g.nodes[c]["article_count"] for c in g if c.startswith("concept:"))
+    # no limit, or a limit above the graph: everything, nothing left out
+    for limit in (None, 120):
+        whole = page_data(render_html(g, max_articles=limit))
+        assert len(whole["nodes"]) == len(g) and whole["meta"]["articles_left_out"] == 0
+    assert page_graph(g, 50)[0] is not g and page_graph(g, 120)[0] is g
+
+
+@pytest.mark.browser
+@pytest.mark.issue(7)
+def test_browser_page_of_a_big_graph_says_what_it_leaves_out(browser, tmp_path: Path) -> None:
+    g = _dated(make_large_graph(n_articles=120, n_concepts=50))
+    out = write_html(g, tmp_path / "capped.html", max_articles=50)
+    p = Page(browser, out)
+    p.wait_until("window.kgraphReady === true", timeout=20)
+    counts = p.page.inner_text("#counts")
+    assert "50 articles" in counts and "70 older ones" in counts
+    assert p.errors == [] and p.foreign_requests() == []

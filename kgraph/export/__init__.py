@@ -1,0 +1,9 @@
+"""Stage 6: writers (GraphML, JSON, the HTML page, GEXF, Cytoscape, Neo4j, RDF).
+
+Each writer is its own module, imported on use; what several modules and the
+API share without importing a writer (and its dependencies) lives here.
+"""
+
+#: The most articles the HTML page shows by default (see
+#: :func:`kgraph.export.html.page_graph`): about 30 MB of page.
+PAGE_MAX_ARTICLES = 5000

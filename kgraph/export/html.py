@@ -44,6 +44,7 @@ import numpy as np
 
 from kgraph._io import atomic_open
 from kgraph.errors import GraphError
+from kgraph.export import PAGE_MAX_ARTICLES
 from kgraph.export.style import edge_count, place_around
 
 __all__ = ["write_html"]
@@ -156,6 +157,7 @@ def write_html(
     *,
     title: str = "kgraph",
     positions: Mapping[Any, tuple[float, float]] | None = None,
+    max_articles: int | None = PAGE_MAX_ARTICLES,
 ) -> Path:
     """Write ``graph`` as one self-contained interactive HTML page.
 
@@ -167,6 +169,8 @@ def write_html(
         positions: ``x``/``y`` of every node in Gephi units (y up), e.g. those
             of :func:`kgraph.export.style.decoration`; used instead of the
             graph's own ``x``/``y`` attributes or a computed layout.
+        max_articles: the most articles the page shows (None: all), see
+            :func:`page_graph`; the page says how many it leaves out.
 
     Returns:
         The path written, as a :class:`pathlib.Path`.
@@ -185,7 +189,7 @@ def write_html(
     ('graph.html', True)
     """
     target = Path(path)
-    parts = _page_parts(graph, title, positions)
+    parts = _page_parts(graph, title, positions, max_articles)
     try:
         with atomic_open(target) as fh:
             for part in parts:
@@ -205,17 +209,62 @@ def render_html(
     *,
     title: str = "kgraph",
     positions: Mapping[Any, tuple[float, float]] | None = None,
+    max_articles: int | None = PAGE_MAX_ARTICLES,
 ) -> str:
     """Return the page for ``graph`` as a string (what :func:`write_html` writes)."""
-    return "".join(_page_parts(graph, title, positions))
+    return "".join(_page_parts(graph, title, positions, max_articles))
+
+
+def page_graph(
+    graph: nx.MultiDiGraph, max_articles: int | None = PAGE_MAX_ARTICLES
+) -> tuple[nx.MultiDiGraph, int]:
+    """The part of ``graph`` a page shows, and how many articles it leaves out.
+
+    The page of a 100,000-article graph would be some 500 MB, more than a
+    browser opens. Above ``max_articles`` articles (None: no limit) the page
+    keeps the most recent ``max_articles`` (by ``published``, then node id),
+    the authors and tags of those, and every concept and feed with the edges
+    between them: the concept map stays whole, and concepts keep their
+    ``article_count`` over the whole graph. The GraphML and JSON files hold
+    everything.
+
+    >>> g = nx.MultiDiGraph()
+    >>> for i in range(3):
+    ...     g.add_node(f"article:{i}", kind="article", published=f"2024-01-0{i + 1}")
+    ...     _ = g.add_edge(f"author:{i}", f"article:{i}", kind="wrote")
+    ...     g.nodes[f"author:{i}"]["kind"] = "author"
+    >>> sub, left_out = page_graph(g, 2)
+    >>> sorted(sub), left_out
+    (['article:1', 'article:2', 'author:1', 'author:2'], 1)
+    """
+    kinds = dict(graph.nodes(data="kind", default=""))
+    articles = sorted(n for n, kind in kinds.items() if kind == "article")
+    if max_articles is None or len(articles) <= max_articles:
+        return graph, 0
+    published = graph.nodes(data="published", default="")
+    articles.sort(key=lambda n: _text(published[n]), reverse=True)  # stable: ids ascending
+    shown = set(articles[: max(max_articles, 0)])
+    keep = set(shown)
+    for n, kind in kinds.items():
+        if kind in ("author", "tag"):
+            if any(m in shown for m in nx.all_neighbors(graph, n)):
+                keep.add(n)
+        elif kind != "article":
+            keep.add(n)
+    return graph.subgraph(keep), len(articles) - len(shown)
 
 
 def _page_parts(
-    graph: nx.MultiDiGraph, title: str, positions: Mapping[Any, tuple[float, float]] | None
+    graph: nx.MultiDiGraph,
+    title: str,
+    positions: Mapping[Any, tuple[float, float]] | None,
+    max_articles: int | None = PAGE_MAX_ARTICLES,
 ) -> Iterator[str]:
     """The page in pieces, the graph's data in chunks: the file is written
     without holding the page, its data or one record per edge in memory."""
+    graph, left_out = page_graph(graph, max_articles)
     payload, edges = _payload(graph, title, positions)
+    payload["meta"]["articles_left_out"] = left_out
     vis_js, vis_css = _vis_assets()
     viewer_js = _asset("viewer.js")
     viewer_css = _asset("viewer.css")

@@ -193,6 +193,12 @@
       append(bar, append(el("span"), el("b", "", String(counts[k] || 0)), " " + KIND_NAMES[k].toLowerCase()));
     });
     append(bar, append(el("span"), el("b", "", String(counts.edges || 0)), " edges"));
+    if (META.articles_left_out) {
+      var note = append(el("span"), "(the most recent articles only: ",
+        el("b", "", String(META.articles_left_out)), " older ones are in the GraphML and JSON files)");
+      note.id = "left-out";
+      append(bar, note);
+    }
     append(bar, append(el("span", "", ""), el("b", "", ""), ""));
     bar.lastChild.id = "shown";
     if (META.built) { $("built").textContent = "Built " + META.built.replace("T", " ").replace(/\.\d+/, ""); }
