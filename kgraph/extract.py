@@ -317,20 +317,11 @@ class FastMatcher:
             return []
         # longest in words first (as spaCy's matcher counts tokens), then earliest
         found.sort(key=lambda f: (-f[2], f[0], f[0] - f[1]))
-        owner: list[tuple[int, int] | None] = [None] * n  # linear, not pairwise, overlap test
-        kept: list[tuple[int, int, str]] = []
-        for start, end, _words, key in found:
-            span = (start, end)
-            seg = owner[start:end]
-            size = end - start
-            if seg.count(None) != size and seg.count(span) != size:
-                continue  # overlaps a longer (or earlier) match
-            owner[start:end] = [span] * size
-            kept.append((start, end, key))
-        kept = sorted(dict.fromkeys(kept), key=lambda k: (k[0], k[2]))
+        kept = _without_overlaps(found, n)
         pattern = _LINE_END if lines else _SENT_END
         bounds = [0, *(m.end() for m in pattern.finditer(text)), n + 1]
         out = []
+        sentences: dict[tuple[int, int], str] = {}  # one string per sentence shown
         for start, end, key in kept:
             i = bisect.bisect_right(bounds, start) - 1
             lo, hi = bounds[i], bounds[i + 1]
@@ -338,8 +329,53 @@ class FastMatcher:
                 half = max((SENTENCE_MAX - (end - start)) // 2, 0)
                 lo = max(lo, start - half)
                 hi = min(hi, lo + SENTENCE_MAX)
-            out.append((start, end, text[start:end], key, text[lo:hi].strip()))
+            sentence = sentences.get((lo, hi))
+            if sentence is None:
+                sentence = sentences[lo, hi] = text[lo:hi].strip()
+            out.append((start, end, text[start:end], key, sentence))
         return out
+
+
+#: Up to this many spans kept, overlaps are tested pair by pair; past it, with
+#: an owner per character (linear in the text, whatever the number of matches).
+_PAIRWISE = 24
+
+
+def _without_overlaps(found: list[tuple[int, int, int, str]], n: int) -> list[tuple[int, int, str]]:
+    """The matches of ``found`` (in priority order) that overlap no match
+    kept before them, other than one of the same span (two keys of one
+    form), as ``(start, end, key)`` sorted by start and key.
+
+    >>> _without_overlaps([(0, 9, 2, "aws-lambda"), (0, 3, 1, "aws"), (4, 9, 1, "l#0"), (4, 9, 1, "l#1")], 9)
+    [(0, 9, 'aws-lambda')]
+    >>> _without_overlaps([(4, 6, 1, "b"), (0, 3, 1, "a"), (0, 3, 1, "a2")], 6)
+    [(0, 3, 'a'), (0, 3, 'a2'), (4, 6, 'b')]
+    """
+    kept: list[tuple[int, int, str]] = []
+    spans: list[tuple[int, int]] = []
+    owner: list[tuple[int, int] | None] | None = None
+    for start, end, _words, key in found:
+        span = (start, end)
+        if owner is None:
+            for s, e in spans:
+                if s < end and start < e and (s != start or e != end):
+                    break  # overlaps a longer (or earlier) match
+            else:
+                if span not in spans:
+                    spans.append(span)
+                    if len(spans) > _PAIRWISE:
+                        owner = [None] * n
+                        for s, e in spans:
+                            owner[s:e] = [(s, e)] * (e - s)
+                kept.append((start, end, key))
+            continue
+        seg = owner[start:end]
+        size = end - start
+        if seg.count(None) != size and seg.count(span) != size:
+            continue
+        owner[start:end] = [span] * size
+        kept.append((start, end, key))
+    return sorted(dict.fromkeys(kept), key=lambda k: (k[0], k[2]))
 
 
 def make_nlp(models: str | None = None, resolve: bool = True) -> Language:

@@ -168,3 +168,34 @@ def test_matcher_candidates_follow_the_boundary_rules(catalogue):
         assert sorted(matcher.candidates(text)) == _reference_candidates(table, text)
 
     check()
+
+
+def test_overlap_resolution_matches_the_per_character_owner_rule():
+    """A match is kept when no character it covers belongs to a match kept
+    before it with another span, whether the spans are few (pairwise test)
+    or many (one owner per character)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from kgraph.extract import _without_overlaps
+
+    def reference(found, n):
+        owner, kept = [None] * n, []
+        for start, end, _w, key in found:
+            seg = owner[start:end]
+            if all(o is None for o in seg) or all(o == (start, end) for o in seg):
+                owner[start:end] = [(start, end)] * (end - start)
+                kept.append((start, end, key))
+        return sorted(dict.fromkeys(kept), key=lambda k: (k[0], k[2]))
+
+    match = st.tuples(
+        st.integers(0, 60), st.integers(1, 8), st.integers(1, 3), st.sampled_from("abc")
+    ).map(lambda t: (t[0], t[0] + t[1], t[2], t[3]))
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(match, max_size=80))
+    def check(found):
+        found.sort(key=lambda f: (-f[2], f[0], f[0] - f[1]))
+        assert _without_overlaps(found, 70) == reference(found, 70)
+
+    check()
