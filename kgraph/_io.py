@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -18,7 +20,8 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
 
     If the block raises (or the process dies), ``path`` keeps its previous
     content and the temporary file is removed (or left as ``.name.*.tmp``,
-    never under the final name).
+    never under the final name; such leftovers of ``path`` untouched for an
+    hour, :data:`STALE_SECONDS`, are removed by its next write).
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
@@ -29,6 +32,7 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(target)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         # mkstemp makes the file 0600; give it the mode the file had, or the
@@ -44,6 +48,21 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+#: A temporary file of an atomic write untouched for this long was left by a
+#: writer that died (a write in progress keeps its file's mtime fresh).
+STALE_SECONDS = 3600
+
+
+def _remove_stale(target: Path) -> None:
+    """Remove the temporary files a killed writer left next to ``target``."""
+    cutoff = time.time() - STALE_SECONDS
+    with contextlib.suppress(OSError):
+        for tmp in target.parent.glob(f".{glob.escape(target.name)}.*.tmp"):
+            with contextlib.suppress(OSError):
+                if tmp.is_file() and tmp.stat().st_mtime < cutoff:
+                    tmp.unlink()
 
 
 def _mode_for(target: Path) -> int:

@@ -166,3 +166,26 @@ def test_atomic_write_keeps_a_readable_mode(tmp_path: Path) -> None:
         assert new.stat().st_mode & 0o777 == 0o640 and new.read_text() == "y"
     finally:
         os.umask(umask)
+
+
+def test_next_write_removes_what_a_killed_writer_left(tmp_path: Path) -> None:
+    """A killed build leaves ``.graph.json.*.tmp``; the next write of that file
+    removes such leftovers once they are an hour old, and nothing else."""
+    from kgraph._io import STALE_SECONDS, atomic_open
+
+    old = time.time() - STALE_SECONDS - 60
+    stale = tmp_path / ".graph.json.abc123.tmp"
+    fresh = tmp_path / ".graph.json.def456.tmp"  # another writer, still at work
+    other = tmp_path / ".graph.graphml.abc123.tmp"  # another file's: its own write cleans it
+    for path in (stale, fresh, other):
+        path.write_text("partial")
+    for path in (stale, other):
+        os.utime(path, (old, old))
+    with atomic_open(tmp_path / "graph.json") as fh:
+        fh.write("{}")
+    assert not stale.exists() and fresh.exists() and other.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".graph.graphml.abc123.tmp",
+        ".graph.json.def456.tmp",
+        "graph.json",
+    ]
