@@ -933,5 +933,5 @@ def test_browser_page_of_a_big_graph_says_what_it_leaves_out(browser, tmp_path: 
     p = Page(browser, out)
     p.wait_until("window.kgraphReady === true", timeout=20)
     counts = p.page.inner_text("#counts")
-    assert "50 articles" in counts and "70 older ones" in counts
+    assert "50 articles" in counts and "70 older articles only in GraphML/JSON" in counts
     assert p.errors == [] and p.foreign_requests() == []

@@ -194,8 +194,8 @@
     });
     append(bar, append(el("span"), el("b", "", String(counts.edges || 0)), " edges"));
     if (META.articles_left_out) {
-      var note = append(el("span"), "(the most recent articles only: ",
-        el("b", "", String(META.articles_left_out)), " older ones are in the GraphML and JSON files)");
+      var note = append(el("span"), "(most recent; ",
+        el("b", "", String(META.articles_left_out)), " older articles only in GraphML/JSON)");
       note.id = "left-out";
       append(bar, note);
     }
