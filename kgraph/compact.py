@@ -23,7 +23,15 @@ the same: views, algorithms, ``copy()``, pickling, the readers and writers.
 
 from __future__ import annotations
 
-from collections.abc import ItemsView, Iterable, Iterator, KeysView, Mapping, MutableMapping
+from collections.abc import (
+    ItemsView,
+    Iterable,
+    Iterator,
+    KeysView,
+    Mapping,
+    MutableMapping,
+    ValuesView,
+)
 from typing import Any
 
 import networkx as nx
@@ -101,6 +109,9 @@ class EdgeAttrs(MutableMapping[str, Any]):
 
     def keys(self) -> KeysView[str]:
         return self.copy().keys()
+
+    def values(self) -> ValuesView[Any]:
+        return self.copy().values()
 
     def items(self) -> ItemsView[str, Any]:
         return self.copy().items()

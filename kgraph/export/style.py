@@ -35,6 +35,8 @@ from typing import Any, ClassVar
 import networkx as nx
 import numpy as np
 
+from kgraph.compact import EdgeAttrs
+
 __all__ = [
     "DEFAULT_COLOUR",
     "KIND_COLOURS",
@@ -511,11 +513,12 @@ class Decoration:
 
     @staticmethod
     def edge_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
-        return {
-            **attrs,
-            "weight": _weight_of(attrs.get("weight")),
-            "label": str(attrs.get("kind", "")),
-        }
+        # a graph's own edge mappings copy themselves in C (a CompactMultiDiGraph's
+        # would otherwise be read key by key)
+        out = attrs.copy() if isinstance(attrs, dict | EdgeAttrs) else dict(attrs)
+        out["weight"] = _weight_of(out.get("weight"))
+        out["label"] = str(out.get("kind", ""))
+        return out
 
     def positions(self) -> dict[Hashable, tuple[float, float]]:
         """``x``/``y`` of every node (empty if decorated without a layout)."""
