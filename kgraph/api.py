@@ -77,9 +77,16 @@ class BuildReport:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
-    #: wall-clock seconds per stage: read (fetch + parse), analyse (clean + extract), graph
+    #: wall-clock seconds per stage: read (fetch + parse), clean, extract, analyse
+    #: (clean + extract), graph
     stage_seconds: dict[str, float] = field(
-        default_factory=lambda: {"read": 0.0, "analyse": 0.0, "graph": 0.0}
+        default_factory=lambda: {
+            "read": 0.0,
+            "clean": 0.0,
+            "extract": 0.0,
+            "analyse": 0.0,
+            "graph": 0.0,
+        }
     )
     #: build cache: articles whose analysis was reused / computed, feeds not parsed again
     cache_hits: int = 0
@@ -339,13 +346,13 @@ def _analysed_feeds(
     workers (or here), whole feeds at a time, in the order of the sources.
 
     ``report.stage_seconds`` gets the wall-clock time of this loop split into
-    read (fetch + parse) and analyse (clean + extract) in the proportion the
-    tasks spent on each.
+    read (fetch + parse), clean and extract (and analyse: their sum) in the
+    proportion the tasks spent on each.
     """
     sources = expand(inputs, report.errors, report.warnings)
     report.sources = len(sources)
     seen: set[str] = set()
-    spent = [0.0, 0.0]  # parse, analyse seconds of the tasks
+    spent = [0.0, 0.0, 0.0]  # parse, clean, extract seconds of the tasks
     started = time.perf_counter()
     away = 0.0
     done = run_feeds(read_all(sources, limits, cache), cat, limits, cache, engine)
@@ -364,8 +371,8 @@ def _analysed_feeds(
             LOGGER.error("%s", err)
             report.errors.append(str(err))
             continue
-        spent[0] += item.seconds[0]
-        spent[1] += item.seconds[1]
+        for i, secs in enumerate(item.seconds):
+            spent[i] += secs
         report.feeds += 1
         report.duplicates += len(item.articles) - len(keep)
         report.articles += len(keep)
@@ -373,9 +380,11 @@ def _analysed_feeds(
         yield item.feed, analysed
         away += time.perf_counter() - paused  # the caller's time (the graph stage)
     wall = time.perf_counter() - started - away
-    share = spent[0] / sum(spent) if sum(spent) else 1.0
-    report.stage_seconds["read"] = wall * share
-    report.stage_seconds["analyse"] = wall * (1 - share)
+    total = sum(spent)
+    shares = [secs / total for secs in spent] if total else [1.0, 0.0, 0.0]
+    for stage, share in zip(("read", "clean", "extract"), shares, strict=True):
+        report.stage_seconds[stage] = wall * share
+    report.stage_seconds["analyse"] = wall * (shares[1] + shares[2])
 
 
 def read_articles(

@@ -101,6 +101,19 @@ def test_bad_feed_and_duplicates_among_good_ones_with_two_jobs(feeds, tmp_path):
     assert _json(two, tmp_path / "two.json") == _json(one, tmp_path / "one.json")
 
 
+def test_stage_seconds_split_parse_clean_and_extract_with_one_or_two_jobs(feeds, tmp_path):
+    """The bench's per-stage figures: read (parse), clean and extract apart,
+    analyse their sum, from the tasks' own timings in workers too; a warm
+    build analyses nothing."""
+    for jobs in (1, 2):
+        stages = _build(feeds, jobs, tmp_path / f"c{jobs}").report.stage_seconds
+        assert set(stages) == {"read", "clean", "extract", "analyse", "graph"}
+        assert all(stages[k] > 0 for k in stages), stages
+        assert stages["analyse"] == pytest.approx(stages["clean"] + stages["extract"])
+    warm = _build(feeds, 1, tmp_path / "c1").report.stage_seconds
+    assert warm["clean"] == 0
+
+
 def test_a_feed_task_skips_what_the_cache_holds(tmp_path):
     cat = load_catalogue()
     data = (SAMPLES_DIR / HASHNODE).read_bytes()
