@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import glob
 import hashlib
 import os
@@ -43,11 +44,66 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        pending = _PENDING.get()
+        if pending is None:
+            os.replace(tmp, target)
+        else:  # inside all_or_nothing(): renamed with the others at its end
+            pending.append((tmp, target))
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+#: The (temporary file, target) pairs an :func:`all_or_nothing` block holds back.
+_PENDING: contextvars.ContextVar[list[tuple[str, Path]] | None] = contextvars.ContextVar(
+    "kgraph_pending_renames", default=None
+)
+
+
+@contextlib.contextmanager
+def all_or_nothing() -> Iterator[None]:
+    """Files written with :func:`atomic_open` in the block replace their
+    targets together, when it ends without an error; if it raises, none of
+    them does and their temporary files are removed. (A set of outputs is
+    then never half old, half new; blocks inside one join it.)
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> try:
+    ...     with all_or_nothing():
+    ...         with atomic_open(d / "a.txt") as fh:
+    ...             _ = fh.write("a")
+    ...         raise OSError("disk full")
+    ... except OSError:
+    ...     pass
+    >>> sorted(p.name for p in d.iterdir())
+    []
+    """
+    if _PENDING.get() is not None:
+        yield
+        return
+    pending: list[tuple[str, Path]] = []
+    token = _PENDING.set(pending)
+    try:
+        yield
+    except BaseException:
+        _PENDING.reset(token)
+        _discard(pending)
+        raise
+    _PENDING.reset(token)
+    for i, (tmp, target) in enumerate(pending):
+        try:
+            os.replace(tmp, target)
+        except BaseException:
+            _discard(pending[i:])
+            raise
+
+
+def _discard(pending: list[tuple[str, Path]]) -> None:
+    for tmp, _target in pending:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
 
 
 #: A temporary file of an atomic write untouched for this long was left by a

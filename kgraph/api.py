@@ -21,6 +21,7 @@ from typing import Any
 
 import networkx as nx
 
+from ._io import all_or_nothing
 from .cache import BuildCache
 from .catalogue import Catalogue, load_catalogue
 from .errors import FeedError, KgraphError
@@ -285,7 +286,9 @@ class KnowledgeGraph:
         """Write the graph in each of ``formats`` into ``directory``
         (``page_articles``: the most articles the HTML page shows, None: all).
 
-        Each file is written atomically: a failure leaves the previous file intact.
+        The files are written atomically and as a set: they replace the
+        previous ones together once all are written, and a failure in any
+        leaves all the previous files intact.
         """
         out = Path(directory)
         formats = list(formats)
@@ -299,7 +302,8 @@ class KnowledgeGraph:
             "html": lambda path: self.write_html(path, page_articles),
             "json": self.write_json,
         }
-        return {fmt: writers[fmt](out / FORMATS[fmt]) for fmt in formats}
+        with all_or_nothing():
+            return {fmt: writers[fmt](out / FORMATS[fmt]) for fmt in formats}
 
 
 def _is_new(art: Article, seen: set[str]) -> bool:

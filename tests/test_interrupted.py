@@ -189,3 +189,33 @@ def test_next_write_removes_what_a_killed_writer_left(tmp_path: Path) -> None:
         ".graph.json.def456.tmp",
         "graph.json",
     ]
+
+
+def test_outputs_are_replaced_as_a_set(tmp_path: Path, monkeypatch) -> None:
+    """kg.write() renames the three files into place together, after all are
+    written: a writer failing on the last one leaves all previous files as
+    they were (no newer GraphML beside an older page), and no temporary file."""
+    import kgraph
+    import kgraph.api
+    from kgraph.errors import GraphError
+
+    sample_kg = kgraph.build()
+    out = tmp_path / "out"
+    sample_kg.write(out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert sorted(before) == ["graph.graphml", "graph.html", "graph.json"]
+
+    sample_kg.graph.graph["built"] = "2030-01-01T00:00:00Z"  # every file would change
+
+    def failing_html(self, path, max_articles=None):
+        raise GraphError(f"{path}: cannot write the HTML page (disk full)")
+
+    monkeypatch.setattr(kgraph.api.KnowledgeGraph, "write_html", failing_html)
+    with pytest.raises(GraphError):
+        sample_kg.write(out, ["graphml", "json", "html"])
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    monkeypatch.undo()
+    sample_kg.write(out)
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert sorted(after) == sorted(before)
+    assert all(b"2030-01-01" in data for data in after.values())

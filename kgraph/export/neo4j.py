@@ -39,7 +39,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from .._io import atomic_open
+from .._io import all_or_nothing, atomic_open
 from .graphml import _check_types, sorted_copy
 from .style import decorate
 
@@ -127,9 +127,17 @@ def write_neo4j(
     """Write the node and relationship CSVs and ``load.cypher`` into ``directory``.
 
     ``csv_url`` is the prefix ``LOAD CSV`` reads the files from (the default
-    is Neo4j's ``import/`` folder). Returns the written paths, sorted. Every
-    file is written atomically.
+    is Neo4j's ``import/`` folder). Returns the written paths, sorted. The
+    files are written atomically and as a set: all replace the previous ones,
+    or (on an error) none does.
     """
+    with all_or_nothing():
+        return _write_files(graph, directory, csv_url)
+
+
+def _write_files(
+    graph: nx.MultiDiGraph, directory: str | os.PathLike[str], csv_url: str
+) -> list[Path]:
     out = sorted_copy(graph)
     extra = decorate(graph, with_layout=False)
     for node, attrs in out.nodes(data=True):
