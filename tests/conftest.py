@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import gzip
+import zlib
 from pathlib import Path
 
 import pytest
@@ -81,6 +84,11 @@ class _FeedServer:
         self.hits: list[str] = []
 
 
+@functools.lru_cache(maxsize=1)
+def _bomb() -> bytes:
+    return gzip.compress(b" " * (64 * 1024 * 1024), 9)
+
+
 def _feed_handler(state: _FeedServer, feed: bytes):
     import gzip
     import time
@@ -106,6 +114,13 @@ def _feed_handler(state: _FeedServer, feed: bytes):
                 self._send(200, feed, Content_Type="application/rss+xml")
             elif path == "/gzip.xml":
                 self._send(200, gzip.compress(feed), Content_Encoding="gzip")
+            elif path == "/bomb.gz":  # 64 MiB of spaces in ~64 KB
+                self._send(200, _bomb(), Content_Encoding="gzip")
+            elif path in ("/deflate-zlib.xml", "/deflate-raw.xml"):
+                wbits = zlib.MAX_WBITS if path == "/deflate-zlib.xml" else -zlib.MAX_WBITS
+                packer = zlib.compressobj(6, zlib.DEFLATED, wbits)
+                body = packer.compress(feed) + packer.flush()
+                self._send(200, body, Content_Encoding="deflate")
             elif path == "/html":
                 self._send(200, b"<!DOCTYPE html><html><body>blog</body></html>")
             elif path == "/relative.xml":

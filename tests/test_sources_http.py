@@ -32,6 +32,32 @@ def test_gzip_counts_decoded_bytes_against_the_cap(feed_server) -> None:
         fetch_url(feed_server.base + "/gzip.xml", Limits(max_feed_bytes=5000))
 
 
+def test_gzip_bomb_is_never_inflated_past_the_cap(feed_server) -> None:
+    """64 MiB of spaces gzipped to ~64 KB: the fetch stops at the cap, and
+    never holds much more than the cap (httpx alone would inflate a whole
+    received chunk, tens of megabytes, before the cap is checked)."""
+    import tracemalloc
+
+    from .conftest import _bomb
+
+    _bomb()  # made once, before counting: the server runs in this process
+    tracemalloc.start()
+    try:
+        with pytest.raises(FeedError, match="limit"):
+            fetch_url(feed_server.base + "/bomb.gz", Limits(max_feed_bytes=1024 * 1024))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 1024 * 1024, f"peak {peak:,} bytes"
+
+
+@pytest.mark.parametrize("path", ["/deflate-zlib.xml", "/deflate-raw.xml"])
+def test_deflate_body_is_decoded_wrapped_or_raw(feed_server, path: str) -> None:
+    plain, _ = fetch_url(feed_server.base + "/feed.xml")
+    data, _ = fetch_url(feed_server.base + path)
+    assert data == plain
+
+
 def test_redirects_followed_up_to_the_limit(feed_server) -> None:
     data, final = fetch_url(feed_server.base + "/hops/3", Limits(max_redirects=3))
     assert final.endswith("/feed.xml") and b"<rss" in data
