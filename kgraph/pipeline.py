@@ -144,16 +144,14 @@ def _text_of(article: Article) -> tuple[ArticleText, str]:
         return to_text(dataclasses.replace(article, html="")), msg
 
 
-def _analyse_chunk(
-    articles: list[Article], extractor: Extractor
-) -> tuple[list[Result], tuple[float, float]]:
-    """Clean and extract ``articles``; with the seconds spent on each."""
+def _analyse_chunk(articles: list[Article], extractor: Extractor) -> tuple[list[Result], float]:
+    """Clean and extract ``articles``; with the seconds cleaning took."""
     started = time.perf_counter()
     texts, notes = zip(*(_text_of(a) for a in articles), strict=True) if articles else ((), ())
     cleaned = time.perf_counter()
     found = extractor.extract_many(texts)
     results = [(light_text(t), ms, note) for t, ms, note in zip(texts, found, notes, strict=True)]
-    return results, (cleaned - started, time.perf_counter() - cleaned)
+    return results, cleaned - started
 
 
 def run_feed(
@@ -177,10 +175,10 @@ def run_feed(
     keys = [article_key(task.generation, a) for a in arts] if task.generation else [""] * len(arts)
     found = lookup(keys) if lookup is not None and task.generation and keys else {}
     todo = [a for a, k in zip(arts, keys, strict=True) if k not in found]
-    analysed, (clean_s, extract_s) = _analyse_chunk(todo, extractor()) if todo else ([], (0, 0))
+    analysed, clean_s = _analyse_chunk(todo, extractor()) if todo else ([], 0.0)
     computed = iter(analysed)
     results = [(*found[k], "") if k in found else next(computed) for k in keys]
-    # the cache lookup and the rest count as extraction (the work they stand for)
+    # extraction, and the cache lookup that stands for it
     extract_s = time.perf_counter() - parsed_at - clean_s
     return FeedDone(
         parsed.feed,
@@ -399,7 +397,7 @@ def analyse(articles: Iterable[Article], catalogue: Catalogue | None = None) -> 
     """Clean and extract each article in this process, in input order."""
     extractor = get_extractor(catalogue or load_catalogue())
     for art in articles:
-        [(text, ms, note)], _seconds = _analyse_chunk([art], extractor)
+        [(text, ms, note)], _clean_s = _analyse_chunk([art], extractor)
         if note:
             LOGGER.warning("%s", note)
         yield dataclasses.replace(art, html=""), text, ms
