@@ -8,6 +8,7 @@ sources, and read each source's bytes within bounded limits.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import logging
 import os
@@ -19,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import defusedxml.ElementTree as safe_et
 from defusedxml import DefusedXmlException
@@ -226,10 +227,14 @@ def _refused_address(addr: str) -> bool:
     return ip.is_link_local or ip.is_multicast or ip.is_unspecified or ip in METADATA_ADDRESSES
 
 
-def _check_host(url: str) -> None:
-    """Refuse hosts that resolve to link-local or cloud-metadata addresses.
+def _check_host(url: str) -> list[str]:
+    """The addresses of the URL's host, IPv4 first; refuse hosts that resolve
+    to link-local or cloud-metadata addresses.
 
-    This runs before any connection is opened, on every redirect hop.
+    This runs before any connection is opened, on every redirect hop, and the
+    connection goes to these addresses (:func:`_pinned`): the host is never
+    resolved a second time, so a DNS answer cannot change between the check
+    and the connection (DNS rebinding).
     """
     host = urlsplit(url).hostname or ""
     if not host:
@@ -245,6 +250,36 @@ def _check_host(url: str) -> None:
                 f"refused: host {host!r} resolves to {addr}, a link-local or "
                 "cloud-metadata address",
             )
+    if not addrs:
+        raise FeedError(url, f"cannot resolve host {host!r}: no address")
+    return sorted(addrs, key=lambda a: (":" in a, a))
+
+
+def _pinned(url: str, addr: str) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The request for ``url`` sent to ``addr``: the URL with the address as
+    its host, the ``Host`` header, and (https) the TLS server name, against
+    which the certificate is still verified.
+
+    >>> _pinned("https://Blog.example.org:8443/feed?x=1#top", "93.184.216.34")
+    ('https://93.184.216.34:8443/feed?x=1', {'Host': 'blog.example.org:8443'}, {'sni_hostname': 'blog.example.org'})
+    >>> _pinned("http://[::1]/rss", "::1")[:2]
+    ('http://[::1]/rss', {'Host': '[::1]'})
+    """
+    parts = urlsplit(url)
+    try:
+        name = (parts.hostname or "").encode("idna").decode("ascii")
+        port = parts.port
+    except (UnicodeError, ValueError) as err:
+        raise FeedError(url, f"bad host or port: {err}") from err
+    ip = addr.split("%", 1)[0]
+
+    def bracket(h: str) -> str:
+        return f"[{h}]" if ":" in h else h
+
+    suffix = f":{port}" if port is not None else ""
+    target = urlunsplit((parts.scheme, bracket(ip) + suffix, parts.path or "/", parts.query, ""))
+    tls = {"sni_hostname": name} if parts.scheme == "https" else {}
+    return target, {"Host": bracket(name) + suffix}, tls
 
 
 def _over_limit(url: str, limits: Limits, size: str = "over the") -> FeedError:
@@ -307,18 +342,20 @@ def fetch_url_conditional(
         if time.monotonic() > deadline:
             raise FeedError(url, f"timed out after {limits.timeout:g}s; raise it with --timeout")
 
-    with httpx.Client(timeout=limits.timeout, follow_redirects=False, trust_env=False) as client:
+    with httpx.Client(
+        timeout=limits.timeout, follow_redirects=False, trust_env=False, verify=_TLS_VERIFY
+    ) as client:
         for _hop in range(limits.max_redirects + 1):
             if not _is_url(current):
                 raise FeedError(url, f"refused redirect to a non-http(s) URL {current[:100]!r}")
-            _check_host(current)
+            addrs = _check_host(current)
             check_deadline()
             try:
-                with client.stream("GET", current, headers=headers) as resp:
+                with _connect(client, current, addrs, headers) as resp:
                     if (
                         resp.status_code == 304
                     ):  # checked first: httpx counts every 3xx as a redirect
-                        return Fetched(b"", str(resp.url), etag, last_modified, not_modified=True)
+                        return Fetched(b"", current, etag, last_modified, not_modified=True)
                     if resp.is_redirect:
                         location = resp.headers.get("location", "")
                         current = urljoin(current, location.strip())
@@ -331,7 +368,7 @@ def fetch_url_conditional(
                     body = _read_body(resp, url, limits, check_deadline)
                     return Fetched(
                         body,
-                        str(resp.url),
+                        current,
                         resp.headers.get("etag", ""),
                         resp.headers.get("last-modified", ""),
                     )
@@ -344,6 +381,31 @@ def fetch_url_conditional(
     raise FeedError(
         url, f"more than {limits.max_redirects} redirects; raise the limit with --max-redirects"
     )
+
+
+#: What httpx verifies servers' certificates with (tests put a test CA here).
+_TLS_VERIFY: Any = True
+
+
+@contextlib.contextmanager
+def _connect(client: Any, url: str, addrs: list[str], headers: dict[str, str]) -> Iterator[Any]:
+    """The streamed response to ``GET url`` from the first of ``addrs`` that
+    accepts a connection (the vetted addresses of its host: see
+    :func:`_check_host`)."""
+    import httpx
+
+    with contextlib.ExitStack() as stack:
+        for i, addr in enumerate(addrs):
+            target, host, tls = _pinned(url, addr)
+            try:
+                resp = stack.enter_context(
+                    client.stream("GET", target, headers={**headers, **host}, extensions=tls)
+                )
+                break
+            except httpx.ConnectError:
+                if i == len(addrs) - 1:
+                    raise
+        yield resp
 
 
 def _read_body(resp: Any, url: str, limits: Limits, check_deadline: Callable[[], None]) -> bytes:

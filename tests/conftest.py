@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
+import ssl
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -82,6 +85,7 @@ class _FeedServer:
         self.base = ""
         self.sent: dict[str, int] = {}
         self.hits: list[str] = []
+        self.hosts: list[str] = []  # the Host header of each request
 
 
 @functools.lru_cache(maxsize=1)
@@ -110,6 +114,7 @@ def _feed_handler(state: _FeedServer, feed: bytes):
         def do_GET(self) -> None:
             path = self.path
             state.hits.append(path)
+            state.hosts.append(self.headers.get("Host", ""))
             if path == "/feed.xml":
                 self._send(200, feed, Content_Type="application/rss+xml")
             elif path == "/gzip.xml":
@@ -159,10 +164,11 @@ def _feed_handler(state: _FeedServer, feed: bytes):
     return Handler
 
 
-@pytest.fixture
-def feed_server(samples_dir: Path):
-    """A threaded HTTP server on 127.0.0.1 serving feeds and misbehaving on
-    purpose (redirect loops, endless bodies, slow drips, errors)."""
+@contextlib.contextmanager
+def serve_feeds(samples_dir: Path, tls: ssl.SSLContext | None = None) -> Iterator[_FeedServer]:
+    """A threaded HTTP server on 127.0.0.1 (HTTPS with ``tls``) serving feeds
+    and misbehaving on purpose (redirect loops, endless bodies, slow drips,
+    errors)."""
     import threading
     from http.server import ThreadingHTTPServer
 
@@ -170,11 +176,21 @@ def feed_server(samples_dir: Path):
     feed = (samples_dir / "forem-kodecapsule.rss.xml").read_bytes()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _feed_handler(state, feed))
     server.daemon_threads = True
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    state.base = f"http://127.0.0.1:{server.server_address[1]}"
+    scheme = "https" if tls is not None else "http"
+    state.base = f"{scheme}://127.0.0.1:{server.server_address[1]}"
     try:
         yield state
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def feed_server(samples_dir: Path):
+    """A threaded HTTP server on 127.0.0.1 (see :func:`serve_feeds`)."""
+    with serve_feeds(samples_dir) as state:
+        yield state

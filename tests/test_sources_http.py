@@ -151,6 +151,52 @@ def test_redirect_to_link_local_refused(feed_server, monkeypatch) -> None:
     assert feed_server.hits == ["/loop"]
 
 
+def test_connection_goes_to_the_checked_address(feed_server, monkeypatch) -> None:
+    """The host is resolved once per hop, checked, and connected to at that
+    address (the Host header names the host): a second DNS answer, as in DNS
+    rebinding, is never asked for."""
+    answers = iter([{"127.0.0.1"}])  # one answer; a second lookup would fail the test
+    monkeypatch.setattr("kgraph.sources._resolve_host", lambda host: next(answers))
+    port = feed_server.base.rsplit(":", 1)[1]
+    url = f"http://feeds.example.test:{port}/feed.xml"
+    data, final = fetch_url(url)
+    assert data.startswith(b"<?xml") and final == url
+    assert feed_server.hosts == [f"feeds.example.test:{port}"]
+
+
+def test_https_to_the_checked_address_verifies_the_host_name(
+    samples_dir: Path, monkeypatch
+) -> None:
+    """Over TLS the pinned connection still sends the host name (SNI) and
+    verifies the certificate against it: a certificate for the name passes,
+    one for another name is refused."""
+    import ssl
+
+    import trustme
+
+    from .conftest import serve_feeds
+
+    ca = trustme.CA()
+    client = ssl.create_default_context()
+    ca.configure_trust(client)
+    monkeypatch.setattr("kgraph.sources._TLS_VERIFY", client)
+    monkeypatch.setattr("kgraph.sources._resolve_host", lambda host: {"127.0.0.1"})
+    for name, ok in (("feeds.example.test", True), ("other.example.test", False)):
+        server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert(name).configure_cert(server)
+        with serve_feeds(samples_dir, tls=server) as state:
+            port = state.base.rsplit(":", 1)[1]
+            url = f"https://feeds.example.test:{port}/feed.xml"
+            if ok:
+                data, final = fetch_url(url)
+                assert data.startswith(b"<?xml") and final == url
+                assert state.hosts == [f"feeds.example.test:{port}"]
+            else:
+                with pytest.raises(FeedError, match="cannot fetch") as err:
+                    fetch_url(url)
+                assert "certificate" in str(err.value).lower()
+
+
 def test_opml_lists_only_http_urls(tmp_path: Path, feed_server) -> None:
     opml = tmp_path / "subs.opml"
     opml.write_text(
