@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import defusedxml.ElementTree as safe_et
 from defusedxml import DefusedXmlException
@@ -394,12 +394,21 @@ def _connect(client: Any, url: str, addrs: list[str], headers: dict[str, str]) -
     :func:`_check_host`)."""
     import httpx
 
+    parts = urlsplit(url)
+    # credentials in the URL (a private feed) go as Basic auth, as httpx sends them
+    auth = (
+        httpx.BasicAuth(unquote(parts.username), unquote(parts.password or ""))
+        if parts.username is not None
+        else None
+    )
     with contextlib.ExitStack() as stack:
         for i, addr in enumerate(addrs):
             target, host, tls = _pinned(url, addr)
             try:
                 resp = stack.enter_context(
-                    client.stream("GET", target, headers={**headers, **host}, extensions=tls)
+                    client.stream(
+                        "GET", target, headers={**headers, **host}, extensions=tls, auth=auth
+                    )
                 )
                 break
             except httpx.ConnectError:

@@ -86,6 +86,7 @@ class _FeedServer:
         self.sent: dict[str, int] = {}
         self.hits: list[str] = []
         self.hosts: list[str] = []  # the Host header of each request
+        self.auth: list[str] = []  # the Authorization header of each request
 
 
 @functools.lru_cache(maxsize=1)
@@ -115,6 +116,7 @@ def _feed_handler(state: _FeedServer, feed: bytes):
             path = self.path
             state.hits.append(path)
             state.hosts.append(self.headers.get("Host", ""))
+            state.auth.append(self.headers.get("Authorization", ""))
             if path == "/feed.xml":
                 self._send(200, feed, Content_Type="application/rss+xml")
             elif path == "/gzip.xml":

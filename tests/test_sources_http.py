@@ -164,6 +164,18 @@ def test_connection_goes_to_the_checked_address(feed_server, monkeypatch) -> Non
     assert feed_server.hosts == [f"feeds.example.test:{port}"]
 
 
+def test_credentials_in_the_url_go_as_basic_auth(feed_server) -> None:
+    """A private feed's URL with user:password keeps working when the request
+    goes to the checked address (the credentials are not part of it)."""
+    import base64
+
+    host = feed_server.base.removeprefix("http://")
+    data, _ = fetch_url(f"http://reader:s%40cret@{host}/feed.xml")
+    assert data.startswith(b"<?xml")
+    assert feed_server.auth == ["Basic " + base64.b64encode(b"reader:s@cret").decode()]
+    assert feed_server.hosts == [host]
+
+
 def test_https_to_the_checked_address_verifies_the_host_name(
     samples_dir: Path, monkeypatch
 ) -> None:
