@@ -375,8 +375,7 @@ def _analysed_feeds(
             LOGGER.error("%s", err)
             report.errors.append(str(err))
             continue
-        for i, secs in enumerate(item.seconds):
-            spent[i] += secs
+        spent = [total + secs for total, secs in zip(spent, item.seconds, strict=True)]
         report.feeds += 1
         report.duplicates += len(item.articles) - len(keep)
         report.articles += len(keep)
