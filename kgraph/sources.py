@@ -439,40 +439,40 @@ def _read_body(resp: Any, url: str, limits: Limits, check_deadline: Callable[[],
             raise _over_limit(url, limits)
         chunks.append(piece)
 
-    if codings in ([], ["gzip"], ["x-gzip"], ["deflate"]):
-        gzip = codings and codings != ["deflate"]
-        inflate = zlib.decompressobj(zlib.MAX_WBITS | 16 if gzip else zlib.MAX_WBITS)
-
-        def inflated(raw: bytes) -> None:
+    if codings and codings not in (["gzip"], ["x-gzip"], ["deflate"]):
+        for piece in resp.iter_bytes():  # br, zstd: a server that ignored Accept-Encoding
+            take(piece)
+            check_deadline()
+        return b"".join(chunks)
+    inflate = None
+    for raw in resp.iter_raw():
+        check_deadline()
+        if not codings:
+            take(raw)
+            continue
+        if inflate is None:
+            inflate = _inflater(codings[0], raw)
+        try:
             while raw and not inflate.eof:
                 take(inflate.decompress(raw, limit - size + 1))
                 raw = inflate.unconsumed_tail
-
-        first = True
-        for raw in resp.iter_raw():
-            check_deadline()
-            if not codings:
-                take(raw)
-                continue
-            try:
-                try:
-                    inflated(raw)
-                except zlib.error:
-                    if not (first and codings == ["deflate"]):
-                        raise
-                    # "deflate" is zlib-wrapped by the standard, raw from some servers
-                    inflate = zlib.decompressobj(-zlib.MAX_WBITS)
-                    inflated(raw)
-            except zlib.error as err:
-                raise FeedError(url, f"cannot decode the {codings[0]} body: {err}") from err
-            first = False
-        if codings:
-            take(inflate.flush())
-        return b"".join(chunks)
-    for piece in resp.iter_bytes():  # br, zstd: a server that ignored Accept-Encoding
-        take(piece)
-        check_deadline()
+        except zlib.error as err:
+            raise FeedError(url, f"cannot decode the {codings[0]} body: {err}") from err
+    if inflate is not None:
+        take(inflate.flush())
     return b"".join(chunks)
+
+
+def _inflater(coding: str, first: bytes) -> Any:
+    """A decompressor for a gzip or deflate body. "deflate" is zlib-wrapped by
+    the standard and raw from some servers: the body's first bytes tell."""
+    if coding != "deflate":
+        return zlib.decompressobj(zlib.MAX_WBITS | 16)
+    try:
+        zlib.decompressobj().decompress(first, 1)  # reads the zlib header, if any
+    except zlib.error:
+        return zlib.decompressobj(-zlib.MAX_WBITS)
+    return zlib.decompressobj()
 
 
 def default_sources() -> list[str]:
