@@ -88,10 +88,10 @@ def all_or_nothing() -> Iterator[None]:
     try:
         yield
     except BaseException:
-        _PENDING.reset(token)
         _discard(pending)
         raise
-    _PENDING.reset(token)
+    finally:
+        _PENDING.reset(token)
     for i, (tmp, target) in enumerate(pending):
         try:
             os.replace(tmp, target)
