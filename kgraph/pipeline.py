@@ -325,22 +325,20 @@ def run_feeds(
         return run_feed(task, lambda: get_extractor(catalogue), lookup)
 
     ahead = engine.window if engine is not None else 0
+    store = cache if cache is not None and cache.enabled else None
     for src, got in reads:
         key = ""
         item: Any = got
         if not isinstance(got, FeedError):
             data, base = got
             base_url = base if src.kind == "url" else ""
-            use_cache = cache is not None and cache.enabled
             hit = None
-            if use_cache:
-                assert cache is not None
-                key = cache.feed_key(data, src.location, base_url, limits)
-                hit = cache.get_feed(key)
-            if hit is not None:
-                assert cache is not None
+            if store is not None:
+                key = store.feed_key(data, src.location, base_url, limits)
+                hit = store.get_feed(key)
+            if store is not None and hit is not None:
                 feed, arts, warnings = hit
-                item = FeedDone(feed, arts, [cache.article_key(a) for a in arts], None, warnings)
+                item = FeedDone(feed, arts, [store.article_key(a) for a in arts], None, warnings)
                 key = ""
             else:
                 task = FeedTask(
@@ -348,8 +346,8 @@ def run_feeds(
                     src.location,
                     limits,
                     base_url,
-                    cache.generation if use_cache and cache else "",
-                    str(cache.path) if use_cache and cache else "",
+                    store.generation if store else "",
+                    str(store.path) if store else "",
                 )
                 on_engine = engine is not None and engine.ready()
                 item = engine.run(task) if on_engine and engine else here(task)
