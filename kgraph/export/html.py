@@ -263,8 +263,7 @@ def _page_parts(
     """The page in pieces, the graph's data in chunks: the file is written
     without holding the page, its data or one record per edge in memory."""
     graph, left_out = page_graph(graph, max_articles)
-    payload, edges = _payload(graph, title, positions)
-    payload["meta"]["articles_left_out"] = left_out
+    payload, edges = _payload(graph, title, positions, left_out)
     vis_js, vis_css = _vis_assets()
     viewer_js = _asset("viewer.js")
     viewer_css = _asset("viewer.css")
@@ -306,10 +305,14 @@ def _page_parts(
 
 
 def _payload(
-    graph: nx.MultiDiGraph, title: str, given: Mapping[Any, tuple[float, float]] | None = None
+    graph: nx.MultiDiGraph,
+    title: str,
+    given: Mapping[Any, tuple[float, float]] | None = None,
+    left_out: int = 0,
 ) -> tuple[dict[str, Any], list[_Edge]]:
     """Everything the viewer needs, as plain JSON-ready values, sorted; the
-    edges apart, as sorted rows that :func:`_data_chunks` turns into records."""
+    edges apart, as sorted rows that :func:`_data_chunks` turns into records.
+    ``left_out``: the articles of the whole graph the page does not show."""
     ids = sorted(graph.nodes, key=str)
     kinds = {str(n): _kind(graph.nodes[n]) for n in ids}
     edges = _edge_rows(graph)
@@ -360,6 +363,7 @@ def _payload(
             "large": len(ids) > LARGE_VIEW_LIMIT,
             "top_concepts": TOP_CONCEPTS,
             "hub_limit": hub_limit,
+            "articles_left_out": left_out,
             "vis_version": VIS_VERSION,
         },
         "kind_colours": {k: c for k, c in _KIND_COLOURS.items() if k != "other"},
