@@ -45,7 +45,7 @@ from .errors import FeedError, one_line
 from .records import Article, Feed
 from .sources import Limits
 
-__all__ = ["ParsedFeed", "parse_feed"]
+__all__ = ["ParsedFeed", "parse_feed", "parse_feed_or_error"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -479,6 +479,24 @@ def _feedparser(data: bytes, where: str, base: str) -> Any:
         raise FeedError(
             where, f"feed could not be parsed ({err.__class__.__name__}: {err})"
         ) from err
+
+
+def parse_feed_or_error(
+    data: bytes, where: str, limits: Limits = Limits(), base_url: str = ""
+) -> ParsedFeed | FeedError:
+    """:func:`parse_feed`, with the :class:`FeedError` returned, not raised;
+    any other exception becomes one too: one bad feed never costs a build.
+
+    >>> parse_feed_or_error(b"<html><body>blog</body></html>", "page.xml").what
+    'not an RSS or Atom feed (root element <html>, an HTML page); pass the feed URL, not the blog page'
+    """
+    try:
+        return parse_feed(data, where, limits, base_url=base_url)
+    except FeedError as err:
+        return err
+    except Exception as err:
+        LOGGER.debug("unexpected error parsing %s", where, exc_info=True)
+        return FeedError(where, f"unexpected {err.__class__.__name__}: {err}")
 
 
 def parse_feed(

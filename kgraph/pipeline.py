@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 from .catalogue import Catalogue, load_catalogue
 from .errors import FeedError, one_line
 from .extract import Extractor, get_extractor
-from .feeds import parse_feed
+from .feeds import parse_feed_or_error
 from .records import SUMMARY_MAX, Article, ArticleText, Block, Feed, Mention, Source
 from .text import to_text
 
@@ -163,13 +163,9 @@ def run_feed(
     from .cache import article_key
 
     started = time.perf_counter()
-    try:
-        parsed = parse_feed(task.data, task.where, task.limits, base_url=task.base_url)
-    except FeedError as err:
-        return FeedFailed(err.where, err.what)
-    except Exception as err:  # one bad feed must never cost the rest of the build
-        LOGGER.debug("unexpected error parsing %s", task.where, exc_info=True)
-        return FeedFailed(task.where, f"unexpected {err.__class__.__name__}: {err}")
+    parsed = parse_feed_or_error(task.data, task.where, task.limits, task.base_url)
+    if isinstance(parsed, FeedError):
+        return FeedFailed(parsed.where, parsed.what)
     parsed_at = time.perf_counter()
     arts = parsed.articles
     keys = [article_key(task.generation, a) for a in arts] if task.generation else [""] * len(arts)

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from .errors import FeedError
-from .feeds import ParsedFeed, parse_feed
+from .feeds import ParsedFeed, parse_feed_or_error
 from .records import Source
 from .sources import Fetched, Limits, fetch_url_conditional, read_source
 
@@ -107,13 +107,5 @@ def parse_all(
             yield src, got
             continue
         data, base = got
-        try:
-            yield (
-                src,
-                parse_feed(data, src.location, limits, base_url=base if src.kind == "url" else ""),
-            )
-        except FeedError as err:
-            yield src, err
-        except Exception as err:  # one bad feed must never cost the rest of the build
-            LOGGER.debug("unexpected error parsing %s", src.location, exc_info=True)
-            yield src, FeedError(src.location, f"unexpected {err.__class__.__name__}: {err}")
+        base_url = base if src.kind == "url" else ""
+        yield src, parse_feed_or_error(data, src.location, limits, base_url)
