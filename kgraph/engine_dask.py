@@ -31,28 +31,19 @@ from typing import Any
 
 from .catalogue import Catalogue
 from .errors import KgraphError
-from .extract import Extractor
+from .extract import get_extractor
 from .pipeline import Engine, FeedDone, FeedFailed, FeedTask, cache_lookup, run_feed
 
 __all__ = ["dask_submit"]
 
 LOGGER = logging.getLogger(__name__)
 
+
 #: per worker process: catalogue version -> extractor (built once per worker)
-_EXTRACTORS: dict[str, Extractor] = {}
-
-
-def _extractor(catalogue: Catalogue) -> Extractor:
-    extractor = _EXTRACTORS.get(catalogue.version)
-    if extractor is None:
-        extractor = _EXTRACTORS[catalogue.version] = Extractor(catalogue)
-    return extractor
-
-
 def _work(task: FeedTask, catalogue: Catalogue) -> FeedDone | FeedFailed:
     """Runs on a Dask worker: one feed, end to end."""
     lookup = cache_lookup(task.cache_path) if task.cache_path else None
-    return run_feed(task, lambda: _extractor(catalogue), lookup)
+    return run_feed(task, lambda: get_extractor(catalogue), lookup)
 
 
 def _import_dask() -> Any:
