@@ -20,6 +20,7 @@ import argparse
 import html
 import itertools
 import random
+import re
 import sys
 import tempfile
 import time
@@ -100,53 +101,143 @@ ON_TOPIC = 0.94
 WORDS = [w for w in WORDS if _CAT.lookup(w) is None]
 
 
+_KEYWORDS_TEXT = """def return func go const await async import from class if else for in
+range let var package interface struct select where and not null true false"""
+_KEYWORDS = frozenset(_KEYWORDS_TEXT.split())
+_TOKEN = re.compile(r"\w+|\s+|&\w+;|[^\w\s]")
+
+
+def _highlight(code: str) -> str:
+    """Syntax-highlight a snippet the way Rouge and Pygments do (a span per token)."""
+    out = []
+    for tok in _TOKEN.findall(code):
+        if tok.isspace():
+            out.append(tok)
+            continue
+        if tok in _KEYWORDS:
+            cls = "k"
+        elif tok[0].isdigit():
+            cls = "mi"
+        elif tok[0].isalpha() or tok[0] == "_":
+            cls = "n"
+        else:
+            cls = "p"
+        out.append(f'<span class="{cls}">{tok}</span>')
+    return "".join(out)
+
+
+def _code_block(rng: random.Random) -> str:
+    """A fenced code block as blog engines render it: 2-5 snippets, highlighted
+    (most engines) or plain."""
+    code = "\n\n".join(rng.choices(CODE, k=rng.randint(2, 5)))
+    lang = rng.choice(("python", "go", "javascript", "shell", "sql"))
+    if rng.random() < 0.75:
+        return (
+            f'<div class="highlight language-{lang}"><pre class="highlight {lang}">'
+            f"<code>{_highlight(code)}</code></pre></div>"
+        )
+    return f'<pre><code class="language-{lang}">{code}</code></pre>'
+
+
+def _inline(rng: random.Random, feed: int, n_articles: int) -> str:
+    """Inline markup a sentence carries: code, emphasis, links (with the
+    attributes blog engines add)."""
+    r = rng.random()
+    if r < 0.12:
+        return f"<code>{rng.choice(WORDS)}_{rng.choice(WORDS)}()</code>"
+    if r < 0.22:
+        return f"<strong>{rng.choice(WORDS)} {rng.choice(WORDS)}</strong>"
+    if r < 0.30:
+        return f"<em>{rng.choice(WORDS)}</em>"
+    if r < 0.38:
+        target = f"{BASE.format(feed=rng.randrange(max(1, n_articles // 100)))}/posts/{rng.randrange(100)}"
+        return f'<a href="{target}">{rng.choice(WORDS)} post</a>'
+    if r < 0.44:
+        return (
+            f'<a href="{rng.choice(OUTSIDE)}" target="_blank" rel="noopener noreferrer">'
+            f"{rng.choice(WORDS)}</a>"
+        )
+    return ""
+
+
 def _sentence(rng: random.Random, feed: int, n_articles: int, topics: list[str]) -> str:
     words = rng.choices(WORDS, k=rng.randint(8, 22))
     for _ in range(rng.choice((0, 0, 0, 1, 1, 2))):
-        term = rng.choice(topics) if rng.random() < ON_TOPIC else rng.choice(TERMS)
-        words.insert(rng.randrange(len(words)), html.escape(term))
-    r = rng.random()
-    if r < 0.08:
-        words.insert(
-            rng.randrange(len(words)), f"<code>{rng.choice(WORDS)}_{rng.choice(WORDS)}()</code>"
-        )
-    elif r < 0.12:
-        target = f"{BASE.format(feed=rng.randrange(max(1, n_articles // 100)))}/posts/{rng.randrange(100)}"
-        words.insert(rng.randrange(len(words)), f'<a href="{target}">{rng.choice(WORDS)} post</a>')
-    elif r < 0.14:
-        words.insert(rng.randrange(len(words)), f'<a href="{rng.choice(OUTSIDE)}">here</a>')
+        term = html.escape(rng.choice(topics) if rng.random() < ON_TOPIC else rng.choice(TERMS))
+        r = rng.random()
+        if r < 0.1:
+            term = f"<strong>{term}</strong>"
+        elif r < 0.15:
+            term = f"<code>{term}</code>"
+        words.insert(rng.randrange(len(words)), term)
+    for _ in range(rng.choice((0, 1, 1, 2))):
+        inline = _inline(rng, feed, n_articles)
+        if inline:
+            words.insert(rng.randrange(len(words)), inline)
+    if rng.random() < 0.1:
+        # entities as engines write them: curly quotes, ampersands
+        words.insert(rng.randrange(len(words)), rng.choice(("&#8217;s", "&amp;", "&quot;it&quot;")))
     text = " ".join(words)
     return text[0].upper() + text[1:] + rng.choice(".....?!")
 
 
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", html.unescape(text).lower()).strip("-")
+
+
 def article_html(rng: random.Random, feed: int, n_articles: int) -> str:
     """One article body: about 500-1,500 words in 2-6 sections, mostly about
-    a few topic concepts (so concepts co-occur as in real posts)."""
+    a few topic concepts (so concepts co-occur as in real posts), with the
+    markup density of real blog HTML (see ``bench/corpus_stats.py``):
+    inline emphasis, code and links, anchored headings, highlighted code
+    blocks, figures, quotes and the odd table."""
     topics: list[str] = []
     while len(topics) < TOPICS:
         (term,) = rng.choices(_POPULAR, cum_weights=_CUM_WEIGHTS)
         if term not in topics:
             topics.append(term)
-    parts = [
-        f"<p>{' '.join(_sentence(rng, feed, n_articles, topics) for _ in range(rng.randint(3, 6)))}</p>"
-    ]
+
+    def para(lo: int, hi: int) -> str:
+        n = rng.randint(lo, hi)
+        return f"<p>{' '.join(_sentence(rng, feed, n_articles, topics) for _ in range(n))}</p>"
+
+    parts = [para(3, 6)]
     for _ in range(rng.randint(2, 6)):
+        heading = f"{html.escape(rng.choice(topics))} {rng.choice(WORDS)} {rng.choice(WORDS)}"
+        slug = _slug(heading)
         parts.append(
-            f"<h2>{html.escape(rng.choice(topics))} {rng.choice(WORDS)} {rng.choice(WORDS)}</h2>"
+            f'<h2 id="{slug}"><a name="{slug}" href="#{slug}" class="anchor"></a>{heading}</h2>'
         )
         for _ in range(rng.randint(2, 4)):
-            sents = " ".join(
-                _sentence(rng, feed, n_articles, topics) for _ in range(rng.randint(3, 7))
-            )
-            parts.append(f"<p>{sents}</p>")
-        if rng.random() < 0.5:
+            parts.append(para(3, 7))
+        r = rng.random()
+        if r < 0.5:
+            tag = rng.choice(("ul", "ol"))
             items = "".join(
                 f"<li>{_sentence(rng, feed, n_articles, topics)}</li>"
                 for _ in range(rng.randint(2, 5))
             )
-            parts.append(f"<ul>{items}</ul>")
-        if rng.random() < 0.6:
-            parts.append(f'<pre><code class="language-x">{rng.choice(CODE)}</code></pre>')
+            parts.append(f"<{tag}>{items}</{tag}>")
+        elif r < 0.6:
+            parts.append(f"<blockquote>{para(1, 2)}</blockquote>")
+        elif r < 0.65:
+            rows = "".join(
+                "<tr>" + "".join(f"<td>{rng.choice(WORDS)}</td>" for _ in range(3)) + "</tr>"
+                for _ in range(rng.randint(2, 5))
+            )
+            parts.append(
+                f"<table><thead><tr><th>{rng.choice(topics)}</th><th>before</th><th>after</th>"
+                f"</tr></thead><tbody>{rows}</tbody></table>"
+            )
+        for _ in range(rng.choice((0, 1, 1, 2))):
+            parts.append(_code_block(rng))
+        if rng.random() < 0.3:
+            img = f"{BASE.format(feed=feed)}/images/{rng.randrange(10**6)}.png"
+            parts.append(
+                f'<figure><img src="{img}" alt="{rng.choice(WORDS)} diagram" loading="lazy" '
+                f'width="800" height="450"><figcaption>{rng.choice(WORDS)} '
+                f"{rng.choice(WORDS)}</figcaption></figure>"
+            )
     return "\n".join(parts)
 
 
