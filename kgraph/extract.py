@@ -23,17 +23,18 @@ catalogue version, so its results can be cached and computed in parallel.
 
 from __future__ import annotations
 
-import bisect
 import logging
 import math
 import os
 import pickle
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import ahocorasick
 
@@ -168,8 +169,9 @@ def _alias_table(catalogue: Catalogue) -> dict[str, _Entry]:
     }
 
 
-#: ASCII non-word characters to NUL (``str.translate`` runs in C on ASCII text).
-_ASCII_MARKS = {i: "\x00" for i in range(128) if not _is_word(chr(i))}
+#: ASCII non-word bytes to NUL: ``bytes.translate`` is a plain table lookup,
+#: three times faster than ``str.translate`` even on ASCII text.
+_ASCII_MARKS = bytes(i if _is_word(chr(i)) else 0 for i in range(256))
 _NON_WORD = re.compile(r"\W")  # the same as not _is_word, on every code point
 
 
@@ -178,15 +180,42 @@ def _marked(text: str) -> str:
 
     >>> _marked("Go's S3-bucket")
     'Go\\x00s\\x00S3\\x00bucket'
+    >>> _marked("Ørsted’s café?")
+    'Ørsted\\x00s\\x00café\\x00'
     """
     if text.isascii():
-        return text.translate(_ASCII_MARKS)
-    return _NON_WORD.sub("\x00", text)
+        return text.encode("ascii").translate(_ASCII_MARKS).decode("ascii")
+    # Other text is mostly ASCII too, with a few curly quotes or dashes: mark
+    # it as ASCII with every other character a "?" (so a NUL), then put back
+    # the few of those that are word characters (é, ø). Where "?" is common
+    # (text in another script), the regex does it in one pass.
+    raw = text.encode("ascii", "replace")  # one "?" per non-ASCII character
+    if raw.count(b"?") > len(raw) // 8:
+        return _NON_WORD.sub("\x00", text)
+    marked = raw.translate(_ASCII_MARKS).decode("ascii")
+    pieces: list[str] = []
+    done = 0
+    at = raw.find(b"?")
+    while at >= 0:
+        ch = text[at]
+        if ch.isalnum():  # not a real "?": a non-ASCII word character
+            pieces += (marked[done:at], ch)
+            done = at + 1
+        at = raw.find(b"?", at + 1)
+    if not pieces:
+        return marked
+    pieces.append(marked[done:])
+    return "".join(pieces)
 
 
-#: One way a form can end where the automaton reports a key:
-#: ``(end shift, length, words, form or None, ((match key, exact form or None), ...))``.
-_Variant = tuple[int, int, int, "str | None", tuple[tuple[str, "str | None"], ...]]
+#: The (match key, exact form or None) pairs of one form.
+_Entries = tuple[tuple[str, "str | None"], ...]
+#: One way the forms of a key can end where the automaton reports it:
+#: ``(end shift, length, words, entries, forms)``. A form of word characters
+#: only has its ``entries`` and no ``forms``; otherwise ``entries`` is None
+#: and ``forms`` maps every form of that span (``node.js``, ``node-js``) to
+#: its entries, so the text is sliced and looked up once, not once per form.
+_Variant = tuple[int, int, int, "_Entries | None", "dict[str, _Entries] | None"]
 
 
 def _compile_matcher(catalogue: Catalogue) -> ahocorasick.Automaton:
@@ -207,8 +236,18 @@ def _compile_matcher(catalogue: Catalogue) -> ahocorasick.Automaton:
     for form, (length, words, entries) in _alias_table(catalogue).items():
         lead, tail = _is_word(form[0]), _is_word(form[-1])
         key = ("\x00" if lead else "") + _marked(form) + ("\x00" if tail else "")
-        inner = None if _WORDS.fullmatch(form) else form
-        keyed[key].append((int(tail), length, words, inner, entries))
+        variants = keyed[key]
+        if _WORDS.fullmatch(form):
+            variants.append((int(tail), length, words, entries, None))
+            continue
+        # only a run of forms of one span shares a table: the candidates
+        # then come out in the order the forms are listed (at most one of
+        # a span's forms can equal the text; one marked key, one word count)
+        last = variants[-1] if variants else None
+        if last is not None and last[4] is not None and last[:2] == (int(tail), length):
+            last[4][form] = entries
+        else:
+            variants.append((int(tail), length, words, None, {form: entries}))
     automaton = ahocorasick.Automaton()
     for key, variants in keyed.items():
         automaton.add_word(key, tuple(variants))
@@ -287,25 +326,33 @@ class FastMatcher:
         if "://" in lower or "@" in lower or "www." in lower:  # no matches inside URLs
             lower = _URL.sub(lambda m: " " * len(m.group(0)), lower)
         found: list[tuple[int, int, int, str]] = []
+        append = found.append
         n = len(text)
+        # a dotted name's head or tail is not a match (see below); the test is
+        # skipped in the third of the blocks that have no dot at all
+        dotted = "." in text
         # word-character tests as C-level isalnum() on slices: "_" counts as a letter
-        w = text.replace("_", "a") if "_" in text else text
+        w = text.replace("_", "a") if dotted and "_" in text else text
         # the automaton reports only matches with word boundaries at their
         # word-character ends (see _compile_matcher); the marked text is the
         # lowered one shifted by its leading NUL
         for end_idx, variants in self.automaton.iter(f"\x00{_marked(lower)}\x00"):
-            for shift, length, words, inner, entries in variants:
+            for shift, length, words, entries, forms in variants:
                 end = end_idx - shift
                 start = end - length
-                if start > 1 and text[start - 1] == "." and w[start - 2].isalnum():
-                    continue  # a dotted name's tail: index.html, s3.amazonaws
-                if end + 1 < n and text[end] == "." and w[end + 1].isalnum():
-                    continue  # a dotted name's head: deploy.yaml, Node.js
-                if inner is not None and lower[start:end] != inner:
-                    continue  # "node js" is not the form "node.js"
+                if dotted and (
+                    # a dotted name's tail (index.html, s3.amazonaws) or head (deploy.yaml, Node.js)
+                    (start > 1 and text[start - 1] == "." and w[start - 2].isalnum())
+                    or (end + 1 < n and text[end] == "." and w[end + 1].isalnum())
+                ):
+                    continue
+                if forms is not None:  # "node js" is not the form "node.js"
+                    entries = forms.get(lower[start:end])
+                    if entries is None:
+                        continue
                 for key, exact in entries:
                     if exact is None or text[start:end] == exact:
-                        found.append((start, end, words, key))
+                        append((start, end, words, key))
         return found
 
     def find(self, text: str, lines: bool = False) -> list[tuple[int, int, str, str, str]]:
@@ -315,67 +362,65 @@ class FastMatcher:
         n = len(text)
         if not found:
             return []
-        # longest in words first (as spaCy's matcher counts tokens), then earliest
-        found.sort(key=lambda f: (-f[2], f[0], f[0] - f[1]))
-        kept = _without_overlaps(found, n)
+        # longest in words first (as spaCy's matcher counts tokens), then
+        # earliest, then longest in characters: three stable sorts on C-level
+        # keys cost less than one on a Python key function
+        found.sort(key=_END, reverse=True)
+        found.sort(key=_START)
+        found.sort(key=_WORD_COUNT, reverse=True)
+        kept = _without_overlaps(found)
         pattern = _LINE_END if lines else _SENT_END
-        bounds = [0, *(m.end() for m in pattern.finditer(text)), n + 1]
+        bounds = [0, *map(_MATCH_END, pattern.finditer(text)), n + 1]
         out = []
-        sentences: dict[tuple[int, int], str] = {}  # one string per sentence shown
+        # one string per sentence (or window) shown, by where it starts: a
+        # start is inside one sentence, which fixes where the window ends
+        sentences: dict[int, str] = {}
         for start, end, key in kept:
-            i = bisect.bisect_right(bounds, start) - 1
+            i = bisect_right(bounds, start) - 1
             lo, hi = bounds[i], bounds[i + 1]
             if hi - lo > SENTENCE_MAX:  # a run-on block: a window around the match
                 half = max((SENTENCE_MAX - (end - start)) // 2, 0)
                 lo = max(lo, start - half)
                 hi = min(hi, lo + SENTENCE_MAX)
-            sentence = sentences.get((lo, hi))
+            sentence = sentences.get(lo)
             if sentence is None:
-                sentence = sentences[lo, hi] = text[lo:hi].strip()
+                sentence = sentences[lo] = text[lo:hi].strip()
             out.append((start, end, text[start:end], key, sentence))
         return out
 
 
-#: Up to this many spans kept, overlaps are tested pair by pair; past it, with
-#: an owner per character (linear in the text, whatever the number of matches).
-_PAIRWISE = 24
+_START, _END, _WORD_COUNT = itemgetter(0), itemgetter(1), itemgetter(2)
+_MATCH_END = re.Match.end
 
 
-def _without_overlaps(found: list[tuple[int, int, int, str]], n: int) -> list[tuple[int, int, str]]:
+def _without_overlaps(found: list[tuple[int, int, int, str]]) -> list[tuple[int, int, str]]:
     """The matches of ``found`` (in priority order) that overlap no match
     kept before them, other than one of the same span (two keys of one
     form), as ``(start, end, key)`` sorted by start and key.
 
-    >>> _without_overlaps([(0, 9, 2, "aws-lambda"), (0, 3, 1, "aws"), (4, 9, 1, "l#0"), (4, 9, 1, "l#1")], 9)
+    >>> _without_overlaps([(0, 9, 2, "aws-lambda"), (0, 3, 1, "aws"), (4, 9, 1, "l#0"), (4, 9, 1, "l#1")])
     [(0, 9, 'aws-lambda')]
-    >>> _without_overlaps([(4, 6, 1, "b"), (0, 3, 1, "a"), (0, 3, 1, "a2")], 6)
+    >>> _without_overlaps([(4, 6, 1, "b"), (0, 3, 1, "a"), (0, 3, 1, "a2")])
     [(0, 3, 'a'), (0, 3, 'a2'), (4, 6, 'b')]
     """
+    # The spans kept are disjoint, so in order of start they are in order of
+    # end too, and a span can overlap only the last of them that starts before
+    # it ends: one bisection per match, however many are kept.
+    starts: list[int] = []
+    ends: list[int] = []
     kept: list[tuple[int, int, str]] = []
-    spans: list[tuple[int, int]] = []
-    owner: list[tuple[int, int] | None] | None = None
     for start, end, _words, key in found:
-        span = (start, end)
-        if owner is None:
-            for s, e in spans:
-                if s < end and start < e and (s != start or e != end):
-                    break  # overlaps a longer (or earlier) match
-            else:
-                if span not in spans:
-                    spans.append(span)
-                    if len(spans) > _PAIRWISE:
-                        owner = [None] * n
-                        for s, e in spans:
-                            owner[s:e] = [(s, e)] * (e - s)
-                kept.append((start, end, key))
-            continue
-        seg = owner[start:end]
-        size = end - start
-        if seg.count(None) != size and seg.count(span) != size:
-            continue
-        owner[start:end] = [span] * size
+        i = bisect_left(starts, end)
+        if i and ends[i - 1] > start:
+            if starts[i - 1] != start or ends[i - 1] != end:
+                continue  # overlaps a longer (or earlier) match
+        else:
+            starts.insert(i, start)
+            ends.insert(i, end)
         kept.append((start, end, key))
-    return sorted(dict.fromkeys(kept), key=lambda k: (k[0], k[2]))
+    # spans kept are disjoint or equal: a start has one end, so tuple order
+    # is the order of start and key
+    return sorted(set(kept))
 
 
 def make_nlp(models: str | None = None, resolve: bool = True) -> Language:
@@ -403,8 +448,10 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@dataclass(frozen=True)
-class _Hit:
+class _Hit(NamedTuple):
+    """One match in an article (a named tuple: built for every match, so it
+    must be cheap to make)."""
+
     concept: str
     rule: str  # "" for a plain alias
     block: int
@@ -413,35 +460,57 @@ class _Hit:
     surface: str
 
 
-def _judge(hits: list[_Hit], rules: dict[str, _Rule], catalogue: Catalogue) -> list[bool]:
+def _judge(
+    hits: list[_Hit],
+    rules: dict[str, _Rule],
+    catalogue: Catalogue,
+    broader: dict[str, frozenset[str]] | None = None,
+) -> list[bool]:
     """Which hits count: plain ones always; ambiguous ones when their context
     supports them, iterated until nothing changes (an accepted ambiguous hit
-    can support another)."""
+    can support another). ``broader`` caches each concept with its broader
+    ones across calls (an :class:`Extractor` keeps one per catalogue).
+    """
     keep = [not h.rule for h in hits]
+    if all(keep):
+        return keep  # nothing ambiguous to judge
+    if broader is None:
+        broader = {}
     context: set[str] = set()
 
     def grow(cid: str) -> None:
         if cid not in context:
-            context.add(cid)
-            context.update(catalogue.ancestors(cid))
+            up = broader.get(cid)
+            if up is None:
+                up = broader[cid] = frozenset({cid, *catalogue.ancestors(cid)})
+            context.update(up)
 
-    for h, ok in zip(hits, keep, strict=True):
-        if ok:
+    pending: list[tuple[int, _Hit, _Rule]] = []  # ambiguous hits not vetoed, in order
+    for i, h in enumerate(hits):
+        if not h.rule:
+            if h.concept not in context:  # most hits repeat a concept: no call then
+                grow(h.concept)
+            continue
+        rule = rules[h.rule]
+        if not (rule.veto and rule.veto.search(h.sentence)):
+            pending.append((i, h, rule))
+    # Only the first pass looks for cues: a later one sees the same sentences,
+    # and only the context can have grown since.
+    rest: list[tuple[int, _Hit, _Rule]] = []
+    for i, h, rule in pending:
+        if not rule.needs.isdisjoint(context) or rule.cues.search(h.sentence):
+            keep[i] = True
             grow(h.concept)
-    vetoed = [
-        bool(h.rule and rules[h.rule].veto and rules[h.rule].veto.search(h.sentence)) for h in hits
-    ]
-    changed = True
-    while changed:
-        changed = False
-        for i, h in enumerate(hits):
-            if keep[i] or vetoed[i]:
-                continue
-            rule = rules[h.rule]
-            if (rule.needs & context) or rule.cues.search(h.sentence):
+        else:
+            rest.append((i, h, rule))
+    while len(rest) < len(pending):  # something was accepted: its context may support more
+        pending, rest = rest, []
+        for i, h, rule in pending:
+            if not rule.needs.isdisjoint(context):
                 keep[i] = True
                 grow(h.concept)
-                changed = True
+            else:
+                rest.append((i, h, rule))
     return keep
 
 
@@ -471,39 +540,61 @@ def _salience(in_title: bool, headings: int, count: int, first: float) -> float:
     return round(1 - math.exp(-score / 3), 3)
 
 
-def _evidence_rank(h: _Hit) -> tuple[int, int]:
-    if h.kind in ("paragraph", "item", "quote"):
-        quality = 0 if 30 <= len(h.sentence) <= 400 else 1
-    elif h.kind in ("heading", "table"):
-        quality = 2
-    elif h.kind == "title":
-        quality = 3
-    else:
-        quality = 4
-    return (quality, h.block)
+#: How good a hit's sentence is as evidence, lower is better, by block kind
+#: (paragraphs, list items and quotes: 0, or 1 if too short or too long).
+_QUALITY = {"paragraph": 0, "item": 0, "quote": 0, "heading": 2, "table": 2, "title": 3}
+_OTHER_QUALITY = 4
+
+
+class _Group:
+    """What the mention of one concept is made of: its hits' count, where
+    they are, and the hit with the best (quality, block) evidence (the first
+    of them, as ``min`` picks)."""
+
+    __slots__ = ("best", "count", "first", "headings", "in_title", "rank")
+
+    def __init__(self, hit: _Hit, rank: tuple[int, int]) -> None:
+        self.count = 1
+        self.in_title = hit.kind == "title"
+        self.headings = int(hit.kind == "heading")
+        self.first = hit.block
+        self.rank = rank
+        self.best = hit
 
 
 def _mentions(hits: list[_Hit], n_blocks: int) -> list[Mention]:
-    by_concept: dict[str, list[_Hit]] = defaultdict(list)
+    # one pass over the hits (an article has thousands in all, its concepts
+    # tens): every per-hit test once, in this loop
+    groups: dict[str, _Group] = {}
     for h in hits:
-        by_concept[h.concept].append(h)
-    out = []
-    for cid, group in by_concept.items():
-        best = min(group, key=_evidence_rank)
-        out.append(
-            Mention(
-                concept=cid,
-                count=len(group),
-                weight=_salience(
-                    any(h.kind == "title" for h in group),
-                    sum(h.kind == "heading" for h in group),
-                    len(group),
-                    min(h.block for h in group) / max(n_blocks, 1),
-                ),
-                evidence=_trim(best.sentence, best.surface),
-                alias=best.surface,
-            )
+        kind = h.kind
+        quality = _QUALITY.get(kind, _OTHER_QUALITY)
+        if quality == 0 and not 30 <= len(h.sentence) <= 400:
+            quality = 1
+        rank = (quality, h.block)
+        group = groups.get(h.concept)
+        if group is None:
+            groups[h.concept] = _Group(h, rank)
+            continue
+        group.count += 1
+        if kind == "title":
+            group.in_title = True
+        elif kind == "heading":
+            group.headings += 1
+        if h.block < group.first:
+            group.first = h.block
+        if rank < group.rank:
+            group.rank, group.best = rank, h
+    out = [
+        Mention(
+            concept=cid,
+            count=g.count,
+            weight=_salience(g.in_title, g.headings, g.count, g.first / max(n_blocks, 1)),
+            evidence=_trim(g.best.sentence, g.best.surface),
+            alias=g.best.surface,
         )
+        for cid, g in groups.items()
+    ]
     out.sort(key=lambda m: (-m.weight, -m.count, m.concept))
     return out
 
@@ -527,6 +618,10 @@ class Extractor:
             raise ValueError(f"unknown extraction engine {engine!r}; use 'fast' or 'spacy'")
         self.catalogue = catalogue or load_catalogue()
         self.engine = engine
+        # per-article work memoised for the extractor's life: each concept with
+        # its broader ones (see _judge), each match key as (concept, rule)
+        self._broader: dict[str, frozenset[str]] = {}
+        self._split_keys: dict[str, tuple[str, str]] = {}
         if engine == "fast":
             self.fast = FastMatcher(self.catalogue)
             self.rules = self.fast.rules
@@ -556,11 +651,17 @@ class Extractor:
 
     def _fast_hits(self, art: ArticleText) -> list[_Hit]:
         hits: list[_Hit] = []
+        append = hits.append
+        find = self.fast.find
+        split = self._split_keys
         for b, block in enumerate(art.blocks):
-            code = block.kind == "code"
-            for _start, _end, surface, key, sentence in self.fast.find(block.text, lines=code):
-                cid, sep, _n = key.partition("#")
-                hits.append(_Hit(cid, key if sep else "", b, block.kind, sentence, surface))
+            kind = block.kind
+            for _start, _end, surface, key, sentence in find(block.text, lines=kind == "code"):
+                parts = split.get(key)
+                if parts is None:  # first seen: "go#0" is rule "go#0" of concept "go"
+                    cid, sep, _n = key.partition("#")
+                    parts = split[key] = (cid, key if sep else "")
+                append(_Hit(parts[0], parts[1], b, kind, sentence, surface))
         return hits
 
     def matches(self, text: ArticleText) -> list[tuple[int, str, str]]:
@@ -572,7 +673,7 @@ class Extractor:
         [(0, 'Go', 'go'), (0, 'goroutines', 'go-goroutine')]
         """
         hits = self._fast_hits(text)
-        keep = _judge(hits, self.rules, self.catalogue)
+        keep = _judge(hits, self.rules, self.catalogue, self._broader)
         return [(h.block, h.surface, h.concept) for h, ok in zip(hits, keep, strict=True) if ok]
 
     def _extract_spacy(
@@ -613,7 +714,7 @@ class Extractor:
             done += 1
 
     def _finish(self, art: ArticleText, hits: list[_Hit]) -> list[Mention]:
-        keep = _judge(hits, self.rules, self.catalogue)
+        keep = _judge(hits, self.rules, self.catalogue, self._broader)
         return _mentions([h for h, ok in zip(hits, keep, strict=True) if ok], len(art.blocks))
 
 

@@ -178,8 +178,7 @@ def test_matcher_candidates_follow_the_boundary_rules(catalogue):
 
 def test_overlap_resolution_matches_the_per_character_owner_rule():
     """A match is kept when no character it covers belongs to a match kept
-    before it with another span, whether the spans are few (pairwise test)
-    or many (one owner per character)."""
+    before it with another span, whether the spans are few or many."""
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
@@ -202,6 +201,56 @@ def test_overlap_resolution_matches_the_per_character_owner_rule():
     @given(st.lists(match, max_size=80))
     def check(found):
         found.sort(key=lambda f: (-f[2], f[0], f[0] - f[1]))
-        assert _without_overlaps(found, 70) == reference(found, 70)
+        assert _without_overlaps(found) == reference(found, 70)
 
     check()
+
+
+def test_marking_is_the_non_word_rule_on_any_text():
+    """The fast paths of ``_marked`` (ASCII bytes, mostly-ASCII text with a
+    few others put back) agree with the one-regex definition."""
+    import sys
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from kgraph.extract import _NON_WORD, _marked
+
+    every = "".join(chr(i) for i in range(sys.maxunicode + 1))  # mostly not ASCII
+    assert _marked(every) == _NON_WORD.sub("\x00", every)
+    sparse = "".join(f"{chr(i)} in a text. " for i in range(sys.maxunicode + 1))
+    assert _marked(sparse) == _NON_WORD.sub("\x00", sparse)
+    char = st.one_of(
+        st.characters(max_codepoint=127),
+        st.sampled_from("?’é–ø_ ßİ\u00a0\ud800"),
+        st.characters(),
+    )
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(char, max_size=60).map("".join))
+    def check(text):
+        assert _marked(text) == _NON_WORD.sub("\x00", text)
+
+    check()
+
+
+def test_judging_with_a_shared_cache_of_broader_concepts_changes_nothing(catalogue):
+    from kgraph.extract import FastMatcher, _Hit, _judge
+
+    matcher = FastMatcher(catalogue)
+    blocks = [
+        "Let's go. Go has goroutines and channels.",
+        "Deploy AWS Lambda functions; in Python a lambda is an expression.",
+        "We use R and C for stats. Written in Go, see go.mod.",
+    ]
+    hits = [
+        _Hit(key.partition("#")[0], key if "#" in key else "", b, "paragraph", sentence, surface)
+        for b, text in enumerate(blocks)
+        for _s, _e, surface, key, sentence in matcher.find(text)
+    ]
+    assert any(h.rule for h in hits)
+    broader: dict[str, frozenset[str]] = {}
+    first = _judge(hits, matcher.rules, catalogue, broader)
+    assert broader  # filled, then reused
+    assert _judge(hits, matcher.rules, catalogue, broader) == first
+    assert _judge(hits, matcher.rules, catalogue) == first
