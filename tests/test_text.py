@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import re
 import sys
-from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import pytest
 from hypothesis import example, given, settings
@@ -10,7 +9,15 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from kgraph.records import Article
-from kgraph.text import _PARSER, _PLAIN_HTTP, _text_content, _Walker, clean_inline, to_text
+from kgraph.text import (
+    _PARSER,
+    _PLAIN_HTTP,
+    _resolve,
+    _text_content,
+    _Walker,
+    clean_inline,
+    to_text,
+)
 
 
 def text_of(html: str, **kw):
@@ -78,18 +85,11 @@ def test_any_html_gives_clean_blocks(html):
 
 
 def reference_link(base_url: str, href: str | None) -> str | None:
-    """What _Walker.link() appended before it had shortcuts (a copy of that code)."""
+    """What _Walker.link() appended before it had shortcuts: text._resolve(),
+    the urljoin/urlsplit code link() ran on every href, kept as the reference."""
     if not href:
         return None
-    href = href.strip()
-    try:
-        url = urljoin(base_url, href) if base_url else href
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme in ("http", "https") and parts.netloc:
-        return urlunsplit(parts._replace(fragment=""))
-    return None
+    return _resolve(base_url, href.strip())
 
 
 def link_of(base_url: str, href: str | None) -> str | None:
