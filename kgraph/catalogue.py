@@ -197,6 +197,11 @@ class Catalogue:
     index: dict[str, str] = field(default_factory=dict)
     #: normalised alias -> list of (concept id, rule), for ambiguous aliases
     ambiguous_index: dict[str, list[tuple[str, AmbiguousAlias]]] = field(default_factory=dict)
+    #: concept id -> it and its broader concepts, filled by :meth:`with_broader`
+    #: (a catalogue is not changed once loaded)
+    _with_broader: dict[str, frozenset[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __len__(self) -> int:
         return len(self.concepts)
@@ -213,6 +218,19 @@ class Catalogue:
     def ancestors(self, concept_id: str) -> set[str]:
         """Every broader concept of ``concept_id`` (transitively)."""
         return set(_ancestors(self, concept_id))
+
+    def with_broader(self, concept_id: str) -> frozenset[str]:
+        """``concept_id`` and every broader concept, computed once per concept
+        (extraction asks for it for each concept of every article).
+
+        >>> sorted(load_catalogue().with_broader("amazon-s3"))
+        ['amazon', 'amazon-s3', 'aws', 'cloud-computing', 'object-storage']
+        """
+        found = self._with_broader.get(concept_id)
+        if found is None:
+            found = frozenset({concept_id, *_ancestors(self, concept_id)})
+            self._with_broader[concept_id] = found
+        return found
 
     def lookup(self, text: str) -> str | None:
         """The concept an unambiguous alias names, or None.

@@ -460,30 +460,18 @@ class _Hit(NamedTuple):
     surface: str
 
 
-def _judge(
-    hits: list[_Hit],
-    rules: dict[str, _Rule],
-    catalogue: Catalogue,
-    broader: dict[str, frozenset[str]] | None = None,
-) -> list[bool]:
+def _judge(hits: list[_Hit], rules: dict[str, _Rule], catalogue: Catalogue) -> list[bool]:
     """Which hits count: plain ones always; ambiguous ones when their context
     supports them, iterated until nothing changes (an accepted ambiguous hit
-    can support another). ``broader`` caches each concept with its broader
-    ones across calls (an :class:`Extractor` keeps one per catalogue).
-    """
+    can support another)."""
     keep = [not h.rule for h in hits]
     if all(keep):
         return keep  # nothing ambiguous to judge
-    if broader is None:
-        broader = {}
     context: set[str] = set()
 
     def grow(cid: str) -> None:
         if cid not in context:
-            up = broader.get(cid)
-            if up is None:
-                up = broader[cid] = frozenset({cid, *catalogue.ancestors(cid)})
-            context.update(up)
+            context.update(catalogue.with_broader(cid))
 
     pending: list[tuple[int, _Hit, _Rule]] = []  # ambiguous hits not vetoed, in order
     for i, h in enumerate(hits):
@@ -618,9 +606,7 @@ class Extractor:
             raise ValueError(f"unknown extraction engine {engine!r}; use 'fast' or 'spacy'")
         self.catalogue = catalogue or load_catalogue()
         self.engine = engine
-        # per-article work memoised for the extractor's life: each concept with
-        # its broader ones (see _judge), each match key as (concept, rule)
-        self._broader: dict[str, frozenset[str]] = {}
+        # each match key as (concept, rule), worked out once per extractor
         self._split_keys: dict[str, tuple[str, str]] = {}
         if engine == "fast":
             self.fast = FastMatcher(self.catalogue)
@@ -673,7 +659,7 @@ class Extractor:
         [(0, 'Go', 'go'), (0, 'goroutines', 'go-goroutine')]
         """
         hits = self._fast_hits(text)
-        keep = _judge(hits, self.rules, self.catalogue, self._broader)
+        keep = _judge(hits, self.rules, self.catalogue)
         return [(h.block, h.surface, h.concept) for h, ok in zip(hits, keep, strict=True) if ok]
 
     def _extract_spacy(
@@ -714,7 +700,7 @@ class Extractor:
             done += 1
 
     def _finish(self, art: ArticleText, hits: list[_Hit]) -> list[Mention]:
-        keep = _judge(hits, self.rules, self.catalogue, self._broader)
+        keep = _judge(hits, self.rules, self.catalogue)
         return _mentions([h for h, ok in zip(hits, keep, strict=True) if ok], len(art.blocks))
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from kgraph.extract import EVIDENCE_MAX, extract, make_nlp
@@ -249,8 +250,10 @@ def test_judging_with_a_shared_cache_of_broader_concepts_changes_nothing(catalog
         for _s, _e, surface, key, sentence in matcher.find(text)
     ]
     assert any(h.rule for h in hits)
-    broader: dict[str, frozenset[str]] = {}
-    first = _judge(hits, matcher.rules, catalogue, broader)
-    assert broader  # filled, then reused
-    assert _judge(hits, matcher.rules, catalogue, broader) == first
-    assert _judge(hits, matcher.rules, catalogue) == first
+    fresh = dataclasses.replace(catalogue)  # same concepts, nothing memoised yet
+    first = _judge(hits, matcher.rules, fresh)
+    assert fresh._with_broader  # filled, then reused
+    assert _judge(hits, matcher.rules, fresh) == first
+    assert _judge(hits, matcher.rules, dataclasses.replace(catalogue)) == first
+    for cid, closure in fresh._with_broader.items():
+        assert closure == {cid, *catalogue.ancestors(cid)}
