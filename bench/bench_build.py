@@ -373,15 +373,12 @@ def main() -> None:
         f"ready in {time.perf_counter() - t0:.0f}s); python {sys.version.split()[0]}, "
         f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}"
     )
-    from corpus_stats import HEADER, Density, feed_density
+    from corpus_stats import HEADER, density
 
     real = args.real if args.real is not None else real_feeds()
     print(f"markup per word of text ({HEADER.split(maxsplit=1)[1].strip()}):")
     for label, sample in (("synthetic (first 3 feeds)", feeds[:3]), ("real feeds", real)):
-        total = Density()
-        for path in sample:
-            total.merge(feed_density(path))
-        print(total.line(f"  {label}"))
+        print(density(sample).line(f"  {label}"))
     runs = [r.strip() for r in args.runs.split(",") if r.strip()]
     res: dict[str, dict] = {}
     if "jobs1" in runs:

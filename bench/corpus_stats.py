@@ -15,10 +15,16 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import feedparser
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from kgraph.feeds import _richest_body
 
 _TAG = re.compile(r"<[a-zA-Z]")
 _ATTR = re.compile(r"""\s[a-zA-Z-]+=["']""")
@@ -65,27 +71,34 @@ HEADER = f"{'feed':<40} {'items':>6} {'words':>7} {'B/word':>7} {'tags':>6} {'at
 
 
 def feed_density(path: Path) -> Density:
-    """Markup density of one feed's article bodies (the richest body of each item)."""
+    """Markup density of one feed's article bodies (the richest body of each
+    item, as kgraph reads it)."""
     parsed = feedparser.parse(str(path), sanitize_html=False, resolve_relative_uris=False)
     d = Density()
     for entry in parsed.entries:
-        bodies = [c.get("value", "") for c in entry.get("content", [])]
-        bodies.append(entry.get("summary", ""))
-        d.add(max(bodies, key=len))
+        d.add(_richest_body(entry))
     return d
+
+
+def density(paths: Iterable[Path]) -> Density:
+    """Markup density of several feeds together."""
+    total = Density()
+    for path in paths:
+        total.merge(feed_density(path))
+    return total
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("feeds", nargs="+", type=Path)
     args = parser.parse_args()
-    total = Density()
     print(HEADER)
     print("(words per item; B/word .. spans per word of text; pre per item)")
+    total = Density()
     for path in args.feeds:
-        d = feed_density(path)
-        total.merge(d)
+        d = feed_density(path)  # each feed parsed once, for its line and the total
         print(d.line(path.name[:40]))
+        total.merge(d)
     print(total.line("all"))
 
 
