@@ -29,8 +29,8 @@ from .export import PAGE_MAX_ARTICLES
 from .export.graphml import read_graphml, write_graphml
 from .export.json import read_json, write_json
 from .export.style import Decoration, decoration, edge_count
-from .graph import GraphBuilder
-from .pipeline import Analysed, Engine, local_engine, merge, run_feeds
+from .graph import ArticlePart, GraphBuilder
+from .pipeline import Engine, local_engine, merge, run_feeds
 from .query import (
     ArticleHit,
     Community,
@@ -344,10 +344,11 @@ def _analysed_feeds(
     progress: Progress | None,
     cache: BuildCache | None = None,
     engine: Engine | None = None,
-) -> Iterator[tuple[Feed, list[Analysed]]]:
-    """Each readable feed with its new articles (duplicates across feeds
-    dropped), analysed: parsed, cleaned and extracted by the ``engine``'s
-    workers (or here), whole feeds at a time, in the order of the sources.
+) -> Iterator[tuple[Feed, list[ArticlePart]]]:
+    """Each readable feed with the graph parts of its new articles (duplicates
+    across feeds dropped), analysed: parsed, cleaned and extracted by the
+    ``engine``'s workers (or here), whole feeds at a time, in the order of the
+    sources.
 
     ``report.stage_seconds`` gets the wall-clock time of this loop split into
     read (fetch + parse), clean and extract (and analyse: their sum) in the
@@ -369,18 +370,13 @@ def _analysed_feeds(
             continue
         report.warnings.extend(item.warnings)
         keep = [j for j, art in enumerate(item.articles) if _is_new(art, seen)]
-        try:
-            analysed = merge(item, keep, cache, report.warnings.append)
-        except FeedError as err:
-            LOGGER.error("%s", err)
-            report.errors.append(str(err))
-            continue
+        parts = merge(item, keep, cache, report.warnings.append)
         spent = [total + secs for total, secs in zip(spent, item.seconds, strict=True)]
         report.feeds += 1
         report.duplicates += len(item.articles) - len(keep)
         report.articles += len(keep)
         paused = time.perf_counter()
-        yield item.feed, analysed
+        yield item.feed, parts
         away += time.perf_counter() - paused  # the caller's time (the graph stage)
     wall = time.perf_counter() - started - away
     total = sum(spent)
@@ -449,11 +445,11 @@ def build(
     graph_seconds = 0.0
     added = 0
     with _young_gc_only(), _engine(engine, scheduler, jobs, cat) as eng:
-        for feed, analysed in _analysed_feeds(inputs, cat, limits, report, progress, cache, eng):
+        for feed, parts in _analysed_feeds(inputs, cat, limits, report, progress, cache, eng):
             t0 = time.perf_counter()
             builder.add_feed(feed)
-            for art, text, found in analysed:
-                builder.add_article(art, text, found)
+            for part in parts:
+                builder.add_part(part)
                 added += 1
                 if added % 256 == 0:
                     gc.collect(1)

@@ -9,9 +9,10 @@ Three tables, each keyed by a SHA-256 of everything its result depends on:
   kgraph version. A new catalogue version misses every entry of the old one
   and nothing else.
 - ``feeds``: a parsed feed (:class:`~kgraph.feeds.ParsedFeed`) without the
-  articles' HTML but with each article's analysis key, keyed by the feed's
-  bytes, where it came from, the parsing limits and the same versions, so an
-  unchanged feed is neither parsed nor hashed again.
+  articles' HTML but with each article's analysis key and graph part
+  (:func:`kgraph.parts.article_part`), keyed by the feed's bytes, where it
+  came from, the parsing limits and the same versions, so an unchanged feed
+  is neither parsed nor analysed again: its parts go into the graph as they are.
 - ``http``: the body, ``ETag`` and ``Last-Modified`` of each fetched URL, for
   conditional GETs (a ``304 Not Modified`` reuses the stored body).
 
@@ -55,6 +56,7 @@ from pathlib import Path
 from typing import Any
 
 from ._io import code_digest
+from .parts import ArticlePart
 from .records import Article, ArticleText, Block, Feed, Mention
 
 __all__ = [
@@ -71,7 +73,7 @@ __all__ = [
 LOGGER = logging.getLogger(__name__)
 
 #: Bump when what is stored, or how an article is analysed, changes shape.
-CACHE_FORMAT = "3"
+CACHE_FORMAT = "4"
 CACHE_FILE = "cache.sqlite"
 _DAY = 86400
 
@@ -92,8 +94,9 @@ CREATE TABLE IF NOT EXISTS http (
 @functools.lru_cache(maxsize=1)
 def _analysis_code() -> str:
     """Hash of the modules whose code decides a cached result (parsing, cleaning,
-    extraction), so an edited checkout never reuses results of older code."""
-    names = ("feeds", "text", "extract", "catalogue", "pipeline")
+    extraction, an article's graph part), so an edited checkout never reuses
+    results of older code."""
+    names = ("feeds", "text", "extract", "catalogue", "pipeline", "parts")
     modules = [importlib.import_module(f"kgraph.{name}") for name in names]
     return code_digest(*(m.__file__ or "" for m in modules))
 
@@ -203,9 +206,6 @@ class BuildCache:
         )
         self.hits = self.misses = self.feed_hits = self.feed_misses = 0
         self.problems: list[str] = []
-        #: analyses loaded with a cached feed, and the keys of its HTML-less articles
-        self._prefetched: dict[str, tuple[ArticleText, list[Mention]]] = {}
-        self._pinned: dict[Article, str] = {}
         self._today = int(time.time() // _DAY)
         self._db: sqlite3.Connection | None = None
         try:
@@ -308,26 +308,55 @@ class BuildCache:
     # -- article analyses ---------------------------------------------------------------
 
     def article_key(self, article: Article) -> str:
-        """Hash of what an article's analysis depends on, for this catalogue version
-        (for an article of a cached feed, which comes without HTML: the stored key)."""
-        if not article.html:
-            pinned = self._pinned.get(article)
-            if pinned is not None:
-                return pinned
+        """Hash of what an article's analysis depends on, for this catalogue version."""
         return article_key(self.generation, article)
 
     def get_analysis(self, keys: Sequence[str]) -> dict[str, tuple[ArticleText, list[Mention]]]:
         """The stored analyses among ``keys``; counts hits and misses."""
-        found = {k: self._prefetched.pop(k) for k in keys if k in self._prefetched}
-        rest = [k for k in dict.fromkeys(keys) if k not in found]
-        if self._db is not None and rest:
+        found: dict[str, tuple[ArticleText, list[Mention]]] = {}
+        if self._db is not None and keys:
             try:
-                found.update(self._load_analyses(rest))
+                found = self._load_analyses(keys)
             except _READ_ERRORS as err:
                 self._failed(sqlite3.DatabaseError(str(err)))
         self.hits += sum(1 for k in keys if k in found)
         self.misses += sum(1 for k in keys if k not in found)
         return found
+
+    def has_analysis(self, keys: Sequence[str]) -> set[str]:
+        """Which of ``keys`` have a stored analysis (not loaded); counts hits and misses."""
+        present: set[str] = set()
+        if self._db is not None and keys:
+            try:
+                present = self._present(keys)
+            except sqlite3.Error as err:
+                self._failed(err)
+        self.hits += sum(1 for k in keys if k in present)
+        self.misses += sum(1 for k in keys if k not in present)
+        return present
+
+    def count_hits(self, n: int) -> None:
+        """Count ``n`` analyses served with a cached feed (:meth:`get_feed`)."""
+        self.hits += n
+
+    def _present(self, keys: Sequence[str], *, touch_all: bool = False) -> set[str]:
+        """The stored keys among ``keys``, marked used today (``touch_all``: all of
+        them, not only the ones last used before today; same thing, fewer writes)."""
+        assert self._db is not None
+        present: set[str] = set()
+        unique = list(dict.fromkeys(keys))
+        for i in range(0, len(unique), 500):
+            part = unique[i : i + 500]
+            marks = ",".join("?" * len(part))
+            rows = self._db.execute(
+                f"SELECT key, used FROM analysis WHERE key IN ({marks})", part
+            ).fetchall()
+            present.update(k for k, _ in rows)
+            stale = [(self._today, k) for k, used in rows if touch_all or used < self._today]
+            if stale:
+                with self._tx():
+                    self._db.executemany("UPDATE analysis SET used=? WHERE key=?", stale)
+        return present
 
     def lookup_analysis(self, keys: Sequence[str]) -> dict[str, tuple[ArticleText, list[Mention]]]:
         """The stored analyses among ``keys``, not counted: what a build may
@@ -372,11 +401,13 @@ class BuildCache:
         """Hash of what parsing a feed depends on (not the catalogue)."""
         return _digest(self.generation, where, base_url, repr(limits), data)
 
-    def get_feed(self, key: str) -> tuple[Feed, list[Article], list[str]] | None:
-        """The stored parse of a feed, with articles *without* their HTML, or
-        None. A hit also loads the analyses of all its articles (the HTML is
-        not kept, so the feed only counts as a hit if every analysis is there);
-        :meth:`article_key` and :meth:`get_analysis` then serve them.
+    def get_feed(
+        self, key: str
+    ) -> tuple[Feed, list[Article], list[str], list[str], list[ArticlePart]] | None:
+        """The stored parse of a feed: the feed, its articles *without* their
+        HTML, its warnings, the articles' analysis keys and graph parts; or None.
+        The articles' analyses are not needed (their parts are there), but they
+        are kept as used as long as the feed is, for the day the feed changes.
         """
         if self._db is None:
             return None
@@ -386,24 +417,18 @@ class BuildCache:
                 self.feed_misses += 1
                 return None
             feed, rows, warnings = _unpack(row[0])
-            articles = [
-                (Article(a[0], a[1], a[2], tuple(a[3]), a[4], a[5], tuple(a[6])), k)
-                for a, k in rows
-            ]
-            found = self._load_analyses([k for _, k in articles])
-            if len(found) < len({k for _, k in articles}):  # pruned meanwhile: parse again
-                self.feed_misses += 1
-                return None
+            articles = [Article(a[0], a[1], a[2], a[3], a[4], a[5], a[6]) for a, _, _ in rows]
+            keys = [k for _, k, _ in rows]
+            parts = [ArticlePart._make(p) for _, _, p in rows]
             if row[1] < self._today:
                 with self._tx():
                     self._db.execute("UPDATE feeds SET used=? WHERE key=?", (self._today, key))
+                self._present(keys, touch_all=True)
         except _READ_ERRORS as err:
             self._failed(sqlite3.DatabaseError(str(err)))
             return None
         self.feed_hits += 1
-        self._prefetched.update(found)
-        self._pinned.update(articles)
-        return Feed(*feed), [a for a, _ in articles], list(warnings)
+        return Feed(*feed), articles, list(warnings), keys, parts
 
     def put_feed(
         self,
@@ -411,14 +436,13 @@ class BuildCache:
         feed: Feed,
         articles: Sequence[Article],
         warnings: Sequence[str],
-        keys: Sequence[str] | None = None,
+        keys: Sequence[str],
+        parts: Sequence[ArticlePart],
     ) -> None:
         """Store a parsed feed: its articles without HTML, each with its analysis
-        key (``keys``, when the articles come without their HTML already)."""
+        key and graph part."""
         if self._db is None:
             return
-        if keys is None:
-            keys = [self.article_key(a) for a in articles]
         blob = _pack(
             [
                 [feed.id, feed.title, feed.url],
@@ -426,8 +450,9 @@ class BuildCache:
                     [
                         [a.id, a.url, a.title, a.authors, a.published, a.feed, a.tags],
                         k,
+                        tuple(p),
                     ]
-                    for a, k in zip(articles, keys, strict=True)
+                    for a, k, p in zip(articles, keys, parts, strict=True)
                 ],
                 list(warnings),
             ]

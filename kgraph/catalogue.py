@@ -202,6 +202,8 @@ class Catalogue:
     _with_broader: dict[str, frozenset[str]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    #: tag -> what :meth:`resolve` gives for it
+    _resolved: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.concepts)
@@ -247,6 +249,12 @@ class Catalogue:
         topic label), then its CamelCase-split form, then the longest alias it
         contains (so ``"ec2 instance"`` -> Amazon EC2, ``"#JWTtokens"`` -> JWT).
         """
+        found = self._resolved.get(tag)
+        if found is None:
+            found = self._resolved[tag] = self._resolve(tag)
+        return found
+
+    def _resolve(self, tag: str) -> str:
         for key in dict.fromkeys([normalise(tag), normalise(tag, split_camel=True)]):
             if not key:
                 continue

@@ -43,7 +43,7 @@ LOGGER = logging.getLogger(__name__)
 def _work(task: FeedTask, catalogue: Catalogue) -> FeedDone | FeedFailed:
     """Runs on a Dask worker: one feed, end to end."""
     lookup = cache_lookup(task.cache_path) if task.cache_path else None
-    return run_feed(task, lambda: get_extractor(catalogue), lookup)
+    return run_feed(task, lambda: get_extractor(catalogue), lookup, catalogue)
 
 
 def _import_dask() -> Any:

@@ -16,28 +16,34 @@ writes to GraphML as it is. See the README's schema section.
 from __future__ import annotations
 
 import math
-import operator
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from urllib.parse import urlsplit, urlunsplit
 
 import networkx as nx
 
-from .catalogue import Catalogue, Concept, load_catalogue, slugify
+from .catalogue import Catalogue, Concept, load_catalogue
 from .compact import CompactMultiDiGraph, shared_names
-from .records import SUMMARY_MAX, Article, ArticleText, Feed, Mention
+from .parts import (
+    ARTICLE_ATTRS,
+    CO_OCCUR_TOP,
+    ArticlePart,
+    article_node,
+    article_part,
+    normalise_url,
+)
+from .records import Article, ArticleText, Feed, Mention
 
 __all__ = [
     "CO_OCCUR_TOP",
+    "ArticlePart",
     "GraphBuilder",
     "article_node",
+    "article_part",
     "build_graph",
     "concept_attrs",
     "concept_node",
     "normalise_url",
 ]
-
-_BY_CONCEPT = operator.attrgetter("concept")
 
 # attribute names of each edge kind, in the order they are stored
 _KIND = shared_names(("kind",))
@@ -45,13 +51,8 @@ _MENTION = shared_names(("kind", "count", "weight", "evidence", "alias"))
 _CO_OCCUR = shared_names(("kind", "weight", "articles"))
 _PAIR_SHIFT = 32  # a pair of concept codes a < b is a << _PAIR_SHIFT | b
 
-#: Only an article's most salient concepts take part in co-occurrence edges.
-CO_OCCUR_TOP = 12
-
-
-def article_node(article: Article) -> str:
-    """Node id of an article: ``article:<url>``, or ``article:<guid>`` without URL."""
-    return f"article:{article.url or article.id}"
+#: article node attribute names (``kind``, then ``ArticlePart.attrs``)
+_ARTICLE = shared_names(("kind", *ARTICLE_ATTRS))
 
 
 def concept_node(concept_id: str) -> str:
@@ -79,45 +80,6 @@ def concept_attrs(concept: Concept, article_count: int = 0) -> dict[str, str | i
         "url": concept.url,
         "article_count": int(article_count),
     }
-
-
-def normalise_url(url: str) -> str:
-    """URL form used to match links to articles: no fragment, no trailing slash,
-    lowercase scheme and host.
-
-    >>> normalise_url("HTTPS://Example.org/a/#top")
-    'https://example.org/a'
-    """
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return url
-    path = parts.path.rstrip("/")
-    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
-
-
-def _link_path(url: str) -> str:
-    """A URL's path when it is specific enough to identify a post on any host.
-
-    >>> _link_path("https://a.dev/how-to-create-an-s3-bucket/"), _link_path("https://a.dev/about")
-    ('/how-to-create-an-s3-bucket', '')
-    """
-    try:
-        path = urlsplit(url).path.rstrip("/")
-    except ValueError:
-        return ""
-    return path if len(path) >= 20 and path.count("-") >= 3 else ""
-
-
-def _summary(text: ArticleText | None) -> str:
-    if text is None:
-        return ""
-    plain = " ".join(b.text for b in text.blocks if b.kind not in ("title", "code"))
-    if len(plain) <= SUMMARY_MAX:
-        return plain
-    cut = plain[: SUMMARY_MAX - 1]
-    cut = cut[: cut.rfind(" ")] if " " in cut[SUMMARY_MAX // 2 :] else cut
-    return cut + "…"
 
 
 def _npmi(n_ab: int, n_a: int, n_b: int, n: int) -> float:
@@ -162,7 +124,7 @@ class GraphBuilder:
         self._cnodes: dict[str, str] = {}  # concept id -> its node id, as held
         self._by_url: dict[str, str] = {}
         self._by_path: dict[str, str | None] = {}  # None: path shared by several articles
-        self._links: list[tuple[str, tuple[str, ...]]] = []
+        self._links: list[tuple[str, tuple[tuple[str, str], ...]]] = []
         self._df: Counter[str] = Counter()  # articles mentioning each concept
         self._top_df: Counter[str] = Counter()  # the same over each article's top concepts
         # concept pairs as one int (codes of the two ids): a 100,000-article
@@ -171,8 +133,6 @@ class GraphBuilder:
         self._codes: dict[str, int] = {}
         self._ids: list[str] = []
         self._tag_concepts: dict[str, str] = {}
-        self._shared: dict[str, str] = {}  # one object per alias string
-        self._slugs: dict[str, str] = {}
         self._spellings: dict[str, Counter[str]] = defaultdict(Counter)  # author/tag node
         self._weights: dict[float, float] = {}
         self._articles = 0
@@ -194,76 +154,70 @@ class GraphBuilder:
         self, art: Article, text: ArticleText | None, mentions: Sequence[Mention]
     ) -> None:
         """Add one article with its node, authors, mentions and tags."""
-        graph, node = self.graph, article_node(art)
-        self._add_node(
-            node,
-            kind="article",
-            label=art.title or art.url or art.id,
-            url=art.url,
-            title=art.title,
-            published=art.published,
-            feed=art.feed,
-            word_count=int(text.word_count if text else 0),
-            summary=_summary(text),
-        )
-        self._articles += 1
-        if art.url:
-            self._by_url[normalise_url(art.url)] = node
-            path = _link_path(art.url)
-            if path:
-                self._by_path[path] = None if path in self._by_path else node
-        if text is not None and text.links:
-            self._links.append((node, text.links))
+        self.add_part(article_part(art, text, mentions, self.catalogue))
 
-        if art.feed and f"feed:{art.feed}" in graph:
-            self._edge(f"feed:{art.feed}", node, "published", _KIND)
-        for name in art.authors:
-            anode = f"author:{self._slug(name)}"
-            if anode not in graph:
+    def add_part(self, part: ArticlePart) -> None:
+        """Add one article from its :func:`article_part` (what :meth:`add_article` does)."""
+        node, attrs, url_key, url_path, feed_node, authors, mentions, tags, top, links = part
+        graph = self.graph
+        nodes = graph._node
+        values = dict(zip(_ARTICLE, ("article", *attrs), strict=True))
+        if node in nodes:  # two articles with one node id: the later one's attributes win
+            graph.add_node(node, **values)
+        else:
+            nodes[node] = values
+            graph._succ[node] = {}
+            graph._pred[node] = {}
+            self._canonical[node] = node
+        self._articles += 1
+        if attrs[1]:  # the URL
+            self._by_url[url_key] = node
+            if url_path:
+                self._by_path[url_path] = None if url_path in self._by_path else node
+        if links:
+            self._links.append((node, links))
+
+        if feed_node and feed_node in nodes:
+            self._edge(feed_node, node, "published", _KIND)
+        spellings = self._spellings
+        for slug, name in authors:
+            anode = f"author:{slug}"
+            if anode not in nodes:
                 self._add_node(anode, kind="author", label=name, name=name)
-            self._spellings[anode][name] += 1
+            spellings[anode][name] += 1
             self._edge(anode, node, "wrote", _KIND)
 
         # the mentions, the bulk of the edges, in one batch
-        evidence: dict[str, str] = {}  # one object per sentence shown for several concepts
-        cnodes, weights, shared = self._cnodes, self._weights, self._shared
-        ordered = sorted(mentions, key=_BY_CONCEPT)
+        cnodes, weights = self._cnodes, self._weights
         rows = []
         n = self._counts["mentions"]
-        for m in ordered:
+        for cid, (kind, count, weight, evidence, alias) in mentions:
             n += 1
-            weight = float(m.weight)
-            values = (
-                "mentions",
-                int(m.count),
-                weights.setdefault(weight, weight),
-                evidence.setdefault(m.evidence, m.evidence),
-                shared.setdefault(m.alias, m.alias),
-            )
             rows.append(
-                (node, cnodes.get(m.concept) or self._concept(m.concept), f"mentions-{n}", values)
+                (
+                    node,
+                    cnodes.get(cid) or self._concept(cid),
+                    f"mentions-{n}",
+                    (kind, count, weights.setdefault(weight, weight), evidence, alias),
+                )
             )
         self._counts["mentions"] = n
-        self._df.update([m.concept for m in ordered])
+        self._df.update([cid for cid, _ in mentions])
         graph.add_edges_fast(_MENTION, rows)
-        for tag in art.tags:
-            slug = self._slug(tag)
-            if slug not in self._tag_concepts:
-                self._tag_concepts[slug] = self.catalogue.resolve(tag)
-                if self._tag_concepts[slug]:
-                    self._concept(self._tag_concepts[slug])
+        tag_concepts = self._tag_concepts
+        for slug, tag, concept in tags:
+            if slug not in tag_concepts:  # the first spelling met resolves the tag
+                tag_concepts[slug] = concept
+                if concept:
+                    self._concept(concept)
             tnode = f"tag:{slug}"
-            if tnode not in graph:
-                self._add_node(
-                    tnode, kind="tag", label=tag, name=tag, concept=self._tag_concepts[slug]
-                )
-            self._spellings[tnode][tag] += 1
+            if tnode not in nodes:
+                self._add_node(tnode, kind="tag", label=tag, name=tag, concept=tag_concepts[slug])
+            spellings[tnode][tag] += 1
             self._edge(node, tnode, "tagged", _KIND)
 
-        top = sorted(mentions, key=lambda m: (-m.weight, m.concept))[:CO_OCCUR_TOP]
-        ids = sorted({m.concept for m in top})
-        self._top_df.update(ids)
-        codes = [self._code(c) for c in ids]
+        self._top_df.update(top)
+        codes = [self._code(c) for c in top]
         # every pair a < b of the sorted ids, as one int; a list, so Counter counts in C
         self._pairs.update(
             [a << _PAIR_SHIFT | b for i, a in enumerate(codes) for b in codes[i + 1 :]]
@@ -275,12 +229,6 @@ class GraphBuilder:
             code = self._codes[cid] = len(self._ids)
             self._ids.append(cid)
         return code
-
-    def _slug(self, text: str) -> str:
-        slug = self._slugs.get(text)
-        if slug is None:
-            slug = self._slugs[text] = slugify(text)
-        return slug
 
     def _concept(self, cid: str) -> str:
         """Add a concept node and its broader concepts (counts are set by
@@ -316,18 +264,16 @@ class GraphBuilder:
             raise RuntimeError("GraphBuilder.finish() was already called")
         self._finished = True
         graph = self.graph
-        targets: dict[str, str | None] = {}  # the same links recur across articles
+        targets: dict[tuple[str, str], str | None] = {}  # the same links recur across articles
         for node, links in self._links:
             linked: set[str] = set()
-            for link in links:
+            for link in links:  # (normalised URL, link path)
                 if link in targets:
                     target = targets[link]
                 else:
                     # same URL, or the same long, unique path on another host (blogs
                     # often answer on a custom domain and a platform subdomain)
-                    target = targets[link] = self._by_url.get(
-                        normalise_url(link)
-                    ) or self._by_path.get(_link_path(link))
+                    target = targets[link] = self._by_url.get(link[0]) or self._by_path.get(link[1])
                 if target and target != node and target not in linked:
                     linked.add(target)
                     self._edge(node, target, "links_to", _KIND)

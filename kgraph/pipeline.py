@@ -37,6 +37,7 @@ from .catalogue import Catalogue, load_catalogue
 from .errors import FeedError, one_line
 from .extract import Extractor, get_extractor
 from .feeds import parse_feed_or_error
+from .parts import ArticlePart, article_part
 from .records import SUMMARY_MAX, Article, ArticleText, Block, Feed, Mention, Source
 from .text import to_text
 
@@ -91,9 +92,10 @@ class FeedTask:
 class FeedDone:
     """A parsed and analysed feed. ``articles`` come without their HTML;
     ``keys`` are their cache keys (``""`` without a cache); ``results`` are
-    their analyses in the same order, or None when every analysis is in the
-    cache (a feed the cache had parsed before). ``seconds`` is the time the
-    task spent parsing, cleaning and extracting."""
+    their analyses in the same order, or None for a feed the cache had parsed
+    before; ``parts`` are what the graph takes from each article
+    (:func:`kgraph.parts.article_part`). ``seconds`` is the time the task
+    spent parsing, cleaning and extracting."""
 
     feed: Feed
     articles: list[Article]
@@ -101,6 +103,7 @@ class FeedDone:
     results: list[Result] | None
     warnings: list[str]
     seconds: tuple[float, float, float] = (0.0, 0.0, 0.0)
+    parts: list[ArticlePart] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -155,11 +158,15 @@ def _analyse_chunk(articles: list[Article], extractor: Extractor) -> tuple[list[
 
 
 def run_feed(
-    task: FeedTask, extractor: Callable[[], Extractor], lookup: Lookup | None = None
+    task: FeedTask,
+    extractor: Callable[[], Extractor],
+    lookup: Lookup | None = None,
+    catalogue: Catalogue | None = None,
 ) -> FeedDone | FeedFailed:
     """Parse one feed, take the analyses ``lookup`` finds by cache key, clean
     and extract the other articles (``extractor()`` is called only if there
-    are any), and drop the HTML."""
+    are any), work out each article's graph part (with ``catalogue``, by
+    default the extractor's) and drop the HTML."""
     from .cache import article_key
 
     started = time.perf_counter()
@@ -173,16 +180,19 @@ def run_feed(
     todo = [a for a, k in zip(arts, keys, strict=True) if k not in found]
     analysed, clean_s = _analyse_chunk(todo, extractor()) if todo else ([], 0.0)
     computed = iter(analysed)
-    results = [(*found[k], "") if k in found else next(computed) for k in keys]
+    results: list[Result] = [(*found[k], "") if k in found else next(computed) for k in keys]
+    cat = catalogue or extractor().catalogue
+    parts = [article_part(a, t, ms, cat) for a, (t, ms, _) in zip(arts, results, strict=True)]
     # extraction, and the cache lookup that stands for it
     extract_s = time.perf_counter() - parsed_at - clean_s
     return FeedDone(
         parsed.feed,
         [dataclasses.replace(a, html="") for a in arts],
         keys,
-        results,  # type: ignore[arg-type]  # (*found[k], "") is a Result
+        results,
         parsed.warnings,
         (parsed_at - started, clean_s, extract_s),
+        parts,
     )
 
 
@@ -234,7 +244,7 @@ def _work(task: FeedTask) -> FeedDone | FeedFailed:
     assert _CATALOGUE is not None, "worker not initialised"
     cat = _CATALOGUE
     lookup = cache_lookup(task.cache_path) if task.cache_path else None
-    return run_feed(task, lambda: get_extractor(cat), lookup)
+    return run_feed(task, lambda: get_extractor(cat), lookup, cat)
 
 
 def _warm_up() -> None:
@@ -313,12 +323,12 @@ def run_feeds(
         if isinstance(item, FeedFailed):
             return src, FeedError(item.where, item.what)
         if cache is not None and key and isinstance(item, FeedDone):
-            cache.put_feed(key, item.feed, item.articles, item.warnings, item.keys)
+            cache.put_feed(key, item.feed, item.articles, item.warnings, item.keys, item.parts)
         return src, item
 
     def here(task: FeedTask) -> FeedDone | FeedFailed:
         lookup = cache.lookup_analysis if cache is not None else None
-        return run_feed(task, lambda: get_extractor(catalogue), lookup)
+        return run_feed(task, lambda: get_extractor(catalogue), lookup, catalogue)
 
     ahead = engine.window if engine is not None else 0
     store = cache if cache is not None and cache.enabled else None
@@ -333,8 +343,8 @@ def run_feeds(
                 key = store.feed_key(data, src.location, base_url, limits)
                 hit = store.get_feed(key)
             if store is not None and hit is not None:
-                feed, arts, warnings = hit
-                item = FeedDone(feed, arts, [store.article_key(a) for a in arts], None, warnings)
+                feed, arts, warnings, keys, parts = hit
+                item = FeedDone(feed, arts, keys, None, warnings, parts=parts)
                 key = ""
             else:
                 task = FeedTask(
@@ -359,32 +369,30 @@ def merge(
     keep: list[int],
     cache: BuildCache | None = None,
     warn: Callable[[str], None] | None = None,
-) -> list[Analysed]:
-    """The analyses of the articles of ``done`` at the indexes ``keep`` (the
-    ones that are not duplicates): looked up in the cache, which counts them
-    as hits and misses, or taken from the task's results (and their warnings
-    logged and passed to ``warn``) and stored in the cache."""
+) -> list[ArticlePart]:
+    """The graph parts of the articles of ``done`` at the indexes ``keep`` (the
+    ones that are not duplicates). The cache counts their analyses as hits
+    (all of them for a feed it had parsed before) and misses, and stores the
+    task's fresh analyses; their warnings are logged and passed to ``warn``."""
+    if done.results is None:  # a feed from the cache, with its articles' parts
+        if cache is not None:
+            cache.count_hits(len(keep))
+        return [done.parts[i] for i in keep]
     keys = [done.keys[i] for i in keep]
-    found = cache.get_analysis(keys) if cache is not None else {}
-    out: list[Analysed] = []
+    stored = cache.has_analysis(keys) if cache is not None else set()
     fresh = []
     for i, key in zip(keep, keys, strict=True):
-        if key in found:
-            text, ms = found[key]
-        else:
-            if done.results is None:  # the cache lost it since the feed was looked up
-                raise FeedError(done.feed.id, "build cache changed during the build; run again")
-            text, ms, note = done.results[i]
-            if note:
-                LOGGER.warning("%s", note)
-                if warn:
-                    warn(note)
-            if cache is not None:
-                fresh.append((key, text, ms))
-        out.append((done.articles[i], text, ms))
+        if key in stored:
+            continue
+        text, ms, note = done.results[i]
+        if note:
+            LOGGER.warning("%s", note)
+            if warn:
+                warn(note)
+        fresh.append((key, text, ms))
     if fresh and cache is not None:
         cache.put_analysis(fresh)
-    return out
+    return [done.parts[i] for i in keep]
 
 
 def analyse(articles: Iterable[Article], catalogue: Catalogue | None = None) -> Iterator[Analysed]:

@@ -99,16 +99,26 @@ def test_catalogue_change_misses_exactly_its_version(feeds, tmp_path):
         assert cache.info()["analysis"]["entries"] == 31
 
 
-def test_cached_feed_whose_analyses_were_dropped_is_parsed_again(feeds, tmp_path):
-    """Cached feeds keep no HTML: without their analyses they must be re-read."""
+def test_a_cached_feed_builds_without_its_analyses(feeds, tmp_path):
+    """A cached feed carries its articles' graph parts: it needs no analysis.
+    Once it changes, its articles whose analyses are gone are analysed again."""
     expected = _outputs(kgraph.build([str(feeds)]), tmp_path / "plain")
     _build(feeds, tmp_path / "cache")
     with sqlite3.connect(tmp_path / "cache" / CACHE_FILE) as conn:
-        conn.execute("DELETE FROM analysis WHERE rowid IN (SELECT rowid FROM analysis LIMIT 1)")
+        conn.execute("DELETE FROM analysis")
     kg = _build(feeds, tmp_path / "cache")
-    assert kg.report.cache_feed_hits == 1
-    assert (kg.report.cache_hits, kg.report.cache_misses) == (30, 1)
+    assert kg.report.cache_feed_hits == 2
+    assert (kg.report.cache_hits, kg.report.cache_misses) == (31, 0)
     assert _outputs(kg, tmp_path / "out") == expected
+    path = feeds / HASHNODE
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("Concurrency in Go", "Parallel Work in Go"),
+        encoding="utf-8",
+    )
+    changed = _build(feeds, tmp_path / "cache")
+    assert changed.report.cache_feed_hits == 1
+    assert (changed.report.cache_hits, changed.report.cache_misses) == (11, 20)
+    assert _outputs(changed, tmp_path / "a") == _outputs(kgraph.build([str(feeds)]), tmp_path / "b")
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated"])

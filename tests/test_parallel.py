@@ -131,9 +131,10 @@ def test_a_feed_task_skips_what_the_cache_holds(tmp_path):
         raise AssertionError("nothing should be analysed")
 
     reader = AnalysisReader(tmp_path / "cache" / CACHE_FILE)
-    warm = run_feed(task, no_extractor, reader.get)
+    warm = run_feed(task, no_extractor, reader.get, cat)
     assert isinstance(warm, FeedDone) and warm.keys == cold.keys
     assert warm.results == [(t, ms, "") for t, ms, _ in cold.results]
+    assert warm.parts == cold.parts
     reader.close()
 
 

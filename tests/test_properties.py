@@ -18,8 +18,8 @@ from kgraph.errors import FeedError
 from kgraph.export.graphml import clean_value, read_graphml, write_graphml
 from kgraph.export.json import read_json, write_json
 from kgraph.feeds import parse_feed
-from kgraph.graph import SUMMARY_MAX, build_graph
-from kgraph.records import Article, Feed, Mention
+from kgraph.graph import build_graph
+from kgraph.records import SUMMARY_MAX, Article, Feed, Mention
 from kgraph.sources import SAMPLES_DIR
 from kgraph.text import to_text
 

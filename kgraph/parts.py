@@ -1,0 +1,165 @@
+"""Stage 5a: what the graph takes from one article (:class:`ArticlePart`),
+worked out from the article, its text and mentions alone.
+
+A part is computed where the article is analysed (a worker process, a Dask
+worker, or the build process) and kept in the build cache with its feed, so
+an unchanged feed goes into the graph without being parsed or analysed
+again; :class:`kgraph.graph.GraphBuilder` adds parts to the graph. This
+module does not import networkx (workers start faster without it).
+
+>>> from kgraph.catalogue import load_catalogue
+>>> from kgraph.records import Article, Mention
+>>> p = article_part(Article("a1", "https://e.org/a1", "T", ("Ann",), tags=("golang",)), None,
+...                  [Mention("go", 2, 0.9, "Go is fun.", "Go")], load_catalogue())
+>>> p.node, p.authors, p.tags, p.mentions[0][1][:3]
+('article:https://e.org/a1', (('ann', 'Ann'),), (('golang', 'golang', 'go'),), ('mentions', 2, 0.9))
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from collections.abc import Sequence
+from sys import intern
+from typing import NamedTuple
+from urllib.parse import urlsplit, urlunsplit
+
+from .catalogue import Catalogue, slugify
+from .records import SUMMARY_MAX, Article, ArticleText, Mention
+
+__all__ = [
+    "ARTICLE_ATTRS",
+    "CO_OCCUR_TOP",
+    "ArticlePart",
+    "article_node",
+    "article_part",
+    "normalise_url",
+]
+
+#: Only an article's most salient concepts take part in co-occurrence edges.
+CO_OCCUR_TOP = 12
+
+#: Names of an article node's attributes besides ``kind``, in ``ArticlePart.attrs`` order.
+ARTICLE_ATTRS = ("label", "url", "title", "published", "feed", "word_count", "summary")
+
+_BY_CONCEPT = operator.attrgetter("concept")
+
+
+def article_node(article: Article) -> str:
+    """Node id of an article: ``article:<url>``, or ``article:<guid>`` without URL."""
+    return f"article:{article.url or article.id}"
+
+
+def normalise_url(url: str) -> str:
+    """URL form used to match links to articles: no fragment, no trailing slash,
+    lowercase scheme and host.
+
+    >>> normalise_url("HTTPS://Example.org/a/#top")
+    'https://example.org/a'
+    """
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url
+    path = parts.path.rstrip("/")
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, ""))
+
+
+def _link_path(url: str) -> str:
+    """A URL's path when it is specific enough to identify a post on any host.
+
+    >>> _link_path("https://a.dev/how-to-create-an-s3-bucket/"), _link_path("https://a.dev/about")
+    ('/how-to-create-an-s3-bucket', '')
+    """
+    try:
+        path = urlsplit(url).path.rstrip("/")
+    except ValueError:
+        return ""
+    return path if len(path) >= 20 and path.count("-") >= 3 else ""
+
+
+class ArticlePart(NamedTuple):
+    """What the graph takes from one article, worked out from the article, its
+    text and mentions alone (:func:`article_part`), so it can be computed where
+    the article is analysed and kept in the build cache; :meth:`GraphBuilder.add_part`
+    adds it. Every field is a string, number or tuple of them (``tuple(part)``
+    goes through ``marshal``)."""
+
+    node: str
+    #: article node attributes, named by :data:`ARTICLE_ATTRS`
+    attrs: tuple[str | int, ...]
+    #: :func:`normalise_url` of the URL and its :func:`_link_path` ("" if none)
+    url_key: str
+    url_path: str
+    feed_node: str
+    #: (slug, name) of each author
+    authors: tuple[tuple[str, str], ...]
+    #: (concept id, edge values) of each mention, by concept id
+    mentions: tuple[tuple[str, tuple[str, int, float, str, str]], ...]
+    #: (slug, tag as written, concept id or "") of each tag
+    tags: tuple[tuple[str, str, str], ...]
+    #: sorted ids of the most salient concepts (co-occurrence)
+    top: tuple[str, ...]
+    #: (normalised URL, link path) of each link
+    links: tuple[tuple[str, str], ...]
+
+
+def article_part(
+    art: Article, text: ArticleText | None, mentions: Sequence[Mention], catalogue: Catalogue
+) -> ArticlePart:
+    """The graph's part of one article (see :class:`ArticlePart` and the module doc).
+
+    Concept ids and aliases are interned: a part read back from the cache
+    then shares them with every other part instead of holding copies.
+    """
+    evidence: dict[str, str] = {}  # one object per sentence shown for several concepts
+    rows = tuple(
+        (
+            intern(m.concept),
+            (
+                "mentions",
+                int(m.count),
+                float(m.weight),
+                evidence.setdefault(m.evidence, m.evidence),
+                intern(m.alias),
+            ),
+        )
+        for m in sorted(mentions, key=_BY_CONCEPT)
+    )
+    top = sorted(mentions, key=lambda m: (-m.weight, m.concept))[:CO_OCCUR_TOP]
+    links = text.links if text is not None else ()
+    return ArticlePart(
+        article_node(art),
+        (
+            art.title or art.url or art.id,
+            art.url,
+            art.title,
+            art.published,
+            art.feed,
+            int(text.word_count if text else 0),
+            _summary(text),
+        ),
+        normalise_url(art.url) if art.url else "",
+        _link_path(art.url) if art.url else "",
+        f"feed:{art.feed}" if art.feed else "",
+        tuple((_slug(name), name) for name in art.authors),
+        rows,
+        tuple((slug, tag, catalogue.resolve(tag)) for tag in art.tags for slug in (_slug(tag),)),
+        tuple(sorted({intern(m.concept) for m in top})),
+        tuple(dict.fromkeys((normalise_url(link), _link_path(link)) for link in links)),
+    )
+
+
+#: Author names and tags recur across articles: slugify each once.
+_slug = functools.lru_cache(maxsize=1 << 16)(slugify)
+
+
+def _summary(text: ArticleText | None) -> str:
+    if text is None:
+        return ""
+    plain = " ".join(b.text for b in text.blocks if b.kind not in ("title", "code"))
+    if len(plain) <= SUMMARY_MAX:
+        return plain
+    cut = plain[: SUMMARY_MAX - 1]
+    cut = cut[: cut.rfind(" ")] if " " in cut[SUMMARY_MAX // 2 :] else cut
+    return cut + "…"
