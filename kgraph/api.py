@@ -344,11 +344,11 @@ def _analysed_feeds(
     progress: Progress | None,
     cache: BuildCache | None = None,
     engine: Engine | None = None,
-) -> Iterator[tuple[Feed, list[ArticlePart]]]:
+) -> Iterator[tuple[Feed, list[ArticlePart], bool]]:
     """Each readable feed with the graph parts of its new articles (duplicates
     across feeds dropped), analysed: parsed, cleaned and extracted by the
     ``engine``'s workers (or here), whole feeds at a time, in the order of the
-    sources.
+    sources; and whether it was parsed (False: taken from the cache).
 
     ``report.stage_seconds`` gets the wall-clock time of this loop split into
     read (fetch + parse), clean and extract (and analyse: their sum) in the
@@ -376,7 +376,7 @@ def _analysed_feeds(
         report.duplicates += len(item.articles) - len(keep)
         report.articles += len(keep)
         paused = time.perf_counter()
-        yield item.feed, parts
+        yield item.feed, parts, item.results is not None
         away += time.perf_counter() - paused  # the caller's time (the graph stage)
     wall = time.perf_counter() - started - away
     total = sum(spent)
@@ -444,23 +444,26 @@ def build(
     builder = GraphBuilder(cat)
     graph_seconds = 0.0
     added = 0
-    with _young_gc_only(), _engine(engine, scheduler, jobs, cat) as eng:
-        for feed, parts in _analysed_feeds(inputs, cat, limits, report, progress, cache, eng):
-            t0 = time.perf_counter()
-            builder.add_feed(feed)
-            for part in parts:
-                builder.add_part(part)
-                added += 1
-                if added % 256 == 0:
+    with _young_gc_only():
+        with _engine(engine, scheduler, jobs, cat) as eng:
+            for feed, parts, parsed in _analysed_feeds(
+                inputs, cat, limits, report, progress, cache, eng
+            ):
+                t0 = time.perf_counter()
+                builder.add_feed(feed)
+                builder.add_parts(parts)
+                # parsing here leaves short-lived cycles: collect them every few hundred articles
+                added += len(parts) if parsed and eng is None else 0
+                if added >= 256:
                     gc.collect(1)
-            graph_seconds += time.perf_counter() - t0
-    if cache is not None:
-        report.cache_hits, report.cache_misses = cache.hits, cache.misses
-        report.cache_feed_hits = cache.feed_hits
-        report.warnings.extend(cache.problems)
-
-    graphing = time.perf_counter()
-    graph = builder.finish()
+                    added = 0
+                graph_seconds += time.perf_counter() - t0
+        if cache is not None:
+            report.cache_hits, report.cache_misses = cache.hits, cache.misses
+            report.cache_feed_hits = cache.feed_hits
+            report.warnings.extend(cache.problems)
+        graphing = time.perf_counter()
+        graph = builder.finish()
     graph.graph.update(
         kgraph_version=kgraph_version(), catalogue_version=cat.version, built=_built_stamp()
     )
@@ -480,13 +483,19 @@ def _young_gc_only() -> Iterator[None]:
     build; CPython's automatic collections would traverse them again and
     again (a third of the graph stage at 5,000 articles). Short-lived cycles
     (parser trees, exceptions) are still collected: the build calls
-    ``gc.collect(1)`` every few hundred articles.
+    ``gc.collect(1)`` every few hundred articles it parses itself. At the end
+    everything still young is moved to the oldest generation unscanned.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:
+            # the graph's objects are all young: move them to the oldest generation
+            # instead of having the first collection after the build traverse them
+            gc.freeze()
+            gc.unfreeze()
         if enabled:
             gc.enable()
 

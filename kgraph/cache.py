@@ -15,6 +15,13 @@ Three tables, each keyed by a SHA-256 of everything its result depends on:
   is neither parsed nor analysed again: its parts go into the graph as they are.
 - ``http``: the body, ``ETag`` and ``Last-Modified`` of each fetched URL, for
   conditional GETs (a ``304 Not Modified`` reuses the stored body).
+- ``files``: each feed file's signature (size, modification and change times,
+  inode, device) when it was read, with its parsed feed's key: a file whose
+  signature is the same is not even read again. As in git's index, a file
+  changed less than :data:`RACY_SECONDS` before it was read is read again
+  next time (a second change within the same clock tick would keep its
+  signature); the change time cannot be set back, so a rewrite that restores
+  the modification time is seen too.
 
 Only the process that opened the cache writes to it and counts hits and
 misses; ``kgraph build --jobs N`` workers (and Dask workers on this machine)
@@ -62,6 +69,7 @@ from .records import Article, ArticleText, Block, Feed, Mention
 __all__ = [
     "CACHE_FILE",
     "CACHE_FORMAT",
+    "RACY_SECONDS",
     "AnalysisReader",
     "BuildCache",
     "HttpEntry",
@@ -76,6 +84,8 @@ LOGGER = logging.getLogger(__name__)
 CACHE_FORMAT = "4"
 CACHE_FILE = "cache.sqlite"
 _DAY = 86400
+#: A file changed this close to the time it was read is read again next time.
+RACY_SECONDS = 2.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -85,6 +95,9 @@ CREATE INDEX IF NOT EXISTS analysis_used ON analysis(used);
 CREATE TABLE IF NOT EXISTS feeds (
     key TEXT PRIMARY KEY, generation TEXT NOT NULL, data BLOB NOT NULL, used INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS feeds_used ON feeds(used);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY, sig TEXT NOT NULL, context TEXT NOT NULL, read_ns INTEGER NOT NULL,
+    feed_key TEXT NOT NULL, used INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS http (
     url TEXT PRIMARY KEY, etag TEXT NOT NULL, last_modified TEXT NOT NULL,
     final_url TEXT NOT NULL, body BLOB NOT NULL, used INTEGER NOT NULL);
@@ -233,7 +246,7 @@ class BuildCache:
             if row is not None and row[0] != CACHE_FORMAT:  # another layout: start afresh
                 db.executescript(
                     "DROP TABLE IF EXISTS analysis; DROP TABLE IF EXISTS feeds; "
-                    "DROP TABLE IF EXISTS http;"
+                    "DROP TABLE IF EXISTS http; DROP TABLE IF EXISTS files;"
                 )
             db.executescript(_SCHEMA)
             db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (CACHE_FORMAT,))
@@ -288,7 +301,7 @@ class BuildCache:
         try:
             cutoff = self._today - int(self.max_age_days)
             with self._tx():
-                for table in ("analysis", "feeds", "http"):
+                for table in ("analysis", "feeds", "http", "files"):
                     self._db.execute(f"DELETE FROM {table} WHERE used < ?", (cutoff,))
             self._db.close()
         except sqlite3.Error as err:
@@ -466,6 +479,59 @@ class BuildCache:
         except sqlite3.Error as err:
             self._failed(err)
 
+    # -- feed files seen unchanged -------------------------------------------------------
+
+    @staticmethod
+    def file_signature(path: str) -> str:
+        """``size:mtime_ns:ctime_ns:inode:device`` of a file ("" if it cannot be stat'ed)."""
+        try:
+            st = os.stat(path)
+        except (OSError, ValueError):
+            return ""
+        return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
+
+    def _file_context(self, limits: object) -> str:
+        return f"{self.generation}|{limits!r}"
+
+    def unchanged_file(self, path: str, limits: object) -> str | None:
+        """The key of the parsed feed of the file at ``path`` if it has not
+        changed since it was read (see module doc), else None."""
+        if self._db is None:
+            return None
+        sig = self.file_signature(path)
+        if not sig:
+            return None
+        try:
+            row = self._db.execute(
+                "SELECT sig, context, read_ns, feed_key, used FROM files WHERE path=?", (path,)
+            ).fetchone()
+            if row is None or row[0] != sig or row[1] != self._file_context(limits):
+                return None
+            _size, mtime, ctime, *_ = sig.split(":")
+            if max(int(mtime), int(ctime)) >= row[2] - int(RACY_SECONDS * 1e9):
+                return None
+            if row[4] < self._today:
+                with self._tx():
+                    self._db.execute("UPDATE files SET used=? WHERE path=?", (self._today, path))
+        except sqlite3.Error as err:
+            self._failed(err)
+            return None
+        return str(row[3])
+
+    def remember_file(self, path: str, sig: str, limits: object, feed_key: str) -> None:
+        """Note that the file at ``path``, with signature ``sig`` (taken before
+        it was read), holds the feed of ``feed_key``."""
+        if self._db is None:
+            return
+        try:
+            with self._tx():
+                self._db.execute(
+                    "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)",
+                    (path, sig, self._file_context(limits), time.time_ns(), feed_key, self._today),
+                )
+        except sqlite3.Error as err:
+            self._failed(err)
+
     # -- HTTP validators ------------------------------------------------------------------
 
     def get_http(self, url: str) -> HttpEntry | None:
@@ -528,6 +594,11 @@ class BuildCache:
             n += self._db.execute(
                 "DELETE FROM feeds WHERE generation != ?", (self.generation,)
             ).rowcount
+            # (what files held, not counted: a file entry only points at a parsed feed)
+            self._db.execute(
+                "DELETE FROM files WHERE substr(context, 1, ?) != ?",
+                (len(self.generation) + 1, self.generation + "|"),
+            )
         self._db.execute("VACUUM")
         return n
 

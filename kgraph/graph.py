@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import networkx as nx
 
@@ -47,6 +47,8 @@ __all__ = [
 
 # attribute names of each edge kind, in the order they are stored
 _KIND = shared_names(("kind",))
+# the values of edges with no attribute but their kind: one tuple per kind
+_PUBLISHED, _WROTE, _TAGGED = ("published",), ("wrote",), ("tagged",)
 _MENTION = shared_names(("kind", "count", "weight", "evidence", "alias"))
 _CO_OCCUR = shared_names(("kind", "weight", "articles"))
 _PAIR_SHIFT = 32  # a pair of concept codes a < b is a << _PAIR_SHIFT | b
@@ -158,70 +160,98 @@ class GraphBuilder:
 
     def add_part(self, part: ArticlePart) -> None:
         """Add one article from its :func:`article_part` (what :meth:`add_article` does)."""
-        node, attrs, url_key, url_path, feed_node, authors, mentions, tags, top, links = part
+        self.add_parts((part,))
+
+    def add_parts(self, parts: Iterable[ArticlePart]) -> None:
+        """Add articles from their :func:`article_part`\\ s (a feed's, say): the
+        same graph as adding them one by one, with the edges added in batches."""
         graph = self.graph
-        nodes = graph._node
-        values = dict(zip(_ARTICLE, ("article", *attrs), strict=True))
-        if node in nodes:  # two articles with one node id: the later one's attributes win
-            graph.add_node(node, **values)
-        else:
-            nodes[node] = values
-            graph._succ[node] = {}
-            graph._pred[node] = {}
-            self._canonical[node] = node
-        self._articles += 1
-        if attrs[1]:  # the URL
-            self._by_url[url_key] = node
-            if url_path:
-                self._by_path[url_path] = None if url_path in self._by_path else node
-        if links:
-            self._links.append((node, links))
-
-        if feed_node and feed_node in nodes:
-            self._edge(feed_node, node, "published", _KIND)
-        spellings = self._spellings
-        for slug, name in authors:
-            anode = f"author:{slug}"
-            if anode not in nodes:
-                self._add_node(anode, kind="author", label=name, name=name)
-            spellings[anode][name] += 1
-            self._edge(anode, node, "wrote", _KIND)
-
-        # the mentions, the bulk of the edges, in one batch
-        cnodes, weights = self._cnodes, self._weights
-        rows = []
-        n = self._counts["mentions"]
-        for cid, (kind, count, weight, evidence, alias) in mentions:
-            n += 1
-            rows.append(
-                (
-                    node,
-                    cnodes.get(cid) or self._concept(cid),
-                    f"mentions-{n}",
-                    (kind, count, weights.setdefault(weight, weight), evidence, alias),
-                )
-            )
-        self._counts["mentions"] = n
-        self._df.update([cid for cid, _ in mentions])
-        graph.add_edges_fast(_MENTION, rows)
-        tag_concepts = self._tag_concepts
-        for slug, tag, concept in tags:
-            if slug not in tag_concepts:  # the first spelling met resolves the tag
-                tag_concepts[slug] = concept
-                if concept:
-                    self._concept(concept)
-            tnode = f"tag:{slug}"
-            if tnode not in nodes:
-                self._add_node(tnode, kind="tag", label=tag, name=tag, concept=tag_concepts[slug])
-            spellings[tnode][tag] += 1
-            self._edge(node, tnode, "tagged", _KIND)
-
-        self._top_df.update(top)
-        codes = [self._code(c) for c in top]
-        # every pair a < b of the sorted ids, as one int; a list, so Counter counts in C
-        self._pairs.update(
-            [a << _PAIR_SHIFT | b for i, a in enumerate(codes) for b in codes[i + 1 :]]
+        nodes, succ, pred = graph._node, graph._succ, graph._pred
+        canonical, spellings, counts = self._canonical, self._spellings, self._counts
+        cnodes, weights, tag_concepts = self._cnodes, self._weights, self._tag_concepts
+        by_url, by_path, links_of = self._by_url, self._by_path, self._links
+        published: list[tuple[str, str, str, tuple[str]]] = []
+        wrote: list[tuple[str, str, str, tuple[str]]] = []
+        tagged: list[tuple[str, str, str, tuple[str]]] = []
+        rows: list[tuple[str, str, str, tuple[str, int, float, str, str]]] = []
+        cids: list[str] = []
+        tops: list[str] = []
+        pairs: list[int] = []
+        n_pub, n_wrote, n_men, n_tag = (
+            counts["published"],
+            counts["wrote"],
+            counts["mentions"],
+            counts["tagged"],
         )
+        for part in parts:
+            node, attrs, url_key, url_path, feed_node, authors, mentions, tags, top, links = part
+            values = dict(zip(_ARTICLE, ("article", *attrs), strict=True))
+            if node in nodes:  # two articles with one node id: the later one's attributes win
+                graph.add_node(node, **values)
+                node = canonical[node]
+            else:
+                nodes[node] = values
+                succ[node] = {}
+                pred[node] = {}
+                canonical[node] = node
+            self._articles += 1
+            if attrs[1]:  # the URL
+                by_url[url_key] = node
+                if url_path:
+                    by_path[url_path] = None if url_path in by_path else node
+            if links:
+                links_of.append((node, links))
+
+            if feed_node and feed_node in nodes:
+                n_pub += 1
+                published.append((canonical[feed_node], node, f"published-{n_pub}", _PUBLISHED))
+            for slug, name in authors:
+                anode = f"author:{slug}"
+                if anode not in nodes:
+                    self._add_node(anode, kind="author", label=name, name=name)
+                spellings[anode][name] += 1
+                n_wrote += 1
+                wrote.append((canonical[anode], node, f"wrote-{n_wrote}", _WROTE))
+            for cid, (kind, count, weight, evidence, alias) in mentions:
+                n_men += 1
+                rows.append(
+                    (
+                        node,
+                        cnodes.get(cid) or self._concept(cid),
+                        f"mentions-{n_men}",
+                        (kind, count, weights.setdefault(weight, weight), evidence, alias),
+                    )
+                )
+                cids.append(cid)
+            for slug, tag, concept in tags:
+                if slug not in tag_concepts:  # the first spelling met resolves the tag
+                    tag_concepts[slug] = concept
+                    if concept:
+                        self._concept(concept)
+                tnode = f"tag:{slug}"
+                if tnode not in nodes:
+                    self._add_node(
+                        tnode, kind="tag", label=tag, name=tag, concept=tag_concepts[slug]
+                    )
+                spellings[tnode][tag] += 1
+                n_tag += 1
+                tagged.append((node, canonical[tnode], f"tagged-{n_tag}", _TAGGED))
+            tops.extend(top)
+            codes = [self._code(c) for c in top]
+            # every pair a < b of the sorted ids, as one int (half a tuple's memory)
+            pairs.extend(
+                [a << _PAIR_SHIFT | b for i, a in enumerate(codes) for b in codes[i + 1 :]]
+            )
+        counts.update(published=n_pub, wrote=n_wrote, mentions=n_men, tagged=n_tag)
+        # each node's edges come in the order adding the articles one by one gives
+        graph.add_edges_fast(_KIND, published)
+        graph.add_edges_fast(_KIND, wrote)
+        graph.add_edges_fast(_MENTION, rows)
+        graph.add_edges_fast(_KIND, tagged)
+        # lists, so that Counter counts in C
+        self._df.update(cids)
+        self._top_df.update(tops)
+        self._pairs.update(pairs)
 
     def _code(self, cid: str) -> int:
         code = self._codes.get(cid)

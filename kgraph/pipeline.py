@@ -38,11 +38,13 @@ from .errors import FeedError, one_line
 from .extract import Extractor, get_extractor
 from .feeds import parse_feed_or_error
 from .parts import ArticlePart, article_part
+from .reading import Unchanged, reread
 from .records import SUMMARY_MAX, Article, ArticleText, Block, Feed, Mention, Source
 from .text import to_text
 
 if TYPE_CHECKING:
     from .cache import BuildCache
+    from .reading import Read
     from .sources import Limits
 
 __all__ = [
@@ -303,7 +305,7 @@ def local_engine(jobs: int, catalogue: Catalogue) -> Iterator[Engine]:
 
 
 def run_feeds(
-    reads: Iterable[tuple[Source, tuple[bytes, str] | FeedError]],
+    reads: Iterable[tuple[Source, Read]],
     catalogue: Catalogue,
     limits: Limits,
     cache: BuildCache | None = None,
@@ -334,29 +336,35 @@ def run_feeds(
     store = cache if cache is not None and cache.enabled else None
     for src, got in reads:
         key = ""
-        item: Any = got
-        if not isinstance(got, FeedError):
-            data, base = got
+        hit = None
+        if isinstance(got, Unchanged):  # a file the cache saw as it is: not read
+            hit = store.get_feed(got.key) if store is not None else None
+            if hit is None:  # its parse was dropped meanwhile: read it after all
+                got = reread(src, limits)
+        if hit is None and not isinstance(got, FeedError | Unchanged):
+            data, base, sig = got
             base_url = base if src.kind == "url" else ""
-            hit = None
             if store is not None:
                 key = store.feed_key(data, src.location, base_url, limits)
+                if sig:
+                    store.remember_file(src.location, sig, limits, key)
                 hit = store.get_feed(key)
-            if store is not None and hit is not None:
-                feed, arts, warnings, keys, parts = hit
-                item = FeedDone(feed, arts, keys, None, warnings, parts=parts)
-                key = ""
-            else:
-                task = FeedTask(
-                    data,
-                    src.location,
-                    limits,
-                    base_url,
-                    store.generation if store else "",
-                    str(store.path) if store else "",
-                )
-                on_engine = engine is not None and engine.ready()
-                item = engine.run(task) if on_engine and engine else here(task)
+        item: Any = got
+        if hit is not None:
+            feed, arts, warnings, keys, parts = hit
+            item = FeedDone(feed, arts, keys, None, warnings, parts=parts)
+            key = ""
+        elif not isinstance(got, FeedError | Unchanged):
+            task = FeedTask(
+                data,
+                src.location,
+                limits,
+                base_url,
+                store.generation if store else "",
+                str(store.path) if store else "",
+            )
+            on_engine = engine is not None and engine.ready()
+            item = engine.run(task) if on_engine and engine else here(task)
         pending.append((src, item, key))
         while len(pending) > ahead:
             yield resolve(*pending.popleft())

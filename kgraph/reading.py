@@ -1,5 +1,6 @@
 """Reading many sources: bounded concurrent fetches in input order, with
-conditional GETs from the build cache.
+conditional GETs from the build cache, and feed files the cache has seen
+unchanged (same size, modification and change times, inode) not read at all.
 
 Only the calling thread touches the cache: worker threads only do HTTP.
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures as cf
+import dataclasses
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
@@ -24,14 +26,26 @@ from .sources import Fetched, Limits, fetch_url_conditional, read_source
 if TYPE_CHECKING:
     from .cache import BuildCache
 
-__all__ = ["FETCH_WORKERS", "parse_all", "read_all"]
+__all__ = ["FETCH_WORKERS", "Unchanged", "parse_all", "read_all"]
 
 LOGGER = logging.getLogger(__name__)
 
 #: HTTP fetches running at once (one build never opens more connections).
 FETCH_WORKERS = 4
 
-Read = tuple[bytes, str] | FeedError
+
+@dataclasses.dataclass(frozen=True)
+class Unchanged:
+    """A feed file not read because the build cache saw it as it is now:
+    the key of its parsed feed (:meth:`kgraph.cache.BuildCache.unchanged_file`)."""
+
+    key: str
+
+
+#: What reading a source gives: its bytes, the URL or path to resolve links
+#: against and the file's signature (:meth:`kgraph.cache.BuildCache.file_signature`,
+#: "" for a URL or without a cache); or an unchanged file; or the error.
+Read = tuple[bytes, str, str] | Unchanged | FeedError
 
 
 def _finish_fetch(
@@ -67,18 +81,25 @@ def read_all(
     """
     pending: collections.deque[tuple[Source, cf.Future[Fetched] | None]] = collections.deque()
 
-    def resolve(src: Source, future: cf.Future[Fetched] | None) -> Read:
+    def resolve(src: Source, future: cf.Future[Fetched] | Unchanged | None) -> Read:
+        if isinstance(future, Unchanged):
+            return future
         try:
             if future is None:
-                return read_source(src, limits)
-            return _finish_fetch(src, future, cache)
+                # the signature before the bytes: a change while reading shows next time
+                sig = cache.file_signature(src.location) if cache is not None else ""
+                return (*read_source(src, limits), sig)
+            return (*_finish_fetch(src, future, cache), "")
         except FeedError as err:
             return err
 
     with cf.ThreadPoolExecutor(max(1, workers), thread_name_prefix="kgraph-fetch") as pool:
         for src in sources:
-            future = None
-            if src.kind == "url":
+            future: cf.Future[Fetched] | Unchanged | None = None
+            if src.kind == "file" and cache is not None:
+                key = cache.unchanged_file(src.location, limits)
+                future = Unchanged(key) if key else None
+            elif src.kind == "url":
                 stored = cache.get_http(src.location) if cache else None
                 future = pool.submit(
                     fetch_url_conditional,
@@ -103,9 +124,19 @@ def parse_all(
     parse and analyse each feed in one task instead: see
     :func:`kgraph.pipeline.run_feeds`)."""
     for src, got in reads:
+        if isinstance(got, Unchanged):  # (read_all without a cache never says so)
+            got = reread(src, limits)
         if isinstance(got, FeedError):
             yield src, got
             continue
-        data, base = got
+        data, base, _sig = got
         base_url = base if src.kind == "url" else ""
         yield src, parse_feed_or_error(data, src.location, limits, base_url)
+
+
+def reread(src: Source, limits: Limits = Limits()) -> tuple[bytes, str, str] | FeedError:
+    """Read a source :func:`read_all` skipped as unchanged (its cached parse is gone)."""
+    try:
+        return (*read_source(src, limits), "")
+    except FeedError as err:
+        return err

@@ -4,6 +4,7 @@ conditional GETs and bounded concurrent fetches (issue 7)."""
 from __future__ import annotations
 
 import http.server
+import os
 import shutil
 import sqlite3
 import threading
@@ -320,3 +321,83 @@ def test_cached_results_are_tied_to_the_analysis_code(monkeypatch, tmp_path):
     second = cache_module.BuildCache(tmp_path, "catv1")
     assert first.generation != second.generation
     assert "catv1" in first.generation and "catv1" in second.generation
+
+
+def _count_reads(monkeypatch) -> list[str]:
+    import kgraph.reading
+
+    reads: list[str] = []
+    real = kgraph.reading.read_source
+
+    def counting(src, limits):
+        reads.append(Path(src.location).name)
+        return real(src, limits)
+
+    monkeypatch.setattr(kgraph.reading, "read_source", counting)
+    return reads
+
+
+def test_unchanged_feed_files_are_not_read_again(feeds, tmp_path, monkeypatch):
+    """A file whose size, times and inode are as when it was read (and was
+    not changed just before) is not read: its parsed feed comes from the cache."""
+    import kgraph.cache
+
+    monkeypatch.setattr(kgraph.cache, "RACY_SECONDS", 0.0)
+    reads = _count_reads(monkeypatch)
+    plain = _outputs(kgraph.build([str(feeds)]), tmp_path / "plain")
+    reads.clear()
+    _build(feeds, tmp_path / "cache")
+    assert sorted(reads) == sorted(p.name for p in feeds.iterdir())
+    reads.clear()
+    warm = _build(feeds, tmp_path / "cache")
+    assert reads == [] and warm.report.cache_feed_hits == 2
+    assert _outputs(warm, tmp_path / "warm") == plain
+
+    # same size, modification time put back: the change time still shows the edit
+    path = feeds / HASHNODE
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert "Concurrency in Go" in text
+    path.write_text(text.replace("Concurrency in Go", "Concurrency in Og"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    edited = _build(feeds, tmp_path / "cache")
+    assert reads == [HASHNODE]
+    assert (edited.report.cache_hits, edited.report.cache_misses) == (30, 1)
+    assert _outputs(edited, tmp_path / "a") == _outputs(kgraph.build([str(feeds)]), tmp_path / "b")
+
+
+def test_a_file_changed_just_before_it_was_read_is_read_again(feeds, tmp_path, monkeypatch):
+    reads = _count_reads(monkeypatch)
+    _build(feeds, tmp_path / "cache")  # the copies were made just now: too recent to trust
+    reads.clear()
+    kg = _build(feeds, tmp_path / "cache")
+    assert sorted(reads) == sorted(p.name for p in feeds.iterdir())
+    assert kg.report.cache_feed_hits == 2  # read and hashed, still not parsed
+
+
+def test_unchanged_bad_feed_is_reported_every_time(feeds, tmp_path, monkeypatch):
+    import kgraph.cache
+
+    monkeypatch.setattr(kgraph.cache, "RACY_SECONDS", 0.0)
+    (feeds / "broken.xml").write_text("this is not a feed\n", encoding="utf-8")
+    for _ in range(2):
+        kg = _build(feeds, tmp_path / "cache")
+        assert [e for e in kg.report.errors if "broken.xml" in e], kg.report.errors
+        assert kg.report.articles == 31
+
+
+def test_unchanged_file_whose_parse_was_dropped_is_read(feeds, tmp_path, monkeypatch):
+    import kgraph.cache
+
+    monkeypatch.setattr(kgraph.cache, "RACY_SECONDS", 0.0)
+    reads = _count_reads(monkeypatch)
+    expected = _outputs(kgraph.build([str(feeds)]), tmp_path / "plain")
+    _build(feeds, tmp_path / "cache")
+    with sqlite3.connect(tmp_path / "cache" / CACHE_FILE) as conn:
+        conn.execute("DELETE FROM feeds")
+    reads.clear()
+    kg = _build(feeds, tmp_path / "cache")
+    assert sorted(reads) == sorted(p.name for p in feeds.iterdir())
+    assert (kg.report.cache_hits, kg.report.cache_misses) == (31, 0)
+    assert _outputs(kg, tmp_path / "out") == expected
