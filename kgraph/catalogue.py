@@ -202,6 +202,8 @@ class Catalogue:
     _with_broader: dict[str, frozenset[str]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    #: concept id -> its position in the catalogue, filled by :meth:`codes`
+    _codes: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
     #: tag -> what :meth:`resolve` gives for it
     _resolved: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -233,6 +235,19 @@ class Catalogue:
             found = frozenset({concept_id, *_ancestors(self, concept_id)})
             self._with_broader[concept_id] = found
         return found
+
+    def codes(self) -> dict[str, int]:
+        """Each concept id's position in the catalogue: a small int standing for
+        it (the same for the same catalogue version).
+
+        >>> cat = load_catalogue(); ids = list(cat.concepts)
+        >>> ids[cat.codes()["go"]]
+        'go'
+        """
+        if len(self._codes) != len(self.concepts):
+            self._codes.clear()
+            self._codes.update((cid, i) for i, cid in enumerate(self.concepts))
+        return self._codes
 
     def lookup(self, text: str) -> str | None:
         """The concept an unambiguous alias names, or None.

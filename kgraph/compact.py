@@ -257,14 +257,16 @@ class CompactMultiDiGraph(nx.MultiDiGraph):
         >>> sorted((u, v, k, dict(d)) for u, v, k, d in g.edges(keys=True, data=True) if k != 0)
         [('a', 'b', 'x-1', {'kind': 'x'}), ('a', 'c', 'x-2', {'kind': 'x'})]
         """
-        succ, pred, new, one = self._succ, self._pred, _new_attrs, EdgeKeys.one
+        succ, pred, new = self._succ, self._pred, _new_attrs
         for u, v, key, values in edges:
             data = new(EdgeAttrs)
             data._names = names
             data._values = values
             out = succ[u]
             keys = out.get(v)
-            if keys is None:
-                out[v] = pred[v][u] = one(key, data)
+            if keys is None:  # EdgeKeys.one, inlined
+                keys = out[v] = pred[v][u] = new(EdgeKeys)
+                keys._key = key
+                keys._data = data
             else:
                 keys[key] = data

@@ -26,6 +26,7 @@ from .compact import CompactMultiDiGraph, shared_names
 from .parts import (
     ARTICLE_ATTRS,
     CO_OCCUR_TOP,
+    PAIR_SHIFT,
     ArticlePart,
     article_node,
     article_part,
@@ -49,9 +50,9 @@ __all__ = [
 _KIND = shared_names(("kind",))
 # the values of edges with no attribute but their kind: one tuple per kind
 _PUBLISHED, _WROTE, _TAGGED = ("published",), ("wrote",), ("tagged",)
+_LINKS_TO, _BROADER = ("links_to",), ("broader",)
 _MENTION = shared_names(("kind", "count", "weight", "evidence", "alias"))
 _CO_OCCUR = shared_names(("kind", "weight", "articles"))
-_PAIR_SHIFT = 32  # a pair of concept codes a < b is a << _PAIR_SHIFT | b
 
 #: article node attribute names (``kind``, then ``ArticlePart.attrs``)
 _ARTICLE = shared_names(("kind", *ARTICLE_ATTRS))
@@ -132,8 +133,6 @@ class GraphBuilder:
         # concept pairs as one int (codes of the two ids): a 100,000-article
         # build counts millions of pairs, and an int key takes half a tuple's memory
         self._pairs: Counter[int] = Counter()
-        self._codes: dict[str, int] = {}
-        self._ids: list[str] = []
         self._tag_concepts: dict[str, str] = {}
         self._spellings: dict[str, Counter[str]] = defaultdict(Counter)  # author/tag node
         self._weights: dict[float, float] = {}
@@ -184,7 +183,19 @@ class GraphBuilder:
             counts["tagged"],
         )
         for part in parts:
-            node, attrs, url_key, url_path, feed_node, authors, mentions, tags, top, links = part
+            (
+                node,
+                attrs,
+                url_key,
+                url_path,
+                feed_node,
+                authors,
+                mentions,
+                tags,
+                top,
+                links,
+                pairs_of,
+            ) = part
             values = dict(zip(_ARTICLE, ("article", *attrs), strict=True))
             if node in nodes:  # two articles with one node id: the later one's attributes win
                 graph.add_node(node, **values)
@@ -237,11 +248,7 @@ class GraphBuilder:
                 n_tag += 1
                 tagged.append((node, canonical[tnode], f"tagged-{n_tag}", _TAGGED))
             tops.extend(top)
-            codes = [self._code(c) for c in top]
-            # every pair a < b of the sorted ids, as one int (half a tuple's memory)
-            pairs.extend(
-                [a << _PAIR_SHIFT | b for i, a in enumerate(codes) for b in codes[i + 1 :]]
-            )
+            pairs.extend(pairs_of)
         counts.update(published=n_pub, wrote=n_wrote, mentions=n_men, tagged=n_tag)
         # each node's edges come in the order adding the articles one by one gives
         graph.add_edges_fast(_KIND, published)
@@ -252,13 +259,6 @@ class GraphBuilder:
         self._df.update(cids)
         self._top_df.update(tops)
         self._pairs.update(pairs)
-
-    def _code(self, cid: str) -> int:
-        code = self._codes.get(cid)
-        if code is None:
-            code = self._codes[cid] = len(self._ids)
-            self._ids.append(cid)
-        return code
 
     def _concept(self, cid: str) -> str:
         """Add a concept node and its broader concepts (counts are set by
@@ -286,6 +286,12 @@ class GraphBuilder:
         row = (kind, *values) if values else self._kind_only.setdefault(kind, (kind,))
         self.graph.add_edge_fast(u, v, f"{kind}-{self._counts[kind]}", names, row)
 
+    def _add_edges(self, kind: str, rows: list[tuple[str, str, str, tuple[str]]]) -> None:
+        """Add the first edges of a kind with no attribute but their kind (keys from 1)."""
+        assert not self._counts[kind], kind
+        self._counts[kind] = len(rows)
+        self.graph.add_edges_fast(_KIND, rows)
+
     # -- finishing
 
     def finish(self) -> nx.MultiDiGraph:
@@ -295,6 +301,7 @@ class GraphBuilder:
         self._finished = True
         graph = self.graph
         targets: dict[tuple[str, str], str | None] = {}  # the same links recur across articles
+        rows: list[tuple[str, str, str, tuple[str]]] = []
         for node, links in self._links:
             linked: set[str] = set()
             for link in links:  # (normalised URL, link path)
@@ -306,19 +313,26 @@ class GraphBuilder:
                     target = targets[link] = self._by_url.get(link[0]) or self._by_path.get(link[1])
                 if target and target != node and target not in linked:
                     linked.add(target)
-                    self._edge(node, target, "links_to", _KIND)
+                    rows.append((node, target, f"links_to-{len(rows) + 1}", _LINKS_TO))
         self._links.clear()
+        self._add_edges("links_to", rows)
 
+        attrs = graph._node
         for node, spellings in self._spellings.items():
             # the commonest spelling names the node ("AWS" over "aws"), whatever the order
-            name = min(spellings, key=lambda s: (-spellings[s], s))
-            graph.nodes[node].update(label=name, name=name)
-        concepts = sorted(n for n, kind in graph.nodes(data="kind") if kind == "concept")
+            if len(spellings) == 1:
+                (name,) = spellings
+            else:
+                name = min(spellings, key=lambda s: (-spellings[s], s))
+            attrs[node].update(label=name, name=name)
+        concepts = sorted(self._cnodes.values())
+        rows = []
         for node in concepts:
             cid = node.removeprefix("concept:")
-            graph.nodes[node]["article_count"] = int(self._df.get(cid, 0))
+            attrs[node]["article_count"] = int(self._df.get(cid, 0))
             for parent in self.catalogue[cid].parents:
-                self._edge(node, concept_node(parent), "broader", _KIND)
+                rows.append((node, self._cnodes[parent], f"broader-{len(rows) + 1}", _BROADER))
+        self._add_edges("broader", rows)
         self._add_co_occurrence()
         getattr(graph, "__networkx_cache__", {}).clear()  # filled in behind add_edge's back
         return graph
@@ -328,9 +342,9 @@ class GraphBuilder:
         if n == 0:
             return
         support = self._min_support if self._min_support is not None else (1 if n < 10 else 2)
-        mask, ids = (1 << _PAIR_SHIFT) - 1, self._ids
+        mask, ids = (1 << PAIR_SHIFT) - 1, list(self.catalogue.concepts)
         frequent = sorted(
-            (ids[pair >> _PAIR_SHIFT], ids[pair & mask], count)
+            (ids[pair >> PAIR_SHIFT], ids[pair & mask], count)
             for pair, count in self._pairs.items()
             if count >= support
         )

@@ -30,6 +30,7 @@ from .records import SUMMARY_MAX, Article, ArticleText, Mention
 __all__ = [
     "ARTICLE_ATTRS",
     "CO_OCCUR_TOP",
+    "PAIR_SHIFT",
     "ArticlePart",
     "article_node",
     "article_part",
@@ -38,6 +39,9 @@ __all__ = [
 
 #: Only an article's most salient concepts take part in co-occurrence edges.
 CO_OCCUR_TOP = 12
+
+#: A pair of concept codes a < b is one int: a << PAIR_SHIFT | b.
+PAIR_SHIFT = 32
 
 #: Names of an article node's attributes besides ``kind``, in ``ArticlePart.attrs`` order.
 ARTICLE_ATTRS = ("label", "url", "title", "published", "feed", "word_count", "summary")
@@ -102,6 +106,9 @@ class ArticlePart(NamedTuple):
     top: tuple[str, ...]
     #: (normalised URL, link path) of each link
     links: tuple[tuple[str, str], ...]
+    #: every pair a < b of ``top``, as ``code(a) << PAIR_SHIFT | code(b)``
+    #: (:meth:`~kgraph.catalogue.Catalogue.codes`): half a tuple's memory when counted
+    pairs: tuple[int, ...]
 
 
 def article_part(
@@ -128,6 +135,9 @@ def article_part(
     )
     top = sorted(mentions, key=lambda m: (-m.weight, m.concept))[:CO_OCCUR_TOP]
     links = text.links if text is not None else ()
+    top_ids = tuple(sorted({intern(m.concept) for m in top}))
+    codes = catalogue.codes()
+    top_codes = [codes[c] for c in top_ids]
     return ArticlePart(
         article_node(art),
         (
@@ -145,8 +155,9 @@ def article_part(
         tuple((_slug(name), name) for name in art.authors),
         rows,
         tuple((slug, tag, catalogue.resolve(tag)) for tag in art.tags for slug in (_slug(tag),)),
-        tuple(sorted({intern(m.concept) for m in top})),
+        top_ids,
         tuple(dict.fromkeys((normalise_url(link), _link_path(link)) for link in links)),
+        tuple(a << PAIR_SHIFT | b for i, a in enumerate(top_codes) for b in top_codes[i + 1 :]),
     )
 
 
