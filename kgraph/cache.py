@@ -398,15 +398,13 @@ class BuildCache:
         """Store analyses, all in one transaction."""
         if self._db is None:
             return
-        rows = [
-            (key, self.generation, _pack(_analysis_row(text, ms)), self._today)
-            for key, text, ms in items
-        ]
-        try:
-            with self._tx():
-                self._db.executemany("INSERT OR REPLACE INTO analysis VALUES (?,?,?,?)", rows)
-        except sqlite3.Error as err:
-            self._failed(err)
+        self._store(
+            "analysis",
+            [
+                (key, self.generation, _pack(_analysis_row(text, ms)), self._today)
+                for key, text, ms in items
+            ],
+        )
 
     # -- parsed feeds ------------------------------------------------------------------------
 
@@ -470,14 +468,7 @@ class BuildCache:
                 list(warnings),
             ]
         )
-        try:
-            with self._tx():
-                self._db.execute(
-                    "INSERT OR REPLACE INTO feeds VALUES (?,?,?,?)",
-                    (key, self.generation, blob, self._today),
-                )
-        except sqlite3.Error as err:
-            self._failed(err)
+        self._store("feeds", [(key, self.generation, blob, self._today)])
 
     # -- feed files seen unchanged -------------------------------------------------------
 
@@ -521,16 +512,8 @@ class BuildCache:
     def remember_file(self, path: str, sig: str, limits: object, feed_key: str) -> None:
         """Note that the file at ``path``, with signature ``sig`` (taken before
         it was read), holds the feed of ``feed_key``."""
-        if self._db is None:
-            return
-        try:
-            with self._tx():
-                self._db.execute(
-                    "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)",
-                    (path, sig, self._file_context(limits), time.time_ns(), feed_key, self._today),
-                )
-        except sqlite3.Error as err:
-            self._failed(err)
+        row = (path, sig, self._file_context(limits), time.time_ns(), feed_key, self._today)
+        self._store("files", [row])
 
     # -- HTTP validators ------------------------------------------------------------------
 
@@ -549,21 +532,18 @@ class BuildCache:
 
     def put_http(self, url: str, entry: HttpEntry) -> None:
         """Store (or refresh) the response for ``url``."""
-        if self._db is None:
+        row = (url, entry.etag, entry.last_modified, entry.final_url, entry.body, self._today)
+        self._store("http", [row])
+
+    def _store(self, table: str, rows: Sequence[tuple[Any, ...]]) -> None:
+        """INSERT OR REPLACE ``rows`` into ``table`` in one transaction (an
+        error disables the cache for the rest of the build)."""
+        if self._db is None or not rows:
             return
+        marks = ",".join("?" * len(rows[0]))
         try:
             with self._tx():
-                self._db.execute(
-                    "INSERT OR REPLACE INTO http VALUES (?,?,?,?,?,?)",
-                    (
-                        url,
-                        entry.etag,
-                        entry.last_modified,
-                        entry.final_url,
-                        entry.body,
-                        self._today,
-                    ),
-                )
+                self._db.executemany(f"INSERT OR REPLACE INTO {table} VALUES ({marks})", rows)
         except sqlite3.Error as err:
             self._failed(err)
 
