@@ -164,6 +164,20 @@ class GraphBuilder:
     def add_parts(self, parts: Iterable[ArticlePart]) -> None:
         """Add articles from their :func:`article_part`\\ s (a feed's, say): the
         same graph as adding them one by one, with the edges added in batches."""
+        batch: list[ArticlePart] = []
+        nodes: set[str] = set()
+        for part in parts:
+            if part.node in nodes:
+                # the same node twice: its edges of each kind would come together,
+                # not article by article; end the batch here
+                self._add_batch(batch)
+                batch, nodes = [], set()
+            batch.append(part)
+            nodes.add(part.node)
+        self._add_batch(batch)
+
+    def _add_batch(self, parts: list[ArticlePart]) -> None:
+        """:meth:`add_parts` of parts with distinct article nodes."""
         graph = self.graph
         nodes, succ, pred = graph._node, graph._succ, graph._pred
         canonical, spellings, counts = self._canonical, self._spellings, self._counts

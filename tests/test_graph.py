@@ -3,8 +3,13 @@ from __future__ import annotations
 from collections import Counter
 
 import networkx as nx
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kgraph.catalogue import normalise, surface_variants
+from kgraph.catalogue import load_catalogue, normalise, surface_variants
+from kgraph.graph import GraphBuilder
+from kgraph.parts import article_part
+from kgraph.records import Article, ArticleText, Feed, Mention
 
 NODE_ATTRS = {
     "article": {"kind", "label", "url", "title", "published", "feed", "word_count", "summary"},
@@ -128,3 +133,52 @@ def test_builder_finishes_once_and_build_restores_gc():
     assert gc.isenabled()
     kgraph.build()
     assert gc.isenabled()
+
+
+_CONCEPTS = ["go", "aws", "amazon-s3", "kubernetes", "docker", "python", "helm"]
+_URLS = ["https://a.dev/one-two-three-four-post", "https://b.dev/one-two-three-four-post", ""]
+_MENTION = st.builds(
+    Mention,
+    st.sampled_from(_CONCEPTS),
+    st.integers(1, 3),
+    st.sampled_from([0.1, 0.5, 0.9]),
+    st.sampled_from(["Go and AWS.", "S3 buckets.", ""]),
+    st.sampled_from(["Go", "S3", "k8s"]),
+)
+# ids, URLs, authors and tags that collide (same node id, slug or link target)
+_ARTICLE = st.tuples(
+    st.sampled_from(["a1", "a2", "a3", "https://a.dev/x"]),
+    st.sampled_from(_URLS),
+    st.lists(st.sampled_from(["Ann", "ann", "Bob"]), max_size=2),
+    st.lists(st.sampled_from(["golang", "AWS", "aws", "Docker", "misc"]), max_size=3),
+    st.lists(_MENTION, max_size=14, unique_by=lambda m: m.concept),
+    st.lists(st.sampled_from([*_URLS[:2], "https://c.dev/about"]), max_size=3),
+).map(
+    lambda t: (
+        Article(t[0], t[1], "T", tuple(t[2]), feed="f.xml", tags=tuple(t[3])),
+        ArticleText(t[0], links=tuple(t[5]), word_count=3),
+        t[4],
+    )
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_ARTICLE, max_size=8), st.integers(0, 8))
+def test_adding_parts_in_a_batch_is_adding_them_one_by_one(items, split):
+    """add_parts batches a feed's edges; every node, edge, key, attribute and
+    the order networkx lists them in must be what one-by-one adding gives."""
+    cat = load_catalogue()
+    parts = [article_part(a, t, ms, cat) for a, t, ms in items]
+    one, batched = GraphBuilder(cat), GraphBuilder(cat)
+    for b in (one, batched):
+        b.add_feed(Feed("f.xml", "F"))
+    for p in parts:
+        one.add_part(p)
+    batched.add_parts(parts[:split])
+    batched.add_parts(parts[split:])
+    g1, g2 = one.finish(), batched.finish()
+    assert list(g1.nodes(data=True)) == list(g2.nodes(data=True))
+    e1 = [(u, v, k, dict(d)) for u, v, k, d in g1.edges(keys=True, data=True)]
+    e2 = [(u, v, k, dict(d)) for u, v, k, d in g2.edges(keys=True, data=True)]
+    assert e1 == e2
+    assert [list(g1.pred[n]) for n in g1] == [list(g2.pred[n]) for n in g2]
