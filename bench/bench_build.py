@@ -339,7 +339,7 @@ def main() -> None:
         help="real feed files for the 'real' run (default: the bundled samples and shared/feeds/dev)",
     )
     parser.add_argument(
-        "--repeat", type=int, default=1, help="keep the fastest of N jobs1/jobs2 runs"
+        "--repeat", type=int, default=1, help="keep the fastest of N jobs1/jobs2/incremental runs"
     )
     parser.add_argument("--profile", action="store_true", help="also profile with pyinstrument")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder")
@@ -398,11 +398,13 @@ def main() -> None:
         cache_dir = str(work / "cache")
         res["kgraph cache cold"] = run_child("kgraph", str(corpus), "1", cache_dir, "")
         print(line("kgraph cache cold", res["kgraph cache cold"]), flush=True)
-        touched = touch_feed(
-            corpus, len(feeds) // 2, args.size, args.seed, per_feed, revision=int(time.time())
-        )
-        res["kgraph incremental"] = run_child("kgraph", str(corpus), "1", cache_dir, "")
-        r = res["kgraph incremental"]
+        runs = []
+        for rev in range(max(1, args.repeat)):  # each run after a new edit of the same feed
+            touched = touch_feed(
+                corpus, len(feeds) // 2, args.size, args.seed, per_feed, int(time.time()) + rev
+            )
+            runs.append(run_child("kgraph", str(corpus), "1", cache_dir, ""))
+        res["kgraph incremental"] = r = min(runs, key=lambda run: run["build_s"])
         print(line("kgraph incremental", r), flush=True)
         print(
             f"{'':24}after changing {touched.name} (1 of {len(feeds)} feeds): "
