@@ -560,7 +560,9 @@ class BuildCache:
                 (self.generation,),
             ).fetchone()
             out[table] = {"entries": total, "current": current, "stale": total - current}
-        out["http"] = {"entries": self._db.execute("SELECT count(*) FROM http").fetchone()[0]}
+        for table in ("files", "http"):
+            count = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            out[table] = {"entries": count}
         return out
 
     def prune_stale(self) -> int:

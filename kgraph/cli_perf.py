@@ -105,8 +105,9 @@ def info(cache_dir: str | None, outdir: str, as_json: bool) -> None:
         if table in out:
             t = out[table]
             click.echo(f"  {table:9} {t['entries']:8} entries ({t['stale']} stale)")
-    if "http" in out:
-        click.echo(f"  {'http':9} {out['http']['entries']:8} entries")
+    for table in ("files", "http"):
+        if table in out:
+            click.echo(f"  {table:9} {out[table]['entries']:8} entries")
 
 
 @cache.command()

@@ -4,7 +4,9 @@ conditional GETs and bounded concurrent fetches (issue 7)."""
 from __future__ import annotations
 
 import http.server
+import json
 import os
+import re
 import shutil
 import sqlite3
 import threading
@@ -164,6 +166,9 @@ def test_cli_uses_cache_by_default_and_cache_commands(feeds, tmp_path, monkeypat
     info = runner.invoke(main, ["cache", "info", "-o", str(out), "--json"])
     assert info.exit_code == 0, info.output
     assert '"current": 31' in info.output
+    assert json.loads(info.output)["files"] == {"entries": 2}  # the two feed files read
+    text = runner.invoke(main, ["cache", "info", "-o", str(out)]).output
+    assert re.search(r"files\s+2 entries", text), text
     cleared = runner.invoke(main, ["cache", "clear", "-o", str(out)])
     assert cleared.exit_code == 0 and "cleared" in cleared.output
     assert not (tmp_path / "site" / ".kgraph-cache" / CACHE_FILE).exists()
