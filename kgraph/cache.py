@@ -38,8 +38,8 @@ The default location is ``$KGRAPH_CACHE_DIR`` if set, else the folder
 >>> from kgraph.catalogue import load_catalogue
 >>> cache = BuildCache(tempfile.mkdtemp(), load_catalogue().version)
 >>> art = Article("a", html="<p>Helm</p>")
->>> cache.get_analysis([cache.article_key(art)]), cache.hits, cache.misses
-({}, 0, 1)
+>>> cache.has_analysis([cache.article_key(art)]), cache.hits, cache.misses
+(set(), 0, 1)
 >>> cache.close()
 """
 
@@ -324,18 +324,6 @@ class BuildCache:
         """Hash of what an article's analysis depends on, for this catalogue version."""
         return article_key(self.generation, article)
 
-    def get_analysis(self, keys: Sequence[str]) -> dict[str, tuple[ArticleText, list[Mention]]]:
-        """The stored analyses among ``keys``; counts hits and misses."""
-        found: dict[str, tuple[ArticleText, list[Mention]]] = {}
-        if self._db is not None and keys:
-            try:
-                found = self._load_analyses(keys)
-            except _READ_ERRORS as err:
-                self._failed(sqlite3.DatabaseError(str(err)))
-        self.hits += sum(1 for k in keys if k in found)
-        self.misses += sum(1 for k in keys if k not in found)
-        return found
-
     def has_analysis(self, keys: Sequence[str]) -> set[str]:
         """Which of ``keys`` have a stored analysis (not loaded); counts hits and misses."""
         present: set[str] = set()
@@ -352,28 +340,26 @@ class BuildCache:
         """Count ``n`` analyses served with a cached feed (:meth:`get_feed`)."""
         self.hits += n
 
-    def _present(self, keys: Sequence[str], *, touch_all: bool = False) -> set[str]:
-        """The stored keys among ``keys``, marked used today (``touch_all``: all of
-        them, not only the ones last used before today; same thing, fewer writes)."""
+    def _present(self, keys: Sequence[str]) -> set[str]:
+        """The stored keys among ``keys``, marked used today."""
         assert self._db is not None
         present: set[str] = set()
-        unique = list(dict.fromkeys(keys))
-        for i in range(0, len(unique), 500):
-            part = unique[i : i + 500]
-            marks = ",".join("?" * len(part))
-            rows = self._db.execute(
-                f"SELECT key, used FROM analysis WHERE key IN ({marks})", part
-            ).fetchall()
+        for rows in _analysis_rows(self._db, keys, "key, used"):
             present.update(k for k, _ in rows)
-            stale = [(self._today, k) for k, used in rows if touch_all or used < self._today]
-            if stale:
-                with self._tx():
-                    self._db.executemany("UPDATE analysis SET used=? WHERE key=?", stale)
+            self._touch(rows)
         return present
+
+    def _touch(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Mark the analyses of ``rows`` (key first, ``used`` last) used today."""
+        assert self._db is not None
+        stale = [(self._today, row[0]) for row in rows if row[-1] < self._today]
+        if stale:
+            with self._tx():
+                self._db.executemany("UPDATE analysis SET used=? WHERE key=?", stale)
 
     def lookup_analysis(self, keys: Sequence[str]) -> dict[str, tuple[ArticleText, list[Mention]]]:
         """The stored analyses among ``keys``, not counted: what a build may
-        skip analysing (:meth:`get_analysis` then counts and serves them)."""
+        skip analysing (:meth:`has_analysis` then counts them)."""
         if self._db is None or not keys:
             return {}
         try:
@@ -388,10 +374,7 @@ class BuildCache:
         for rows in _analysis_rows(self._db, keys):
             for key, blob, _used in rows:
                 found[key] = _analysis_from_row(_unpack(blob))
-            stale = [(self._today, k) for k, _, used in rows if used < self._today]
-            if stale:
-                with self._tx():
-                    self._db.executemany("UPDATE analysis SET used=? WHERE key=?", stale)
+            self._touch(rows)
         return found
 
     def put_analysis(self, items: Iterable[tuple[str, ArticleText, Sequence[Mention]]]) -> None:
@@ -434,7 +417,7 @@ class BuildCache:
             if row[1] < self._today:
                 with self._tx():
                     self._db.execute("UPDATE feeds SET used=? WHERE key=?", (self._today, key))
-                self._present(keys, touch_all=True)
+                self._present(keys)
         except _READ_ERRORS as err:
             self._failed(sqlite3.DatabaseError(str(err)))
             return None
@@ -484,13 +467,11 @@ class BuildCache:
     def _file_context(self, limits: object) -> str:
         return f"{self.generation}|{limits!r}"
 
-    def unchanged_file(self, path: str, limits: object) -> str | None:
-        """The key of the parsed feed of the file at ``path`` if it has not
-        changed since it was read (see module doc), else None."""
-        if self._db is None:
-            return None
-        sig = self.file_signature(path)
-        if not sig:
+    def unchanged_file(self, path: str, sig: str, limits: object) -> str | None:
+        """The key of the parsed feed of the file at ``path``, whose signature
+        is now ``sig``, if it has not changed since it was read (see module
+        doc), else None."""
+        if self._db is None or not sig:
             return None
         try:
             row = self._db.execute(
@@ -625,15 +606,15 @@ class AnalysisReader:
         self._db = None
 
 
-def _analysis_rows(db: sqlite3.Connection, keys: Sequence[str]) -> Iterator[list[Any]]:
-    """The ``(key, data, used)`` rows of the analyses among ``keys``, 500 keys a query."""
+def _analysis_rows(
+    db: sqlite3.Connection, keys: Sequence[str], columns: str = "key, data, used"
+) -> Iterator[list[Any]]:
+    """The ``columns`` of the analyses among ``keys``, 500 keys a query."""
     unique = list(dict.fromkeys(keys))
     for i in range(0, len(unique), 500):
         part = unique[i : i + 500]
         marks = ",".join("?" * len(part))
-        yield db.execute(
-            f"SELECT key, data, used FROM analysis WHERE key IN ({marks})", part
-        ).fetchall()
+        yield db.execute(f"SELECT {columns} FROM analysis WHERE key IN ({marks})", part).fetchall()
 
 
 class _Transaction:

@@ -341,6 +341,7 @@ def run_feeds(
             hit = store.get_feed(got.key) if store is not None else None
             if hit is None:  # its parse was dropped meanwhile: read it after all
                 got = reread(src, limits)
+        item: Any = got
         if hit is None and not isinstance(got, FeedError | Unchanged):
             data, base, sig = got
             base_url = base if src.kind == "url" else ""
@@ -349,22 +350,21 @@ def run_feeds(
                 if sig:
                     store.remember_file(src.location, sig, limits, key)
                 hit = store.get_feed(key)
-        item: Any = got
+            if hit is None:
+                task = FeedTask(
+                    data,
+                    src.location,
+                    limits,
+                    base_url,
+                    store.generation if store else "",
+                    str(store.path) if store else "",
+                )
+                on_engine = engine is not None and engine.ready()
+                item = engine.run(task) if on_engine and engine else here(task)
         if hit is not None:
             feed, arts, warnings, keys, parts = hit
             item = FeedDone(feed, arts, keys, None, warnings, parts=parts)
             key = ""
-        elif not isinstance(got, FeedError | Unchanged):
-            task = FeedTask(
-                data,
-                src.location,
-                limits,
-                base_url,
-                store.generation if store else "",
-                str(store.path) if store else "",
-            )
-            on_engine = engine is not None and engine.ready()
-            item = engine.run(task) if on_engine and engine else here(task)
         pending.append((src, item, key))
         while len(pending) > ahead:
             yield resolve(*pending.popleft())

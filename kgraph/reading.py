@@ -47,6 +47,11 @@ class Unchanged:
 #: "" for a URL or without a cache); or an unchanged file; or the error.
 Read = tuple[bytes, str, str] | Unchanged | FeedError
 
+#: A source waiting its turn in :func:`read_all`: a file's signature (taken
+#: before its bytes, so a change while reading shows next time), a fetch in
+#: flight, or an unchanged file.
+_Pending = str | cf.Future[Fetched] | Unchanged
+
 
 def _finish_fetch(
     src: Source, future: cf.Future[Fetched], cache: BuildCache | None
@@ -74,31 +79,32 @@ def read_all(
     cache: BuildCache | None = None,
     workers: int = FETCH_WORKERS,
 ) -> Iterator[tuple[Source, Read]]:
-    """Each source with its (bytes, base URL) or the :class:`FeedError` it
-    raised, in input order. URLs are fetched ``workers`` at a time (with
+    """Each source with what reading it gave (:data:`Read`: bytes, base URL
+    and signature; :class:`Unchanged`; or the :class:`FeedError` it raised),
+    in input order. A file the ``cache`` saw as it is now is not read. URLs are fetched ``workers`` at a time (with
     ``If-None-Match``/``If-Modified-Since`` when the cache holds validators);
     files are read when their turn comes, so few bodies are held at once.
     """
-    pending: collections.deque[tuple[Source, cf.Future[Fetched] | None]] = collections.deque()
+    pending: collections.deque[tuple[Source, _Pending]] = collections.deque()
 
-    def resolve(src: Source, future: cf.Future[Fetched] | Unchanged | None) -> Read:
+    def resolve(src: Source, future: _Pending) -> Read:
         if isinstance(future, Unchanged):
             return future
+        if isinstance(future, str):
+            return reread(src, limits, future)
         try:
-            if future is None:
-                # the signature before the bytes: a change while reading shows next time
-                sig = cache.file_signature(src.location) if cache is not None else ""
-                return (*read_source(src, limits), sig)
             return (*_finish_fetch(src, future, cache), "")
         except FeedError as err:
             return err
 
     with cf.ThreadPoolExecutor(max(1, workers), thread_name_prefix="kgraph-fetch") as pool:
         for src in sources:
-            future: cf.Future[Fetched] | Unchanged | None = None
+            future: _Pending = ""
             if src.kind == "file" and cache is not None:
-                key = cache.unchanged_file(src.location, limits)
-                future = Unchanged(key) if key else None
+                future = cache.file_signature(src.location)
+                key = cache.unchanged_file(src.location, future, limits)
+                if key:
+                    future = Unchanged(key)
             elif src.kind == "url":
                 stored = cache.get_http(src.location) if cache else None
                 future = pool.submit(
@@ -134,9 +140,12 @@ def parse_all(
         yield src, parse_feed_or_error(data, src.location, limits, base_url)
 
 
-def reread(src: Source, limits: Limits = Limits()) -> tuple[bytes, str, str] | FeedError:
-    """Read a source :func:`read_all` skipped as unchanged (its cached parse is gone)."""
+def reread(
+    src: Source, limits: Limits = Limits(), sig: str = ""
+) -> tuple[bytes, str, str] | FeedError:
+    """Read a file source (with its signature ``sig``, taken before), or one
+    :func:`read_all` skipped as unchanged whose cached parse is gone."""
     try:
-        return (*read_source(src, limits), "")
+        return (*read_source(src, limits), sig)
     except FeedError as err:
         return err
