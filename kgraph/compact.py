@@ -155,13 +155,6 @@ class EdgeKeys(MutableMapping[Any, Any]):
         if args or kwargs:
             self.update(*args, **kwargs)
 
-    @classmethod
-    def one(cls, key: Any, data: Any) -> EdgeKeys:
-        """Keys holding a single edge."""
-        obj = cls.__new__(cls)
-        obj._key, obj._data = key, data
-        return obj
-
     def __getitem__(self, key: Any) -> Any:
         if self._key is _MANY:
             return self._data[key]
@@ -236,21 +229,14 @@ class CompactMultiDiGraph(nx.MultiDiGraph):
     edge_key_dict_factory = EdgeKeys
     edge_attr_dict_factory = EdgeAttrs
 
-    def add_edge_fast(
-        self, u: Any, v: Any, key: Any, names: tuple[str, ...], values: tuple[Any, ...]
-    ) -> None:
-        """Add an edge between two nodes already in the graph, under a key not
-        used between them, with attributes ``names`` = ``values`` (distinct
-        names; a tuple from :func:`shared_names`, so that all edges hold the
-        same one), without ``add_edge``'s checks: the bulk path of
-        :class:`kgraph.graph.GraphBuilder`."""
-        self.add_edges_fast(names, ((u, v, key, values),))
-
     def add_edges_fast(
         self, names: tuple[str, ...], edges: Iterable[tuple[Any, Any, Any, tuple[Any, ...]]]
     ) -> None:
-        """:meth:`add_edge_fast` for many ``(u, v, key, values)`` edges with
-        the same attribute ``names``, in one loop.
+        """Add ``(u, v, key, values)`` edges between nodes already in the
+        graph, each under a key not used between its two nodes, with attributes
+        ``names`` = ``values`` (distinct names; a tuple from :func:`shared_names`,
+        so that all edges hold the same one), in one loop without ``add_edge``'s
+        checks: the bulk path of :class:`kgraph.graph.GraphBuilder`.
 
         >>> g = CompactMultiDiGraph([("a", "b"), ("b", "c")])
         >>> g.add_edges_fast(shared_names(("kind",)), [("a", "b", "x-1", ("x",)), ("a", "c", "x-2", ("x",))])
@@ -264,7 +250,7 @@ class CompactMultiDiGraph(nx.MultiDiGraph):
             data._values = values
             out = succ[u]
             keys = out.get(v)
-            if keys is None:  # EdgeKeys.one, inlined
+            if keys is None:  # a single edge: two slots
                 keys = out[v] = pred[v][u] = new(EdgeKeys)
                 keys._key = key
                 keys._data = data

@@ -122,8 +122,9 @@ class GraphBuilder:
         self.graph: nx.MultiDiGraph = CompactMultiDiGraph()
         self._min_support = min_co_occurrence
         self._counts: dict[str, int] = defaultdict(int)
-        self._kind_only: dict[str, tuple[str]] = {}
-        self._canonical: dict[str, str] = {}  # node id -> the string object the graph holds
+        # node id -> the string object the graph holds: the adjacency dicts key each
+        # edge by its ends, and an equal copy per edge is 14% of a big graph's memory
+        self._canonical: dict[str, str] = {}
         self._cnodes: dict[str, str] = {}  # concept id -> its node id, as held
         self._by_url: dict[str, str] = {}
         self._by_path: dict[str, str | None] = {}  # None: path shared by several articles
@@ -288,17 +289,6 @@ class GraphBuilder:
     def _add_node(self, node: str, **attrs: object) -> None:
         self.graph.add_node(node, **attrs)
         self._canonical[node] = node
-
-    def _edge(self, u: str, v: str, kind: str, names: tuple[str, ...], *values: object) -> None:
-        """Add an edge between existing nodes with the next key of its kind;
-        ``names`` start with ``kind`` and name ``values``."""
-        # the adjacency dicts key each edge by its ends: use the node's own id
-        # string, not an equal copy (one per edge: 14% of a big graph's memory)
-        u, v = self._canonical[u], self._canonical[v]
-        self._counts[kind] += 1
-        # edges with no attribute but their kind share one (immutable) tuple of values
-        row = (kind, *values) if values else self._kind_only.setdefault(kind, (kind,))
-        self.graph.add_edge_fast(u, v, f"{kind}-{self._counts[kind]}", names, row)
 
     def _add_edges(self, kind: str, rows: list[tuple[str, str, str, tuple[str]]]) -> None:
         """Add the first edges of a kind with no attribute but their kind (keys from 1)."""
