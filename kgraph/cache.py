@@ -81,7 +81,7 @@ __all__ = [
 LOGGER = logging.getLogger(__name__)
 
 #: Bump when what is stored, or how an article is analysed, changes shape.
-CACHE_FORMAT = "4"
+CACHE_FORMAT = "5"
 CACHE_FILE = "cache.sqlite"
 _DAY = 86400
 #: A file changed this close to the time it was read is read again next time.

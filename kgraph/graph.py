@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 import networkx as nx
+import numpy as np
 
 from .catalogue import Catalogue, Concept, load_catalogue
 from .compact import CompactMultiDiGraph, shared_names
@@ -95,6 +96,57 @@ def _npmi(n_ab: int, n_a: int, n_b: int, n: int) -> float:
     return math.log(p_ab / (p_a * p_b)) / -math.log(p_ab)
 
 
+class PairCounts:
+    """How many articles each concept pair is in: pair ints (``ArticlePart.pairs``,
+    int64 bytes) are collected as they come and counted by numpy, a few million
+    at a time, into sorted arrays of distinct pairs and their counts (16 bytes
+    a pair, where a ``Counter`` entry takes some 100).
+
+    >>> from array import array
+    >>> c = PairCounts()
+    >>> c.add(array("q", [7, 3]).tobytes()); c.add(array("q", [3]).tobytes())
+    >>> [a.tolist() for a in c.arrays()]
+    [[3, 7], [2, 1]]
+    """
+
+    #: bytes of raw pairs held before they are folded into the counts
+    FOLD_BYTES = 32 << 20
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+        self._held = 0
+        self._keys = np.zeros(0, np.int64)
+        self._counts = np.zeros(0, np.int64)
+
+    def add(self, pairs: bytes) -> None:
+        """Count the pairs of one article (or any number of articles)."""
+        self._chunks.append(pairs)
+        self._held += len(pairs)
+        if self._held >= self.FOLD_BYTES:
+            self._fold()
+
+    def _fold(self) -> None:
+        if not self._chunks:
+            return
+        keys, counts = np.unique(
+            np.frombuffer(b"".join(self._chunks), np.int64), return_counts=True
+        )
+        self._chunks, self._held = [], 0
+        if len(self._keys):
+            keys = np.concatenate((self._keys, keys))
+            counts = np.concatenate((self._counts, counts))
+            order = np.argsort(keys, kind="stable")
+            keys, counts = keys[order], counts[order]
+            starts = np.flatnonzero(np.concatenate(([True], keys[1:] != keys[:-1])))
+            keys, counts = keys[starts], np.add.reduceat(counts, starts)
+        self._keys, self._counts = keys, counts.astype(np.int64, copy=False)
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct pairs, ascending, and how many times each was added."""
+        self._fold()
+        return self._keys, self._counts
+
+
 class GraphBuilder:
     """Builds the graph one article at a time, so a build never holds every
     article's mentions and text at once: only what the last step needs
@@ -131,9 +183,9 @@ class GraphBuilder:
         self._links: list[tuple[str, tuple[tuple[str, str], ...]]] = []
         self._df: Counter[str] = Counter()  # articles mentioning each concept
         self._top_df: Counter[str] = Counter()  # the same over each article's top concepts
-        # concept pairs as one int (codes of the two ids): a 100,000-article
-        # build counts millions of pairs, and an int key takes half a tuple's memory
-        self._pairs: Counter[int] = Counter()
+        # concept pairs as one int (codes of the two ids), counted by numpy: a
+        # 100,000-article build counts millions of pairs
+        self._pairs = PairCounts()
         self._tag_concepts: dict[str, str] = {}
         self._spellings: dict[str, Counter[str]] = defaultdict(Counter)  # author/tag node
         self._weights: dict[float, float] = {}
@@ -190,7 +242,7 @@ class GraphBuilder:
         rows: list[tuple[str, str, str, tuple[str, int, float, str, str]]] = []
         cids: list[str] = []
         tops: list[str] = []
-        pairs: list[int] = []
+        add_pairs = self._pairs.add
         n_pub, n_wrote, n_men, n_tag = (
             counts["published"],
             counts["wrote"],
@@ -263,7 +315,8 @@ class GraphBuilder:
                 n_tag += 1
                 tagged.append((node, canonical[tnode], f"tagged-{n_tag}", _TAGGED))
             tops.extend(top)
-            pairs.extend(pairs_of)
+            if pairs_of:
+                add_pairs(pairs_of)
         counts.update(published=n_pub, wrote=n_wrote, mentions=n_men, tagged=n_tag)
         # each node's edges come in the order adding the articles one by one gives
         graph.add_edges_fast(_KIND, published)
@@ -273,7 +326,6 @@ class GraphBuilder:
         # lists, so that Counter counts in C
         self._df.update(cids)
         self._top_df.update(tops)
-        self._pairs.update(pairs)
 
     def _concept(self, cid: str) -> str:
         """Add a concept node and its broader concepts (counts are set by
@@ -347,10 +399,11 @@ class GraphBuilder:
             return
         support = self._min_support if self._min_support is not None else (1 if n < 10 else 2)
         mask, ids = (1 << PAIR_SHIFT) - 1, list(self.catalogue.concepts)
+        keys, counts = self._pairs.arrays()
+        kept = counts >= support
         frequent = sorted(
             (ids[pair >> PAIR_SHIFT], ids[pair & mask], count)
-            for pair, count in self._pairs.items()
-            if count >= support
+            for pair, count in zip(keys[kept].tolist(), counts[kept].tolist(), strict=True)
         )
         cnodes, top_df, first = self._cnodes, self._top_df, self._counts["co_occurs"] + 1
         self._counts["co_occurs"] += len(frequent)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import operator
+from array import array
 from collections.abc import Sequence
 from sys import intern
 from typing import NamedTuple
@@ -31,6 +32,7 @@ __all__ = [
     "ARTICLE_ATTRS",
     "CO_OCCUR_TOP",
     "PAIR_SHIFT",
+    "PAIR_TYPECODE",
     "ArticlePart",
     "article_node",
     "article_part",
@@ -42,6 +44,11 @@ CO_OCCUR_TOP = 12
 
 #: A pair of concept codes a < b is one int: a << PAIR_SHIFT | b.
 PAIR_SHIFT = 32
+
+#: ``ArticlePart.pairs`` holds the pair ints as machine int64s (``array`` typecode):
+#: one bytes object per article, loaded from the cache in one copy and counted
+#: by numpy in the graph stage, not 66 int objects counted one by one.
+PAIR_TYPECODE = "q"
 
 #: Names of an article node's attributes besides ``kind``, in ``ArticlePart.attrs`` order.
 ARTICLE_ATTRS = ("label", "url", "title", "published", "feed", "word_count", "summary")
@@ -107,8 +114,9 @@ class ArticlePart(NamedTuple):
     #: (normalised URL, link path) of each link
     links: tuple[tuple[str, str], ...]
     #: every pair a < b of ``top``, as ``code(a) << PAIR_SHIFT | code(b)``
-    #: (:meth:`~kgraph.catalogue.Catalogue.codes`): half a tuple's memory when counted
-    pairs: tuple[int, ...]
+    #: (:meth:`~kgraph.catalogue.Catalogue.codes`), the ints' machine bytes
+    #: (``array(PAIR_TYPECODE, ...)``, :data:`PAIR_TYPECODE`)
+    pairs: bytes
 
 
 def article_part(
@@ -157,7 +165,10 @@ def article_part(
         tuple((slug, tag, catalogue.resolve(tag)) for tag in art.tags for slug in (_slug(tag),)),
         top_ids,
         tuple(dict.fromkeys((normalise_url(link), _link_path(link)) for link in links)),
-        tuple(a << PAIR_SHIFT | b for i, a in enumerate(top_codes) for b in top_codes[i + 1 :]),
+        array(
+            PAIR_TYPECODE,
+            [a << PAIR_SHIFT | b for i, a in enumerate(top_codes) for b in top_codes[i + 1 :]],
+        ).tobytes(),
     )
 
 

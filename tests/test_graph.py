@@ -182,3 +182,22 @@ def test_adding_parts_in_a_batch_is_adding_them_one_by_one(items, split):
     e2 = [(u, v, k, dict(d)) for u, v, k, d in g2.edges(keys=True, data=True)]
     assert e1 == e2
     assert [list(g1.pred[n]) for n in g1] == [list(g2.pred[n]) for n in g2]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 40), max_size=12), max_size=30), st.integers(8, 64))
+def test_pair_counts_count_what_a_counter_counts(chunks, fold_bytes):
+    """PairCounts folds raw pairs into sorted counts every few bytes: whatever
+    the folding points, the counts are a Counter's."""
+    from array import array
+
+    from kgraph.graph import PairCounts
+
+    counts = PairCounts()
+    counts.FOLD_BYTES = fold_bytes  # fold every one to eight pairs
+    for chunk in chunks:
+        counts.add(array("q", chunk).tobytes())
+    keys, seen = counts.arrays()
+    expected = Counter(p for chunk in chunks for p in chunk)
+    assert keys.tolist() == sorted(expected)
+    assert dict(zip(keys.tolist(), seen.tolist(), strict=True)) == expected
