@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import repeat
 
 import networkx as nx
 import numpy as np
@@ -188,7 +189,6 @@ class GraphBuilder:
         self._pairs = PairCounts()
         self._tag_concepts: dict[str, str] = {}
         self._spellings: dict[str, Counter[str]] = defaultdict(Counter)  # author/tag node
-        self._weights: dict[float, float] = {}
         self._articles = 0
         self._finished = False
 
@@ -234,7 +234,7 @@ class GraphBuilder:
         graph = self.graph
         nodes, succ, pred = graph._node, graph._succ, graph._pred
         canonical, spellings, counts = self._canonical, self._spellings, self._counts
-        cnodes, weights, tag_concepts = self._cnodes, self._weights, self._tag_concepts
+        cnodes, tag_concepts = self._cnodes, self._tag_concepts
         by_url, by_path, links_of = self._by_url, self._by_path, self._links
         published: list[tuple[str, str, str, tuple[str]]] = []
         wrote: list[tuple[str, str, str, tuple[str]]] = []
@@ -257,6 +257,7 @@ class GraphBuilder:
                 url_path,
                 feed_node,
                 authors,
+                concepts,
                 mentions,
                 tags,
                 top,
@@ -290,17 +291,21 @@ class GraphBuilder:
                 spellings[anode][name] += 1
                 n_wrote += 1
                 wrote.append((canonical[anode], node, f"wrote-{n_wrote}", _WROTE))
-            for cid, (kind, count, weight, evidence, alias) in mentions:
-                n_men += 1
-                rows.append(
-                    (
-                        node,
-                        cnodes.get(cid) or self._concept(cid),
-                        f"mentions-{n_men}",
-                        (kind, count, weights.setdefault(weight, weight), evidence, alias),
+            if concepts:
+                for cid in concepts:
+                    if cid not in cnodes:
+                        self._concept(cid)
+                first, n_men = n_men + 1, n_men + len(concepts)
+                # (article, concept, key, values) rows zipped in C
+                rows.extend(
+                    zip(
+                        repeat(node),
+                        map(cnodes.__getitem__, concepts),
+                        [f"mentions-{i}" for i in range(first, n_men + 1)],
+                        mentions,
                     )
                 )
-                cids.append(cid)
+                cids.extend(concepts)
             for slug, tag, concept in tags:
                 if slug not in tag_concepts:  # the first spelling met resolves the tag
                     tag_concepts[slug] = concept

@@ -11,8 +11,8 @@ module does not import networkx (workers start faster without it).
 >>> from kgraph.records import Article, Mention
 >>> p = article_part(Article("a1", "https://e.org/a1", "T", ("Ann",), tags=("golang",)), None,
 ...                  [Mention("go", 2, 0.9, "Go is fun.", "Go")], load_catalogue())
->>> p.node, p.authors, p.tags, p.mentions[0][1][:3]
-('article:https://e.org/a1', (('ann', 'Ann'),), (('golang', 'golang', 'go'),), ('mentions', 2, 0.9))
+>>> p.node, p.authors, p.tags, p.concepts, p.mentions[0][:3]
+('article:https://e.org/a1', (('ann', 'Ann'),), (('golang', 'golang', 'go'),), ('go',), ('mentions', 2, 0.9))
 """
 
 from __future__ import annotations
@@ -105,8 +105,10 @@ class ArticlePart(NamedTuple):
     feed_node: str
     #: (slug, name) of each author
     authors: tuple[tuple[str, str], ...]
-    #: (concept id, edge values) of each mention, by concept id
-    mentions: tuple[tuple[str, tuple[str, int, float, str, str]], ...]
+    #: the concept id of each mention, sorted
+    concepts: tuple[str, ...]
+    #: each mention's edge values (kind, count, weight, evidence, alias), in ``concepts`` order
+    mentions: tuple[tuple[str, int, float, str, str], ...]
     #: (slug, tag as written, concept id or "") of each tag
     tags: tuple[tuple[str, str, str], ...]
     #: sorted ids of the most salient concepts (co-occurrence)
@@ -128,18 +130,16 @@ def article_part(
     then shares them with every other part instead of holding copies.
     """
     evidence: dict[str, str] = {}  # one object per sentence shown for several concepts
+    ordered = sorted(mentions, key=_BY_CONCEPT)
     rows = tuple(
         (
-            intern(m.concept),
-            (
-                "mentions",
-                int(m.count),
-                float(m.weight),
-                evidence.setdefault(m.evidence, m.evidence),
-                intern(m.alias),
-            ),
+            "mentions",
+            int(m.count),
+            _weight(float(m.weight)),
+            evidence.setdefault(m.evidence, m.evidence),
+            intern(m.alias),
         )
-        for m in sorted(mentions, key=_BY_CONCEPT)
+        for m in ordered
     )
     top = sorted(mentions, key=lambda m: (-m.weight, m.concept))[:CO_OCCUR_TOP]
     links = text.links if text is not None else ()
@@ -161,6 +161,7 @@ def article_part(
         _link_path(art.url) if art.url else "",
         f"feed:{art.feed}" if art.feed else "",
         tuple((_slug(name), name) for name in art.authors),
+        tuple(intern(m.concept) for m in ordered),
         rows,
         tuple((slug, tag, catalogue.resolve(tag)) for tag in art.tags for slug in (_slug(tag),)),
         top_ids,
@@ -174,6 +175,15 @@ def article_part(
 
 #: Author names and tags recur across articles: slugify each once.
 _slug = functools.lru_cache(maxsize=1 << 16)(slugify)
+
+#: Salience weights have three decimals: one float object for each value, which
+#: the parts of a feed share in the cache and in the graph (``marshal`` and
+#: ``pickle`` write an object met twice once).
+_WEIGHTS: dict[float, float] = {}
+
+
+def _weight(weight: float) -> float:
+    return _WEIGHTS.setdefault(weight, weight) if len(_WEIGHTS) < 1 << 14 else weight
 
 
 def _summary(text: ArticleText | None) -> str:
