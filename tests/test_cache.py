@@ -146,6 +146,30 @@ def test_corrupt_cache_is_reported_once_and_rebuilt(feeds, tmp_path, damage):
     assert again.report.cache_hits == 31
 
 
+@pytest.mark.parametrize("table", ["feeds", "analysis"])
+def test_a_damaged_stored_value_is_refused_not_used(feeds, tmp_path, table):
+    """A bit flipped inside a stored blob (feeds are stored uncompressed with a
+    checksum, analyses deflated) is caught, reported once, and the build comes
+    out as without the cache."""
+    cache_dir = tmp_path / "cache"
+    _build(feeds, cache_dir)
+    with sqlite3.connect(cache_dir / CACHE_FILE) as conn:
+        for key, data in conn.execute(f"SELECT key, data FROM {table}").fetchall():
+            middle = len(data) // 2
+            bad = data[:middle] + bytes([data[middle] ^ 0x10]) + data[middle + 1 :]
+            conn.execute(f"UPDATE {table} SET data=? WHERE key=?", (bad, key))
+    if table == "analysis":  # analyses are read when a feed is parsed again
+        (feeds / HASHNODE).write_text(
+            (feeds / HASHNODE).read_text(encoding="utf-8").replace("</channel>", " </channel>"),
+            encoding="utf-8",
+        )
+    expected = _outputs(kgraph.build([str(feeds)]), tmp_path / "plain")
+    kg = _build(feeds, cache_dir)
+    problems = [w for w in kg.report.warnings if "build cache" in w]
+    assert len(problems) == 1 and "\n" not in problems[0], problems
+    assert _outputs(kg, tmp_path / "out") == expected
+
+
 def test_default_cache_dir(tmp_path, monkeypatch):
     monkeypatch.delenv("KGRAPH_CACHE_DIR", raising=False)
     assert default_cache_dir(tmp_path / "site" / "graph") == tmp_path / "site" / ".kgraph-cache"
