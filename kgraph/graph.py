@@ -87,16 +87,6 @@ def concept_attrs(concept: Concept, article_count: int = 0) -> dict[str, str | i
     }
 
 
-def _npmi(n_ab: int, n_a: int, n_b: int, n: int) -> float:
-    """Normalised pointwise mutual information in -1..1 (1 = always together)."""
-    if n_ab == 0:
-        return -1.0
-    p_ab, p_a, p_b = n_ab / n, n_a / n, n_b / n
-    if p_ab >= 1.0:
-        return 1.0
-    return math.log(p_ab / (p_a * p_b)) / -math.log(p_ab)
-
-
 class PairCounts:
     """How many articles each concept pair is in: pair ints (``ArticlePart.pairs``,
     int64 bytes) are collected as they come and counted by numpy, a few million
@@ -403,27 +393,35 @@ class GraphBuilder:
         if n == 0:
             return
         support = self._min_support if self._min_support is not None else (1 if n < 10 else 2)
-        mask, ids = (1 << PAIR_SHIFT) - 1, list(self.catalogue.concepts)
         keys, counts = self._pairs.arrays()
         kept = counts >= support
-        frequent = sorted(
-            (ids[pair >> PAIR_SHIFT], ids[pair & mask], count)
-            for pair, count in zip(keys[kept].tolist(), counts[kept].tolist(), strict=True)
-        )
-        cnodes, top_df, first = self._cnodes, self._top_df, self._counts["co_occurs"] + 1
-        self._counts["co_occurs"] += len(frequent)
-        self.graph.add_edges_fast(
-            _CO_OCCUR,
-            (
-                (
-                    cnodes[a],
-                    cnodes[b],
-                    f"co_occurs-{i}",
-                    ("co_occurs", round((_npmi(count, top_df[a], top_df[b], n) + 1) / 2, 4), count),
-                )
-                for i, (a, b, count) in enumerate(frequent, first)
-            ),
-        )
+        keys, counts = keys[kept], counts[kept]
+        a, b = keys >> PAIR_SHIFT, keys & ((1 << PAIR_SHIFT) - 1)
+        # pairs in (id, id) order: by each code's rank among the sorted ids
+        ids = list(self.catalogue.concepts)
+        rank = np.empty(len(ids), np.int64)
+        rank[sorted(range(len(ids)), key=ids.__getitem__)] = np.arange(len(ids))
+        order = np.lexsort((rank[b], rank[a]))
+        a, b, counts = a[order], b[order], counts[order]
+        # NPMI = log(p_ab / (p_a p_b)) / -log(p_ab), the same float operations as
+        # one pair at a time: numpy divides and multiplies as Python does
+        top_df = np.array([self._top_df.get(cid, 0) for cid in ids], np.int64)
+        ratios = (counts / n) / ((top_df[a] / n) * (top_df[b] / n))
+        log = math.log
+        neg_log = {c: -log(c / n) for c in set(counts.tolist()) if c / n < 1.0}
+        cnodes, first = self._cnodes, self._counts["co_occurs"] + 1
+        self._counts["co_occurs"] += len(counts)
+        rows = []
+        for i, (x, y, ratio, count) in enumerate(
+            zip(a.tolist(), b.tolist(), ratios.tolist(), counts.tolist(), strict=True), first
+        ):
+            # -1 (never together) .. 1 (always together), as a weight in 0..1
+            npmi = log(ratio) / neg_log[count] if count in neg_log else 1.0
+            weight = round((npmi + 1) / 2, 4)
+            rows.append(
+                (cnodes[ids[x]], cnodes[ids[y]], f"co_occurs-{i}", ("co_occurs", weight, count))
+            )
+        self.graph.add_edges_fast(_CO_OCCUR, rows)
 
 
 def build_graph(

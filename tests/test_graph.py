@@ -201,3 +201,49 @@ def test_pair_counts_count_what_a_counter_counts(chunks, fold_bytes):
     expected = Counter(p for chunk in chunks for p in chunk)
     assert keys.tolist() == sorted(expected)
     assert dict(zip(keys.tolist(), seen.tolist(), strict=True)) == expected
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_ARTICLE, min_size=1, max_size=20))
+def test_co_occurrence_edges_are_npmi_of_the_top_concepts_pair_by_pair(items):
+    """co_occurs edges (counted and weighted in numpy) against a reference that
+    counts each article's top-concept pairs and works out NPMI one pair at a
+    time: the same pairs, in (id, id) order, with the same keys and weights,
+    whatever order the catalogue lists its concepts in (pairs are coded by it)."""
+    import itertools
+    import math
+
+    from kgraph.catalogue import Catalogue
+
+    loaded = load_catalogue()
+    backwards = Catalogue(
+        dict(reversed(loaded.concepts.items())),
+        loaded.version,
+        loaded.index,
+        loaded.ambiguous_index,
+    )
+    for cat in (loaded, backwards):
+        parts = [article_part(a, t, ms, cat) for a, t, ms in items]
+        builder = GraphBuilder(cat)
+        builder.add_feed(Feed("f.xml", "F"))
+        builder.add_parts(parts)
+        g = builder.finish()
+        n, top_df, pairs = len(parts), Counter(), Counter()
+        for p in parts:
+            top_df.update(p.top)
+            pairs.update(itertools.combinations(p.top, 2))
+        support = 1 if n < 10 else 2
+        expected = []
+        frequent = sorted(x for x in pairs.items() if x[1] >= support)
+        for i, ((a, b), count) in enumerate(frequent, 1):
+            p_ab, p_a, p_b = count / n, top_df[a] / n, top_df[b] / n
+            npmi = 1.0 if p_ab >= 1.0 else math.log(p_ab / (p_a * p_b)) / -math.log(p_ab)
+            expected.append(
+                (f"concept:{a}", f"concept:{b}", f"co_occurs-{i}", round((npmi + 1) / 2, 4), count)
+            )
+        got = [
+            (u, v, k, d["weight"], d["articles"])
+            for u, v, k, d in g.edges(keys=True, data=True)
+            if d["kind"] == "co_occurs"
+        ]
+        assert sorted(got, key=lambda row: int(row[2].rsplit("-", 1)[1])) == expected
