@@ -25,21 +25,18 @@ from __future__ import annotations
 
 import logging
 import math
-import os
-import pickle
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from operator import itemgetter
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import ahocorasick
 
 from . import catalogue as catalogue_module
-from ._io import atomic_open, code_digest
+from ._io import cached_pickle, code_digest
 from .catalogue import AmbiguousAlias, Catalogue, load_catalogue, normalise, surface_variants
 from .records import ArticleText, Mention
 
@@ -255,40 +252,13 @@ def _compile_matcher(catalogue: Catalogue) -> ahocorasick.Automaton:
     return automaton
 
 
-def cache_dir() -> Path:
-    """Where kgraph keeps caches: ``$KGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/kgraph``
-    or ``~/.cache/kgraph``."""
-    explicit = os.environ.get("KGRAPH_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "kgraph"
-
-
 def _cached_matcher(catalogue: Catalogue) -> ahocorasick.Automaton:
     """The compiled matcher (:func:`_compile_matcher`), from the user's cache when the catalogue and the
     matching code are unchanged (compiling 20k+ alias forms takes about a second)."""
-    name = f"matcher-{catalogue.version}-{code_digest(__file__, catalogue_module.__file__)}.pickle"
-    path = cache_dir() / name
-    if catalogue.version:
-        try:
-            with open(path, "rb") as fh:
-                loaded = pickle.load(fh)
-            if isinstance(loaded, ahocorasick.Automaton):
-                return loaded
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-            pass
-    compiled = _compile_matcher(catalogue)
-    if catalogue.version:
-        try:
-            with atomic_open(path, "wb") as fh:
-                pickle.dump(compiled, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            old = sorted(path.parent.glob("matcher-*.pickle"), key=lambda p: p.stat().st_mtime)
-            for stale in old[:-3]:  # keep the three newest compiled catalogues
-                stale.unlink(missing_ok=True)
-        except OSError as err:
-            LOGGER.debug("cannot cache the compiled matcher at %s: %s", path, err)
-    return compiled
+    if not catalogue.version:
+        return _compile_matcher(catalogue)
+    key = f"{catalogue.version}-{code_digest(__file__, catalogue_module.__file__)}"
+    return cached_pickle("matcher", key, lambda: _compile_matcher(catalogue), ahocorasick.Automaton)
 
 
 class FastMatcher:

@@ -55,3 +55,44 @@ def test_normalise_is_idempotent_and_lowercase(text):
     once = normalise(text)
     assert normalise(once) == once
     assert once == once.lower()
+
+
+def test_a_loaded_catalogue_is_kept_in_the_user_cache_and_follows_edits(tmp_path, monkeypatch):
+    """A new process loads the catalogue from the user's cache instead of
+    parsing and indexing it again; an edited file, or a damaged cache file,
+    gives the catalogue the files hold."""
+    import kgraph.catalogue as catalogue_module
+
+    monkeypatch.setenv("KGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    entries = [
+        {"id": "go", "name": "Go", "type": "language", "aliases": ["golang"]},
+        {"id": "rust", "name": "Rust", "type": "language"},
+    ]
+    models = write_catalogue(tmp_path, entries)
+    first = load_catalogue(models)
+    assert len(list((tmp_path / "cache").glob("catalogue-*.pickle"))) == 1
+
+    def no_parsing(*args, **kwargs):
+        raise AssertionError("the catalogue was parsed again")
+
+    catalogue_module._load_cached.cache_clear()  # as in a new process
+    with monkeypatch.context() as m:
+        m.setattr(catalogue_module, "build_catalogue", no_parsing)
+        again = load_catalogue(models)
+    assert (again.version, again.concepts, again.index) == (
+        first.version,
+        first.concepts,
+        first.index,
+    )
+    assert again.lookup("golang") == "go"
+
+    entries[1]["aliases"] = ["rust-lang"]
+    (models / "concepts" / "c.jsonl").write_text("\n".join(json.dumps(e) for e in entries) + "\n")
+    catalogue_module._load_cached.cache_clear()
+    edited = load_catalogue(models)
+    assert edited.version != first.version and edited.lookup("rust-lang") == "rust"
+
+    (current,) = (tmp_path / "cache").glob(f"catalogue-{edited.version}-*.pickle")
+    current.write_bytes(b"not a pickle")
+    catalogue_module._load_cached.cache_clear()
+    assert load_catalogue(models).lookup("rust-lang") == "rust"
