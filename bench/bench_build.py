@@ -26,7 +26,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -38,58 +37,108 @@ MiB = 1024 * 1024
 
 
 class _Sampler:
-    """Peak RSS and CPU seconds of this process and all its descendants (worker
+    """Peak RSS, and CPU seconds spent in the ``with`` block, of this process
+    and all its descendants (worker
     processes are children of a forkserver, which ``RUSAGE_CHILDREN`` misses),
-    sampled every 50 ms with psutil; without psutil, ``getrusage`` only."""
+    sampled every 50 ms with psutil by a process of its own (``--sample PID``):
+    a sampling thread in the measured process took the GIL from the build 20
+    times a second, a tenth of a sub-second re-run. Without psutil,
+    ``getrusage`` only."""
 
     def __init__(self) -> None:
-        self.peak = 0
-        self.cpu_by_pid: dict[int, float] = {}
-        self._stop = threading.Event()
+        self._proc: subprocess.Popen[str] | None = None
+        self._last = {"peak": 0, "cpu": 0.0}
+        self._final: tuple[int, float] | None = None
+        self._before = 0.0
+
+    def __enter__(self) -> _Sampler:
+        self._before = self._rusage_cpu()
         try:
-            import psutil
-
-            self._me = psutil.Process()
+            import psutil  # noqa: F401
         except ImportError:
-            self._me = None
-        self._thread = threading.Thread(target=self._run, daemon=True)
+            return self
+        self._proc = subprocess.Popen(
+            [sys.executable, __file__, "--sample", str(os.getpid())],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self._proc.stdout is not None
+        self._proc.stdout.readline()  # "ready": the first sample is taken
+        return self
 
-    def _sample(self) -> None:
-        procs = [self._me, *self._me.children(recursive=True)]
+    def _ask(self) -> None:
+        if self._proc is None or self._proc.poll() is not None:
+            return
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._proc.stdin.write("?\n")
+        self._proc.stdin.flush()
+        self._last = json.loads(self._proc.stdout.readline())
+
+    def __exit__(self, *exc: object) -> None:
+        # the figures are taken before the sampler ends: once waited for, its own
+        # CPU and RSS would count in RUSAGE_CHILDREN
+        self._final = self.result()
+        if self._proc is not None:
+            assert self._proc.stdin is not None
+            self._proc.stdin.close()
+            self._proc.wait()
+            self._proc = None
+
+    def result(self) -> tuple[int, float]:
+        """(peak RSS bytes, CPU seconds) so far, or at the end of the ``with`` block."""
+        if self._final is not None:
+            return self._final
+        self._ask()
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak = max(self._last["peak"], (own.ru_maxrss + kids.ru_maxrss) * 1024)
+        cpu = max(self._rusage_cpu() - self._before, self._last["cpu"])
+        return peak, cpu
+
+    @staticmethod
+    def _rusage_cpu() -> float:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def sample_tree(pid: int) -> None:
+    """The sampler process: every 50 ms, the RSS and CPU times of ``pid`` and
+    its descendants (but this process); answers each line on stdin with the
+    peak RSS and the CPU seconds so far, as JSON."""
+    import select
+
+    import psutil
+
+    me, own = psutil.Process(pid), os.getpid()
+    peak, cpu_by_pid = 0, {}
+
+    def sample() -> None:
+        nonlocal peak
         rss = 0
-        for proc in procs:
+        for proc in [me, *me.children(recursive=True)]:
+            if proc.pid == own:
+                continue
             try:
                 rss += proc.memory_info().rss
                 t = proc.cpu_times()
-                self.cpu_by_pid[proc.pid] = t.user + t.system
-            except Exception:  # exited meanwhile
+                cpu_by_pid[proc.pid] = t.user + t.system
+            except psutil.Error:  # exited meanwhile
                 pass
-        self.peak = max(self.peak, rss)
+        peak = max(peak, rss)
 
-    def _run(self) -> None:
-        while not self._stop.wait(0.05):
-            self._sample()
-
-    def __enter__(self) -> _Sampler:
-        if self._me is not None:
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        if self._me is not None:
-            self._thread.join()
-            self._sample()
-
-    def result(self) -> tuple[int, float]:
-        """(peak RSS bytes, CPU seconds)."""
-        own = resource.getrusage(resource.RUSAGE_SELF)
-        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-        peak = max(self.peak, (own.ru_maxrss + kids.ru_maxrss) * 1024)
-        cpu = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
-        if self.cpu_by_pid:
-            cpu = max(cpu, sum(self.cpu_by_pid.values()))
-        return peak, cpu
+    sample()
+    before = sum(cpu_by_pid.values())  # the interpreter's start and imports
+    print("ready", flush=True)
+    while True:
+        asked, _, _ = select.select([sys.stdin], [], [], 0.05)
+        sample()
+        if asked:
+            if not sys.stdin.readline():
+                return
+            cpu = sum(cpu_by_pid.values()) - before
+            print(json.dumps({"peak": peak, "cpu": cpu}), flush=True)
 
 
 # -- children: one measured build each -----------------------------------------------------
@@ -344,7 +393,12 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="also profile with pyinstrument")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--sample", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+
+    if args.sample:
+        sample_tree(args.sample)
+        return
 
     if args.child:
         kind, *rest = args.child
