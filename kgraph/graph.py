@@ -178,7 +178,7 @@ class GraphBuilder:
         # 100,000-article build counts millions of pairs
         self._pairs = PairCounts()
         self._tag_concepts: dict[str, str] = {}
-        self._spellings: dict[str, Counter[str]] = defaultdict(Counter)  # author/tag node
+        self._spellings: dict[str, dict[str, int]] = {}  # author/tag node -> spelling counts
         self._articles = 0
         self._finished = False
 
@@ -276,9 +276,12 @@ class GraphBuilder:
                 published.append((canonical[feed_node], node, f"published-{n_pub}", _PUBLISHED))
             for slug, name in authors:
                 anode = f"author:{slug}"
-                if anode not in nodes:
-                    self._add_node(anode, kind="author", label=name, name=name)
-                spellings[anode][name] += 1
+                seen = spellings.get(anode)
+                if seen is None:  # a new author
+                    self._new_node(anode, {"kind": "author", "label": name, "name": name})
+                    spellings[anode] = {name: 1}
+                else:
+                    seen[name] = seen.get(name, 0) + 1
                 n_wrote += 1
                 wrote.append((canonical[anode], node, f"wrote-{n_wrote}", _WROTE))
             if concepts:
@@ -302,11 +305,13 @@ class GraphBuilder:
                     if concept:
                         self._concept(concept)
                 tnode = f"tag:{slug}"
-                if tnode not in nodes:
-                    self._add_node(
-                        tnode, kind="tag", label=tag, name=tag, concept=tag_concepts[slug]
-                    )
-                spellings[tnode][tag] += 1
+                seen = spellings.get(tnode)
+                if seen is None:  # a new tag
+                    attrs = {"kind": "tag", "label": tag, "name": tag}
+                    self._new_node(tnode, {**attrs, "concept": tag_concepts[slug]})
+                    spellings[tnode] = {tag: 1}
+                else:
+                    seen[tag] = seen.get(tag, 0) + 1
                 n_tag += 1
                 tagged.append((node, canonical[tnode], f"tagged-{n_tag}", _TAGGED))
             tops.extend(top)
@@ -328,13 +333,21 @@ class GraphBuilder:
         node = self._cnodes.get(cid)
         if node is None:
             node = self._cnodes[cid] = concept_node(cid)
-            self._add_node(node, **concept_attrs(self.catalogue[cid]))
+            self._new_node(node, concept_attrs(self.catalogue[cid]))
             for parent in self.catalogue[cid].parents:
                 self._concept(parent)
         return node
 
     def _add_node(self, node: str, **attrs: object) -> None:
         self.graph.add_node(node, **attrs)
+        self._canonical[node] = node
+
+    def _new_node(self, node: str, attrs: dict[str, object]) -> None:
+        """Add a node known not to be in the graph, with ``attrs`` as its attribute dict."""
+        graph = self.graph
+        graph._node[node] = attrs
+        graph._succ[node] = {}
+        graph._pred[node] = {}
         self._canonical[node] = node
 
     def _add_edges(self, kind: str, rows: list[tuple[str, str, str, tuple[str]]]) -> None:
