@@ -376,7 +376,7 @@ def _analysed_feeds(
         report.duplicates += len(item.articles) - len(keep)
         report.articles += len(keep)
         paused = time.perf_counter()
-        yield item.feed, parts, item.results is not None
+        yield item.feed, parts, item.analyses is not None
         away += time.perf_counter() - paused  # the caller's time (the graph stage)
     wall = time.perf_counter() - started - away
     total = sum(spent)

@@ -76,6 +76,7 @@ __all__ = [
     "article_key",
     "clear_cache",
     "default_cache_dir",
+    "pack_analysis",
 ]
 
 LOGGER = logging.getLogger(__name__)
@@ -191,6 +192,12 @@ def _unpack(blob: bytes) -> Any:
     if zlib.adler32(data).to_bytes(4, "little") != blob[1:5]:
         raise ValueError("checksum mismatch")
     return marshal.loads(data)
+
+
+def pack_analysis(text: ArticleText, mentions: Sequence[Mention]) -> bytes:
+    """An article's analysis as the cache stores it (:meth:`BuildCache.put_packed`):
+    packed where it is made, so a worker sends bytes, not records, to the build."""
+    return _pack(_analysis_row(text, mentions))
 
 
 def _analysis_row(text: ArticleText, mentions: Sequence[Mention]) -> list[Any]:
@@ -408,15 +415,14 @@ class BuildCache:
 
     def put_analysis(self, items: Iterable[tuple[str, ArticleText, Sequence[Mention]]]) -> None:
         """Store analyses, all in one transaction."""
+        self.put_packed((key, pack_analysis(text, ms)) for key, text, ms in items)
+
+    def put_packed(self, items: Iterable[tuple[str, bytes]]) -> None:
+        """Store analyses already packed by :func:`pack_analysis` (where they were
+        made: a worker), all in one transaction."""
         if self._db is None:
             return
-        self._store(
-            "analysis",
-            [
-                (key, self.generation, _pack(_analysis_row(text, ms)), self._today)
-                for key, text, ms in items
-            ],
-        )
+        self._store("analysis", [(key, self.generation, blob, self._today) for key, blob in items])
 
     # -- parsed feeds ------------------------------------------------------------------------
 

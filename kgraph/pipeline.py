@@ -93,19 +93,23 @@ class FeedTask:
 @dataclasses.dataclass(frozen=True)
 class FeedDone:
     """A parsed and analysed feed. ``articles`` come without their HTML;
-    ``keys`` are their cache keys (``""`` without a cache); ``results`` are
-    their analyses in the same order, or None for a feed the cache had parsed
-    before; ``parts`` are what the graph takes from each article
-    (:func:`kgraph.parts.article_part`). ``seconds`` is the time the task
-    spent parsing, cleaning and extracting."""
+    ``keys`` are their cache keys (``""`` without a cache); ``analyses`` are
+    the analyses the cache is to store, packed (:func:`kgraph.cache.pack_analysis`),
+    in the same order (``b""`` for one the cache already holds, and for all
+    without a cache), or None for a feed the cache had parsed before; ``parts``
+    are what the graph takes from each article (:func:`kgraph.parts.article_part`);
+    ``notes`` each article's warning (``""`` if none). ``seconds`` is the time
+    the task spent parsing, cleaning and extracting. Only bytes, strings,
+    numbers and tuples cross from a worker: no record is unpickled one by one."""
 
     feed: Feed
     articles: list[Article]
     keys: list[str]
-    results: list[Result] | None
+    analyses: list[bytes] | None
     warnings: list[str]
     seconds: tuple[float, float, float] = (0.0, 0.0, 0.0)
     parts: list[ArticlePart] = dataclasses.field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -169,7 +173,7 @@ def run_feed(
     and extract the other articles (``extractor()`` is called only if there
     are any), work out each article's graph part (with ``catalogue``, by
     default the extractor's) and drop the HTML."""
-    from .cache import article_key
+    from .cache import article_key, pack_analysis
 
     started = time.perf_counter()
     parsed = parse_feed_or_error(task.data, task.where, task.limits, task.base_url)
@@ -185,16 +189,21 @@ def run_feed(
     results: list[Result] = [(*found[k], "") if k in found else next(computed) for k in keys]
     cat = catalogue or extractor().catalogue
     parts = [article_part(a, t, ms, cat) for a, (t, ms, _) in zip(arts, results, strict=True)]
+    analyses = [
+        pack_analysis(t, ms) if task.generation and k not in found else b""
+        for k, (t, ms, _) in zip(keys, results, strict=True)
+    ]
     # extraction, and the cache lookup that stands for it
     extract_s = time.perf_counter() - parsed_at - clean_s
     return FeedDone(
         parsed.feed,
         [dataclasses.replace(a, html="") for a in arts],
         keys,
-        results,
+        analyses,
         parsed.warnings,
         (parsed_at - started, clean_s, extract_s),
         parts,
+        [note for _, _, note in results],
     )
 
 
@@ -382,7 +391,7 @@ def merge(
     ones that are not duplicates). The cache counts their analyses as hits
     (all of them for a feed it had parsed before) and misses, and stores the
     task's fresh analyses; their warnings are logged and passed to ``warn``."""
-    if done.results is None:  # a feed from the cache, with its articles' parts
+    if done.analyses is None:  # a feed from the cache, with its articles' parts
         if cache is not None:
             cache.count_hits(len(keep))
         return [done.parts[i] for i in keep]
@@ -392,14 +401,15 @@ def merge(
     for i, key in zip(keep, keys, strict=True):
         if key in stored:
             continue
-        text, ms, note = done.results[i]
+        note, packed = done.notes[i], done.analyses[i]
         if note:
             LOGGER.warning("%s", note)
             if warn:
                 warn(note)
-        fresh.append((key, text, ms))
+        if packed:
+            fresh.append((key, packed))
     if fresh and cache is not None:
-        cache.put_analysis(fresh)
+        cache.put_packed(fresh)
     return [done.parts[i] for i in keep]
 
 

@@ -121,11 +121,15 @@ def test_a_feed_task_skips_what_the_cache_holds(tmp_path):
         generation = cache.generation
         task = FeedTask(data, HASHNODE, Limits(), "", generation, str(cache.path))
         cold = run_feed(task, get_extractor, None)
-        assert isinstance(cold, FeedDone) and cold.results is not None
+        assert isinstance(cold, FeedDone) and cold.analyses is not None
         assert all(not a.html for a in cold.articles) and len(cold.keys) == 20
-        cache.put_analysis(
-            (k, t, ms) for k, (t, ms, _) in zip(cold.keys, cold.results, strict=True)
-        )
+        # the task sends each analysis packed for the cache, as bytes
+        assert all(isinstance(b, bytes) and b for b in cold.analyses)
+        cache.put_packed(zip(cold.keys, cold.analyses, strict=True))
+        stored = cache.lookup_analysis(cold.keys)
+    assert sorted(stored) == sorted(cold.keys)
+    text, mentions = stored[cold.keys[0]]
+    assert text.word_count > 0 and mentions
 
     def no_extractor():
         raise AssertionError("nothing should be analysed")
@@ -133,9 +137,12 @@ def test_a_feed_task_skips_what_the_cache_holds(tmp_path):
     reader = AnalysisReader(tmp_path / "cache" / CACHE_FILE)
     warm = run_feed(task, no_extractor, reader.get, cat)
     assert isinstance(warm, FeedDone) and warm.keys == cold.keys
-    assert warm.results == [(t, ms, "") for t, ms, _ in cold.results]
+    assert warm.analyses == [b""] * 20  # nothing new to store
     assert warm.parts == cold.parts
     reader.close()
+    plain = run_feed(FeedTask(data, HASHNODE, Limits()), get_extractor, None, cat)
+    assert isinstance(plain, FeedDone) and plain.analyses == [b""] * 20  # no cache: nothing packed
+    assert plain.parts == cold.parts
 
 
 def test_a_feed_task_reports_a_bad_feed_as_one_line():
