@@ -422,18 +422,22 @@ class GraphBuilder:
         ratios = (counts / n) / ((top_df[a] / n) * (top_df[b] / n))
         log = math.log
         neg_log = {c: -log(c / n) for c in set(counts.tolist()) if c / n < 1.0}
-        cnodes, first = self._cnodes, self._counts["co_occurs"] + 1
+        first = self._counts["co_occurs"] + 1
         self._counts["co_occurs"] += len(counts)
-        rows = []
-        for i, (x, y, ratio, count) in enumerate(
-            zip(a.tolist(), b.tolist(), ratios.tolist(), counts.tolist(), strict=True), first
-        ):
-            # -1 (never together) .. 1 (always together), as a weight in 0..1
-            npmi = log(ratio) / neg_log[count] if count in neg_log else 1.0
-            weight = round((npmi + 1) / 2, 4)
-            rows.append(
-                (cnodes[ids[x]], cnodes[ids[y]], f"co_occurs-{i}", ("co_occurs", weight, count))
-            )
+        counted = counts.tolist()
+        # -1 (never together) .. 1 (always together), as a weight in 0..1
+        weights = [
+            round(((log(ratio) / neg_log[count] if count in neg_log else 1.0) + 1) / 2, 4)
+            for ratio, count in zip(ratios.tolist(), counted, strict=True)
+        ]
+        node = [self._cnodes.get(cid, "") for cid in ids].__getitem__  # by code
+        rows = zip(
+            map(node, a.tolist()),
+            map(node, b.tolist()),
+            [f"co_occurs-{i}" for i in range(first, first + len(counted))],
+            zip(repeat("co_occurs"), weights, counted),
+            strict=True,
+        )
         self.graph.add_edges_fast(_CO_OCCUR, rows)
 
 
