@@ -16,7 +16,7 @@ writes to GraphML as it is. See the README's schema section.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from itertools import repeat
 
@@ -85,6 +85,45 @@ def concept_attrs(concept: Concept, article_count: int = 0) -> dict[str, str | i
         "url": concept.url,
         "article_count": int(article_count),
     }
+
+
+class CodeCounts:
+    """How many times each catalogue code (``0 <= code < size``) was added,
+    from int32 bytes (``ArticlePart.codes``, ``ArticlePart.top``), counted by
+    numpy a few million at a time.
+
+    >>> from array import array
+    >>> c = CodeCounts(4)
+    >>> c.add(array("i", [1, 3, 1]).tobytes()); c.add(array("i", [3]).tobytes())
+    >>> c.array().tolist()
+    [0, 2, 0, 2]
+    """
+
+    #: bytes of codes held before they are folded into the counts
+    FOLD_BYTES = 16 << 20
+
+    def __init__(self, size: int) -> None:
+        self._counts = np.zeros(size, np.int64)
+        self._chunks: list[bytes] = []
+        self._held = 0
+
+    def add(self, codes: bytes) -> None:
+        """Count the codes of one article (or any number of articles)."""
+        self._chunks.append(codes)
+        self._held += len(codes)
+        if self._held >= self.FOLD_BYTES:
+            self._fold()
+
+    def _fold(self) -> None:
+        if self._chunks:
+            codes = np.frombuffer(b"".join(self._chunks), np.int32)
+            self._counts += np.bincount(codes, minlength=len(self._counts))
+            self._chunks, self._held = [], 0
+
+    def array(self) -> np.ndarray:
+        """The count of each code."""
+        self._fold()
+        return self._counts
 
 
 class PairCounts:
@@ -172,8 +211,9 @@ class GraphBuilder:
         self._by_url: dict[str, str] = {}
         self._by_path: dict[str, str | None] = {}  # None: path shared by several articles
         self._links: list[tuple[str, tuple[tuple[str, str], ...]]] = []
-        self._df: Counter[str] = Counter()  # articles mentioning each concept
-        self._top_df: Counter[str] = Counter()  # the same over each article's top concepts
+        size = len(self.catalogue.concepts)
+        self._df = CodeCounts(size)  # articles mentioning each concept, by code
+        self._top_df = CodeCounts(size)  # the same over each article's top concepts
         # concept pairs as one int (codes of the two ids), counted by numpy: a
         # 100,000-article build counts millions of pairs
         self._pairs = PairCounts()
@@ -230,8 +270,7 @@ class GraphBuilder:
         wrote: list[tuple[str, str, str, tuple[str]]] = []
         tagged: list[tuple[str, str, str, tuple[str]]] = []
         rows: list[tuple[str, str, str, tuple[str, int, float, str, str]]] = []
-        cids: list[str] = []
-        tops: list[str] = []
+        add_df, add_top_df = self._df.add, self._top_df.add
         add_pairs = self._pairs.add
         n_pub, n_wrote, n_men, n_tag = (
             counts["published"],
@@ -248,6 +287,7 @@ class GraphBuilder:
                 feed_node,
                 authors,
                 concepts,
+                codes,
                 mentions,
                 tags,
                 top,
@@ -298,7 +338,7 @@ class GraphBuilder:
                         mentions,
                     )
                 )
-                cids.extend(concepts)
+                add_df(codes)
             for slug, tag, concept in tags:
                 if slug not in tag_concepts:  # the first spelling met resolves the tag
                     tag_concepts[slug] = concept
@@ -314,7 +354,7 @@ class GraphBuilder:
                     seen[tag] = seen.get(tag, 0) + 1
                 n_tag += 1
                 tagged.append((node, canonical[tnode], f"tagged-{n_tag}", _TAGGED))
-            tops.extend(top)
+            add_top_df(top)
             if pairs_of:
                 add_pairs(pairs_of)
         counts.update(published=n_pub, wrote=n_wrote, mentions=n_men, tagged=n_tag)
@@ -324,8 +364,6 @@ class GraphBuilder:
         graph.add_edges_fast(_MENTION, rows)
         graph.add_edges_fast(_KIND, tagged)
         # lists, so that Counter counts in C
-        self._df.update(cids)
-        self._top_df.update(tops)
 
     def _concept(self, cid: str) -> str:
         """Add a concept node and its broader concepts (counts are set by
@@ -390,10 +428,11 @@ class GraphBuilder:
                 name = min(spellings, key=lambda s: (-spellings[s], s))
             attrs[node].update(label=name, name=name)
         concepts = sorted(self._cnodes.values())
+        df, code = self._df.array().tolist(), self.catalogue.codes()
         rows = []
         for node in concepts:
             cid = node.removeprefix("concept:")
-            attrs[node]["article_count"] = int(self._df.get(cid, 0))
+            attrs[node]["article_count"] = int(df[code[cid]])
             for parent in self.catalogue[cid].parents:
                 rows.append((node, self._cnodes[parent], f"broader-{len(rows) + 1}", _BROADER))
         self._add_edges("broader", rows)
@@ -418,7 +457,7 @@ class GraphBuilder:
         a, b, counts = a[order], b[order], counts[order]
         # NPMI = log(p_ab / (p_a p_b)) / -log(p_ab), the same float operations as
         # one pair at a time: numpy divides and multiplies as Python does
-        top_df = np.array([self._top_df.get(cid, 0) for cid in ids], np.int64)
+        top_df = self._top_df.array()
         ratios = (counts / n) / ((top_df[a] / n) * (top_df[b] / n))
         log = math.log
         neg_log = {c: -log(c / n) for c in set(counts.tolist()) if c / n < 1.0}

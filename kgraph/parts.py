@@ -30,6 +30,7 @@ from .records import SUMMARY_MAX, Article, ArticleText, Mention
 
 __all__ = [
     "ARTICLE_ATTRS",
+    "CODE_TYPECODE",
     "CO_OCCUR_TOP",
     "PAIR_SHIFT",
     "PAIR_TYPECODE",
@@ -49,6 +50,10 @@ PAIR_SHIFT = 32
 #: one bytes object per article, loaded from the cache in one copy and counted
 #: by numpy in the graph stage, not 66 int objects counted one by one.
 PAIR_TYPECODE = "q"
+
+#: ``ArticlePart.codes`` and ``ArticlePart.top`` hold catalogue codes as int32s
+#: (``array`` typecode), counted by numpy (``np.bincount``) in the graph stage.
+CODE_TYPECODE = "i"
 
 #: Names of an article node's attributes besides ``kind``, in ``ArticlePart.attrs`` order.
 ARTICLE_ATTRS = ("label", "url", "title", "published", "feed", "word_count", "summary")
@@ -107,12 +112,15 @@ class ArticlePart(NamedTuple):
     authors: tuple[tuple[str, str], ...]
     #: the concept id of each mention, sorted
     concepts: tuple[str, ...]
+    #: their catalogue codes (:meth:`~kgraph.catalogue.Catalogue.codes`), int32 bytes
+    #: (:data:`CODE_TYPECODE`)
+    codes: bytes
     #: each mention's edge values (kind, count, weight, evidence, alias), in ``concepts`` order
     mentions: tuple[tuple[str, int, float, str, str], ...]
     #: (slug, tag as written, concept id or "") of each tag
     tags: tuple[tuple[str, str, str], ...]
-    #: sorted ids of the most salient concepts (co-occurrence)
-    top: tuple[str, ...]
+    #: codes of the most salient concepts (co-occurrence), in id order, int32 bytes
+    top: bytes
     #: (normalised URL, link path) of each link
     links: tuple[tuple[str, str], ...]
     #: every pair a < b of ``top``, as ``code(a) << PAIR_SHIFT | code(b)``
@@ -143,9 +151,9 @@ def article_part(
     )
     top = sorted(mentions, key=lambda m: (-m.weight, m.concept))[:CO_OCCUR_TOP]
     links = text.links if text is not None else ()
-    top_ids = tuple(sorted({intern(m.concept) for m in top}))
     codes = catalogue.codes()
-    top_codes = [codes[c] for c in top_ids]
+    top_codes = [codes[c] for c in sorted({m.concept for m in top})]
+    ids = tuple(intern(m.concept) for m in ordered)
     return ArticlePart(
         article_node(art),
         (
@@ -161,10 +169,11 @@ def article_part(
         _link_path(art.url) if art.url else "",
         f"feed:{art.feed}" if art.feed else "",
         tuple((_slug(name), name) for name in art.authors),
-        tuple(intern(m.concept) for m in ordered),
+        ids,
+        array(CODE_TYPECODE, [codes[c] for c in ids]).tobytes(),
         rows,
         tuple((slug, tag, catalogue.resolve(tag)) for tag in art.tags for slug in (_slug(tag),)),
-        top_ids,
+        array(CODE_TYPECODE, top_codes).tobytes(),
         tuple(dict.fromkeys((normalise_url(link), _link_path(link)) for link in links)),
         array(
             PAIR_TYPECODE,

@@ -212,6 +212,7 @@ def test_co_occurrence_edges_are_npmi_of_the_top_concepts_pair_by_pair(items):
     whatever order the catalogue lists its concepts in (pairs are coded by it)."""
     import itertools
     import math
+    from array import array
 
     from kgraph.catalogue import Catalogue
 
@@ -229,9 +230,12 @@ def test_co_occurrence_edges_are_npmi_of_the_top_concepts_pair_by_pair(items):
         builder.add_parts(parts)
         g = builder.finish()
         n, top_df, pairs = len(parts), Counter(), Counter()
+        ids = list(cat.concepts)
         for p in parts:
-            top_df.update(p.top)
-            pairs.update(itertools.combinations(p.top, 2))
+            top = [ids[c] for c in array("i", p.top)]
+            assert top == sorted(top)
+            top_df.update(top)
+            pairs.update(itertools.combinations(top, 2))
         support = 1 if n < 10 else 2
         expected = []
         frequent = sorted(x for x in pairs.items() if x[1] >= support)
@@ -247,3 +251,19 @@ def test_co_occurrence_edges_are_npmi_of_the_top_concepts_pair_by_pair(items):
             if d["kind"] == "co_occurs"
         ]
         assert sorted(got, key=lambda row: int(row[2].rsplit("-", 1)[1])) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 9), max_size=12), max_size=30), st.integers(4, 32))
+def test_code_counts_count_what_a_counter_counts(chunks, fold_bytes):
+    """CodeCounts (concept and top-concept article counts) at any folding point."""
+    from array import array
+
+    from kgraph.graph import CodeCounts
+
+    counts = CodeCounts(10)
+    counts.FOLD_BYTES = fold_bytes
+    for chunk in chunks:
+        counts.add(array("i", chunk).tobytes())
+    expected = Counter(c for chunk in chunks for c in chunk)
+    assert counts.array().tolist() == [expected[c] for c in range(10)]
