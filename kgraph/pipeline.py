@@ -3,9 +3,9 @@ in this process or on an engine's workers.
 
 One feed is one task, done end to end where it runs: parse the feed, look
 its articles' analyses up in the build cache (read-only), clean and extract
-the others, and send back only what the graph needs: the articles without
-their HTML, each with its cache key, light text (title, the first prose
-blocks for the summary, links, word count) and mentions. The HTML never
+the others, and send back only what the build needs: the articles without
+their HTML, each with its cache key and graph part, and the new analyses
+(light text and mentions) packed for the cache as bytes. The HTML never
 leaves the process that parsed it.
 
 The process that runs the build (:func:`run_feeds` and :func:`merge`) keeps
