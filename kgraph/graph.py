@@ -270,8 +270,10 @@ class GraphBuilder:
         wrote: list[tuple[str, str, str, tuple[str]]] = []
         tagged: list[tuple[str, str, str, tuple[str]]] = []
         rows: list[tuple[str, str, str, tuple[str, int, float, str, str]]] = []
-        add_df, add_top_df = self._df.add, self._top_df.add
-        add_pairs = self._pairs.add
+        # each article's codes and pairs (bytes), counted once per batch
+        df_codes: list[bytes] = []
+        top_codes: list[bytes] = []
+        pair_codes: list[bytes] = []
         n_pub, n_wrote, n_men, n_tag = (
             counts["published"],
             counts["wrote"],
@@ -303,7 +305,6 @@ class GraphBuilder:
                 succ[node] = {}
                 pred[node] = {}
                 canonical[node] = node
-            self._articles += 1
             if attrs[1]:  # the URL
                 by_url[url_key] = node
                 if url_path:
@@ -325,8 +326,8 @@ class GraphBuilder:
                 n_wrote += 1
                 wrote.append((canonical[anode], node, f"wrote-{n_wrote}", _WROTE))
             if concepts:
-                for cid in concepts:
-                    if cid not in cnodes:
+                if not all(map(cnodes.__contains__, concepts)):
+                    for cid in concepts:
                         self._concept(cid)
                 first, n_men = n_men + 1, n_men + len(concepts)
                 # (article, concept, key, values) rows zipped in C
@@ -338,7 +339,7 @@ class GraphBuilder:
                         mentions,
                     )
                 )
-                add_df(codes)
+                df_codes.append(codes)
             for slug, tag, concept in tags:
                 if slug not in tag_concepts:  # the first spelling met resolves the tag
                     tag_concepts[slug] = concept
@@ -354,10 +355,13 @@ class GraphBuilder:
                     seen[tag] = seen.get(tag, 0) + 1
                 n_tag += 1
                 tagged.append((node, canonical[tnode], f"tagged-{n_tag}", _TAGGED))
-            add_top_df(top)
-            if pairs_of:
-                add_pairs(pairs_of)
+            top_codes.append(top)
+            pair_codes.append(pairs_of)
         counts.update(published=n_pub, wrote=n_wrote, mentions=n_men, tagged=n_tag)
+        self._articles += len(parts)
+        self._df.add(b"".join(df_codes))
+        self._top_df.add(b"".join(top_codes))
+        self._pairs.add(b"".join(pair_codes))
         # each node's edges come in the order adding the articles one by one gives
         graph.add_edges_fast(_KIND, published)
         graph.add_edges_fast(_KIND, wrote)
