@@ -87,10 +87,40 @@ def concept_attrs(concept: Concept, article_count: int = 0) -> dict[str, str | i
     }
 
 
-class CodeCounts:
+class _HeldInts:
+    """Machine ints (bytes of ``DTYPE``) held as they come and counted by
+    numpy a few million at a time (``_fold``, in the subclasses)."""
+
+    #: bytes held before they are folded into the counts
+    FOLD_BYTES = 16 << 20
+    DTYPE: type = np.int32
+
+    def __init__(self) -> None:
+        self._chunks: list[bytes] = []
+        self._held = 0
+
+    def add(self, data: bytes) -> None:
+        """Count the ints of one article (or any number of articles)."""
+        self._chunks.append(data)
+        self._held += len(data)
+        if self._held >= self.FOLD_BYTES:
+            self._fold()
+
+    def _take(self) -> np.ndarray | None:
+        """The ints held (None if none), no longer held."""
+        if not self._chunks:
+            return None
+        held = np.frombuffer(b"".join(self._chunks), self.DTYPE)
+        self._chunks, self._held = [], 0
+        return held
+
+    def _fold(self) -> None:
+        raise NotImplementedError
+
+
+class CodeCounts(_HeldInts):
     """How many times each catalogue code (``0 <= code < size``) was added,
-    from int32 bytes (``ArticlePart.codes``, ``ArticlePart.top``), counted by
-    numpy a few million at a time.
+    from int32 bytes (``ArticlePart.codes``, ``ArticlePart.top``).
 
     >>> from array import array
     >>> c = CodeCounts(4)
@@ -99,26 +129,14 @@ class CodeCounts:
     [0, 2, 0, 2]
     """
 
-    #: bytes of codes held before they are folded into the counts
-    FOLD_BYTES = 16 << 20
-
     def __init__(self, size: int) -> None:
+        super().__init__()
         self._counts = np.zeros(size, np.int64)
-        self._chunks: list[bytes] = []
-        self._held = 0
-
-    def add(self, codes: bytes) -> None:
-        """Count the codes of one article (or any number of articles)."""
-        self._chunks.append(codes)
-        self._held += len(codes)
-        if self._held >= self.FOLD_BYTES:
-            self._fold()
 
     def _fold(self) -> None:
-        if self._chunks:
-            codes = np.frombuffer(b"".join(self._chunks), np.int32)
+        codes = self._take()
+        if codes is not None:
             self._counts += np.bincount(codes, minlength=len(self._counts))
-            self._chunks, self._held = [], 0
 
     def array(self) -> np.ndarray:
         """The count of each code."""
@@ -126,11 +144,10 @@ class CodeCounts:
         return self._counts
 
 
-class PairCounts:
+class PairCounts(_HeldInts):
     """How many articles each concept pair is in: pair ints (``ArticlePart.pairs``,
-    int64 bytes) are collected as they come and counted by numpy, a few million
-    at a time, into sorted arrays of distinct pairs and their counts (16 bytes
-    a pair, where a ``Counter`` entry takes some 100).
+    int64 bytes) counted into sorted arrays of distinct pairs and their counts
+    (16 bytes a pair, where a ``Counter`` entry takes some 100).
 
     >>> from array import array
     >>> c = PairCounts()
@@ -139,29 +156,19 @@ class PairCounts:
     [[3, 7], [2, 1]]
     """
 
-    #: bytes of raw pairs held before they are folded into the counts
     FOLD_BYTES = 32 << 20
+    DTYPE = np.int64
 
     def __init__(self) -> None:
-        self._chunks: list[bytes] = []
-        self._held = 0
+        super().__init__()
         self._keys = np.zeros(0, np.int64)
         self._counts = np.zeros(0, np.int64)
 
-    def add(self, pairs: bytes) -> None:
-        """Count the pairs of one article (or any number of articles)."""
-        self._chunks.append(pairs)
-        self._held += len(pairs)
-        if self._held >= self.FOLD_BYTES:
-            self._fold()
-
     def _fold(self) -> None:
-        if not self._chunks:
+        pairs = self._take()
+        if pairs is None:
             return
-        keys, counts = np.unique(
-            np.frombuffer(b"".join(self._chunks), np.int64), return_counts=True
-        )
-        self._chunks, self._held = [], 0
+        keys, counts = np.unique(pairs, return_counts=True)
         if len(self._keys):
             keys = np.concatenate((self._keys, keys))
             counts = np.concatenate((self._counts, counts))
