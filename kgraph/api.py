@@ -308,10 +308,13 @@ class KnowledgeGraph:
 
 def _is_new(art: Article, seen: set[str]) -> bool:
     """False for an article already read from an earlier feed (same id or URL)."""
-    keys = {art.id, art.url} - {""}
-    if keys & seen:
+    aid, url = art.id, art.url
+    if (aid and aid in seen) or (url and url in seen):
         return False
-    seen.update(keys)
+    if aid:
+        seen.add(aid)
+    if url:
+        seen.add(url)
     return True
 
 

@@ -276,7 +276,11 @@ class GraphBuilder:
         published: list[tuple[str, str, str, tuple[str]]] = []
         wrote: list[tuple[str, str, str, tuple[str]]] = []
         tagged: list[tuple[str, str, str, tuple[str]]] = []
-        rows: list[tuple[str, str, str, tuple[str, int, float, str, str]]] = []
+        # mention edges as four columns, zipped as they are added (no tuple per edge)
+        m_from: list[str] = []
+        m_to: list[str] = []
+        m_key: list[str] = []
+        m_values: list[tuple[str, int, float, str, str]] = []
         # each article's codes and pairs (bytes), counted once per batch
         df_codes: list[bytes] = []
         top_codes: list[bytes] = []
@@ -337,15 +341,10 @@ class GraphBuilder:
                     for cid in concepts:
                         self._concept(cid)
                 first, n_men = n_men + 1, n_men + len(concepts)
-                # (article, concept, key, values) rows zipped in C
-                rows.extend(
-                    zip(
-                        repeat(node),
-                        map(cnodes.__getitem__, concepts),
-                        [f"mentions-{i}" for i in range(first, n_men + 1)],
-                        mentions,
-                    )
-                )
+                m_from.extend(repeat(node, len(concepts)))
+                m_to.extend(map(cnodes.__getitem__, concepts))
+                m_key.extend([f"mentions-{i}" for i in range(first, n_men + 1)])
+                m_values.extend(mentions)
                 df_codes.append(codes)
             for slug, tag, concept in tags:
                 if slug not in tag_concepts:  # the first spelling met resolves the tag
@@ -372,7 +371,7 @@ class GraphBuilder:
         # each node's edges come in the order adding the articles one by one gives
         graph.add_edges_fast(_KIND, published)
         graph.add_edges_fast(_KIND, wrote)
-        graph.add_edges_fast(_MENTION, rows)
+        graph.add_edges_fast(_MENTION, zip(m_from, m_to, m_key, m_values, strict=True))
         graph.add_edges_fast(_KIND, tagged)
         # lists, so that Counter counts in C
 
