@@ -28,7 +28,9 @@ from .compact import CompactMultiDiGraph, shared_names
 from .parts import (
     ARTICLE_ATTRS,
     CO_OCCUR_TOP,
+    CODE_TYPECODE,
     PAIR_SHIFT,
+    PAIR_TYPECODE,
     ArticlePart,
     article_node,
     article_part,
@@ -93,7 +95,7 @@ class _HeldInts:
 
     #: bytes held before they are folded into the counts
     FOLD_BYTES = 16 << 20
-    DTYPE: type = np.int32
+    DTYPE = np.dtype(CODE_TYPECODE)  # the array typecode the parts are written with
 
     def __init__(self) -> None:
         self._chunks: list[bytes] = []
@@ -157,7 +159,7 @@ class PairCounts(_HeldInts):
     """
 
     FOLD_BYTES = 32 << 20
-    DTYPE = np.int64
+    DTYPE = np.dtype(PAIR_TYPECODE)
 
     def __init__(self) -> None:
         super().__init__()
