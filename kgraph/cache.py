@@ -413,10 +413,6 @@ class BuildCache:
             self._touch(rows)
         return found
 
-    def put_analysis(self, items: Iterable[tuple[str, ArticleText, Sequence[Mention]]]) -> None:
-        """Store analyses, all in one transaction."""
-        self.put_packed((key, pack_analysis(text, ms)) for key, text, ms in items)
-
     def put_packed(self, items: Iterable[tuple[str, bytes]]) -> None:
         """Store analyses already packed by :func:`pack_analysis` (where they were
         made: a worker), all in one transaction."""

@@ -356,8 +356,10 @@ class GraphBuilder:
                 tnode = f"tag:{slug}"
                 seen = spellings.get(tnode)
                 if seen is None:  # a new tag
-                    attrs = {"kind": "tag", "label": tag, "name": tag}
-                    self._new_node(tnode, {**attrs, "concept": tag_concepts[slug]})
+                    resolved = tag_concepts[slug]
+                    self._new_node(
+                        tnode, {"kind": "tag", "label": tag, "name": tag, "concept": resolved}
+                    )
                     spellings[tnode] = {tag: 1}
                 else:
                     seen[tag] = seen.get(tag, 0) + 1
