@@ -271,7 +271,7 @@ class GraphBuilder:
     def _add_batch(self, parts: list[ArticlePart]) -> None:
         """:meth:`add_parts` of parts with distinct article nodes."""
         graph = self.graph
-        nodes, succ, pred = graph._node, graph._succ, graph._pred
+        nodes = graph._node
         canonical, spellings, counts = self._canonical, self._spellings, self._counts
         cnodes, tag_concepts = self._cnodes, self._tag_concepts
         by_url, by_path, links_of = self._by_url, self._by_path, self._links
@@ -314,10 +314,7 @@ class GraphBuilder:
                 graph.add_node(node, **values)
                 node = canonical[node]
             else:
-                nodes[node] = values
-                succ[node] = {}
-                pred[node] = {}
-                canonical[node] = node
+                self._new_node(node, values)
             if attrs[1]:  # the URL
                 by_url[url_key] = node
                 if url_path:
@@ -377,7 +374,6 @@ class GraphBuilder:
         graph.add_edges_fast(_KIND, wrote)
         graph.add_edges_fast(_MENTION, zip(m_from, m_to, m_key, m_values, strict=True))
         graph.add_edges_fast(_KIND, tagged)
-        # lists, so that Counter counts in C
 
     def _concept(self, cid: str) -> str:
         """Add a concept node and its broader concepts (counts are set by
@@ -474,10 +470,10 @@ class GraphBuilder:
         top_df = self._top_df.array()
         ratios = (counts / n) / ((top_df[a] / n) * (top_df[b] / n))
         log = math.log
-        neg_log = {c: -log(c / n) for c in set(counts.tolist()) if c / n < 1.0}
-        first = self._counts["co_occurs"] + 1
-        self._counts["co_occurs"] += len(counts)
         counted = counts.tolist()
+        neg_log = {c: -log(c / n) for c in set(counted) if c / n < 1.0}
+        first = self._counts["co_occurs"] + 1
+        self._counts["co_occurs"] += len(counted)
         # -1 (never together) .. 1 (always together), as a weight in 0..1
         weights = [
             round(((log(ratio) / neg_log[count] if count in neg_log else 1.0) + 1) / 2, 4)
