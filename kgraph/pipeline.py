@@ -28,6 +28,9 @@ import dataclasses
 import gc
 import logging
 import multiprocessing
+import os
+import pickle
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -231,13 +234,20 @@ _CATALOGUE: Catalogue | None = None
 _READERS: dict[str, Any] = {}
 
 
-def _init_worker(catalogue: Catalogue) -> None:
+def _init_worker(catalogue_file: str) -> None:
+    """Runs in each worker as it starts: load the catalogue (pickled to a file
+    by the build process), then the extractor, then keep the collector from
+    rescanning them (they live as long as the worker) on every full collection."""
     global _CATALOGUE
-    _CATALOGUE = catalogue
+    with open(catalogue_file, "rb") as f:
+        _CATALOGUE = pickle.load(f)
     # a task allocates many objects and frees them by reference counting:
     # young-generation collections every 700 allocations are wasted work
     threshold = gc.get_threshold()
     gc.set_threshold(max(threshold[0], 50_000), *threshold[1:])
+    with contextlib.suppress(Exception):  # if it cannot load, the first task says why
+        get_extractor(_CATALOGUE)
+    gc.freeze()
 
 
 def cache_lookup(path: str) -> Lookup:
@@ -258,13 +268,8 @@ def _work(task: FeedTask) -> FeedDone | FeedFailed:
     return run_feed(task, lambda: get_extractor(cat), lookup, cat)
 
 
-def _warm_up() -> None:
-    """Runs in each worker as it starts: load the extractor, then keep the
-    collector from rescanning the catalogue and matcher (they live as long
-    as the worker) on every full collection."""
-    if _CATALOGUE is not None:
-        get_extractor(_CATALOGUE)
-        gc.freeze()
+def _started() -> None:
+    """A no-op task: it runs once a worker is up (``_init_worker`` done)."""
 
 
 #: Whether the build process runs feed tasks itself while the workers start
@@ -278,7 +283,7 @@ def local_engine(jobs: int, catalogue: Catalogue) -> Iterator[Engine]:
 
     Workers start from a forkserver (never a fork of this process, which may
     have threads) and import only the pipeline's modules (not spaCy); each
-    receives the catalogue once. They are started in the background: until
+    loads the catalogue once, from a file this process pickles it to. They are started in the background: until
     they are up, the build process runs the first tasks itself
     (``Engine.ready``) instead of waiting. (The forkserver does not preload
     kgraph: before Python 3.12 it would import it from the default
@@ -286,28 +291,39 @@ def local_engine(jobs: int, catalogue: Catalogue) -> Iterator[Engine]:
     """
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-    with cf.ProcessPoolExecutor(
-        jobs, mp_context=ctx, initializer=_init_worker, initargs=(catalogue,)
-    ) as pool:
+    # the catalogue goes to the workers as a file, not as an argument: a worker
+    # reads its start-up arguments from a pipe only as fast as it imports the
+    # modules they name, so a megabyte of catalogue held each start until the
+    # one before it had imported kgraph, and the workers came up one by one
+    fd, catalogue_file = tempfile.mkstemp(prefix="kgraph-catalogue-", suffix=".pickle")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(catalogue, f, protocol=pickle.HIGHEST_PROTOCOL)
+        with cf.ProcessPoolExecutor(
+            jobs, mp_context=ctx, initializer=_init_worker, initargs=(catalogue_file,)
+        ) as pool:
 
-        def start() -> None:
-            # a pool that cannot start fails again at the first task, in the build
-            with contextlib.suppress(Exception):
-                cf.wait([pool.submit(_warm_up) for _ in range(jobs)])
+            def start() -> None:
+                # a pool that cannot start fails again at the first task, in the build
+                with contextlib.suppress(Exception):
+                    cf.wait([pool.submit(_started) for _ in range(jobs)])
 
-        starter = threading.Thread(target=start, name="kgraph-start-workers", daemon=True)
-        starter.start()
-        if not HELP_WHILE_STARTING:
-            starter.join()
-        try:
-            yield Engine(
-                run=lambda task: pool.submit(_work, task),
-                workers=jobs,
-                window=2 * jobs,
-                ready=lambda: not starter.is_alive(),
-            )
-        finally:
-            starter.join()
+            starter = threading.Thread(target=start, name="kgraph-start-workers", daemon=True)
+            starter.start()
+            if not HELP_WHILE_STARTING:
+                starter.join()
+            try:
+                yield Engine(
+                    run=lambda task: pool.submit(_work, task),
+                    workers=jobs,
+                    window=2 * jobs,
+                    ready=lambda: not starter.is_alive(),
+                )
+            finally:
+                starter.join()
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(catalogue_file)
 
 
 # -- the build process: order, cache, duplicates ---------------------------------------------

@@ -171,3 +171,33 @@ def test_pipeline_workers_import_only_what_they_need():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_workers_get_the_catalogue_through_a_file_removed_after_the_build(
+    feeds, tmp_path, monkeypatch
+):
+    import tempfile
+
+    from kgraph.catalogue import models_dir
+
+    models = tmp_path / "models"
+    shutil.copytree(models_dir(), models)
+    tools = models / "concepts" / "tools.jsonl"
+    tools.write_text(
+        tools.read_text(encoding="utf-8")
+        + '{"id": "kgraph-test-tool", "name": "Frobnicator", "type": "tool"}\n',
+        encoding="utf-8",
+    )
+    (feeds / "extra.rss").write_text(
+        '<rss version="2.0"><channel><title>X</title><item><title>T</title>'
+        "<link>https://x.example/1</link><description>We ran the Frobnicator."
+        "</description></item></channel></rss>",
+        encoding="utf-8",
+    )
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    kg = kgraph.build([str(feeds)], catalogue=load_catalogue(models), jobs=2)
+    # the workers matched with this build's catalogue, not the bundled one
+    assert ("article:https://x.example/1", "concept:kgraph-test-tool") in kg.graph.edges()
+    assert list(scratch.glob("kgraph-*")) == []  # (multiprocessing keeps its pymp-* folder)
