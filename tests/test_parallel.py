@@ -173,6 +173,27 @@ def test_pipeline_workers_import_only_what_they_need():
     assert out.strip() == "[]"
 
 
+def test_the_kgraph_script_imports_only_the_package_until_it_runs():
+    # --jobs workers import the main script again (as __mp_main__): for the
+    # `kgraph` command that must not mean the whole command line
+    code = (
+        "import sys, kgraph.__main__; "
+        "print([m for m in ('kgraph.cli', 'kgraph.api', 'networkx', 'click') if m in sys.modules])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert out.strip() == "[]"
+    version = subprocess.run(
+        [sys.executable, "-m", "kgraph", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout
+    assert version.startswith("kgraph, version ")
+
+
 def test_workers_get_the_catalogue_through_a_file_removed_after_the_build(
     feeds, tmp_path, monkeypatch
 ):
