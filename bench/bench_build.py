@@ -14,6 +14,8 @@ Runs (``--runs``, comma-separated): ``jobs1`` (cold, no cache, then GraphML,
 JSON and HTML written and timed), ``jobs2`` (two worker processes),
 ``cache`` (cold build filling a fresh cache, then one feed of the corpus
 changed and the build run again: the incremental build), ``naive``.
+``--repeat N`` measures ``jobs1``, ``jobs2`` and the incremental build in N
+rounds of one run each, back to back, and keeps each one's fastest run.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -259,11 +262,15 @@ def real_feeds() -> list[Path]:
     return found
 
 
-def best_of(repeat: int, *args: str) -> dict:
-    """The fastest build (wall clock) of ``repeat`` runs: on a shared machine
-    the others measure the neighbours' load as much as kgraph."""
-    runs = [run_child(*args) for _ in range(max(1, repeat))]
-    return min(runs, key=lambda r: r["build_s"])
+def by_round(rounds: dict[str, list[dict]], slow: str, fast: str) -> str:
+    """The ratio ``slow`` / ``fast`` of each round's two runs (run back to back)."""
+    each = sorted(
+        a["build_s"] / b["build_s"] for a, b in zip(rounds[slow], rounds[fast], strict=True)
+    )
+    return (
+        f"         round by round: {', '.join(f'{x:.2f}x' for x in each)} "
+        f"(median {statistics.median(each):.2f}x)"
+    )
 
 
 def run_child(*args: str) -> dict:
@@ -435,35 +442,41 @@ def main() -> None:
         print(density(sample).line(f"  {label}"))
     runs = [r.strip() for r in args.runs.split(",") if r.strip()]
     res: dict[str, dict] = {}
-    if "jobs1" in runs:
-        res["kgraph jobs=1"] = best_of(
-            args.repeat, "kgraph", str(corpus), "1", "", str(work / "out1")
-        )
-        print(line("kgraph jobs=1", res["kgraph jobs=1"]), flush=True)
-        r = res["kgraph jobs=1"]
-        print(
-            f"{'':24}files: GraphML {r['graphml_mb']:.0f} MB, JSON {r['json_mb']:.0f} MB, "
-            f"HTML {r['html_mb']:.0f} MB; graph {r['nodes']} nodes, {r['edges']} edges"
-        )
-    if "jobs2" in runs:
-        res["kgraph jobs=2"] = best_of(args.repeat, "kgraph", str(corpus), "2", "", "")
-        print(line("kgraph jobs=2", res["kgraph jobs=2"]), flush=True)
+    # jobs1, jobs2 and the incremental re-run are measured in rounds, one of each
+    # per round, so that a slow spell of this shared machine slows them alike
+    # instead of one of them; each reports its fastest run, and each ratio is
+    # also given round by round
+    rounds: dict[str, list[dict]] = {}
+    cache_dir = str(work / "cache")
     if "cache" in runs:
-        cache_dir = str(work / "cache")
         res["kgraph cache cold"] = run_child("kgraph", str(corpus), "1", cache_dir, "")
         print(line("kgraph cache cold", res["kgraph cache cold"]), flush=True)
-        reruns = []
-        for rev in range(max(1, args.repeat)):  # each run after a new edit of the same feed
+    for rev in range(max(1, args.repeat) if {"jobs1", "jobs2", "cache"} & set(runs) else 0):
+        if "jobs1" in runs:
+            run = run_child("kgraph", str(corpus), "1", "", str(work / "out1"))
+            rounds.setdefault("kgraph jobs=1", []).append(run)
+        if "jobs2" in runs:
+            run = run_child("kgraph", str(corpus), "2", "", "")
+            rounds.setdefault("kgraph jobs=2", []).append(run)
+        if "cache" in runs:  # each run after a new edit of the same feed
             touched = touch_feed(
                 corpus, len(feeds) // 2, args.size, args.seed, per_feed, int(time.time()) + rev
             )
-            reruns.append(run_child("kgraph", str(corpus), "1", cache_dir, ""))
-        res["kgraph incremental"] = r = min(reruns, key=lambda run: run["build_s"])
-        print(line("kgraph incremental", r), flush=True)
-        print(
-            f"{'':24}after changing {touched.name} (1 of {len(feeds)} feeds): "
-            f"{r['cache_hits']} articles reused, {r['cache_misses']} analysed"
-        )
+            run = run_child("kgraph", str(corpus), "1", cache_dir, "")
+            rounds.setdefault("kgraph incremental", []).append(run)
+    for name, measured in rounds.items():
+        res[name] = r = min(measured, key=lambda run: run["build_s"])
+        print(line(name, r), flush=True)
+        if name == "kgraph jobs=1":
+            print(
+                f"{'':24}files: GraphML {r['graphml_mb']:.0f} MB, JSON {r['json_mb']:.0f} MB, "
+                f"HTML {r['html_mb']:.0f} MB; graph {r['nodes']} nodes, {r['edges']} edges"
+            )
+        if name == "kgraph incremental":
+            print(
+                f"{'':24}after changing {touched.name} (1 of {len(feeds)} feeds): "
+                f"{r['cache_hits']} articles reused, {r['cache_misses']} analysed"
+            )
     if "naive" in runs:
         res["naive"] = run_child("naive", str(corpus), str(args.naive_size))
         print(
@@ -514,6 +527,7 @@ def main() -> None:
         )
     if "kgraph jobs=1" in res and "kgraph jobs=2" in res:
         print(ratio("kgraph jobs=2 vs jobs=1", rate("kgraph jobs=2") / rate("kgraph jobs=1"), 1.8))
+        print(by_round(rounds, "kgraph jobs=1", "kgraph jobs=2"))
         one, two = res["kgraph jobs=1"], res["kgraph jobs=2"]
         # read + analyse is the part the workers run (parse, clean, extract); the
         # graph stage and the engine's start are the rest
@@ -532,6 +546,8 @@ def main() -> None:
                 20,
             )
         )
+        if "kgraph jobs=1" in rounds:
+            print(by_round(rounds, "kgraph jobs=1", "kgraph incremental"))
         cold_cpu = res.get("kgraph jobs=1", res["kgraph cache cold"])["cpu_s"]
         print(f"         same in CPU seconds: {cold_cpu / res['kgraph incremental']['cpu_s']:.1f}x")
         if "kgraph jobs=1" in res:  # the same command's first run, which fills the cache
