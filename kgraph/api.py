@@ -306,9 +306,8 @@ class KnowledgeGraph:
             return {fmt: writers[fmt](out / FORMATS[fmt]) for fmt in formats}
 
 
-def _is_new(art: Article, seen: set[str]) -> bool:
+def _is_new(aid: str, url: str, seen: set[str]) -> bool:
     """False for an article already read from an earlier feed (same id or URL)."""
-    aid, url = art.id, art.url
     if (aid and aid in seen) or (url and url in seen):
         return False
     if aid:
@@ -333,7 +332,7 @@ def _read_feeds(
             continue
         report.warnings.extend(parsed.warnings)
         report.feeds += 1
-        fresh = [art for art in parsed.articles if _is_new(art, seen)]
+        fresh = [art for art in parsed.articles if _is_new(art.id, art.url, seen)]
         report.duplicates += len(parsed.articles) - len(fresh)
         report.articles += len(fresh)
         yield parsed.feed, fresh
@@ -372,11 +371,11 @@ def _analysed_feeds(
             report.errors.append(str(item))
             continue
         report.warnings.extend(item.warnings)
-        keep = [j for j, art in enumerate(item.articles) if _is_new(art, seen)]
+        keep = [j for j, (aid, url) in enumerate(item.ids) if _is_new(aid, url, seen)]
         parts = merge(item, keep, cache, report.warnings.append)
         spent = [total + secs for total, secs in zip(spent, item.seconds, strict=True)]
         report.feeds += 1
-        report.duplicates += len(item.articles) - len(keep)
+        report.duplicates += len(item.ids) - len(keep)
         report.articles += len(keep)
         paused = time.perf_counter()
         yield item.feed, parts, item.analyses is not None

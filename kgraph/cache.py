@@ -82,7 +82,7 @@ __all__ = [
 LOGGER = logging.getLogger(__name__)
 
 #: Bump when what is stored, or how an article is analysed, changes shape.
-CACHE_FORMAT = "5"
+CACHE_FORMAT = "6"
 CACHE_FILE = "cache.sqlite"
 _DAY = 86400
 #: A file changed this close to the time it was read is read again next time.
@@ -428,10 +428,10 @@ class BuildCache:
 
     def get_feed(
         self, key: str
-    ) -> tuple[Feed, list[Article], list[str], list[str], list[ArticlePart]] | None:
-        """The stored parse of a feed: the feed, its articles *without* their
-        HTML, its warnings, the articles' analysis keys and graph parts; or None.
-        The articles' analyses are not needed (their parts are there), but they
+    ) -> tuple[Feed, list[tuple[str, str]], list[str], list[str], list[ArticlePart]] | None:
+        """The stored parse of a feed: the feed, its articles' (id, URL), its
+        warnings, the articles' analysis keys and graph parts; or None. The
+        articles' analyses are not needed (their parts are there), but they
         are kept as used as long as the feed is, for the day the feed changes.
         """
         if self._db is None:
@@ -441,10 +441,10 @@ class BuildCache:
             if row is None:
                 self.feed_misses += 1
                 return None
-            feed, rows, warnings = _unpack(row[0])
-            articles = [Article(a[0], a[1], a[2], a[3], a[4], a[5], a[6]) for a, _, _ in rows]
-            keys = [k for _, k, _ in rows]
-            parts = [ArticlePart._make(p) for _, _, p in rows]
+            feed, ids, keys, parts, warnings = _unpack(row[0])
+            if not len(ids) == len(keys) == len(parts):
+                raise ValueError("columns of different lengths")
+            parts = list(map(ArticlePart._make, parts))
             if row[1] < self._today:
                 with self._tx():
                     self._db.execute("UPDATE feeds SET used=? WHERE key=?", (self._today, key))
@@ -453,32 +453,29 @@ class BuildCache:
             self._failed(sqlite3.DatabaseError(str(err)))
             return None
         self.feed_hits += 1
-        return Feed(*feed), articles, list(warnings), keys, parts
+        return Feed(*feed), list(ids), list(warnings), list(keys), parts
 
     def put_feed(
         self,
         key: str,
         feed: Feed,
-        articles: Sequence[Article],
+        ids: Sequence[tuple[str, str]],
         warnings: Sequence[str],
         keys: Sequence[str],
         parts: Sequence[ArticlePart],
     ) -> None:
-        """Store a parsed feed: its articles without HTML, each with its analysis
-        key and graph part."""
+        """Store a parsed feed: its articles' (id, URL), analysis keys and
+        graph parts, as columns."""
         if self._db is None:
             return
+        if not len(ids) == len(keys) == len(parts):
+            raise ValueError("put_feed: ids, keys and parts differ in length")
         blob = _pack(
             [
                 [feed.id, feed.title, feed.url],
-                [
-                    [
-                        [a.id, a.url, a.title, a.authors, a.published, a.feed, a.tags],
-                        k,
-                        tuple(p),
-                    ]
-                    for a, k, p in zip(articles, keys, parts, strict=True)
-                ],
+                [tuple(i) for i in ids],
+                list(keys),
+                [tuple(p) for p in parts],
                 list(warnings),
             ],
             compress=False,

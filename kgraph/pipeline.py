@@ -3,8 +3,8 @@ in this process or on an engine's workers.
 
 One feed is one task, done end to end where it runs: parse the feed, look
 its articles' analyses up in the build cache (read-only), clean and extract
-the others, and send back only what the build needs: the articles without
-their HTML, each with its cache key and graph part, and the new analyses
+the others, and send back only what the build needs: each article's id
+and URL (to drop duplicates), cache key and graph part, and the new analyses
 (light text and mentions) packed for the cache as bytes. The HTML never
 leaves the process that parsed it.
 
@@ -95,8 +95,9 @@ class FeedTask:
 
 @dataclasses.dataclass(frozen=True)
 class FeedDone:
-    """A parsed and analysed feed. ``articles`` come without their HTML;
-    ``keys`` are their cache keys (``""`` without a cache); ``analyses`` are
+    """A parsed and analysed feed. ``ids`` are its articles' (id, URL), all the
+    build needs of the records to drop articles an earlier feed had; ``keys``
+    are their cache keys (``""`` without a cache); ``analyses`` are
     the analyses the cache is to store, packed (:func:`kgraph.cache.pack_analysis`),
     in the same order (``b""`` for one the cache already holds, and for all
     without a cache), or None for a feed the cache had parsed before; ``parts``
@@ -106,7 +107,7 @@ class FeedDone:
     numbers and tuples cross from a worker: no record is unpickled one by one."""
 
     feed: Feed
-    articles: list[Article]
+    ids: list[tuple[str, str]]
     keys: list[str]
     analyses: list[bytes] | None
     warnings: list[str]
@@ -200,7 +201,7 @@ def run_feed(
     extract_s = time.perf_counter() - parsed_at - clean_s
     return FeedDone(
         parsed.feed,
-        [dataclasses.replace(a, html="") for a in arts],
+        [(a.id, a.url) for a in arts],
         keys,
         analyses,
         parsed.warnings,
@@ -350,7 +351,7 @@ def run_feeds(
         if isinstance(item, FeedFailed):
             return src, FeedError(item.where, item.what)
         if cache is not None and key and isinstance(item, FeedDone):
-            cache.put_feed(key, item.feed, item.articles, item.warnings, item.keys, item.parts)
+            cache.put_feed(key, item.feed, item.ids, item.warnings, item.keys, item.parts)
         return src, item
 
     def here(task: FeedTask) -> FeedDone | FeedFailed:
@@ -387,8 +388,8 @@ def run_feeds(
                 on_engine = engine is not None and engine.ready()
                 item = engine.run(task) if on_engine and engine else here(task)
         if hit is not None:
-            feed, arts, warnings, keys, parts = hit
-            item = FeedDone(feed, arts, keys, None, warnings, parts=parts)
+            feed, ids, warnings, keys, parts = hit
+            item = FeedDone(feed, ids, keys, None, warnings, parts=parts)
             key = ""
         pending.append((src, item, key))
         while len(pending) > ahead:
