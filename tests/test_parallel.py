@@ -3,6 +3,7 @@ report are the same as with one process (issue 7)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 import subprocess
@@ -162,28 +163,24 @@ def test_analysis_reader_never_fails(tmp_path):
     assert AnalysisReader(empty).get(["k"]) == {}  # no table
 
 
-def test_pipeline_workers_import_only_what_they_need():
-    code = (
-        "import sys, kgraph.pipeline, kgraph.engine_dask; "
-        "print([m for m in ('spacy', 'networkx', 'httpx', 'kgraph.api') if m in sys.modules])"
-    )
+def _loaded_after(imports: str, modules: tuple[str, ...]) -> list[str]:
+    """Which of ``modules`` a fresh interpreter has loaded after ``import <imports>``."""
+    code = f"import json, sys, {imports}; print(json.dumps([m for m in {modules!r} if m in sys.modules]))"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     ).stdout
-    assert out.strip() == "[]"
+    return json.loads(out)
+
+
+def test_pipeline_workers_import_only_what_they_need():
+    modules = ("spacy", "networkx", "httpx", "kgraph.api")
+    assert _loaded_after("kgraph.pipeline, kgraph.engine_dask", modules) == []
 
 
 def test_the_kgraph_script_imports_only_the_package_until_it_runs():
     # --jobs workers import the main script again (as __mp_main__): for the
     # `kgraph` command that must not mean the whole command line
-    code = (
-        "import sys, kgraph.__main__; "
-        "print([m for m in ('kgraph.cli', 'kgraph.api', 'networkx', 'click') if m in sys.modules])"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
-    ).stdout
-    assert out.strip() == "[]"
+    assert _loaded_after("kgraph.__main__", ("kgraph.cli", "kgraph.api", "networkx", "click")) == []
     version = subprocess.run(
         [sys.executable, "-m", "kgraph", "--version"],
         capture_output=True,
