@@ -284,9 +284,9 @@ def local_engine(jobs: int, catalogue: Catalogue) -> Iterator[Engine]:
 
     Workers start from a forkserver (never a fork of this process, which may
     have threads) and import only the pipeline's modules (not spaCy); each
-    loads the catalogue once, from a file this process pickles it to. They are started in the background: until
-    they are up, the build process runs the first tasks itself
-    (``Engine.ready``) instead of waiting. (The forkserver does not preload
+    loads the catalogue once, from a file this process pickles it to. They
+    are started in the background: until they are up, the build process runs
+    the first tasks itself (``Engine.ready``) instead of waiting. (The forkserver does not preload
     kgraph: before Python 3.12 it would import it from the default
     ``sys.path``, not this process's, possibly another copy of kgraph.)
     """
