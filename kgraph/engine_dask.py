@@ -31,19 +31,11 @@ from typing import Any
 
 from .catalogue import Catalogue
 from .errors import KgraphError
-from .extract import get_extractor
-from .pipeline import Engine, FeedDone, FeedFailed, FeedTask, cache_lookup, run_feed
+from .pipeline import Engine, FeedTask, run_task
 
 __all__ = ["dask_submit"]
 
 LOGGER = logging.getLogger(__name__)
-
-
-#: per worker process: catalogue version -> extractor (built once per worker)
-def _work(task: FeedTask, catalogue: Catalogue) -> FeedDone | FeedFailed:
-    """Runs on a Dask worker: one feed, end to end."""
-    lookup = cache_lookup(task.cache_path) if task.cache_path else None
-    return run_feed(task, lambda: get_extractor(catalogue), lookup, catalogue)
 
 
 def _import_dask() -> Any:
@@ -100,7 +92,7 @@ def dask_submit(
         cat = client.scatter(catalogue, broadcast=True)
 
         def run(task: FeedTask) -> Any:
-            return client.submit(_work, task, cat, pure=False)
+            return client.submit(run_task, task, cat, pure=False)
 
         yield Engine(run=run, workers=workers, window=2 * workers)
     finally:

@@ -62,6 +62,7 @@ __all__ = [
     "merge",
     "run_feed",
     "run_feeds",
+    "run_task",
 ]
 
 LOGGER = logging.getLogger(__name__)
@@ -261,12 +262,17 @@ def cache_lookup(path: str) -> Lookup:
     return reader.get
 
 
+def run_task(task: FeedTask, catalogue: Catalogue) -> FeedDone | FeedFailed:
+    """One feed, end to end, where an engine's worker runs it: analyses looked
+    up in the task's cache file, the extractor built once per process."""
+    lookup = cache_lookup(task.cache_path) if task.cache_path else None
+    return run_feed(task, lambda: get_extractor(catalogue), lookup, catalogue)
+
+
 def _work(task: FeedTask) -> FeedDone | FeedFailed:
     """Runs in a worker process: one feed, end to end."""
     assert _CATALOGUE is not None, "worker not initialised"
-    cat = _CATALOGUE
-    lookup = cache_lookup(task.cache_path) if task.cache_path else None
-    return run_feed(task, lambda: get_extractor(cat), lookup, cat)
+    return run_task(task, _CATALOGUE)
 
 
 def _started() -> None:
