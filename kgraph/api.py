@@ -23,6 +23,7 @@ import networkx as nx
 
 from ._io import all_or_nothing
 from .cache import BuildCache
+from .carryover import form_signatures
 from .catalogue import Catalogue, load_catalogue
 from .errors import FeedError, KgraphError
 from .export import PAGE_MAX_ARTICLES
@@ -443,6 +444,9 @@ def build(
     report = BuildReport()
     # articles go into the graph feed by feed as they are analysed: a build
     # never holds every article's text and mentions at once
+    if cache is not None and cat.version and cache.catalogue_version == cat.version:
+        # what the catalogue's forms mean, for a later version to tell what changed
+        cache.note_catalogue(cat.version, lambda: form_signatures(cat))
     builder = GraphBuilder(cat)
     graph_seconds = 0.0
     added = 0

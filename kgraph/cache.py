@@ -4,10 +4,17 @@ validators in one SQLite file, so a re-run only redoes what changed.
 Three tables, each keyed by a SHA-256 of everything its result depends on:
 
 - ``analysis``: an article's light text and mentions (what
-  :func:`kgraph.pipeline.analyse` yields), keyed by the article's id, URL,
-  title and HTML plus the catalogue version, :data:`CACHE_FORMAT` and the
-  kgraph version. A new catalogue version misses every entry of the old one
-  and nothing else.
+  :func:`kgraph.pipeline.analyse` yields), keyed by the article's content
+  (id, URL, title and HTML: :func:`content_key`) plus the catalogue version,
+  :data:`CACHE_FORMAT` and the kgraph version; with the content key and the
+  article's sketch (:func:`kgraph.carryover.text_sketch`). Under a new
+  catalogue version an analysis of the old one is carried over when none of
+  the alias forms the change touches can occur in the article
+  (:mod:`kgraph.carryover`): a catalogue change re-analyses exactly the
+  articles it may change.
+- ``catalogues``: the signature of every alias form of each catalogue version
+  the cache has analyses of (:func:`kgraph.carryover.form_signatures`), to
+  tell what changed from one version to the next.
 - ``feeds``: a parsed feed (:class:`~kgraph.feeds.ParsedFeed`) without the
   articles' HTML but with each article's analysis key and graph part
   (:func:`kgraph.parts.article_part`), keyed by the feed's bytes, where it
@@ -56,7 +63,7 @@ import sqlite3
 import sys
 import time
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -73,16 +80,19 @@ __all__ = [
     "AnalysisReader",
     "BuildCache",
     "HttpEntry",
+    "analysis_key",
     "article_key",
     "clear_cache",
+    "content_key",
     "default_cache_dir",
     "pack_analysis",
+    "unpack_analysis",
 ]
 
 LOGGER = logging.getLogger(__name__)
 
 #: Bump when what is stored, or how an article is analysed, changes shape.
-CACHE_FORMAT = "6"
+CACHE_FORMAT = "7"
 CACHE_FILE = "cache.sqlite"
 _DAY = 86400
 #: A file changed this close to the time it was read is read again next time.
@@ -95,8 +105,12 @@ PAGE_SIZE = 65536
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS analysis (
-    key TEXT PRIMARY KEY, generation TEXT NOT NULL, data BLOB NOT NULL, used INTEGER NOT NULL);
+    key TEXT PRIMARY KEY, generation TEXT NOT NULL, data BLOB NOT NULL, used INTEGER NOT NULL,
+    content TEXT NOT NULL, sketch BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS analysis_used ON analysis(used);
+CREATE INDEX IF NOT EXISTS analysis_content ON analysis(content);
+CREATE TABLE IF NOT EXISTS catalogues (
+    version TEXT PRIMARY KEY, data BLOB NOT NULL, used INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS feeds (
     key TEXT PRIMARY KEY, generation TEXT NOT NULL, data BLOB NOT NULL, used INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS feeds_used ON feeds(used);
@@ -148,10 +162,21 @@ def _digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+def content_key(article: Article) -> str:
+    """Hash of an article's content as analysed: its id, URL, title and HTML."""
+    return _digest(article.id, article.url, article.title, article.html)
+
+
+def analysis_key(generation: str, content: str) -> str:
+    """The cache key of an analysis: the article's :func:`content_key` under
+    the cache ``generation`` (format, kgraph and catalogue versions)."""
+    return _digest(generation, content)
+
+
 def article_key(generation: str, article: Article) -> str:
-    """Hash of what an article's analysis depends on: its id, URL, title and
-    HTML, and the cache ``generation`` (format, kgraph and catalogue versions)."""
-    return _digest(generation, article.id, article.url, article.title, article.html)
+    """Hash of what an article's analysis depends on: its content
+    (:func:`content_key`) and the cache ``generation``."""
+    return analysis_key(generation, content_key(article))
 
 
 #: Stored values are lists, tuples, strings and numbers in ``marshal`` form (its
@@ -211,6 +236,12 @@ def _analysis_row(text: ArticleText, mentions: Sequence[Mention]) -> list[Any]:
     ]
 
 
+def unpack_analysis(blob: bytes) -> tuple[ArticleText, list[Mention]]:
+    """An analysis packed by :func:`pack_analysis` (a damaged one raises one of
+    ``zlib.error``, ``ValueError``, ``TypeError``, ``EOFError``)."""
+    return _analysis_from_row(_unpack(blob))
+
+
 def _analysis_from_row(obj: list[Any]) -> tuple[ArticleText, list[Mention]]:
     aid, blocks, code, links, words, mentions = obj
     text = ArticleText(aid, tuple(Block(k, t) for k, t in blocks), tuple(code), tuple(links), words)
@@ -248,9 +279,10 @@ class BuildCache:
         self.path = self.directory / CACHE_FILE
         self.max_age_days = max_age_days
         self._kv = _kgraph_version()
-        self.generation = (
-            f"{CACHE_FORMAT}:{_MARSHAL}:{self._kv}:{_analysis_code()}:{catalogue_version}"
-        )
+        self.catalogue_version = catalogue_version
+        #: what keys every entry: the cache format, the Python, kgraph and
+        #: analysis code versions, then the catalogue version
+        self.generation = f"{_base_generation(self._kv)}:{catalogue_version}"
         self.hits = self.misses = self.feed_hits = self.feed_misses = 0
         self.problems: list[str] = []
         self._today = int(time.time() // _DAY)
@@ -282,7 +314,8 @@ class BuildCache:
             if row is not None and row[0] != CACHE_FORMAT:  # another layout: start afresh
                 db.executescript(
                     "DROP TABLE IF EXISTS analysis; DROP TABLE IF EXISTS feeds; "
-                    "DROP TABLE IF EXISTS http; DROP TABLE IF EXISTS files;"
+                    "DROP TABLE IF EXISTS http; DROP TABLE IF EXISTS files; "
+                    "DROP TABLE IF EXISTS catalogues;"
                 )
             db.executescript(_SCHEMA)
             db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (CACHE_FORMAT,))
@@ -337,7 +370,7 @@ class BuildCache:
         try:
             cutoff = self._today - int(self.max_age_days)
             with self._tx():
-                for table in ("analysis", "feeds", "http", "files"):
+                for table in ("analysis", "feeds", "http", "files", "catalogues"):
                     self._db.execute(f"DELETE FROM {table} WHERE used < ?", (cutoff,))
             self._db.close()
         except sqlite3.Error as err:
@@ -360,16 +393,19 @@ class BuildCache:
         """Hash of what an article's analysis depends on, for this catalogue version."""
         return article_key(self.generation, article)
 
-    def has_analysis(self, keys: Sequence[str]) -> set[str]:
-        """Which of ``keys`` have a stored analysis (not loaded); counts hits and misses."""
+    def has_analysis(self, keys: Sequence[str], carried: Iterable[str] = ()) -> set[str]:
+        """Which of ``keys`` have a stored analysis (not loaded); counts hits and
+        misses (a key of ``carried``, an analysis carried over from another
+        catalogue version, counts as a hit)."""
         present: set[str] = set()
         if self._db is not None and keys:
             try:
                 present = self._present(keys)
             except sqlite3.Error as err:
                 self._failed(err)
-        self.hits += sum(1 for k in keys if k in present)
-        self.misses += sum(1 for k in keys if k not in present)
+        reused = present.union(carried)
+        self.hits += sum(1 for k in keys if k in reused)
+        self.misses += sum(1 for k in keys if k not in reused)
         return present
 
     def count_hits(self, n: int) -> None:
@@ -413,12 +449,74 @@ class BuildCache:
             self._touch(rows)
         return found
 
-    def put_packed(self, items: Iterable[tuple[str, bytes]]) -> None:
+    def put_packed(self, items: Iterable[tuple[str, str, bytes, bytes]]) -> None:
         """Store analyses already packed by :func:`pack_analysis` (where they were
-        made: a worker), all in one transaction."""
+        made: a worker) as ``(key, content key, packed, sketch)``, all in one transaction."""
         if self._db is None:
             return
-        self._store("analysis", [(key, self.generation, blob, self._today) for key, blob in items])
+        self._store(
+            "analysis",
+            [
+                (key, self.generation, blob, self._today, content, sketch)
+                for key, content, blob, sketch in items
+            ],
+        )
+
+    def previous_analyses(
+        self, contents: Sequence[str], generation: str = ""
+    ) -> dict[str, tuple[str, bytes, bytes]]:
+        """Analyses of the articles ``contents`` (content keys) made under
+        another catalogue version (of the same format and code), as ``{content:
+        (generation, packed, sketch)}``, the most recently used of each."""
+        if self._db is None or not contents:
+            return {}
+        try:
+            return _previous(self._db, contents, generation or self.generation)
+        except sqlite3.Error as err:
+            self._failed(err)
+            return {}
+
+    # -- catalogue versions -----------------------------------------------------------
+
+    def note_catalogue(self, version: str, signatures: Callable[[], dict[str, int]]) -> None:
+        """Keep the form signatures of catalogue ``version`` (``signatures()``,
+        called only if the cache has not got them) for later versions to
+        compare with (:mod:`kgraph.carryover`)."""
+        if self._db is None:
+            return
+        try:
+            row = self._db.execute(
+                "SELECT used FROM catalogues WHERE version=?", (version,)
+            ).fetchone()
+        except sqlite3.Error as err:
+            self._failed(err)
+            return
+        if row is not None:
+            if row[0] < self._today:
+                self._store_update("catalogues", "version", version)
+            return
+        blob = _pack(sorted(signatures().items()))
+        self._store("catalogues", [(version, blob, self._today)])
+
+    def signatures(self, version: str) -> dict[str, int] | None:
+        """The form signatures kept for catalogue ``version``, or None."""
+        if self._db is None:
+            return None
+        try:
+            return _signatures(self._db, version)
+        except _READ_ERRORS as err:
+            LOGGER.debug("%s: catalogue %s unreadable: %s", self.path, version, err)
+            return None
+
+    def _store_update(self, table: str, column: str, value: str) -> None:
+        assert self._db is not None
+        try:
+            with self._tx():
+                self._db.execute(
+                    f"UPDATE {table} SET used=? WHERE {column}=?", (self._today, value)
+                )
+        except sqlite3.Error as err:
+            self._failed(err)
 
     # -- parsed feeds ------------------------------------------------------------------------
 
@@ -586,6 +684,9 @@ class BuildCache:
             n += self._db.execute(
                 "DELETE FROM feeds WHERE generation != ?", (self.generation,)
             ).rowcount
+            self._db.execute(
+                "DELETE FROM catalogues WHERE version != ?", (self.catalogue_version,)
+            )
             # (what files held, not counted: a file entry only points at a parsed feed)
             self._db.execute(
                 "DELETE FROM files WHERE substr(context, 1, ?) != ?",
@@ -612,6 +713,28 @@ class AnalysisReader:
                 )
         except (sqlite3.Error, OSError, ValueError) as err:
             LOGGER.debug("%s: cache not readable here: %s", self.path, err)
+
+    def previous(
+        self, contents: Sequence[str], generation: str
+    ) -> dict[str, tuple[str, bytes, bytes]]:
+        """As :meth:`BuildCache.previous_analyses` (any error: none)."""
+        if self._db is None or not contents:
+            return {}
+        try:
+            return _previous(self._db, contents, generation)
+        except sqlite3.Error as err:
+            LOGGER.debug("%s: cache not readable here: %s", self.path, err)
+            return {}
+
+    def signatures(self, version: str) -> dict[str, int] | None:
+        """As :meth:`BuildCache.signatures`."""
+        if self._db is None:
+            return None
+        try:
+            return _signatures(self._db, version)
+        except _READ_ERRORS as err:
+            LOGGER.debug("%s: cache not readable here: %s", self.path, err)
+            return None
 
     def get(self, keys: Sequence[str]) -> dict[str, tuple[ArticleText, list[Mention]]]:
         """The stored analyses among ``keys`` (any error: none)."""
@@ -644,6 +767,38 @@ def _analysis_rows(
         part = unique[i : i + 500]
         marks = ",".join("?" * len(part))
         yield db.execute(f"SELECT {columns} FROM analysis WHERE key IN ({marks})", part).fetchall()
+
+
+def _base_generation(kgraph_version: str) -> str:
+    """A generation without its catalogue version."""
+    return f"{CACHE_FORMAT}:{_MARSHAL}:{kgraph_version}:{_analysis_code()}"
+
+
+def _previous(
+    db: sqlite3.Connection, contents: Sequence[str], generation: str
+) -> dict[str, tuple[str, bytes, bytes]]:
+    """``{content: (generation, packed, sketch)}`` of the analyses of ``contents``
+    of the same base generation as ``generation`` but another catalogue version."""
+    base = generation.rpartition(":")[0] + ":"
+    found: dict[str, tuple[int, str, bytes, bytes]] = {}
+    unique = list(dict.fromkeys(contents))
+    for i in range(0, len(unique), 500):
+        part = unique[i : i + 500]
+        marks = ",".join("?" * len(part))
+        rows = db.execute(
+            "SELECT content, generation, data, sketch, used FROM analysis "
+            f"WHERE content IN ({marks}) AND generation != ? AND substr(generation, 1, ?) = ?",
+            (*part, generation, len(base), base),
+        ).fetchall()
+        for content, gen, data, sketch, used in rows:
+            if content not in found or used > found[content][0]:
+                found[content] = (used, gen, bytes(data), bytes(sketch))
+    return {c: (gen, data, sketch) for c, (_used, gen, data, sketch) in found.items()}
+
+
+def _signatures(db: sqlite3.Connection, version: str) -> dict[str, int] | None:
+    row = db.execute("SELECT data FROM catalogues WHERE version=?", (version,)).fetchone()
+    return None if row is None else {form: sig for form, sig in _unpack(row[0])}
 
 
 class _Transaction:

@@ -43,7 +43,14 @@ from .records import ArticleText, Mention
 if TYPE_CHECKING:
     from spacy.language import Language
 
-__all__ = ["EVIDENCE_MAX", "Extractor", "extract", "extract_many", "make_nlp"]
+__all__ = [
+    "EVIDENCE_MAX",
+    "Extractor",
+    "extract",
+    "extract_many",
+    "make_nlp",
+    "same_length_lower",
+]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -150,6 +157,20 @@ _SENT_END = re.compile(r"[.!?…][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
 def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
+
+
+def same_length_lower(text: str) -> str:
+    """``text`` lowercased, except the few characters whose lowercase is longer
+    (``İ``), kept as they are: match offsets in the lowered text are offsets
+    in ``text``.
+
+    >>> same_length_lower("İstanbul GO")
+    'İstanbul go'
+    """
+    lower = text.lower()
+    if len(lower) != len(text):
+        lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    return lower
 
 
 #: The value the automaton keeps for each form: (length, words, ((match key, exact form or None), ...)).
@@ -290,9 +311,7 @@ class FastMatcher:
         [('AWS', 'aws'), ('AWS Lambda', 'aws-lambda'), ('Lambda', 'aws-lambda#0'),
          ('Lambda', 'python-lambda#0'), ('S3', 'amazon-s3')]
         """
-        lower = text.lower()
-        if len(lower) != len(text):  # a few characters change length when lowered
-            lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        lower = same_length_lower(text)
         if "://" in lower or "@" in lower or "www." in lower:  # no matches inside URLs
             lower = _URL.sub(lambda m: " " * len(m.group(0)), lower)
         found: list[tuple[int, int, int, str]] = []

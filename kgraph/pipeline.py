@@ -33,9 +33,10 @@ import pickle
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from .carryover import Carrier, text_sketch
 from .catalogue import Catalogue, load_catalogue
 from .errors import FeedError, one_line
 from .extract import Extractor, get_extractor
@@ -46,7 +47,7 @@ from .records import SUMMARY_MAX, Article, ArticleText, Block, Feed, Mention, So
 from .text import to_text
 
 if TYPE_CHECKING:
-    from .cache import BuildCache
+    from .cache import AnalysisReader, BuildCache
     from .reading import Read
     from .sources import Limits
 
@@ -76,6 +77,10 @@ Result = tuple[ArticleText, list[Mention], str]
 #: Stored analyses among some cache keys: ``lookup(keys) -> {key: (text, mentions)}``.
 Lookup = Callable[[list[str]], dict[str, tuple[ArticleText, list[Mention]]]]
 
+#: Analyses of other catalogue versions that still hold (:class:`kgraph.carryover.Carrier`):
+#: ``carry(content keys, generation) -> {content key: (packed analysis, sketch)}``.
+Carry = Callable[[Sequence[str], str], dict[str, tuple[bytes, bytes]]]
+
 
 # -- records passed between the build process and the workers -----------------------------
 
@@ -104,8 +109,12 @@ class FeedDone:
     without a cache), or None for a feed the cache had parsed before; ``parts``
     are what the graph takes from each article (:func:`kgraph.parts.article_part`);
     ``notes`` each article's warning (``""`` if none). ``seconds`` is the time
-    the task spent parsing, cleaning and extracting. Only bytes, strings,
-    numbers and tuples cross from a worker: no record is unpickled one by one."""
+    the task spent parsing, cleaning and extracting. With a cache, ``contents``
+    are the articles' content keys, ``sketches`` the sketches to store with
+    the analyses (:func:`kgraph.carryover.text_sketch`) and ``carried``
+    tells which analyses were carried over from another catalogue version.
+    Only bytes, strings, numbers and tuples cross from a worker: no record
+    is unpickled one by one."""
 
     feed: Feed
     ids: list[tuple[str, str]]
@@ -115,6 +124,9 @@ class FeedDone:
     seconds: tuple[float, float, float] = (0.0, 0.0, 0.0)
     parts: list[ArticlePart] = dataclasses.field(default_factory=list)
     notes: list[str] = dataclasses.field(default_factory=list)
+    contents: list[str] = dataclasses.field(default_factory=list)
+    sketches: list[bytes] = dataclasses.field(default_factory=list)
+    carried: list[bool] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -158,14 +170,18 @@ def _text_of(article: Article) -> tuple[ArticleText, str]:
         return to_text(dataclasses.replace(article, html="")), msg
 
 
-def _analyse_chunk(articles: list[Article], extractor: Extractor) -> tuple[list[Result], float]:
-    """Clean and extract ``articles``; with the seconds cleaning took."""
+def _analyse_chunk(
+    articles: list[Article], extractor: Extractor, sketch: bool = False
+) -> tuple[list[Result], list[bytes], float]:
+    """Clean and extract ``articles``; with their sketches (if ``sketch``: for
+    the cache) and the seconds cleaning took."""
     started = time.perf_counter()
     texts, notes = zip(*(_text_of(a) for a in articles), strict=True) if articles else ((), ())
     cleaned = time.perf_counter()
     found = extractor.extract_many(texts)
     results = [(light_text(t), ms, note) for t, ms, note in zip(texts, found, notes, strict=True)]
-    return results, cleaned - started
+    sketches = [text_sketch(t) for t in texts] if sketch else []
+    return results, sketches, cleaned - started
 
 
 def run_feed(
@@ -173,12 +189,14 @@ def run_feed(
     extractor: Callable[[], Extractor],
     lookup: Lookup | None = None,
     catalogue: Catalogue | None = None,
+    carry: Carry | None = None,
 ) -> FeedDone | FeedFailed:
-    """Parse one feed, take the analyses ``lookup`` finds by cache key, clean
-    and extract the other articles (``extractor()`` is called only if there
-    are any), work out each article's graph part (with ``catalogue``, by
-    default the extractor's) and drop the HTML."""
-    from .cache import article_key, pack_analysis
+    """Parse one feed, take the analyses ``lookup`` finds by cache key (and,
+    for the others, those ``carry`` carries over from another catalogue
+    version), clean and extract the other articles (``extractor()`` is called
+    only if there are any), work out each article's graph part (with
+    ``catalogue``, by default the extractor's) and drop the HTML."""
+    from .cache import _READ_ERRORS, analysis_key, content_key, pack_analysis, unpack_analysis
 
     started = time.perf_counter()
     parsed = parse_feed_or_error(task.data, task.where, task.limits, task.base_url)
@@ -186,18 +204,45 @@ def run_feed(
         return FeedFailed(parsed.where, parsed.what)
     parsed_at = time.perf_counter()
     arts = parsed.articles
-    keys = [article_key(task.generation, a) for a in arts] if task.generation else [""] * len(arts)
-    found = lookup(keys) if lookup is not None and task.generation and keys else {}
-    todo = [a for a, k in zip(arts, keys, strict=True) if k not in found]
-    analysed, clean_s = _analyse_chunk(todo, extractor()) if todo else ([], 0.0)
-    computed = iter(analysed)
-    results: list[Result] = [(*found[k], "") if k in found else next(computed) for k in keys]
+    gen = task.generation
+    contents = [content_key(a) for a in arts] if gen else [""] * len(arts)
+    keys = [analysis_key(gen, c) for c in contents] if gen else [""] * len(arts)
+    found = lookup(keys) if lookup is not None and gen and keys else {}
+    carried: dict[str, tuple[tuple[ArticleText, list[Mention]], bytes, bytes]] = {}
+    missing = [c for k, c in zip(keys, contents, strict=True) if k not in found]
+    if carry is not None and gen and missing:
+        for content, (packed, sketch) in carry(missing, gen).items():
+            with contextlib.suppress(*_READ_ERRORS):  # a damaged one is analysed again
+                carried[content] = (unpack_analysis(packed), packed, sketch)
+    todo = [
+        a
+        for a, k, c in zip(arts, keys, contents, strict=True)
+        if k not in found and c not in carried
+    ]
+    analysed, fresh_sketches, clean_s = (
+        _analyse_chunk(todo, extractor(), sketch=bool(gen)) if todo else ([], [], 0.0)
+    )
+    computed, sketched = iter(analysed), iter(fresh_sketches)
+    results: list[Result] = []
+    analyses: list[bytes] = []
+    sketches: list[bytes] = []
+    for k, c in zip(keys, contents, strict=True):
+        if k in found:
+            results.append((*found[k], ""))
+            analyses.append(b"")
+            sketches.append(b"")
+        elif c in carried:
+            (text, mentions), packed, sketch = carried[c]
+            results.append((text, mentions, ""))
+            analyses.append(packed)
+            sketches.append(sketch)
+        else:
+            result = next(computed)
+            results.append(result)
+            analyses.append(pack_analysis(result[0], result[1]) if gen else b"")
+            sketches.append(next(sketched) if gen else b"")
     cat = catalogue or extractor().catalogue
     parts = [article_part(a, t, ms, cat) for a, (t, ms, _) in zip(arts, results, strict=True)]
-    analyses = [
-        pack_analysis(t, ms) if task.generation and k not in found else b""
-        for k, (t, ms, _) in zip(keys, results, strict=True)
-    ]
     # extraction, and the cache lookup that stands for it
     extract_s = time.perf_counter() - parsed_at - clean_s
     return FeedDone(
@@ -209,6 +254,9 @@ def run_feed(
         (parsed_at - started, clean_s, extract_s),
         parts,
         [note for _, _, note in results],
+        contents if gen else [],
+        sketches if gen else [],
+        [c in carried for c in contents] if carried else [],
     )
 
 
@@ -233,7 +281,8 @@ class Engine:
 
 
 _CATALOGUE: Catalogue | None = None
-_READERS: dict[str, Any] = {}
+_READERS: dict[str, AnalysisReader] = {}
+_CARRIERS: dict[str, Carrier] = {}
 
 
 def _init_worker(catalogue_file: str) -> None:
@@ -252,21 +301,42 @@ def _init_worker(catalogue_file: str) -> None:
     gc.freeze()
 
 
-def cache_lookup(path: str) -> Lookup:
-    """A read-only lookup in the cache file at ``path``, opened once per process."""
+def _reader(path: str) -> AnalysisReader:
+    """A read-only view of the cache file at ``path``, opened once per process."""
     from .cache import AnalysisReader
 
     reader = _READERS.get(path)
     if reader is None:
         reader = _READERS[path] = AnalysisReader(path)
-    return reader.get
+    return reader
+
+
+def cache_lookup(path: str) -> Lookup:
+    """A read-only lookup in the cache file at ``path``, opened once per process."""
+    return _reader(path).get
+
+
+def cache_carry(path: str, catalogue: Catalogue) -> Carry:
+    """Carrying analyses over from other catalogue versions, read-only, from the
+    cache file at ``path`` (one per process and catalogue version)."""
+    key = f"{path}\0{catalogue.version}"
+    carrier = _CARRIERS.get(key)
+    if carrier is None:
+        reader = _reader(path)
+        _CARRIERS.clear()
+        carrier = _CARRIERS[key] = Carrier(catalogue, reader.previous, reader.signatures)
+    return carrier
 
 
 def run_task(task: FeedTask, catalogue: Catalogue) -> FeedDone | FeedFailed:
     """One feed, end to end, where an engine's worker runs it: analyses looked
-    up in the task's cache file, the extractor built once per process."""
-    lookup = cache_lookup(task.cache_path) if task.cache_path else None
-    return run_feed(task, lambda: get_extractor(catalogue), lookup, catalogue)
+    up in the task's cache file (or carried over from another catalogue
+    version), the extractor built once per process."""
+    if not task.cache_path:
+        return run_feed(task, lambda: get_extractor(catalogue), None, catalogue)
+    lookup = cache_lookup(task.cache_path)
+    carry = cache_carry(task.cache_path, catalogue)
+    return run_feed(task, lambda: get_extractor(catalogue), lookup, catalogue, carry)
 
 
 def _work(task: FeedTask) -> FeedDone | FeedFailed:
@@ -360,9 +430,13 @@ def run_feeds(
             cache.put_feed(key, item.feed, item.ids, item.warnings, item.keys, item.parts)
         return src, item
 
+    carry = (
+        Carrier(catalogue, cache.previous_analyses, cache.signatures) if cache is not None else None
+    )
+
     def here(task: FeedTask) -> FeedDone | FeedFailed:
         lookup = cache.lookup_analysis if cache is not None else None
-        return run_feed(task, lambda: get_extractor(catalogue), lookup, catalogue)
+        return run_feed(task, lambda: get_extractor(catalogue), lookup, catalogue, carry)
 
     ahead = engine.window if engine is not None else 0
     store = cache if cache is not None and cache.enabled else None
@@ -419,7 +493,8 @@ def merge(
             cache.count_hits(len(keep))
         return [done.parts[i] for i in keep]
     keys = [done.keys[i] for i in keep]
-    stored = cache.has_analysis(keys) if cache is not None else set()
+    carried = [done.keys[i] for i in keep if done.carried and done.carried[i]]
+    stored = cache.has_analysis(keys, carried) if cache is not None else set()
     fresh = []
     for i, key in zip(keep, keys, strict=True):
         if key in stored:
@@ -430,7 +505,7 @@ def merge(
             if warn:
                 warn(note)
         if packed:
-            fresh.append((key, packed))
+            fresh.append((key, done.contents[i], packed, done.sketches[i]))
     if fresh and cache is not None:
         cache.put_packed(fresh)
     return [done.parts[i] for i in keep]
@@ -440,7 +515,7 @@ def analyse(articles: Iterable[Article], catalogue: Catalogue | None = None) -> 
     """Clean and extract each article in this process, in input order."""
     extractor = get_extractor(catalogue or load_catalogue())
     for art in articles:
-        [(text, ms, note)], _clean_s = _analyse_chunk([art], extractor)
+        [(text, ms, note)], _sketches, _clean_s = _analyse_chunk([art], extractor)
         if note:
             LOGGER.warning("%s", note)
         yield dataclasses.replace(art, html=""), text, ms

@@ -78,28 +78,113 @@ def test_new_feed_is_the_only_work(feeds, tmp_path):
     assert (second.report.cache_hits, second.report.cache_misses) == (11, 20)
 
 
-def test_catalogue_change_misses_exactly_its_version(feeds, tmp_path):
+def _edit_catalogue(models: Path, edit) -> None:
+    """Rewrite every catalogue entry through ``edit(entry) -> entry or None``."""
+    for path in sorted((models / "concepts").glob("*.jsonl")):
+        lines = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("//"):  # blank lines and comments
+                lines.append(line)
+                continue
+            entry = edit(json.loads(line))
+            if entry is not None:
+                lines.append(json.dumps(entry))
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _add_concept(models: Path, name: str) -> None:
+    tools = models / "concepts" / "tools.jsonl"
+    entry = {"id": "kgraph-test-tool", "name": name, "type": "tool", "parents": ["devops"]}
+    tools.write_text(tools.read_text(encoding="utf-8") + json.dumps(entry) + "\n", encoding="utf-8")
+
+
+def _articles_with_word(feeds: Path) -> dict[str, int]:
+    """Each word of the sample articles' clean text: in how many articles."""
+    from kgraph.text import to_text
+
+    counts: dict[str, int] = {}
+    for art in kgraph.read_articles([str(feeds)])[1]:
+        text = " ".join(b.text for b in to_text(art).blocks).lower()
+        for word in set(re.findall(r"\w+", text)):
+            counts[word] = counts.get(word, 0) + 1
+    return counts
+
+
+def test_catalogue_change_reanalyses_only_what_it_may_change(feeds, tmp_path):
     models = tmp_path / "models"
     shutil.copytree(models_dir(), models)
     original = load_catalogue(models)
     _build(feeds, tmp_path / "cache", original)
-    tools = models / "concepts" / "tools.jsonl"
-    tools.write_text(
-        tools.read_text(encoding="utf-8")
-        + '{"id": "kgraph-test-tool", "name": "Frobnicator", "type": "tool"}\n',
-        encoding="utf-8",
-    )
+    # a concept no article names: every analysis is carried over to the new version
+    _add_concept(models, "Frobnicator")
     changed = load_catalogue(models)
     assert changed.version != original.version
     kg = _build(feeds, tmp_path / "cache", changed)
-    assert (kg.report.cache_hits, kg.report.cache_misses) == (0, 31)
-    assert kg.report.cache_feed_hits == 0  # cached feeds carry analysis keys of a version
+    assert (kg.report.cache_hits, kg.report.cache_misses) == (31, 0)
+    cold = kgraph.build([str(feeds)], catalogue=changed)
+    assert _outputs(kg, tmp_path / "a") == _outputs(cold, tmp_path / "b")
     back = _build(feeds, tmp_path / "cache", original)  # old entries were not touched
     assert (back.report.cache_hits, back.report.cache_misses) == (31, 0)
     with BuildCache(tmp_path / "cache", changed.version) as cache:
         assert cache.info()["analysis"] == {"entries": 62, "current": 31, "stale": 31}
         assert cache.prune_stale() == 31 + 2  # analyses and parsed feeds of the old version
         assert cache.info()["analysis"]["entries"] == 31
+
+
+def test_a_new_alias_reanalyses_exactly_the_articles_with_its_words(feeds, tmp_path):
+    models = tmp_path / "models"
+    shutil.copytree(models_dir(), models)
+    original = load_catalogue(models)
+    counts = _articles_with_word(feeds)
+    # a long word some articles have and the catalogue does not
+    word = min(
+        w
+        for w, n in counts.items()
+        if 2 <= n <= 8 and len(w) >= 8 and w.isalpha() and original.lookup(w) is None
+    )
+    _build(feeds, tmp_path / "cache", original)
+    _add_concept(models, word.capitalize())
+    changed = load_catalogue(models)
+    kg = _build(feeds, tmp_path / "cache", changed)
+    assert (kg.report.cache_hits, kg.report.cache_misses) == (31 - counts[word], counts[word])
+    assert kg.graph.nodes["concept:kgraph-test-tool"]["article_count"] == counts[word]
+    cold = kgraph.build([str(feeds)], catalogue=changed)
+    assert _outputs(kg, tmp_path / "a") == _outputs(cold, tmp_path / "b")
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["parents", "rule", "alias removed", "concept removed"],
+)
+def test_a_catalogue_edit_gives_the_graph_of_a_cold_build(feeds, tmp_path, change):
+    models = tmp_path / "models"
+    shutil.copytree(models_dir(), models)
+    _build(feeds, tmp_path / "cache", load_catalogue(models))
+
+    def edit(entry: dict) -> dict | None:
+        if change == "parents" and entry["id"] == "amazon-s3":
+            entry["parents"] = ["aws"]
+        elif change == "rule" and entry["id"] == "docker":
+            entry["ambiguous"][0]["cues"] = ["registry"]
+        elif change == "alias removed" and entry["id"] == "amazon-s3":
+            entry["aliases"] = [a for a in entry["aliases"] if a != "S3"]
+        elif change == "concept removed":
+            if entry["id"] == "amazon-cloudfront":
+                return None
+            gone = "amazon-cloudfront"
+            entry["parents"] = [p for p in entry.get("parents", []) if p != gone]
+            for rule in entry.get("ambiguous", []):
+                rule["needs"] = [n for n in rule.get("needs", []) if n != gone]
+        return entry
+
+    _edit_catalogue(models, edit)
+    changed = load_catalogue(models)
+    kg = _build(feeds, tmp_path / "cache", changed)
+    # some articles are analysed again, not all
+    assert 0 < kg.report.cache_misses < 31
+    assert kg.report.cache_hits + kg.report.cache_misses == 31
+    cold = kgraph.build([str(feeds)], catalogue=changed)
+    assert _outputs(kg, tmp_path / "a") == _outputs(cold, tmp_path / "b")
 
 
 def test_a_cached_feed_builds_without_its_analyses(feeds, tmp_path):
@@ -430,3 +515,19 @@ def test_unchanged_file_whose_parse_was_dropped_is_read(feeds, tmp_path, monkeyp
     assert sorted(reads) == sorted(p.name for p in feeds.iterdir())
     assert (kg.report.cache_hits, kg.report.cache_misses) == (31, 0)
     assert _outputs(kg, tmp_path / "out") == expected
+
+
+def test_workers_carry_analyses_over_too(feeds, tmp_path, monkeypatch):
+    from kgraph import pipeline
+
+    monkeypatch.setattr(pipeline, "HELP_WHILE_STARTING", False)  # the workers do every feed
+    models = tmp_path / "models"
+    shutil.copytree(models_dir(), models)
+    _build(feeds, tmp_path / "cache", load_catalogue(models))
+    _add_concept(models, "Frobnicator")
+    changed = load_catalogue(models)
+    with BuildCache(tmp_path / "cache", changed.version) as cache:
+        kg = kgraph.build([str(feeds)], catalogue=changed, cache=cache, jobs=2)
+    assert (kg.report.cache_hits, kg.report.cache_misses) == (31, 0)
+    cold = kgraph.build([str(feeds)], catalogue=changed)
+    assert _outputs(kg, tmp_path / "a") == _outputs(cold, tmp_path / "b")

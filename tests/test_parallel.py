@@ -126,7 +126,9 @@ def test_a_feed_task_skips_what_the_cache_holds(tmp_path):
         assert len(cold.ids) == len(cold.keys) == 20 and cold.ids[0][1].startswith("https://")
         # the task sends each analysis packed for the cache, as bytes
         assert all(isinstance(b, bytes) and b for b in cold.analyses)
-        cache.put_packed(zip(cold.keys, cold.analyses, strict=True))
+        assert all(isinstance(b, bytes) and b for b in cold.sketches)
+        assert len(cold.contents) == 20 and not cold.carried
+        cache.put_packed(zip(cold.keys, cold.contents, cold.analyses, cold.sketches, strict=True))
         stored = cache.lookup_analysis(cold.keys)
     assert sorted(stored) == sorted(cold.keys)
     text, mentions = stored[cold.keys[0]]
@@ -161,6 +163,8 @@ def test_analysis_reader_never_fails(tmp_path):
     empty = tmp_path / "empty.sqlite"
     sqlite3.connect(empty).close()
     assert AnalysisReader(empty).get(["k"]) == {}  # no table
+    assert AnalysisReader(empty).previous(["c"], "g:v") == {}
+    assert AnalysisReader(empty).signatures("v") is None
 
 
 def _loaded_after(imports: str, modules: tuple[str, ...]) -> list[str]:
