@@ -684,9 +684,7 @@ class BuildCache:
             n += self._db.execute(
                 "DELETE FROM feeds WHERE generation != ?", (self.generation,)
             ).rowcount
-            self._db.execute(
-                "DELETE FROM catalogues WHERE version != ?", (self.catalogue_version,)
-            )
+            self._db.execute("DELETE FROM catalogues WHERE version != ?", (self.catalogue_version,))
             # (what files held, not counted: a file entry only points at a parsed feed)
             self._db.execute(
                 "DELETE FROM files WHERE substr(context, 1, ?) != ?",
