@@ -112,8 +112,10 @@ CREATE INDEX IF NOT EXISTS analysis_content ON analysis(content);
 CREATE TABLE IF NOT EXISTS catalogues (
     version TEXT PRIMARY KEY, data BLOB NOT NULL, used INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS feeds (
-    key TEXT PRIMARY KEY, generation TEXT NOT NULL, data BLOB NOT NULL, used INTEGER NOT NULL);
+    key TEXT PRIMARY KEY, generation TEXT NOT NULL, data BLOB NOT NULL, used INTEGER NOT NULL,
+    base TEXT NOT NULL, contents BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS feeds_used ON feeds(used);
+CREATE INDEX IF NOT EXISTS feeds_base ON feeds(base);
 CREATE TABLE IF NOT EXISTS files (
     path TEXT PRIMARY KEY, sig TEXT NOT NULL, context TEXT NOT NULL, read_ns INTEGER NOT NULL,
     feed_key TEXT NOT NULL, used INTEGER NOT NULL);
@@ -281,8 +283,9 @@ class BuildCache:
         self._kv = _kgraph_version()
         self.catalogue_version = catalogue_version
         #: what keys every entry: the cache format, the Python, kgraph and
-        #: analysis code versions, then the catalogue version
-        self.generation = f"{_base_generation(self._kv)}:{catalogue_version}"
+        #: analysis code versions (``base``), then the catalogue version
+        self.base = _base_generation(self._kv)
+        self.generation = f"{self.base}:{catalogue_version}"
         self.hits = self.misses = self.feed_hits = self.feed_misses = 0
         self.problems: list[str] = []
         self._today = int(time.time() // _DAY)
@@ -521,8 +524,18 @@ class BuildCache:
     # -- parsed feeds ------------------------------------------------------------------------
 
     def feed_key(self, data: bytes, where: str, base_url: str, limits: object) -> str:
-        """Hash of what parsing a feed depends on (not the catalogue)."""
-        return _digest(self.generation, where, base_url, repr(limits), data)
+        """The key of a parsed feed's entry: :meth:`feed_base_key` under this
+        catalogue version (:meth:`versioned`)."""
+        return self.versioned(self.feed_base_key(data, where, base_url, limits))
+
+    def feed_base_key(self, data: bytes, where: str, base_url: str, limits: object) -> str:
+        """Hash of what parsing a feed depends on (not the catalogue, which only
+        its articles' graph parts and analyses depend on)."""
+        return _digest(self.base, where, base_url, repr(limits), data)
+
+    def versioned(self, base_key: str) -> str:
+        """A feed's entry key for this catalogue version."""
+        return _digest(base_key, self.catalogue_version)
 
     def get_feed(
         self, key: str
@@ -561,9 +574,13 @@ class BuildCache:
         warnings: Sequence[str],
         keys: Sequence[str],
         parts: Sequence[ArticlePart],
+        contents: Sequence[str] = (),
+        base_key: str = "",
     ) -> None:
         """Store a parsed feed: its articles' (id, URL), analysis keys and
-        graph parts, as columns."""
+        graph parts, as columns; with its :meth:`feed_base_key` and the
+        articles' content keys, for a later catalogue version to carry it over
+        (:meth:`previous_feed`)."""
         if self._db is None:
             return
         if not len(ids) == len(keys) == len(parts):
@@ -578,7 +595,80 @@ class BuildCache:
             ],
             compress=False,
         )
-        self._store("feeds", [(key, self.generation, blob, self._today)])
+        row = (key, self.generation, blob, self._today, base_key, _pack(list(contents)))
+        self._store("feeds", [row])
+
+    def previous_feeds(
+        self, base_key: str, limit: int = 3
+    ) -> Iterator[
+        tuple[str, Feed, list[tuple[str, str]], list[str], list[str], list[ArticlePart], list[str]]
+    ]:
+        """The parses of the feed of ``base_key`` stored under other catalogue
+        versions (of the same format and code), the most recently stored first,
+        at most ``limit``: each one's generation, feed, articles' (id, URL),
+        warnings, analysis keys, graph parts and content keys."""
+        if self._db is None or not base_key:
+            return
+        try:
+            found = self._db.execute(
+                "SELECT rowid FROM feeds WHERE base=? AND generation != ? "
+                "AND substr(generation, 1, ?) = ? ORDER BY used DESC, rowid DESC LIMIT ?",
+                (base_key, self.generation, len(self.base) + 1, self.base + ":", limit),
+            ).fetchall()
+        except sqlite3.Error as err:
+            self._failed(err)
+            return
+        for (rowid,) in found:
+            try:
+                row = self._db.execute(
+                    "SELECT generation, data, contents FROM feeds WHERE rowid=?", (rowid,)
+                ).fetchone()
+                if row is None:
+                    continue
+                feed, ids, keys, parts, warnings = _unpack(row[1])
+                contents = _unpack(row[2])
+                if not len(ids) == len(keys) == len(parts) == len(contents):
+                    continue
+                parsed = list(map(ArticlePart._make, parts))
+            except _READ_ERRORS as err:
+                LOGGER.debug("%s: a stored feed is unreadable: %s", self.path, err)
+                continue
+            yield row[0], Feed(*feed), list(ids), list(warnings), list(keys), parsed, list(contents)
+
+    def sketches(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """``{key: sketch}`` of those of ``keys`` stored (not counted)."""
+        found: dict[str, bytes] = {}
+        if self._db is None or not keys:
+            return found
+        try:
+            for rows in _analysis_rows(self._db, keys, "key, sketch"):
+                found.update((k, bytes(sketch)) for k, sketch in rows)
+        except sqlite3.Error as err:
+            self._failed(err)
+            return {}
+        return found
+
+    def copy_analyses(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Store the analysis of each ``(old key, new key)`` under its new key
+        and this generation as well (one carried over from another catalogue
+        version), in SQLite, without reading it."""
+        rows = [(new, self.generation, self._today, old) for old, new in pairs if old != new]
+        if self._db is None or not rows:
+            return
+        try:
+            with self._tx():
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO analysis "
+                    "SELECT ?, ?, data, ?, content, sketch FROM analysis WHERE key=?",
+                    rows,
+                )
+        except sqlite3.Error as err:
+            self._failed(err)
+
+    def count_feed_carried(self) -> None:
+        """Count a feed that missed as carried over from another catalogue version: a hit."""
+        self.feed_misses -= 1
+        self.feed_hits += 1
 
     # -- feed files seen unchanged -------------------------------------------------------
 
@@ -592,10 +682,10 @@ class BuildCache:
         return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
 
     def _file_context(self, limits: object) -> str:
-        return f"{self.generation}|{limits!r}"
+        return f"{self.base}|{limits!r}"
 
     def unchanged_file(self, path: str, sig: str, limits: object) -> str | None:
-        """The key of the parsed feed of the file at ``path``, whose signature
+        """The :meth:`feed_base_key` of the file at ``path``, whose signature
         is now ``sig``, if it has not changed since it was read (see module
         doc), else None."""
         if self._db is None or not sig:
@@ -619,7 +709,7 @@ class BuildCache:
 
     def remember_file(self, path: str, sig: str, limits: object, feed_key: str) -> None:
         """Note that the file at ``path``, with signature ``sig`` (taken before
-        it was read), holds the feed of ``feed_key``."""
+        it was read), holds the feed of ``feed_key`` (a :meth:`feed_base_key`)."""
         row = (path, sig, self._file_context(limits), time.time_ns(), feed_key, self._today)
         self._store("files", [row])
 
@@ -688,7 +778,7 @@ class BuildCache:
             # (what files held, not counted: a file entry only points at a parsed feed)
             self._db.execute(
                 "DELETE FROM files WHERE substr(context, 1, ?) != ?",
-                (len(self.generation) + 1, self.generation + "|"),
+                (len(self.base) + 1, self.base + "|"),
             )
         self._db.execute("VACUUM")
         return n
@@ -776,21 +866,22 @@ def _previous(
     db: sqlite3.Connection, contents: Sequence[str], generation: str
 ) -> dict[str, tuple[str, bytes, bytes]]:
     """``{content: (generation, packed, sketch)}`` of the analyses of ``contents``
-    of the same base generation as ``generation`` but another catalogue version."""
+    of the same base generation as ``generation`` but another catalogue version
+    (the most recently used, then stored, of each)."""
     base = generation.rpartition(":")[0] + ":"
-    found: dict[str, tuple[int, str, bytes, bytes]] = {}
+    found: dict[str, tuple[tuple[int, int], str, bytes, bytes]] = {}
     unique = list(dict.fromkeys(contents))
     for i in range(0, len(unique), 500):
         part = unique[i : i + 500]
         marks = ",".join("?" * len(part))
         rows = db.execute(
-            "SELECT content, generation, data, sketch, used FROM analysis "
+            "SELECT content, generation, data, sketch, used, rowid FROM analysis "
             f"WHERE content IN ({marks}) AND generation != ? AND substr(generation, 1, ?) = ?",
             (*part, generation, len(base), base),
         ).fetchall()
-        for content, gen, data, sketch, used in rows:
-            if content not in found or used > found[content][0]:
-                found[content] = (used, gen, bytes(data), bytes(sketch))
+        for content, gen, data, sketch, used, rowid in rows:
+            if content not in found or (used, rowid) > found[content][0]:
+                found[content] = ((used, rowid), gen, bytes(data), bytes(sketch))
     return {c: (gen, data, sketch) for c, (_used, gen, data, sketch) in found.items()}
 
 

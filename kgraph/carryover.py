@@ -9,7 +9,7 @@ reaches :meth:`kgraph.extract.Extractor.extract` (see :mod:`kgraph.extract`).
 So the build cache keeps, for each catalogue version, a 64-bit signature of
 every form (:func:`form_signatures`), and for each analysed article a
 *sketch*: the distinct words of its text, as the matcher splits them
-(:func:`text_sketch`). When the catalogue changes, the forms whose
+(:func:`kgraph.extract.sketch`). When the catalogue changes, the forms whose
 signature changed (added, removed or changed) are the only ones that can
 change a result (:func:`changed_forms`); an article whose sketch lacks a word
 of each of them cannot contain any (:meth:`CatalogueChange.affects`), and its
@@ -39,8 +39,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from ._io import cached_pickle, code_digest
 from .catalogue import Catalogue
-from .extract import _alias_table, _marked, same_length_lower
-from .records import ArticleText
+from .extract import _alias_table, _marked, same_length_lower, text_sketch
 
 __all__ = [
     "Carrier",
@@ -56,19 +55,6 @@ def _words(text: str) -> list[str]:
     """The words of ``text`` as the matcher sees them: lowered (length kept),
     split at every non-word character."""
     return _marked(same_length_lower(text)).split("\x00")
-
-
-def text_sketch(text: ArticleText) -> bytes:
-    """The distinct words of every block of ``text`` (title, prose, code), NUL
-    separated and deflated: what :meth:`CatalogueChange.affects` checks.
-
-    >>> from kgraph.records import Block
-    >>> sorted(words_of(text_sketch(ArticleText("a", (Block("code", "go run ."),)))))
-    ['go', 'run']
-    """
-    words = set(_words("\x00".join(b.text for b in text.blocks)))
-    words.discard("")
-    return zlib.compress("\x00".join(words).encode("utf-8", "surrogatepass"), 1)
 
 
 def words_of(sketch: bytes) -> set[str]:
@@ -156,8 +142,12 @@ class CatalogueChange:
             return False
         if self.everything:
             return True
-        words = words_of(sketch)
-        return any(all(w in words for w in form) for form in self.forms)
+        if len(self.forms) > 16:  # many forms: one set of the sketch's words
+            words = words_of(sketch)
+            return any(all(w in words for w in form) for form in self.forms)
+        # a few (the usual edit): look each word up in the sketch's text
+        raw = "\x00" + zlib.decompress(sketch).decode("utf-8", "surrogatepass") + "\x00"
+        return any(all(f"\x00{w}\x00" in raw for w in form) for form in self.forms)
 
 
 #: ``previous(contents, generation) -> {content: (generation, packed, sketch)}``:
@@ -195,6 +185,17 @@ class Carrier:
                 continue
             out[content] = (packed, sketch)
         return out
+
+    def holds(self, generation: str, sketches: Sequence[bytes]) -> bool:
+        """Whether analyses made under ``generation`` of articles with these
+        sketches all hold under this catalogue."""
+        change = self._change(generation.rpartition(":")[2])
+        if change is None:
+            return False
+        try:
+            return not any(change.affects(sketch) for sketch in sketches)
+        except (zlib.error, UnicodeDecodeError):
+            return False
 
     def _change(self, version: str) -> CatalogueChange | None:
         if version not in self._changes:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import zlib
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -50,6 +51,8 @@ __all__ = [
     "extract_many",
     "make_nlp",
     "same_length_lower",
+    "sketch",
+    "text_sketch",
 ]
 
 LOGGER = logging.getLogger(__name__)
@@ -157,6 +160,13 @@ _SENT_END = re.compile(r"[.!?…][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
 def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
+
+
+def _without_urls(lower: str) -> str:
+    """``lower`` with each URL and e-mail address blanked (no match is made in one)."""
+    if "://" in lower or "@" in lower or "www." in lower:
+        return _URL.sub(lambda m: " " * len(m.group(0)), lower)
+    return lower
 
 
 def same_length_lower(text: str) -> str:
@@ -301,7 +311,9 @@ class FastMatcher:
         self.rules = compile_rules(catalogue)
         self.automaton = _cached_matcher(catalogue)
 
-    def candidates(self, text: str) -> list[tuple[int, int, int, str]]:
+    def candidates(
+        self, text: str, marks: list[str] | None = None
+    ) -> list[tuple[int, int, int, str]]:
         """Every alias form in ``text`` with a word boundary at each end, as
         ``(start, end, words, match key)``, overlaps not resolved yet.
 
@@ -312,8 +324,7 @@ class FastMatcher:
          ('Lambda', 'python-lambda#0'), ('S3', 'amazon-s3')]
         """
         lower = same_length_lower(text)
-        if "://" in lower or "@" in lower or "www." in lower:  # no matches inside URLs
-            lower = _URL.sub(lambda m: " " * len(m.group(0)), lower)
+        lower = _without_urls(lower)
         found: list[tuple[int, int, int, str]] = []
         append = found.append
         n = len(text)
@@ -325,7 +336,10 @@ class FastMatcher:
         # the automaton reports only matches with word boundaries at their
         # word-character ends (see _compile_matcher); the marked text is the
         # lowered one shifted by its leading NUL
-        for end_idx, variants in self.automaton.iter(f"\x00{_marked(lower)}\x00"):
+        marked = _marked(lower)
+        if marks is not None:  # the words the text was searched for: its sketch
+            marks.append(marked)
+        for end_idx, variants in self.automaton.iter(f"\x00{marked}\x00"):
             for shift, length, words, entries, forms in variants:
                 end = end_idx - shift
                 start = end - length
@@ -344,10 +358,13 @@ class FastMatcher:
                         append((start, end, words, key))
         return found
 
-    def find(self, text: str, lines: bool = False) -> list[tuple[int, int, str, str, str]]:
+    def find(
+        self, text: str, lines: bool = False, marks: list[str] | None = None
+    ) -> list[tuple[int, int, str, str, str]]:
         """Matches in ``text`` as ``(start, end, surface, match key, sentence)``;
-        with ``lines`` (code), the line of the match stands for its sentence."""
-        found = self.candidates(text)
+        with ``lines`` (code), the line of the match stands for its sentence;
+        ``marks`` gets the text as searched (:func:`sketch`)."""
+        found = self.candidates(text, marks)
         n = len(text)
         if not found:
             return []
@@ -376,6 +393,32 @@ class FastMatcher:
                 sentence = sentences[lo] = text[lo:hi].strip()
             out.append((start, end, text[start:end], key, sentence))
         return out
+
+
+def sketch(marks: Iterable[str]) -> bytes:
+    """The distinct words of texts as :meth:`FastMatcher.candidates` searched
+    them (lowered, every non-word character a NUL: ``marks``), NUL separated
+    and deflated: every word a match can be made of, for
+    :mod:`kgraph.carryover` to tell which articles a catalogue change may
+    touch. (Words inside URLs, where nothing matches, are left out.)
+
+    >>> zlib.decompress(sketch([_marked("s3 s3-"), _marked("s3")]))
+    b's3'
+    """
+    words = set("\x00".join(marks).split("\x00"))
+    words.discard("")
+    return zlib.compress("\x00".join(words).encode("utf-8", "surrogatepass"), 1)
+
+
+def text_sketch(text: ArticleText) -> bytes:
+    """:func:`sketch` of every block of ``text`` (title, prose, code), as the
+    fast engine searches them.
+
+    >>> from kgraph.records import Block
+    >>> zlib.decompress(text_sketch(ArticleText("a", (Block("code", "go; go."),))))
+    b'go'
+    """
+    return sketch(_marked(_without_urls(same_length_lower(b.text))) for b in text.blocks)
 
 
 _START, _END, _WORD_COUNT = itemgetter(0), itemgetter(1), itemgetter(2)
@@ -615,23 +658,38 @@ class Extractor:
         return next(self.extract_many([text]))
 
     def extract_many(
-        self, texts: Iterable[ArticleText], batch_size: int = 256
+        self,
+        texts: Iterable[ArticleText],
+        batch_size: int = 256,
+        sketches: list[bytes] | None = None,
     ) -> Iterator[list[Mention]]:
-        """Concepts of many articles, in order."""
+        """Concepts of many articles, in order; ``sketches`` (if given) gets
+        each article's :func:`sketch` as it is done."""
         if self.engine == "spacy":
-            yield from self._extract_spacy(texts, batch_size)
+            texts = list(texts) if sketches is not None else texts
+            if sketches is None:
+                yield from self._extract_spacy(texts, batch_size)
+                return
+            for art, found in zip(texts, self._extract_spacy(texts, batch_size), strict=True):
+                if sketches is not None:
+                    sketches.append(text_sketch(art))
+                yield found
             return
         for art in texts:
-            yield self._finish(art, self._fast_hits(art))
+            marks: list[str] | None = [] if sketches is not None else None
+            hits = self._fast_hits(art, marks)
+            if marks is not None and sketches is not None:
+                sketches.append(sketch(marks))
+            yield self._finish(art, hits)
 
-    def _fast_hits(self, art: ArticleText) -> list[_Hit]:
+    def _fast_hits(self, art: ArticleText, marks: list[str] | None = None) -> list[_Hit]:
         hits: list[_Hit] = []
         append = hits.append
         find = self.fast.find
         split = self._split_keys
         for b, block in enumerate(art.blocks):
             kind = block.kind
-            for _start, _end, surface, key, sentence in find(block.text, lines=kind == "code"):
+            for _start, _end, surface, key, sentence in find(block.text, kind == "code", marks):
                 parts = split.get(key)
                 if parts is None:  # first seen: "go#0" is rule "go#0" of concept "go"
                     cid, sep, _n = key.partition("#")

@@ -38,6 +38,7 @@ __all__ = [
     "article_node",
     "article_part",
     "normalise_url",
+    "recode",
 ]
 
 #: Only an article's most salient concepts take part in co-occurrence edges.
@@ -149,11 +150,9 @@ def article_part(
         )
         for m in ordered
     )
-    top = sorted(mentions, key=lambda m: (-m.weight, m.concept))[:CO_OCCUR_TOP]
     links = text.links if text is not None else ()
-    codes = catalogue.codes()
-    top_codes = [codes[c] for c in sorted({m.concept for m in top})]
     ids = tuple(intern(m.concept) for m in ordered)
+    codes, top, pairs = _coded(ids, rows, catalogue)
     return ArticlePart(
         article_node(art),
         (
@@ -170,16 +169,49 @@ def article_part(
         f"feed:{art.feed}" if art.feed else "",
         tuple((_slug(name), name) for name in art.authors),
         ids,
-        array(CODE_TYPECODE, [codes[c] for c in ids]).tobytes(),
+        codes,
         rows,
         tuple((slug, tag, catalogue.resolve(tag)) for tag in art.tags for slug in (_slug(tag),)),
-        array(CODE_TYPECODE, top_codes).tobytes(),
+        top,
         tuple(dict.fromkeys((normalise_url(link), _link_path(link)) for link in links)),
+        pairs,
+    )
+
+
+def _coded(
+    ids: tuple[str, ...], rows: tuple[tuple[str, int, float, str, str], ...], catalogue: Catalogue
+) -> tuple[bytes, bytes, bytes]:
+    """``codes``, ``top`` and ``pairs`` of a part whose mentions are ``ids``
+    (sorted) with their ``rows``: what depends on the catalogue's numbering."""
+    codes = catalogue.codes()
+    # the most salient concepts: by weight, then id
+    top = sorted(zip(ids, rows, strict=True), key=lambda m: (-m[1][2], m[0]))[:CO_OCCUR_TOP]
+    top_codes = [codes[c] for c in sorted({cid for cid, _ in top})]
+    return (
+        array(CODE_TYPECODE, [codes[c] for c in ids]).tobytes(),
+        array(CODE_TYPECODE, top_codes).tobytes(),
         array(
             PAIR_TYPECODE,
             [a << PAIR_SHIFT | b for i, a in enumerate(top_codes) for b in top_codes[i + 1 :]],
         ).tobytes(),
     )
+
+
+def recode(part: ArticlePart, catalogue: Catalogue) -> ArticlePart:
+    """``part`` for another version of the catalogue under which its article's
+    mentions are the same (:mod:`kgraph.carryover`): concept codes and the
+    tags' concepts worked out again.
+
+    >>> from kgraph.catalogue import load_catalogue
+    >>> from kgraph.records import Article, Mention
+    >>> cat = load_catalogue()
+    >>> p = article_part(Article("a1", tags=("golang",)), None, [Mention("go", 2, 0.9, "Go.", "Go")], cat)
+    >>> recode(p, cat) == p
+    True
+    """
+    codes, top, pairs = _coded(part.concepts, part.mentions, catalogue)
+    tags = tuple((slug, tag, catalogue.resolve(tag)) for slug, tag, _old in part.tags)
+    return part._replace(codes=codes, tags=tags, top=top, pairs=pairs)
 
 
 #: Author names and tags recur across articles: slugify each once.

@@ -36,12 +36,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .carryover import Carrier, text_sketch
+from .carryover import Carrier
 from .catalogue import Catalogue, load_catalogue
 from .errors import FeedError, one_line
 from .extract import Extractor, get_extractor
 from .feeds import parse_feed_or_error
-from .parts import ArticlePart, article_part
+from .parts import ArticlePart, article_part, recode
 from .reading import Unchanged, reread
 from .records import SUMMARY_MAX, Article, ArticleText, Block, Feed, Mention, Source
 from .text import to_text
@@ -178,10 +178,10 @@ def _analyse_chunk(
     started = time.perf_counter()
     texts, notes = zip(*(_text_of(a) for a in articles), strict=True) if articles else ((), ())
     cleaned = time.perf_counter()
-    found = extractor.extract_many(texts)
+    sketches: list[bytes] | None = [] if sketch else None
+    found = extractor.extract_many(texts, sketches=sketches)
     results = [(light_text(t), ms, note) for t, ms, note in zip(texts, found, notes, strict=True)]
-    sketches = [text_sketch(t) for t in texts] if sketch else []
-    return results, sketches, cleaned - started
+    return results, sketches or [], cleaned - started
 
 
 def run_feed(
@@ -419,15 +419,26 @@ def run_feeds(
     ``engine`` (at most ``engine.window`` ahead of the one awaited) or here,
     and are stored in the cache when they come back.
     """
-    pending: collections.deque[tuple[Source, Any, str]] = collections.deque()
+    pending: collections.deque[tuple[Source, Any, str, str]] = collections.deque()
 
-    def resolve(src: Source, item: Any, key: str) -> tuple[Source, FeedDone | FeedError]:
+    def resolve(
+        src: Source, item: Any, key: str, base_key: str
+    ) -> tuple[Source, FeedDone | FeedError]:
         if not isinstance(item, FeedDone | FeedFailed | FeedError):
             item = item.result()
         if isinstance(item, FeedFailed):
             return src, FeedError(item.where, item.what)
         if cache is not None and key and isinstance(item, FeedDone):
-            cache.put_feed(key, item.feed, item.ids, item.warnings, item.keys, item.parts)
+            cache.put_feed(
+                key,
+                item.feed,
+                item.ids,
+                item.warnings,
+                item.keys,
+                item.parts,
+                item.contents,
+                base_key,
+            )
         return src, item
 
     carry = (
@@ -440,22 +451,31 @@ def run_feeds(
 
     ahead = engine.window if engine is not None else 0
     store = cache if cache is not None and cache.enabled else None
+
+    def cached(base_key: str) -> Hit | None:
+        """The feed's parse for this catalogue, or carried over from another."""
+        assert store is not None and carry is not None
+        key = store.versioned(base_key)
+        return store.get_feed(key) or _carry_feed(store, carry, catalogue, base_key, key)
+
     for src, got in reads:
-        key = ""
+        key = base_key = ""
         hit = None
+        tried = ""
         if isinstance(got, Unchanged):  # a file the cache saw as it is: not read
-            hit = store.get_feed(got.key) if store is not None else None
+            hit = cached(got.key) if store is not None else None
             if hit is None:  # its parse was dropped meanwhile: read it after all
-                got = reread(src, limits)
+                tried, got = got.key, reread(src, limits)
         item: Any = got
         if hit is None and not isinstance(got, FeedError | Unchanged):
             data, base, sig = got
             base_url = base if src.kind == "url" else ""
             if store is not None:
-                key = store.feed_key(data, src.location, base_url, limits)
+                base_key = store.feed_base_key(data, src.location, base_url, limits)
+                key = store.versioned(base_key)
                 if sig:
-                    store.remember_file(src.location, sig, limits, key)
-                hit = store.get_feed(key)
+                    store.remember_file(src.location, sig, limits, base_key)
+                hit = cached(base_key) if base_key != tried else None
             if hit is None:
                 task = FeedTask(
                     data,
@@ -471,11 +491,41 @@ def run_feeds(
             feed, ids, warnings, keys, parts = hit
             item = FeedDone(feed, ids, keys, None, warnings, parts=parts)
             key = ""
-        pending.append((src, item, key))
+        pending.append((src, item, key, base_key))
         while len(pending) > ahead:
             yield resolve(*pending.popleft())
     while pending:
         yield resolve(*pending.popleft())
+
+
+#: A parsed feed from the cache: feed, articles' (id, URL), warnings, analysis keys, parts.
+Hit = tuple[Feed, list[tuple[str, str]], list[str], list[str], list[ArticlePart]]
+
+
+def _carry_feed(
+    store: BuildCache, carry: Carrier, catalogue: Catalogue, base_key: str, key: str
+) -> Hit | None:
+    """The parse of the feed of ``base_key`` stored under another catalogue
+    version, if the change leaves every one of its articles' analyses as it
+    was (:mod:`kgraph.carryover`): then its parts are recoded, and it and its
+    analyses are stored under this version's keys (``key`` for the feed)."""
+    from .cache import analysis_key
+
+    for old in store.previous_feeds(base_key):
+        generation, feed, ids, warnings, old_keys, parts, contents = old
+        sketches = store.sketches(old_keys)
+        if len(sketches) != len(set(old_keys)):  # some analysis is gone
+            continue
+        if carry.holds(generation, list(sketches.values())):
+            break
+    else:  # none holds: parse the feed again
+        return None
+    keys = [analysis_key(store.generation, c) for c in contents]
+    parts = [recode(p, catalogue) for p in parts]
+    store.copy_analyses(zip(old_keys, keys, strict=True))
+    store.put_feed(key, feed, ids, warnings, keys, parts, contents, base_key)
+    store.count_feed_carried()
+    return feed, ids, warnings, keys, parts
 
 
 def merge(

@@ -37,7 +37,7 @@ FETCH_WORKERS = 4
 @dataclasses.dataclass(frozen=True)
 class Unchanged:
     """A feed file not read because the build cache saw it as it is now:
-    the key of its parsed feed (:meth:`kgraph.cache.BuildCache.unchanged_file`)."""
+    the base key of its parsed feed (:meth:`kgraph.cache.BuildCache.unchanged_file`)."""
 
     key: str
 

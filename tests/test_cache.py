@@ -121,8 +121,12 @@ def test_catalogue_change_reanalyses_only_what_it_may_change(feeds, tmp_path):
     assert changed.version != original.version
     kg = _build(feeds, tmp_path / "cache", changed)
     assert (kg.report.cache_hits, kg.report.cache_misses) == (31, 0)
+    assert kg.report.cache_feed_hits == 2  # nor parsed again: their parts recoded
     cold = kgraph.build([str(feeds)], catalogue=changed)
     assert _outputs(kg, tmp_path / "a") == _outputs(cold, tmp_path / "b")
+    again = _build(feeds, tmp_path / "cache", changed)  # now stored under the new version
+    assert (again.report.cache_hits, again.report.cache_feed_hits) == (31, 2)
+    assert _outputs(again, tmp_path / "c") == _outputs(cold, tmp_path / "b")
     back = _build(feeds, tmp_path / "cache", original)  # old entries were not touched
     assert (back.report.cache_hits, back.report.cache_misses) == (31, 0)
     with BuildCache(tmp_path / "cache", changed.version) as cache:
