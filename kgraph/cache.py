@@ -1,25 +1,28 @@
 """The build cache: per-article analysis results, parsed feeds and HTTP
 validators in one SQLite file, so a re-run only redoes what changed.
 
-Three tables, each keyed by a SHA-256 of everything its result depends on:
+The tables, each keyed by a SHA-256 of everything its result depends on:
 
 - ``analysis``: an article's light text and mentions (what
   :func:`kgraph.pipeline.analyse` yields), keyed by the article's content
   (id, URL, title and HTML: :func:`content_key`) plus the catalogue version,
   :data:`CACHE_FORMAT` and the kgraph version; with the content key and the
-  article's sketch (:func:`kgraph.carryover.text_sketch`). Under a new
-  catalogue version an analysis of the old one is carried over when none of
-  the alias forms the change touches can occur in the article
+  article's sketch (:func:`kgraph.extract.sketch`). Under a new catalogue
+  version an analysis of another is carried over (moved) when none of the
+  alias forms the change touches can occur in the article
   (:mod:`kgraph.carryover`): a catalogue change re-analyses exactly the
-  articles it may change.
+  articles it may change. An article keeps one analysis.
 - ``catalogues``: the signature of every alias form of each catalogue version
   the cache has analyses of (:func:`kgraph.carryover.form_signatures`), to
   tell what changed from one version to the next.
 - ``feeds``: a parsed feed (:class:`~kgraph.feeds.ParsedFeed`) without the
-  articles' HTML but with each article's analysis key and graph part
-  (:func:`kgraph.parts.article_part`), keyed by the feed's bytes, where it
-  came from, the parsing limits and the same versions, so an unchanged feed
-  is neither parsed nor analysed again: its parts go into the graph as they are.
+  articles' HTML but with each article's analysis key, content key and graph
+  part (:func:`kgraph.parts.article_part`), keyed by its base key (the feed's
+  bytes, where it came from, the parsing limits and the same versions but
+  the catalogue's) under the catalogue version, so an unchanged feed is
+  neither parsed nor analysed again: its parts go into the graph as they
+  are; under a new catalogue version, recoded (:func:`kgraph.parts.recode`)
+  if all its articles' analyses carry over. A feed keeps one parse.
 - ``http``: the body, ``ETag`` and ``Last-Modified`` of each fetched URL, for
   conditional GETs (a ``304 Not Modified`` reuses the stored body).
 - ``files``: each feed file's signature (size, modification and change times,
@@ -454,16 +457,28 @@ class BuildCache:
 
     def put_packed(self, items: Iterable[tuple[str, str, bytes, bytes]]) -> None:
         """Store analyses already packed by :func:`pack_analysis` (where they were
-        made: a worker) as ``(key, content key, packed, sketch)``, all in one transaction."""
-        if self._db is None:
+        made: a worker) as ``(key, content key, packed, sketch)``, all in one
+        transaction. An article keeps one analysis: those of other catalogue
+        versions are dropped (a catalogue edited again and again would
+        otherwise pile up a copy of every analysis per version)."""
+        rows = [
+            (key, self.generation, blob, self._today, content, sketch)
+            for key, content, blob, sketch in items
+        ]
+        if self._db is None or not rows:
             return
-        self._store(
-            "analysis",
-            [
-                (key, self.generation, blob, self._today, content, sketch)
-                for key, content, blob, sketch in items
-            ],
-        )
+        base = self.base + ":"
+        others = [(row[4], self.generation, len(base), base) for row in rows if row[4]]
+        try:
+            with self._tx():
+                self._db.executemany(
+                    "DELETE FROM analysis WHERE content=? AND generation != ? "
+                    "AND substr(generation, 1, ?) = ?",
+                    others,
+                )
+                self._db.executemany("INSERT OR REPLACE INTO analysis VALUES (?,?,?,?,?,?)", rows)
+        except sqlite3.Error as err:
+            self._failed(err)
 
     def previous_analyses(
         self, contents: Sequence[str], generation: str = ""
@@ -596,7 +611,15 @@ class BuildCache:
             compress=False,
         )
         row = (key, self.generation, blob, self._today, base_key, _pack(list(contents)))
-        self._store("feeds", [row])
+        if self._db is None:
+            return
+        try:
+            with self._tx():
+                if base_key:  # one parse of a feed is kept, of the last catalogue version
+                    self._db.execute("DELETE FROM feeds WHERE base=? AND key != ?", (base_key, key))
+                self._db.execute("INSERT OR REPLACE INTO feeds VALUES (?,?,?,?,?,?)", row)
+        except sqlite3.Error as err:
+            self._failed(err)
 
     def previous_feeds(
         self, base_key: str, limit: int = 3
@@ -648,18 +671,17 @@ class BuildCache:
             return {}
         return found
 
-    def copy_analyses(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Store the analysis of each ``(old key, new key)`` under its new key
-        and this generation as well (one carried over from another catalogue
-        version), in SQLite, without reading it."""
+    def move_analyses(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Move the analysis of each ``(old key, new key)`` to its new key and
+        this generation (one carried over from another catalogue version), in
+        SQLite, without reading it: an article keeps one analysis."""
         rows = [(new, self.generation, self._today, old) for old, new in pairs if old != new]
         if self._db is None or not rows:
             return
         try:
             with self._tx():
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO analysis "
-                    "SELECT ?, ?, data, ?, content, sketch FROM analysis WHERE key=?",
+                    "UPDATE OR REPLACE analysis SET key=?, generation=?, used=? WHERE key=?",
                     rows,
                 )
         except sqlite3.Error as err:
@@ -758,7 +780,7 @@ class BuildCache:
                 (self.generation,),
             ).fetchone()
             out[table] = {"entries": total, "current": current, "stale": total - current}
-        for table in ("files", "http"):
+        for table in ("files", "http", "catalogues"):
             count = self._db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             out[table] = {"entries": count}
         return out

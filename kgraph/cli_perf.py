@@ -104,10 +104,10 @@ def info(cache_dir: str | None, outdir: str, as_json: bool) -> None:
     for table in ("analysis", "feeds"):
         if table in out:
             t = out[table]
-            click.echo(f"  {table:9} {t['entries']:8} entries ({t['stale']} stale)")
-    for table in ("files", "http"):
+            click.echo(f"  {table:10} {t['entries']:7} entries ({t['stale']} stale)")
+    for table in ("files", "http", "catalogues"):
         if table in out:
-            click.echo(f"  {table:9} {out[table]['entries']:8} entries")
+            click.echo(f"  {table:10} {out[table]['entries']:7} entries")
 
 
 @cache.command()

@@ -522,7 +522,7 @@ def _carry_feed(
         return None
     keys = [analysis_key(store.generation, c) for c in contents]
     parts = [recode(p, catalogue) for p in parts]
-    store.copy_analyses(zip(old_keys, keys, strict=True))
+    store.move_analyses(zip(old_keys, keys, strict=True))
     store.put_feed(key, feed, ids, warnings, keys, parts, contents, base_key)
     store.count_feed_carried()
     return feed, ids, warnings, keys, parts

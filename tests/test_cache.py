@@ -127,12 +127,19 @@ def test_catalogue_change_reanalyses_only_what_it_may_change(feeds, tmp_path):
     again = _build(feeds, tmp_path / "cache", changed)  # now stored under the new version
     assert (again.report.cache_hits, again.report.cache_feed_hits) == (31, 2)
     assert _outputs(again, tmp_path / "c") == _outputs(cold, tmp_path / "b")
-    back = _build(feeds, tmp_path / "cache", original)  # old entries were not touched
+    # an article keeps one analysis, a feed one parse: carried back and forth,
+    # the cache does not grow with every catalogue version
+    back = _build(feeds, tmp_path / "cache", original)
     assert (back.report.cache_hits, back.report.cache_misses) == (31, 0)
+    assert back.report.cache_feed_hits == 2
+    with BuildCache(tmp_path / "cache", original.version) as cache:
+        assert cache.info()["analysis"] == {"entries": 31, "current": 31, "stale": 0}
+        assert cache.info()["feeds"] == {"entries": 2, "current": 2, "stale": 0}
+        assert cache.info()["catalogues"] == {"entries": 2}
     with BuildCache(tmp_path / "cache", changed.version) as cache:
-        assert cache.info()["analysis"] == {"entries": 62, "current": 31, "stale": 31}
-        assert cache.prune_stale() == 31 + 2  # analyses and parsed feeds of the old version
-        assert cache.info()["analysis"]["entries"] == 31
+        assert cache.prune_stale() == 31 + 2  # analyses and parsed feeds of the other version
+        assert cache.info()["analysis"]["entries"] == 0
+        assert cache.info()["catalogues"] == {"entries": 1}
 
 
 def test_a_new_alias_reanalyses_exactly_the_articles_with_its_words(feeds, tmp_path):
