@@ -160,7 +160,9 @@ def sample_tree(pid: int) -> None:
 # -- children: one measured build each -----------------------------------------------------
 
 
-def child_kgraph(corpus: str, jobs: int, cache_dir: str | None, write_to: str | None) -> dict:
+def child_kgraph(
+    corpus: str, jobs: int, cache_dir: str | None, write_to: str | None, models: str = ""
+) -> dict:
     import kgraph
     import kgraph.api  # imported on first use of kgraph.build: not part of the build's time
     from kgraph.cache import BuildCache
@@ -168,7 +170,7 @@ def child_kgraph(corpus: str, jobs: int, cache_dir: str | None, write_to: str | 
     sampler = _Sampler()
     with sampler:
         t0 = time.perf_counter()
-        cat = kgraph.load_catalogue()
+        cat = kgraph.load_catalogue(models or None)
         if cache_dir:
             with BuildCache(cache_dir, cat.version) as cache:
                 kg = kgraph.build([corpus], catalogue=cat, jobs=jobs, cache=cache)
@@ -391,6 +393,48 @@ def profile(corpus: str, out: Path, top: int = 25) -> None:
     print(f"  full tree: {out / 'profile.txt'}, flame graph: {out / 'profile-flame.html'}")
 
 
+#: Catalogue edits the ``catalogue`` run makes, one after the other: a concept
+#: no article names, then one whose words some articles have.
+CATALOGUE_EDITS = (
+    ("no article named", {"id": "bench-frobnicator", "name": "Frobnicator", "type": "tool"}),
+    (
+        "some articles named",
+        {
+            "id": "bench-operator-pattern",
+            "name": "Kubernetes Operator Pattern",
+            "type": "practice",
+            "parents": ["kubernetes"],
+        },
+    ),
+)
+
+
+def catalogue_edits(corpus: str, work: Path, cache_dir: str, res: dict) -> None:
+    """A cold build that fills a cache with a copy of the catalogue, then each
+    edit of :data:`CATALOGUE_EDITS` and a build after it (analyses the edit
+    cannot change are carried over: :mod:`kgraph.carryover`)."""
+    from kgraph.catalogue import models_dir
+
+    models = work / "models"
+    shutil.rmtree(models, ignore_errors=True)
+    shutil.copytree(models_dir(), models)
+    cache = str(Path(cache_dir).with_name("cache-catalogue"))
+    shutil.rmtree(cache, ignore_errors=True)
+    res["catalogue cold"] = run_child("kgraph", corpus, "1", cache, "", str(models))
+    print(line("catalogue cold", res["catalogue cold"]), flush=True)
+    tools = models / "concepts" / "tools.jsonl"
+    for i, (what, entry) in enumerate(CATALOGUE_EDITS):
+        tools.write_text(tools.read_text(encoding="utf-8") + json.dumps(entry) + "\n", "utf-8")
+        name = f"catalogue edit {i + 1}"
+        res[name] = run_child("kgraph", corpus, "1", cache, "", str(models))
+        r = res[name]
+        print(
+            line(name, r) + f"\n{'':24}a concept {what} added: "
+            f"{r['cache_misses']} articles analysed again, {r['cache_hits']} carried over",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
@@ -400,7 +444,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--corpus", type=Path, help="corpus folder (made if empty)")
     parser.add_argument("--naive-size", type=int, default=1000, help="articles the naive run reads")
-    parser.add_argument("--runs", default="jobs1,jobs2,cache,naive,real")
+    parser.add_argument("--runs", default="jobs1,jobs2,cache,catalogue,naive,real")
     parser.add_argument(
         "--real",
         type=Path,
@@ -423,8 +467,8 @@ def main() -> None:
     if args.child:
         kind, *rest = args.child
         if kind == "kgraph":
-            corpus, jobs, cache_dir, write_to = rest
-            result = child_kgraph(corpus, int(jobs), cache_dir or None, write_to or None)
+            corpus, jobs, cache_dir, write_to, *models = rest
+            result = child_kgraph(corpus, int(jobs), cache_dir or None, write_to or None, *models)
         elif kind == "real":
             result = child_real(rest[1:], int(rest[0]))
         else:
@@ -490,6 +534,8 @@ def main() -> None:
                 f"{'':24}after changing {touched.name} (1 of {len(feeds)} feeds): "
                 f"{r['cache_hits']} articles reused, {r['cache_misses']} analysed"
             )
+    if "catalogue" in runs:
+        catalogue_edits(str(corpus), work, cache_dir, res)
     if "naive" in runs:
         res["naive"] = run_child("naive", str(corpus), str(args.naive_size))
         print(
@@ -566,6 +612,13 @@ def main() -> None:
         if "kgraph jobs=1" in res:  # the same command's first run, which fills the cache
             first = res["kgraph cache cold"]["build_s"] / res["kgraph incremental"]["build_s"]
             print(f"         against the cold build that fills the cache: {first:.1f}x")
+    for name in [n for n in res if n.startswith("catalogue edit")]:
+        cold = res["catalogue cold"]["build_s"]
+        r = res[name]
+        print(
+            f"  {name} vs the cold build: {cold / r['build_s']:.1f}x "
+            f"({r['cache_misses']} of {r['articles']} articles analysed again)"
+        )
     if "kgraph jobs=1" in res:
         r = res["kgraph jobs=1"]
         writes = sum(v for k, v in r["stages"].items() if k.startswith("write_"))
