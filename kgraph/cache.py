@@ -518,13 +518,7 @@ class BuildCache:
 
     def signatures(self, version: str) -> dict[str, int] | None:
         """The form signatures kept for catalogue ``version``, or None."""
-        if self._db is None:
-            return None
-        try:
-            return _signatures(self._db, version)
-        except _READ_ERRORS as err:
-            LOGGER.debug("%s: catalogue %s unreadable: %s", self.path, version, err)
-            return None
+        return _signatures(self._db, version, self.path)
 
     def _store_update(self, table: str, column: str, value: str) -> None:
         assert self._db is not None
@@ -838,13 +832,7 @@ class AnalysisReader:
 
     def signatures(self, version: str) -> dict[str, int] | None:
         """As :meth:`BuildCache.signatures`."""
-        if self._db is None:
-            return None
-        try:
-            return _signatures(self._db, version)
-        except _READ_ERRORS as err:
-            LOGGER.debug("%s: cache not readable here: %s", self.path, err)
-            return None
+        return _signatures(self._db, version, self.path)
 
     def get(self, keys: Sequence[str]) -> dict[str, tuple[ArticleText, list[Mention]]]:
         """The stored analyses among ``keys`` (any error: none)."""
@@ -907,9 +895,18 @@ def _previous(
     return {c: (gen, data, sketch) for c, (_used, gen, data, sketch) in found.items()}
 
 
-def _signatures(db: sqlite3.Connection, version: str) -> dict[str, int] | None:
-    row = db.execute("SELECT data FROM catalogues WHERE version=?", (version,)).fetchone()
-    return None if row is None else {form: sig for form, sig in _unpack(row[0])}
+def _signatures(db: sqlite3.Connection | None, version: str, path: Path) -> dict[str, int] | None:
+    """The form signatures kept for catalogue ``version`` (None if there are
+    none or they cannot be read: the analyses of that version are then not
+    carried over)."""
+    if db is None:
+        return None
+    try:
+        row = db.execute("SELECT data FROM catalogues WHERE version=?", (version,)).fetchone()
+        return None if row is None else {form: sig for form, sig in _unpack(row[0])}
+    except _READ_ERRORS as err:
+        LOGGER.debug("%s: catalogue %s unreadable: %s", path, version, err)
+        return None
 
 
 class _Transaction:
