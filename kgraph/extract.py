@@ -187,14 +187,27 @@ def same_length_lower(text: str) -> str:
 _Entry = tuple[int, int, tuple[tuple[str, "str | None"], ...]]
 
 
+#: The last alias table worked out, by catalogue version: after a catalogue
+#: edit both the matcher and the form signatures (:mod:`kgraph.carryover`) need it.
+_TABLE: dict[str, dict[str, _Entry]] = {}
+
+
 def _alias_table(catalogue: Catalogue) -> dict[str, _Entry]:
+    """Every form to match (lowercase), with its length, word count and
+    ``(match key, exact form or None)`` entries."""
+    if catalogue.version and catalogue.version in _TABLE:
+        return _TABLE[catalogue.version]
     table: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
     for form, key, is_exact in alias_patterns(catalogue):
         table[form.lower()].append((key, form if is_exact else None))
-    return {
+    out = {
         form: (len(form), len(_WORDS.findall(form)) or 1, tuple(entries))
         for form, entries in table.items()
     }
+    if catalogue.version:
+        _TABLE.clear()
+        _TABLE[catalogue.version] = out
+    return out
 
 
 #: ASCII non-word bytes to NUL: ``bytes.translate`` is a plain table lookup,
