@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import kgraph
 from kgraph.cache import CACHE_FILE, BuildCache, default_cache_dir
@@ -542,3 +544,47 @@ def test_workers_carry_analyses_over_too(feeds, tmp_path, monkeypatch):
     assert (kg.report.cache_hits, kg.report.cache_misses) == (31, 0)
     cold = kgraph.build([str(feeds)], catalogue=changed)
     assert _outputs(kg, tmp_path / "a") == _outputs(cold, tmp_path / "b")
+
+
+_EDITS = st.one_of(
+    st.tuples(st.just("add"), st.sampled_from(["Invalidation", "Frobnicator", "Bucket Policy"])),
+    st.tuples(st.just("drop alias"), st.sampled_from(["amazon-s3", "aws-iam", "docker", "go"])),
+    st.tuples(st.just("reparent"), st.sampled_from(["amazon-ec2", "aws-lambda", "json"])),
+    st.tuples(st.just("cues"), st.sampled_from(["docker", "go", "aws-lambda"])),
+)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits=st.lists(_EDITS, min_size=1, max_size=3))
+def test_random_catalogue_edits_give_the_graph_of_a_cold_build(tmp_path_factory, edits):
+    """Any sequence of edits: the cached build after them equals a cold build."""
+    tmp = tmp_path_factory.mktemp("edits")
+    feeds = tmp / "feeds"
+    shutil.copytree(SAMPLES_DIR, feeds)
+    models = tmp / "models"
+    shutil.copytree(models_dir(), models)
+    _build(feeds, tmp / "cache", load_catalogue(models))
+
+    def edit(entry: dict, what: str, arg: str) -> dict:
+        if entry["id"] != arg:
+            return entry
+        if what == "drop alias" and entry.get("aliases"):
+            entry["aliases"] = entry["aliases"][1:]
+        elif what == "reparent":
+            entry["parents"] = ["devops"]
+        elif what == "cues" and entry.get("ambiguous"):
+            entry["ambiguous"][0]["cues"] = [*entry["ambiguous"][0].get("cues", []), "bucket"]
+        return entry
+
+    for n, (what, arg) in enumerate(edits):
+        if what == "add":
+            entry = {"id": f"kgraph-test-{n}", "name": f"{arg} {n}", "type": "tool"}
+            tools = models / "concepts" / "tools.jsonl"
+            tools.write_text(tools.read_text("utf-8") + json.dumps(entry) + "\n", "utf-8")
+        else:
+            _edit_catalogue(models, lambda e, what=what, arg=arg: edit(e, what, arg))
+    changed = load_catalogue(models)
+    kg = _build(feeds, tmp / "cache", changed)
+    assert kg.report.cache_hits + kg.report.cache_misses == 31
+    cold = kgraph.build([str(feeds)], catalogue=changed)
+    assert _outputs(kg, tmp / "a") == _outputs(cold, tmp / "b")
