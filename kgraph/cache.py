@@ -7,7 +7,7 @@ The tables, each keyed by a SHA-256 of everything its result depends on:
   :func:`kgraph.pipeline.analyse` yields), keyed by the article's content
   (id, URL, title and HTML: :func:`content_key`) plus the catalogue version,
   :data:`CACHE_FORMAT` and the kgraph version; with the content key and the
-  article's sketch (:func:`kgraph.extract.sketch`). Under a new catalogue
+  article's sketch (a bitmap of its text's trigrams: :func:`kgraph.extract.sketch`). Under a new catalogue
   version an analysis of another is carried over (moved) when none of the
   alias forms the change touches can occur in the article
   (:mod:`kgraph.carryover`): a catalogue change re-analyses exactly the
@@ -95,7 +95,7 @@ __all__ = [
 LOGGER = logging.getLogger(__name__)
 
 #: Bump when what is stored, or how an article is analysed, changes shape.
-CACHE_FORMAT = "7"
+CACHE_FORMAT = "8"
 CACHE_FILE = "cache.sqlite"
 _DAY = 86400
 #: A file changed this close to the time it was read is read again next time.

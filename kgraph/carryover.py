@@ -8,21 +8,21 @@ reaches :meth:`kgraph.extract.Extractor.extract` (see :mod:`kgraph.extract`).
 
 So the build cache keeps, for each catalogue version, a 64-bit signature of
 every form (:func:`form_signatures`), and for each analysed article a
-*sketch*: the distinct words of its text, as the matcher splits them
-(:func:`kgraph.extract.sketch`). When the catalogue changes, the forms whose
-signature changed (added, removed or changed) are the only ones that can
-change a result (:func:`changed_forms`); an article whose sketch lacks a word
-of each of them cannot contain any (:meth:`CatalogueChange.affects`), and its
-analysis is carried over to the new version instead of being redone. The
-check errs one way only: an article is re-analysed if it *may* contain a
-changed form (all its words occur, in any order).
+*sketch*: a 1 KB bitmap of the byte trigrams of its text as the matcher
+searched it (:func:`kgraph.extract.sketch`). When the catalogue changes, the
+forms whose signature changed (added, removed or changed) are the only ones
+that can change a result (:func:`changed_forms`); an article whose sketch
+lacks a trigram of each of them cannot contain any
+(:meth:`CatalogueChange.affects`), and its analysis is carried over to the
+new version instead of being redone. The check errs one way only: an article
+is re-analysed if it *may* contain a changed form (all its trigrams' bits are
+set, which a short form's may be by chance: about 1 in 70 for a two-letter
+word in an article of 1,200 words).
 
 >>> from kgraph.catalogue import load_catalogue
 >>> from kgraph.records import ArticleText, Block
 >>> cat = load_catalogue()
 >>> sketch = text_sketch(ArticleText("a", (Block("paragraph", "Frobnicate S3-buckets."),)))
->>> sorted(words_of(sketch))
-['buckets', 'frobnicate', 's3']
 >>> new = dict(form_signatures(cat), frobnicate=1)  # a catalogue with one more form
 >>> change = CatalogueChange(form_signatures(cat), new)
 >>> change.affects(sketch), change.affects(text_sketch(ArticleText("b", (Block("title", "Go"),))))
@@ -34,12 +34,19 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import sys
-import zlib
 from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from ._io import cached_pickle, code_digest
 from .catalogue import Catalogue
-from .extract import _alias_table, _marked, same_length_lower, text_sketch
+from .extract import (
+    SKETCH_BITS,
+    _alias_table,
+    automaton_key,
+    has_bits,
+    text_sketch,
+    trigram_bits,
+)
 
 __all__ = [
     "Carrier",
@@ -47,20 +54,7 @@ __all__ = [
     "changed_forms",
     "form_signatures",
     "text_sketch",
-    "words_of",
 ]
-
-
-def _words(text: str) -> list[str]:
-    """The words of ``text`` as the matcher sees them: lowered (length kept),
-    split at every non-word character."""
-    return _marked(same_length_lower(text)).split("\x00")
-
-
-def words_of(sketch: bytes) -> set[str]:
-    """The words a sketch holds (a damaged one raises ``zlib.error``)."""
-    raw = zlib.decompress(sketch).decode("utf-8", "surrogatepass")
-    return set(raw.split("\x00")) if raw else set()
 
 
 def _signatures(catalogue: Catalogue) -> dict[str, int]:
@@ -112,15 +106,14 @@ def form_signatures(catalogue: Catalogue) -> dict[str, int]:
     return found
 
 
-def changed_forms(old: Mapping[str, int], new: Mapping[str, int]) -> list[tuple[str, ...]]:
-    """The words of each form whose signature differs between two catalogues
-    (added and removed forms included), sorted.
+def changed_forms(old: Mapping[str, int], new: Mapping[str, int]) -> list[str]:
+    """The forms whose signature differs between two catalogues (added and
+    removed forms included), sorted.
 
     >>> changed_forms({"node.js": 1, "s3": 2}, {"node.js": 1, "s3": 3, "aws lambda": 4})
-    [('aws', 'lambda'), ('s3',)]
+    ['aws lambda', 's3']
     """
-    forms = {f for f in old.keys() | new.keys() if old.get(f) != new.get(f)}
-    return sorted(tuple(w for w in _words(form) if w) for form in forms)
+    return sorted(f for f in old.keys() | new.keys() if old.get(f) != new.get(f))
 
 
 class CatalogueChange:
@@ -130,24 +123,35 @@ class CatalogueChange:
 
     def __init__(self, old: Mapping[str, int], new: Mapping[str, int]) -> None:
         self.forms = changed_forms(old, new)
-        # a form with no word at all (punctuation only) could be anywhere
-        self.everything = any(not words for words in self.forms)
+        bits = [trigram_bits(automaton_key(form)) for form in self.forms]
+        # a form too short to tell (punctuation only) could be anywhere
+        self.everything = any(b is None for b in bits)
+        self._bits = [sorted(b) for b in bits if b is not None]
+        self._flat: Any = None  # many forms: all their bits in one array, and where each starts
+        if len(self._bits) > 32:
+            import numpy as np
+
+            self._flat = np.array([b for bits in self._bits for b in bits], np.intp)
+            self._starts = np.cumsum([0] + [len(b) for b in self._bits[:-1]])
 
     def __bool__(self) -> bool:
         return bool(self.forms)
 
     def affects(self, sketch: bytes) -> bool:
-        """Whether an article with this sketch may contain a changed form."""
+        """Whether an article with this sketch may contain a changed form
+        (a sketch that is not one raises ``ValueError``)."""
         if not self.forms:
             return False
         if self.everything:
             return True
-        if len(self.forms) > 16:  # many forms: one set of the sketch's words
-            words = words_of(sketch)
-            return any(all(w in words for w in form) for form in self.forms)
-        # a few (the usual edit): look each word up in the sketch's text
-        raw = "\x00" + zlib.decompress(sketch).decode("utf-8", "surrogatepass") + "\x00"
-        return any(all(f"\x00{w}\x00" in raw for w in form) for form in self.forms)
+        if self._flat is None:
+            return any(has_bits(sketch, bits) for bits in self._bits)
+        import numpy as np
+
+        if len(sketch) != 1 << (SKETCH_BITS - 3):
+            raise ValueError("not a sketch")
+        present = np.unpackbits(np.frombuffer(sketch, np.uint8)).view(np.bool_)[self._flat]
+        return bool(np.logical_and.reduceat(present, self._starts).any())
 
 
 #: ``previous(contents, generation) -> {content: (generation, packed, sketch)}``:
@@ -181,7 +185,7 @@ class Carrier:
             try:
                 if change.affects(sketch):
                     continue
-            except (zlib.error, UnicodeDecodeError):  # a damaged sketch: analyse again
+            except ValueError:  # a damaged sketch: analyse again
                 continue
             out[content] = (packed, sketch)
         return out
@@ -194,7 +198,7 @@ class Carrier:
             return False
         try:
             return not any(change.affects(sketch) for sketch in sketches)
-        except (zlib.error, UnicodeDecodeError):
+        except ValueError:
             return False
 
     def _change(self, version: str) -> CatalogueChange | None:
