@@ -128,3 +128,18 @@ def test_form_signatures_change_exactly_where_a_form_means_something_else():
     # a concept added under another: its own forms only
     ec2 = Concept("ec2", "Amazon EC2", "aws-service", ("EC2",), ("aws",))
     assert _changed(*BASE, ec2) == {"amazon ec2", "ec2"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(articles, st.lists(st.sampled_from(ALIASES), min_size=33, max_size=60, unique=True))
+def test_many_changed_forms_are_checked_as_one_by_one(text, aliases):
+    old = form_signatures(CATALOGUE)
+    forms = {" ".join(a.lower().split()) for a in aliases}
+    new = {**old, **{f: old.get(f, 0) + 1 for f in forms}}
+    change = CatalogueChange(old, new)
+    assert change._flat is not None  # the numpy path
+    sketch = text_sketch(text)
+    one_by_one = any(has_bits(sketch, trigram_bits(automaton_key(f))) for f in change.forms)
+    assert change.affects(sketch) == one_by_one
+    with pytest.raises(ValueError):
+        change.affects(b"not a sketch")
