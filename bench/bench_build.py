@@ -109,8 +109,9 @@ class _Sampler:
 
 def sample_tree(pid: int) -> None:
     """The sampler process: every 50 ms, the RSS and CPU times of ``pid`` and
-    its descendants (but this process; the descendants found every 250 ms); answers each line on stdin with the
-    peak RSS and the CPU seconds so far, as JSON."""
+    its descendants (but this process; the descendants found every 250 ms);
+    answers each line on stdin with the peak RSS and the CPU seconds so far,
+    as JSON."""
     import select
 
     import psutil

@@ -175,30 +175,22 @@ class Carrier:
     def __call__(self, contents: Sequence[str], generation: str) -> dict[str, tuple[bytes, bytes]]:
         """``{content: (packed analysis, sketch)}`` for those of ``contents``
         (content keys) whose earlier analysis still holds under ``generation``."""
-        out: dict[str, tuple[bytes, bytes]] = {}
-        for content, (old_generation, packed, sketch) in self._previous(
-            contents, generation
-        ).items():
-            change = self._change(old_generation.rpartition(":")[2])
-            if change is None:
-                continue
-            try:
-                if change.affects(sketch):
-                    continue
-            except ValueError:  # a damaged sketch: analyse again
-                continue
-            out[content] = (packed, sketch)
-        return out
+        return {
+            content: (packed, sketch)
+            for content, (old, packed, sketch) in self._previous(contents, generation).items()
+            if self.holds(old, [sketch])
+        }
 
     def holds(self, generation: str, sketches: Sequence[bytes]) -> bool:
         """Whether analyses made under ``generation`` of articles with these
-        sketches all hold under this catalogue."""
+        sketches all hold under this catalogue (not if that version's form
+        signatures are not kept, or a sketch is damaged)."""
         change = self._change(generation.rpartition(":")[2])
         if change is None:
             return False
         try:
             return not any(change.affects(sketch) for sketch in sketches)
-        except ValueError:
+        except ValueError:  # a damaged sketch: analyse again
             return False
 
     def _change(self, version: str) -> CatalogueChange | None:

@@ -165,8 +165,11 @@ def _is_word(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-def _without_urls(lower: str) -> str:
-    """``lower`` with each URL and e-mail address blanked (no match is made in one)."""
+def _as_searched(text: str) -> str:
+    """``text`` as the automaton searches it, before marking: lowered
+    (:func:`same_length_lower`), each URL and e-mail address blanked (no
+    match is made in one)."""
+    lower = same_length_lower(text)
     if "://" in lower or "@" in lower or "www." in lower:
         return _URL.sub(lambda m: " " * len(m.group(0)), lower)
     return lower
@@ -339,8 +342,7 @@ class FastMatcher:
         [('AWS', 'aws'), ('AWS Lambda', 'aws-lambda'), ('Lambda', 'aws-lambda#0'),
          ('Lambda', 'python-lambda#0'), ('S3', 'amazon-s3')]
         """
-        lower = same_length_lower(text)
-        lower = _without_urls(lower)
+        lower = _as_searched(text)
         found: list[tuple[int, int, int, str]] = []
         append = found.append
         n = len(text)
@@ -488,7 +490,7 @@ def text_sketch(text: ArticleText) -> bytes:
     >>> has_bits(bitmap, trigram_bits("\\x00run\\x00")), has_bits(bitmap, trigram_bits("\\x00rust\\x00"))
     (True, False)
     """
-    return sketch(_marked(_without_urls(same_length_lower(b.text))) for b in text.blocks)
+    return sketch(_marked(_as_searched(b.text)) for b in text.blocks)
 
 
 _START, _END, _WORD_COUNT = itemgetter(0), itemgetter(1), itemgetter(2)
@@ -736,20 +738,21 @@ class Extractor:
         """Concepts of many articles, in order; ``sketches`` (if given) gets
         each article's :func:`sketch` as it is done."""
         if self.engine == "spacy":
-            texts = list(texts) if sketches is not None else texts
             if sketches is None:
                 yield from self._extract_spacy(texts, batch_size)
                 return
+            texts = list(texts)  # read twice: the pipeline, then the sketches
             for art, found in zip(texts, self._extract_spacy(texts, batch_size), strict=True):
-                if sketches is not None:
-                    sketches.append(text_sketch(art))
+                sketches.append(text_sketch(art))
                 yield found
             return
         for art in texts:
-            marks: list[str] | None = [] if sketches is not None else None
+            if sketches is None:
+                yield self._finish(art, self._fast_hits(art))
+                continue
+            marks: list[str] = []
             hits = self._fast_hits(art, marks)
-            if marks is not None and sketches is not None:
-                sketches.append(sketch(marks))
+            sketches.append(sketch(marks))
             yield self._finish(art, hits)
 
     def _fast_hits(self, art: ArticleText, marks: list[str] | None = None) -> list[_Hit]:

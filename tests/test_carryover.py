@@ -143,3 +143,15 @@ def test_many_changed_forms_are_checked_as_one_by_one(text, aliases):
     assert change.affects(sketch) == one_by_one
     with pytest.raises(ValueError):
         change.affects(b"not a sketch")
+
+
+def test_both_engines_give_the_same_sketches():
+    texts = [
+        ArticleText("a", (Block("title", "Goroutines in Go"), Block("code", "go run main.go"))),
+        ArticleText("b", (Block("paragraph", "See https://aws.amazon.com/s3/ for S3-buckets."),)),
+    ]
+    fast: list[bytes] = []
+    slow: list[bytes] = []
+    found = list(EXTRACTOR.extract_many(texts, sketches=fast))
+    assert list(Extractor(CATALOGUE, engine="spacy").extract_many(texts, sketches=slow)) == found
+    assert fast == slow == [text_sketch(t) for t in texts]
