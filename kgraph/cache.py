@@ -615,42 +615,34 @@ class BuildCache:
         except sqlite3.Error as err:
             self._failed(err)
 
-    def previous_feeds(
-        self, base_key: str, limit: int = 3
-    ) -> Iterator[
+    def previous_feed(
+        self, base_key: str, key: str
+    ) -> (
         tuple[str, Feed, list[tuple[str, str]], list[str], list[str], list[ArticlePart], list[str]]
-    ]:
-        """The parses of the feed of ``base_key`` stored under other catalogue
-        versions (of the same format and code), the most recently stored first,
-        at most ``limit``: each one's generation, feed, articles' (id, URL),
-        warnings, analysis keys, graph parts and content keys."""
+        | None
+    ):
+        """The parse of the feed of ``base_key`` stored under another catalogue
+        version than the one of ``key`` (a feed keeps one parse: :meth:`put_feed`),
+        with its generation, feed, articles' (id, URL), warnings, analysis keys,
+        graph parts and content keys; or None."""
         if self._db is None or not base_key:
-            return
+            return None
         try:
-            found = self._db.execute(
-                "SELECT rowid FROM feeds WHERE base=? AND generation != ? "
-                "AND substr(generation, 1, ?) = ? ORDER BY used DESC, rowid DESC LIMIT ?",
-                (base_key, self.generation, len(self.base) + 1, self.base + ":", limit),
-            ).fetchall()
-        except sqlite3.Error as err:
-            self._failed(err)
-            return
-        for (rowid,) in found:
-            try:
-                row = self._db.execute(
-                    "SELECT generation, data, contents FROM feeds WHERE rowid=?", (rowid,)
-                ).fetchone()
-                if row is None:
-                    continue
-                feed, ids, keys, parts, warnings = _unpack(row[1])
-                contents = _unpack(row[2])
-                if not len(ids) == len(keys) == len(parts) == len(contents):
-                    continue
-                parsed = list(map(ArticlePart._make, parts))
-            except _READ_ERRORS as err:
-                LOGGER.debug("%s: a stored feed is unreadable: %s", self.path, err)
-                continue
-            yield row[0], Feed(*feed), list(ids), list(warnings), list(keys), parsed, list(contents)
+            row = self._db.execute(
+                "SELECT generation, data, contents FROM feeds WHERE base=? AND key != ?",
+                (base_key, key),
+            ).fetchone()
+            if row is None:
+                return None
+            feed, ids, keys, parts, warnings = _unpack(row[1])
+            contents = _unpack(row[2])
+            if not len(ids) == len(keys) == len(parts) == len(contents):
+                return None
+            parsed = list(map(ArticlePart._make, parts))
+        except _READ_ERRORS as err:
+            LOGGER.debug("%s: a stored feed is unreadable: %s", self.path, err)
+            return None
+        return row[0], Feed(*feed), list(ids), list(warnings), list(keys), parsed, list(contents)
 
     def sketches(self, keys: Sequence[str]) -> dict[str, bytes]:
         """``{key: sketch}`` of those of ``keys`` stored (not counted)."""

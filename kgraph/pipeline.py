@@ -511,14 +511,14 @@ def _carry_feed(
     analyses are stored under this version's keys (``key`` for the feed)."""
     from .cache import analysis_key
 
-    for old in store.previous_feeds(base_key):
-        generation, feed, ids, warnings, old_keys, parts, contents = old
-        sketches = store.sketches(old_keys)
-        if len(sketches) != len(set(old_keys)):  # some analysis is gone
-            continue
-        if carry.holds(generation, list(sketches.values())):
-            break
-    else:  # none holds: parse the feed again
+    old = store.previous_feed(base_key, key)
+    if old is None:
+        return None
+    generation, feed, ids, warnings, old_keys, parts, contents = old
+    sketches = store.sketches(old_keys)
+    if len(sketches) != len(set(old_keys)):  # some analysis is gone: parse the feed again
+        return None
+    if not carry.holds(generation, list(sketches.values())):
         return None
     keys = [analysis_key(store.generation, c) for c in contents]
     parts = [recode(p, catalogue) for p in parts]
