@@ -1,0 +1,1 @@
+"""Stage 2, the concept catalogue: load and validate ``models/concepts/*.jsonl``."""
