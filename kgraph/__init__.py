@@ -14,7 +14,8 @@ import sys
 import types
 from typing import TYPE_CHECKING, Any
 
-from kgraph.catalogue.load import Catalogue, Concept, load_catalogue
+from kgraph.catalogue.concepts import Catalogue, Concept
+from kgraph.catalogue.load import load_catalogue
 from kgraph.errors import CatalogueError, FeedError, GraphError, KgraphError, QueryError
 from kgraph.extract.extractor import extract, make_nlp
 from kgraph.records import Article, ArticleText, Block, Feed, Mention, Source

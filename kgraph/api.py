@@ -25,7 +25,7 @@ from kgraph.build import BuildCache
 from kgraph.build.carryover import form_signatures
 from kgraph.build.reading import parse_all, read_all
 from kgraph.build.runner import Engine, local_engine, merge, run_feeds
-from kgraph.catalogue.load import Catalogue, load_catalogue
+from kgraph.catalogue import Catalogue, load_catalogue
 from kgraph.errors import FeedError, KgraphError
 from kgraph.export import PAGE_MAX_ARTICLES
 from kgraph.export.concept_map import write_concept_map

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kgraph.catalogue.load import normalise
+from kgraph.catalogue.concepts import normalise
 from kgraph.errors import FeedError
 from kgraph.export.graphml import clean_value, read_graphml, write_graphml
 from kgraph.export.json import read_json, write_json

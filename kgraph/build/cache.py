@@ -140,6 +140,8 @@ def _analysis_code() -> str:
         "extract.judge",
         "extract.extractor",
         "build.sketch",
+        "catalogue.concepts",
+        "catalogue.validate",
         "catalogue.load",
         "build.runner",
         "graph.parts",

@@ -38,7 +38,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from kgraph.build.sketch import SKETCH_BITS, has_bits, text_sketch, trigram_bits
-from kgraph.catalogue.load import Catalogue
+from kgraph.catalogue.concepts import Catalogue
 from kgraph.extract.matcher import alias_table, automaton_key
 from kgraph.fileio import cached_pickle, code_digest
 

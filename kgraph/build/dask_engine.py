@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kgraph.build.runner import Engine, FeedTask, run_task
-from kgraph.catalogue.load import Catalogue
+from kgraph.catalogue.concepts import Catalogue
 from kgraph.errors import KgraphError
 
 __all__ = ["dask_submit"]

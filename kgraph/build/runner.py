@@ -39,7 +39,8 @@ from typing import TYPE_CHECKING, Any
 from kgraph.build.carryover import Carrier
 from kgraph.build.reading import Unchanged, reread
 from kgraph.build.sketch import sketch as sketch_of
-from kgraph.catalogue.load import Catalogue, load_catalogue
+from kgraph.catalogue.concepts import Catalogue
+from kgraph.catalogue.load import load_catalogue
 from kgraph.errors import FeedError, one_line
 from kgraph.extract.extractor import Extractor, get_extractor
 from kgraph.graph.parts import ArticlePart, article_part, recode

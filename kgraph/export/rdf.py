@@ -47,7 +47,7 @@ from kgraph.fileio import atomic_open
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from kgraph.catalogue.load import Catalogue
+    from kgraph.catalogue.concepts import Catalogue
 
 __all__ = ["DEFAULT_BASE", "iri_of", "to_rdf", "write_turtle"]
 

@@ -31,7 +31,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from kgraph.catalogue.load import Catalogue, load_catalogue, slugify
+from kgraph.catalogue.concepts import Catalogue, slugify
+from kgraph.catalogue.load import load_catalogue
 from kgraph.extract.extractor import get_extractor
 from kgraph.ingest.text import to_text
 from kgraph.records import Article, ArticleText

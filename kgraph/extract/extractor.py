@@ -26,10 +26,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from kgraph.catalogue.load import (
-    Catalogue,
-    load_catalogue,
-)
+from kgraph.catalogue.concepts import Catalogue
+from kgraph.catalogue.load import load_catalogue
 from kgraph.records import ArticleText, Mention
 
 if TYPE_CHECKING:

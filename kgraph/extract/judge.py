@@ -9,9 +9,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, NamedTuple
 
-from kgraph.catalogue.load import (
-    Catalogue,
-)
+from kgraph.catalogue.concepts import Catalogue
 from kgraph.records import Mention
 
 if TYPE_CHECKING:

@@ -21,13 +21,8 @@ from typing import TYPE_CHECKING
 
 import ahocorasick
 
-from kgraph.catalogue import load as catalogue_module
-from kgraph.catalogue.load import (
-    AmbiguousAlias,
-    Catalogue,
-    normalise,
-    surface_variants,
-)
+from kgraph.catalogue import concepts as catalogue_module
+from kgraph.catalogue.concepts import AmbiguousAlias, Catalogue, normalise, surface_variants
 from kgraph.fileio import cached_pickle, code_digest
 from kgraph.records import ArticleText
 

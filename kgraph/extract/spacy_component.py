@@ -23,7 +23,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kgraph.catalogue.load import Catalogue, load_catalogue
+from kgraph.catalogue.concepts import Catalogue
+from kgraph.catalogue.load import load_catalogue
 from kgraph.extract.judge import Hit, judge
 from kgraph.extract.matcher import SENTENCE_MAX, alias_patterns, compile_rules
 

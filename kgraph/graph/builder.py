@@ -23,7 +23,8 @@ from itertools import repeat
 import networkx as nx
 import numpy as np
 
-from kgraph.catalogue.load import Catalogue, Concept, load_catalogue
+from kgraph.catalogue.concepts import Catalogue, Concept
+from kgraph.catalogue.load import load_catalogue
 from kgraph.graph.compact import CompactMultiDiGraph, shared_names
 from kgraph.graph.parts import (
     ARTICLE_ATTRS,

@@ -25,7 +25,7 @@ from sys import intern
 from typing import NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
-from kgraph.catalogue.load import Catalogue, slugify
+from kgraph.catalogue.concepts import Catalogue, slugify
 from kgraph.records import SUMMARY_MAX, Article, ArticleText, Mention
 
 __all__ = [
@@ -113,7 +113,7 @@ class ArticlePart(NamedTuple):
     authors: tuple[tuple[str, str], ...]
     #: the concept id of each mention, sorted
     concepts: tuple[str, ...]
-    #: their catalogue codes (:meth:`~kgraph.catalogue.load.Catalogue.codes`), int32 bytes
+    #: their catalogue codes (:meth:`~kgraph.catalogue.concepts.Catalogue.codes`), int32 bytes
     #: (:data:`CODE_TYPECODE`)
     codes: bytes
     #: each mention's edge values (kind, count, weight, evidence, alias), in ``concepts`` order
@@ -125,7 +125,7 @@ class ArticlePart(NamedTuple):
     #: (normalised URL, link path) of each link
     links: tuple[tuple[str, str], ...]
     #: every pair a < b of ``top``, as ``code(a) << PAIR_SHIFT | code(b)``
-    #: (:meth:`~kgraph.catalogue.load.Catalogue.codes`), the ints' machine bytes
+    #: (:meth:`~kgraph.catalogue.concepts.Catalogue.codes`), the ints' machine bytes
     #: (``array(PAIR_TYPECODE, ...)``, :data:`PAIR_TYPECODE`)
     pairs: bytes
 

@@ -36,7 +36,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from kgraph.catalogue.load import Catalogue, normalise
+from kgraph.catalogue.concepts import Catalogue, normalise
 from kgraph.errors import QueryError
 from kgraph.graph.builder import normalise_url
 from kgraph.query.concept_map import concept_map

@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 from kgraph.build.carryover import CatalogueChange, changed_forms, form_signatures
 from kgraph.build.sketch import has_bits, sketch, text_sketch, trigram_bits
-from kgraph.catalogue.load import AmbiguousAlias, Concept, build_catalogue, load_catalogue
+from kgraph.catalogue.concepts import AmbiguousAlias, Concept
+from kgraph.catalogue.load import load_catalogue
+from kgraph.catalogue.validate import build_catalogue
 from kgraph.extract.extractor import Extractor
 from kgraph.extract.matcher import automaton_key, same_length_lower
 from kgraph.records import ArticleText, Block

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.issue(7)
 
 def _extractor_versions() -> list[str]:
     """Runs on each worker: the catalogue versions it built an extractor for."""
-    module = sys.modules.get("kgraph.extract.matcher")
+    module = sys.modules.get("kgraph.extract.extractor")
     return sorted(module._EXTRACTORS) if module else []
 
 

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kgraph.catalogue.load import load_catalogue, normalise, surface_variants
+from kgraph.catalogue.concepts import normalise, surface_variants
+from kgraph.catalogue.load import load_catalogue
 from kgraph.errors import CatalogueError
 
 

@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
 
-from kgraph.catalogue.load import CONCEPT_TYPES
+from kgraph.catalogue.concepts import CONCEPT_TYPES
 from kgraph.export import style
 from kgraph.graph import analytics
 

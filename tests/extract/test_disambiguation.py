@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kgraph.catalogue.load import normalise
+from kgraph.catalogue.concepts import normalise
 from kgraph.extract.extractor import Extractor, make_nlp
 from kgraph.records import ArticleText, Block
 

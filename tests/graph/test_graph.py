@@ -6,7 +6,8 @@ import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kgraph.catalogue.load import load_catalogue, normalise, surface_variants
+from kgraph.catalogue.concepts import normalise, surface_variants
+from kgraph.catalogue.load import load_catalogue
 from kgraph.graph.builder import GraphBuilder
 from kgraph.graph.parts import article_part
 from kgraph.records import Article, ArticleText, Feed, Mention
@@ -214,7 +215,7 @@ def test_co_occurrence_edges_are_npmi_of_the_top_concepts_pair_by_pair(items):
     import math
     from array import array
 
-    from kgraph.catalogue.load import Catalogue
+    from kgraph.catalogue.concepts import Catalogue
 
     loaded = load_catalogue()
     backwards = Catalogue(
