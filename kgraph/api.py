@@ -15,7 +15,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +50,7 @@ from kgraph.query import (
     communities_of,
 )
 from kgraph.records import Article, Feed
+from kgraph.version import kgraph_version
 
 __all__ = ["FORMATS", "BuildReport", "KnowledgeGraph", "build", "load", "read_articles"]
 
@@ -60,13 +60,6 @@ LOGGER = logging.getLogger(__name__)
 FORMATS = {"graphml": "graph.graphml", "json": "graph.json", "html": "graph.html"}
 
 Progress = Callable[[str, int, int], None]
-
-
-def kgraph_version() -> str:
-    try:
-        return version("kgraph")
-    except PackageNotFoundError:  # running from a source tree that is not installed
-        return "0+unknown"
 
 
 @dataclass

@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "kgraph"
 
 #: The pipeline, in order: a module may import its own layer and earlier ones.
 LAYERS = [
-    {"kgraph.records", "kgraph.errors", "kgraph.fileio"},
+    {"kgraph.records", "kgraph.errors", "kgraph.fileio", "kgraph.version"},
     {"kgraph.ingest"},
     {"kgraph.catalogue"},
     {"kgraph.extract"},
@@ -35,8 +35,8 @@ MAX_LINES = 520
 #: Modules still over MAX_LINES, with the most lines each may have until it is
 #: split (issue 19): the list only shrinks.
 OVERSIZED = {
-    "kgraph.api": 537,
-    "kgraph.build.cache": 948,
+    "kgraph.api": 530,
+    "kgraph.build.cache": 941,
     "kgraph.build.runner": 579,
     "kgraph.export.html": 727,
     "kgraph.ingest.feeds": 689,

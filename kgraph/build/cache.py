@@ -68,13 +68,13 @@ import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from kgraph.fileio import code_digest
 from kgraph.graph.parts import ArticlePart
 from kgraph.records import Article, ArticleText, Block, Feed, Mention
+from kgraph.version import kgraph_version
 
 __all__ = [
     "CACHE_FILE",
@@ -148,13 +148,6 @@ def _analysis_code() -> str:
     )
     modules = [importlib.import_module(f"kgraph.{name}") for name in names]
     return code_digest(*(m.__file__ or "" for m in modules))
-
-
-def _kgraph_version() -> str:
-    try:
-        return version("kgraph")
-    except PackageNotFoundError:  # a source tree that is not installed
-        return "0+unknown"
 
 
 def default_cache_dir(outdir: str | os.PathLike[str] = "outputs") -> Path:
@@ -295,7 +288,7 @@ class BuildCache:
         self.directory = Path(directory)
         self.path = self.directory / CACHE_FILE
         self.max_age_days = max_age_days
-        self._kv = _kgraph_version()
+        self._kv = kgraph_version()
         self.catalogue_version = catalogue_version
         #: what keys every entry: the cache format, the Python, kgraph and
         #: analysis code versions (``base``), then the catalogue version
