@@ -68,7 +68,7 @@ def candidates_cmd(sources: tuple[str, ...], min_articles: int, limit: int) -> N
 
     \b
     Examples:
-      kgraph candidates ../shared/feeds/dev/ --limit 20
+      kgraph candidates feeds/ --limit 20
     """
     try:
         found = candidates(api.read_articles(list(sources))[1], min_articles=min_articles)
