@@ -376,8 +376,9 @@ def _entry_bodies(entries: list[Any]) -> list[str]:
         ):
             bodies.append("")
             continue
-        content = max((c.text or "" for c in parts if c.tag == _ATOM_CONTENT), key=len, default="")
-        summary = next((c.text or "" for c in parts if c.tag == _ATOM_SUMMARY), "")
+        texts = [(c.tag, (c.text or "").strip()) for c in parts]  # stripped, as feedparser does
+        content = max((t for tag, t in texts if tag == _ATOM_CONTENT), key=len, default="")
+        summary = next((t for tag, t in texts if tag == _ATOM_SUMMARY), "")
         bodies.append(content if len(content) >= len(summary) else summary)
         for c in parts:
             entry.remove(c)
