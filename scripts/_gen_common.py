@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,17 +40,21 @@ def zipf(word: str) -> float:
     return zipf_frequency(word.lower(), "en")
 
 
-def claims(exclude: str) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """Keys already owned by the other catalogue files.
+def claims(
+    exclude: str | Iterable[str],
+) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Keys already owned by the other catalogue files (all but ``exclude``,
+    one file name or several).
 
     Returns (plain key -> concept id, ambiguous key -> concept id,
     concept id -> type).
     """
+    skip = {exclude} if isinstance(exclude, str) else set(exclude)
     plain: dict[str, str] = {}
     amb: dict[str, str] = {}
     types: dict[str, str] = {}
     for path in sorted(CONCEPTS.glob("*.jsonl")):
-        if path.name == exclude:
+        if path.name in skip:
             continue
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.lstrip().startswith("//"):
