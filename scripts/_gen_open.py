@@ -82,6 +82,9 @@ class Candidate:
     product: bool = True
     #: id of an existing concept this one is the same as (reviewed by hand)
     fold: str | None = None
+    #: forms another file reads only as an ambiguous alias, that this concept
+    #: may read too, in its own context ("CronJob")
+    share: list[str] = field(default_factory=list)
 
 
 def _letters(form: str) -> int:
@@ -106,8 +109,8 @@ def plan_form(
         # score high. A concept phrase names its concept; a product name made
         # only of everyday words ("Open Network") needs context.
         common = c.product and min((zipf(w) for w in words), default=9) >= EVERYDAY
-    else:
-        common = freq >= COMMON_WORD
+    else:  # "GPL-3.0-only", "MIDI 2.0": a version number is no English word
+        common = freq >= COMMON_WORD and not re.search(r"\d", key)
     # a product named only with dictionary words ("Telepresence", "Stateful
     # Functions") is the product when capitalised, and in its context
     dictionary = c.product and has_cap and all(zipf(w) >= DICTIONARY for w in words)
@@ -151,7 +154,9 @@ def resolve(
     for c in candidates:
         key = normalise(c.name)
         hit = c.fold if c.fold in ids else None
-        hit = hit or plain.get(key) or amb.get(key) or by_name.get(key)
+        hit = hit or plain.get(key) or by_name.get(key)
+        if hit is None and c.name not in c.share:
+            hit = amb.get(key)
         if hit is None and c.id in ids:
             hit = c.id
         if hit is not None:
@@ -185,7 +190,9 @@ def resolve(
             if key in seen:
                 continue
             seen.add(key)
-            verdict, rule = plan_form(form, c, owners, taken, is_name=i == 0)
+            free = set(map(normalise, c.share))  # curated: ambiguous in the other file
+            mine = taken - free if free else taken
+            verdict, rule = plan_form(form, c, owners, mine, is_name=i == 0)
             if i == 0 and verdict == "drop":
                 if key in taken:  # a variant of another concept's alias: guard it
                     verdict, rule = plan_form(form, c, {key: {"", c.id}}, set(), is_name=True)

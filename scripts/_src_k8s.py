@@ -51,6 +51,19 @@ SHORT = {
 }
 
 
+#: kinds that roll up to a narrower concept than Kubernetes
+PARENTS = {
+    "Role": ["k8s-rbac"],
+    "ClusterRole": ["k8s-rbac"],
+    "RoleBinding": ["k8s-rbac"],
+    "ClusterRoleBinding": ["k8s-rbac"],
+    "CustomResourceDefinition": ["k8s-operator"],
+}
+#: kinds whose bare name a hand-written entry also reads, in its own context
+#: ("cronjob" is a Unix cron job too): both stay ambiguous, exact-case here
+SHARED = {"CronJob"}
+
+
 def _split(kind: str) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", kind)
 
@@ -60,7 +73,7 @@ def kinds() -> list[str]:
 
     found = set()
     for name in dir(models):
-        m = re.match(r"V\d+(?:(?:alpha|beta)\d+)?([A-Z]\w+)$", name)
+        m = re.match(r"V\d+([A-Z]\w+)$", name)  # generally available kinds only
         cls = getattr(models, name)
         attrs = getattr(cls, "attribute_map", {})
         if m and "kind" in attrs and "metadata" in attrs and not m.group(1).endswith("List"):
@@ -79,15 +92,20 @@ def candidates() -> list[Candidate]:
         # "Runtime class", "Network Policy": everyday words that mean the kind
         # only in a Kubernetes context; "RuntimeClass" as written is the kind
         name, guarded = kind, [words]
-        if " " not in words:
-            guarded = [kind]  # a plain English word: name the concept after Kubernetes
+        if " " not in words or kind in SHARED:
+            guarded = [kind]
+        if kind in SHARED:
+            name, aliases = (
+                f"Kubernetes {kind}",
+                [kind, *aliases[1:]],
+            )  # a plain English word: name the concept after Kubernetes
             name, aliases = f"Kubernetes {kind}", [kind, *aliases[1:]]
         out.append(
             Candidate(
                 id=f"k8s-{slugify(kind)}",
                 name=name,
                 type="concept",
-                parents=["kubernetes"],
+                parents=["kubernetes", *PARENTS.get(kind, [])],
                 url=URL,
                 source=SOURCE,
                 license=LICENSE,
@@ -96,6 +114,7 @@ def candidates() -> list[Candidate]:
                 needs=["kubernetes"],
                 keys=[kind.lower()],
                 guarded=guarded,
+                share=[kind] if kind in SHARED else [],
             )
         )
     return out

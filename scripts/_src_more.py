@@ -104,6 +104,7 @@ def spdx() -> list[Candidate]:
                 # "lsof", "Zlib", "curl" are the tools' names far more often
                 aliases=[*_bare(lid), f"{lid} license", f"{lid} licence"],
                 guarded=[lid] if lid.isupper() else [],
+                product=False,  # a licence's name is a title, not a word in prose
                 cues=LICENSE_CUES,
                 needs=["open-source-licenses"],
                 keys=[lid.lower()],
@@ -195,6 +196,7 @@ def google_apis() -> list[Candidate]:
                 cues=["google", "api", "oauth", "endpoint"],
                 needs=["google"],
                 keys=[doc["name"]],
+                product=False,  # "Google Drive API": a title, not everyday words
             )
         )
     return out
