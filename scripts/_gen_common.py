@@ -27,6 +27,8 @@ from kgraph.catalogue import normalise, surface_variants  # noqa: E402
 
 CONCEPTS = ROOT / "models" / "concepts"
 
+#: the generator of the open-source parts, which runs last and reads the others
+OPEN_GENERATOR = "scripts/gen_open_concepts.py"
 #: Zipf frequency (wordfreq, English) at and above which a bare word is too
 #: common to be a plain alias: 2.2 is roughly "once per 150 million words".
 RARE = 2.2
@@ -56,6 +58,8 @@ def claims(
     for path in sorted(CONCEPTS.glob("*.jsonl")):
         if path.name in skip:
             continue
+        if OPEN_GENERATOR in path.read_text(encoding="utf-8").split("\n", 1)[0]:
+            continue  # generated after the AWS/GCP files, from them: never their input
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.lstrip().startswith("//"):
                 continue
