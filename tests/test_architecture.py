@@ -36,7 +36,6 @@ MAX_LINES = 520
 #: split (issue 19): the list only shrinks.
 OVERSIZED = {
     "kgraph.api": 530,
-    "kgraph.build.cache": 941,
     "kgraph.build.runner": 579,
     "kgraph.export.html": 727,
     "kgraph.ingest.feeds": 691,
@@ -148,7 +147,8 @@ def test_only_build_imports_the_cache() -> None:
         f"{module}:{line}"
         for module in MODULES
         for target, _, line in _imports(module)
-        if target == CACHE and not module.startswith("kgraph.build")
+        if (target == CACHE or target.startswith(CACHE + "."))
+        and not module.startswith("kgraph.build")
     ]
     assert wrong == []
 
