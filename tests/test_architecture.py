@@ -38,7 +38,6 @@ OVERSIZED = {
     "kgraph.api": 530,
     "kgraph.build.runner": 579,
     "kgraph.export.html": 727,
-    "kgraph.ingest.feeds": 691,
     "kgraph.query.index": 545,
 }
 

@@ -39,6 +39,8 @@ def _analysis_code() -> str:
     results of older code."""
     names = (
         "ingest.feeds",
+        "ingest.xmlsafe",
+        "ingest.dates",
         "ingest.text",
         "extract.matcher",
         "extract.judge",
