@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "kgraph"
 
 #: The pipeline, in order: a module may import its own layer and earlier ones.
 LAYERS = [
-    {"kgraph.records", "kgraph.errors", "kgraph.fileio", "kgraph.version"},
+    {"kgraph.records", "kgraph.errors", "kgraph.fileio", "kgraph.memo", "kgraph.version"},
     {"kgraph.ingest"},
     {"kgraph.catalogue"},
     {"kgraph.extract"},

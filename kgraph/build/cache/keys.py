@@ -16,7 +16,7 @@ import hashlib
 import importlib
 
 from kgraph.build.cache.codec import MARSHAL
-from kgraph.fileio import code_digest
+from kgraph.memo import code_digest
 from kgraph.records import Article
 
 __all__ = [
