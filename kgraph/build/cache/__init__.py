@@ -4,7 +4,7 @@ validators in one SQLite file, so a re-run only redoes what changed.
 The tables, each keyed by a SHA-256 of everything its result depends on:
 
 - ``analysis``: an article's light text and mentions (what
-  :func:`kgraph.build.runner.analyse` yields), keyed by the article's content
+  :func:`kgraph.build.task.analyse` yields), keyed by the article's content
   (id, URL, title and HTML: :func:`content_key`) plus the catalogue version,
   :data:`CACHE_FORMAT` and the kgraph version; with the content key and the
   article's sketch (a bitmap of its text's trigrams: :func:`kgraph.extract.matcher.sketch`). Under a new catalogue
@@ -71,8 +71,8 @@ from kgraph.build.cache.store import CACHE_FILE, clear_cache, default_cache_dir
 __all__ = [
     "CACHE_FILE",
     "CACHE_FORMAT",
-    "READ_ERRORS",
     "RACY_SECONDS",
+    "READ_ERRORS",
     "AnalysisReader",
     "BuildCache",
     "HttpEntry",

@@ -50,6 +50,7 @@ def _analysis_code() -> str:
         "catalogue.validate",
         "catalogue.load",
         "build.runner",
+        "build.task",
         "graph.parts",
     )
     modules = [importlib.import_module(f"kgraph.{name}") for name in names]
