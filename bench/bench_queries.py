@@ -38,7 +38,8 @@ sys.path.insert(0, str(ROOT))
 import kgraph  # noqa: E402
 from kgraph.graph.builder import article_node, concept_attrs  # noqa: E402
 from kgraph.ingest.feeds import parse_feed  # noqa: E402
-from kgraph.ingest.sources import Limits, default_sources, expand, read_source  # noqa: E402
+from kgraph.ingest.fetch import read_source  # noqa: E402
+from kgraph.ingest.sources import Limits, default_sources, expand  # noqa: E402
 from kgraph.ingest.text import to_text  # noqa: E402
 
 DEV_FEEDS = ROOT.parents[0] / "shared" / "feeds" / "dev"

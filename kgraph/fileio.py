@@ -5,20 +5,16 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import glob
-import hashlib
 import logging
 import os
-import pickle
 import stat
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any
 
 LOGGER = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 
 @contextlib.contextmanager
@@ -150,69 +146,3 @@ def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
     if len(data) > limit:
         raise ValueError(f"larger than the {limit:,}-byte limit")
     return data
-
-
-def code_digest(*files: str | os.PathLike[str]) -> str:
-    """A short hash of source files' bytes: cached results computed by that
-    code are reused only while it is unchanged (a version number alone misses
-    edits in a source checkout).
-
-    >>> len(code_digest(__file__))
-    12
-    """
-    digest = hashlib.sha256()
-    for file in files:
-        digest.update(Path(file).read_bytes())
-    return digest.hexdigest()[:12]
-
-
-def cache_dir() -> Path:
-    """Where kgraph keeps caches: ``$KGRAPH_CACHE_DIR``, else ``$XDG_CACHE_HOME/kgraph``
-    or ``~/.cache/kgraph``."""
-    explicit = os.environ.get("KGRAPH_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "kgraph"
-
-
-def cached_pickle(
-    kind: str,
-    key: str,
-    build: Callable[[], T],
-    expected: type,
-    keep: int = 3,
-    folder: Path | None = None,
-) -> T:
-    """``build()``, kept in ``folder`` (the user's cache, :func:`cache_dir`)
-    as ``<kind>-<key>.pickle``: a later call with the same ``key`` (a digest of
-    every input and of the code that builds it) loads it instead. A file that
-    cannot be read or is not an ``expected`` is built again; the ``keep``
-    newest files of a kind are kept; a cache that cannot be written is only
-    logged.
-
-    >>> import tempfile
-    >>> where = Path(tempfile.mkdtemp())
-    >>> cached_pickle("demo", "k1", lambda: [1, 2], list, folder=where)
-    [1, 2]
-    >>> cached_pickle("demo", "k1", list, list, folder=where)  # not built again
-    [1, 2]
-    """
-    path = (folder or cache_dir()) / f"{kind}-{key}.pickle"
-    try:
-        with open(path, "rb") as fh:
-            loaded = pickle.load(fh)
-        if isinstance(loaded, expected):
-            return loaded  # type: ignore[return-value]
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, ImportError):
-        pass
-    built = build()
-    try:
-        with atomic_open(path, "wb") as fh:
-            pickle.dump(built, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        old = sorted(path.parent.glob(f"{kind}-*.pickle"), key=lambda p: p.stat().st_mtime)
-        for stale in old[:-keep]:
-            stale.unlink(missing_ok=True)
-    except OSError as err:
-        LOGGER.debug("cannot cache %s at %s: %s", kind, path, err)
-    return built

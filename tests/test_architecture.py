@@ -18,7 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "kgraph"
 
 #: The pipeline, in order: a module may import its own layer and earlier ones.
 LAYERS = [
-    {"kgraph.records", "kgraph.errors", "kgraph.fileio", "kgraph.version"},
+    {"kgraph.records", "kgraph.errors", "kgraph.fileio", "kgraph.memo", "kgraph.version"},
     {"kgraph.ingest"},
     {"kgraph.catalogue"},
     {"kgraph.extract"},
@@ -36,10 +36,7 @@ MAX_LINES = 520
 #: split (issue 19): the list only shrinks.
 OVERSIZED = {
     "kgraph.api": 530,
-    "kgraph.build.cache": 941,
-    "kgraph.build.runner": 579,
     "kgraph.export.html": 727,
-    "kgraph.ingest.feeds": 691,
     "kgraph.query.index": 545,
 }
 
@@ -148,7 +145,8 @@ def test_only_build_imports_the_cache() -> None:
         f"{module}:{line}"
         for module in MODULES
         for target, _, line in _imports(module)
-        if target == CACHE and not module.startswith("kgraph.build")
+        if (target == CACHE or target.startswith(CACHE + "."))
+        and not module.startswith("kgraph.build")
     ]
     assert wrong == []
 

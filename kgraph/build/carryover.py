@@ -40,7 +40,7 @@ from typing import Any
 from kgraph.build.sketch import SKETCH_BITS, has_bits, text_sketch, trigram_bits
 from kgraph.catalogue.concepts import Catalogue
 from kgraph.extract.matcher import alias_table, automaton_key
-from kgraph.fileio import cached_pickle, code_digest
+from kgraph.memo import code_digest, memoised
 
 __all__ = [
     "Carrier",
@@ -92,7 +92,7 @@ def form_signatures(catalogue: Catalogue) -> dict[str, int]:
             sys.modules[Catalogue.__module__],
         )
         code = code_digest(*(m.__file__ or "" for m in modules))
-        found = cached_pickle(
+        found = memoised(
             "forms", f"{catalogue.version}-{code}", lambda: _signatures(catalogue), dict
         )
         _SIGNATURES.clear()  # one version at a time is enough

@@ -2,7 +2,7 @@
 
 The client (the ``kgraph build`` process) reads the feeds' bytes (files
 locally, URLs with the cache's conditional GETs) and sends each feed not in
-the build cache to the cluster as one task (:func:`kgraph.build.runner.run_feed`):
+the build cache to the cluster as one task (:func:`kgraph.build.task.run_feed`):
 the worker parses it, cleans and extracts its articles with its own copy of
 the catalogue (sent once, with ``scatter(broadcast=True)``) and returns the
 articles without HTML, light texts and mentions, which the client merges
@@ -29,7 +29,8 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from kgraph.build.runner import Engine, FeedTask, run_task
+from kgraph.build.runner import Engine, run_task
+from kgraph.build.task import FeedTask
 from kgraph.catalogue.concepts import Catalogue
 from kgraph.errors import KgraphError
 

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 
 from kgraph.errors import FeedError
 from kgraph.ingest.feeds import ParsedFeed, parse_feed_or_error
-from kgraph.ingest.sources import Fetched, Limits, fetch_url_conditional, read_source
+from kgraph.ingest.fetch import Fetched, fetch_url_conditional, read_source
+from kgraph.ingest.sources import Limits
 from kgraph.records import Source
 
 if TYPE_CHECKING:

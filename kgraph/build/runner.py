@@ -1,12 +1,6 @@
-"""Running the per-feed stages (feeds → text → extract) over a stream of feeds,
-in this process or on an engine's workers.
-
-One feed is one task, done end to end where it runs: parse the feed, look
-its articles' analyses up in the build cache (read-only), clean and extract
-the others, and send back only what the build needs: each article's id
-and URL (to drop duplicates), cache key and graph part, and the new analyses
-(light text and mentions) packed for the cache as bytes. The HTML never
-leaves the process that parsed it.
+"""Running feed tasks (:mod:`kgraph.build.task`: feeds → text → extract, one
+feed end to end) over a stream of feeds, in this process or on an engine's
+workers.
 
 The process that runs the build (:func:`run_feeds` and :func:`merge`) keeps
 the input order (at most ``Engine.window`` feeds in flight, so memory stays
@@ -14,9 +8,9 @@ bounded), looks feeds up in the cache and stores the ones parsed, drops
 duplicate articles, counts cache hits and misses, and stores the fresh
 analyses: what the cache holds and counts is the same with any engine.
 
->>> from kgraph.records import Article
->>> [(a.id, [m.concept for m in ms][:2]) for a, _, ms in analyse([Article("x", html="<p>kubectl and Helm charts</p>")])]
-[('x', ['helm', 'kubernetes'])]
+>>> engine = Engine(run=lambda task: None, workers=0, window=1)
+>>> engine.ready(), engine.window
+(True, 1)
 """
 
 from __future__ import annotations
@@ -32,21 +26,17 @@ import os
 import pickle
 import tempfile
 import threading
-import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from kgraph.build.carryover import Carrier
 from kgraph.build.reading import Unchanged, reread
-from kgraph.build.sketch import sketch as sketch_of
+from kgraph.build.task import Carry, FeedDone, FeedFailed, FeedTask, Lookup, run_feed
 from kgraph.catalogue.concepts import Catalogue
-from kgraph.catalogue.load import load_catalogue
-from kgraph.errors import FeedError, one_line
-from kgraph.extract.extractor import Extractor, get_extractor
-from kgraph.graph.parts import ArticlePart, article_part, recode
-from kgraph.ingest.feeds import parse_feed_or_error
-from kgraph.ingest.text import to_text
-from kgraph.records import SUMMARY_MAX, Article, ArticleText, Block, Feed, Mention, Source
+from kgraph.errors import FeedError
+from kgraph.extract.extractor import get_extractor
+from kgraph.graph.parts import ArticlePart, recode
+from kgraph.records import Feed, Source
 
 if TYPE_CHECKING:
     from kgraph.build.cache import AnalysisReader, BuildCache
@@ -54,218 +44,14 @@ if TYPE_CHECKING:
     from kgraph.ingest.sources import Limits
 
 __all__ = [
-    "Analysed",
     "Engine",
-    "FeedDone",
-    "FeedFailed",
-    "FeedTask",
-    "analyse",
-    "light_text",
     "local_engine",
     "merge",
-    "run_feed",
     "run_feeds",
     "run_task",
 ]
 
 LOGGER = logging.getLogger(__name__)
-
-#: (article without its HTML, light text, mentions)
-Analysed = tuple[Article, ArticleText, list[Mention]]
-
-#: What analysing one article gives: light text, mentions, and a warning ("" if none).
-Result = tuple[ArticleText, list[Mention], str]
-
-#: Stored analyses among some cache keys: ``lookup(keys) -> {key: (text, mentions)}``.
-Lookup = Callable[[list[str]], dict[str, tuple[ArticleText, list[Mention]]]]
-
-#: Analyses of other catalogue versions that still hold (:class:`kgraph.build.carryover.Carrier`):
-#: ``carry(content keys, generation) -> {content key: (packed analysis, sketch)}``.
-Carry = Callable[[Sequence[str], str], dict[str, tuple[bytes, bytes]]]
-
-
-# -- records passed between the build process and the workers -----------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class FeedTask:
-    """One feed to parse and analyse: its bytes, where they came from, the
-    read limits, and the build cache (its ``generation``, which keys the
-    analyses, and the file workers may read them from; both ``""``: no cache)."""
-
-    data: bytes
-    where: str
-    limits: Limits
-    base_url: str = ""
-    generation: str = ""
-    cache_path: str = ""
-
-
-@dataclasses.dataclass(frozen=True)
-class FeedDone:
-    """A parsed and analysed feed. ``ids`` are its articles' (id, URL), all the
-    build needs of the records to drop articles an earlier feed had; ``keys``
-    are their cache keys (``""`` without a cache); ``analyses`` are
-    the analyses the cache is to store, packed (:func:`kgraph.build.cache.pack_analysis`),
-    in the same order (``b""`` for one the cache already holds, and for all
-    without a cache), or None for a feed the cache had parsed before; ``parts``
-    are what the graph takes from each article (:func:`kgraph.graph.parts.article_part`);
-    ``notes`` each article's warning (``""`` if none). ``seconds`` is the time
-    the task spent parsing, cleaning and extracting. With a cache, ``contents``
-    are the articles' content keys, ``sketches`` the sketches to store with
-    the analyses (:func:`kgraph.build.carryover.text_sketch`) and ``carried``
-    tells which analyses were carried over from another catalogue version.
-    Only bytes, strings, numbers and tuples cross from a worker: no record
-    is unpickled one by one."""
-
-    feed: Feed
-    ids: list[tuple[str, str]]
-    keys: list[str]
-    analyses: list[bytes] | None
-    warnings: list[str]
-    seconds: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    parts: list[ArticlePart] = dataclasses.field(default_factory=list)
-    notes: list[str] = dataclasses.field(default_factory=list)
-    contents: list[str] = dataclasses.field(default_factory=list)
-    sketches: list[bytes] = dataclasses.field(default_factory=list)
-    carried: list[bool] = dataclasses.field(default_factory=list)
-
-
-@dataclasses.dataclass(frozen=True)
-class FeedFailed:
-    """A feed that could not be parsed (a :class:`~kgraph.errors.FeedError`,
-    whose two-argument constructor does not survive pickling)."""
-
-    where: str
-    what: str
-
-
-# -- one feed, end to end (runs in a worker, or in this process) ----------------------------
-
-
-def light_text(text: ArticleText) -> ArticleText:
-    """The part of an article's text the graph needs: title, enough prose for
-    the summary, links and word count (code and the rest are dropped).
-
-    >>> t = ArticleText("a", (Block("title", "T"), Block("paragraph", "x" * 400), Block("paragraph", "y")), word_count=2)
-    >>> [b.text[:1] for b in light_text(t).blocks], light_text(t).word_count
-    (['T', 'x'], 2)
-    """
-    keep: list[Block] = []
-    prose = 0
-    for block in text.blocks:
-        if block.kind == "title":
-            keep.append(block)
-        elif block.kind != "code" and prose < SUMMARY_MAX:
-            keep.append(block)
-            prose += len(block.text) + 1
-    return dataclasses.replace(text, blocks=tuple(keep), code=())
-
-
-def _text_of(article: Article) -> tuple[ArticleText, str]:
-    """Clean text of an article, or of its title alone (and a warning) when the
-    HTML is pathological: one bad article never costs the build."""
-    try:
-        return to_text(article), ""
-    except (RecursionError, ValueError) as err:
-        msg = one_line(f"{article.feed}: article {article.id}: body unreadable ({err}); title only")
-        return to_text(dataclasses.replace(article, html="")), msg
-
-
-def _analyse_chunk(
-    articles: list[Article], extractor: Extractor, sketch: bool = False
-) -> tuple[list[Result], list[bytes], float]:
-    """Clean and extract ``articles``; with their sketches (if ``sketch``: for
-    the cache) and the seconds cleaning took."""
-    started = time.perf_counter()
-    texts, notes = zip(*(_text_of(a) for a in articles), strict=True) if articles else ((), ())
-    cleaned = time.perf_counter()
-    searched: list[list[str]] | None = [] if sketch else None
-    found = extractor.extract_many(texts, searched=searched)
-    results = [(light_text(t), ms, note) for t, ms, note in zip(texts, found, notes, strict=True)]
-    return results, [sketch_of(marks) for marks in searched or ()], cleaned - started
-
-
-def run_feed(
-    task: FeedTask,
-    extractor: Callable[[], Extractor],
-    lookup: Lookup | None = None,
-    catalogue: Catalogue | None = None,
-    carry: Carry | None = None,
-) -> FeedDone | FeedFailed:
-    """Parse one feed, take the analyses ``lookup`` finds by cache key (and,
-    for the others, those ``carry`` carries over from another catalogue
-    version), clean and extract the other articles (``extractor()`` is called
-    only if there are any), work out each article's graph part (with
-    ``catalogue``, by default the extractor's) and drop the HTML."""
-    from kgraph.build.cache import (
-        READ_ERRORS,
-        analysis_key,
-        content_key,
-        pack_analysis,
-        unpack_analysis,
-    )
-
-    started = time.perf_counter()
-    parsed = parse_feed_or_error(task.data, task.where, task.limits, task.base_url)
-    if isinstance(parsed, FeedError):
-        return FeedFailed(parsed.where, parsed.what)
-    parsed_at = time.perf_counter()
-    arts = parsed.articles
-    gen = task.generation
-    contents = [content_key(a) for a in arts] if gen else [""] * len(arts)
-    keys = [analysis_key(gen, c) for c in contents] if gen else [""] * len(arts)
-    found = lookup(keys) if lookup is not None and gen and keys else {}
-    carried: dict[str, tuple[tuple[ArticleText, list[Mention]], bytes, bytes]] = {}
-    missing = [c for k, c in zip(keys, contents, strict=True) if k not in found]
-    if carry is not None and gen and missing:
-        for content, (packed, sketch) in carry(missing, gen).items():
-            with contextlib.suppress(*READ_ERRORS):  # a damaged one is analysed again
-                carried[content] = (unpack_analysis(packed), packed, sketch)
-    todo = [
-        a
-        for a, k, c in zip(arts, keys, contents, strict=True)
-        if k not in found and c not in carried
-    ]
-    analysed, fresh_sketches, clean_s = (
-        _analyse_chunk(todo, extractor(), sketch=bool(gen)) if todo else ([], [], 0.0)
-    )
-    computed, sketched = iter(analysed), iter(fresh_sketches)
-    results: list[Result] = []
-    analyses: list[bytes] = []
-    sketches: list[bytes] = []
-    for k, c in zip(keys, contents, strict=True):
-        if k in found:
-            results.append((*found[k], ""))
-            analyses.append(b"")
-            sketches.append(b"")
-        elif c in carried:
-            (text, mentions), packed, sketch = carried[c]
-            results.append((text, mentions, ""))
-            analyses.append(packed)
-            sketches.append(sketch)
-        else:
-            result = next(computed)
-            results.append(result)
-            analyses.append(pack_analysis(result[0], result[1]) if gen else b"")
-            sketches.append(next(sketched) if gen else b"")
-    cat = catalogue or extractor().catalogue
-    parts = [article_part(a, t, ms, cat) for a, (t, ms, _) in zip(arts, results, strict=True)]
-    # extraction, and the cache lookup that stands for it
-    extract_s = time.perf_counter() - parsed_at - clean_s
-    return FeedDone(
-        parsed.feed,
-        [(a.id, a.url) for a in arts],
-        keys,
-        analyses,
-        parsed.warnings,
-        (parsed_at - started, clean_s, extract_s),
-        parts,
-        [note for _, _, note in results],
-        contents if gen else [],
-        sketches if gen else [],
-        [c in carried for c in contents] if carried else [],
-    )
 
 
 # -- where tasks run --------------------------------------------------------------------------
@@ -567,13 +353,3 @@ def merge(
     if fresh and cache is not None:
         cache.put_packed(fresh)
     return [done.parts[i] for i in keep]
-
-
-def analyse(articles: Iterable[Article], catalogue: Catalogue | None = None) -> Iterator[Analysed]:
-    """Clean and extract each article in this process, in input order."""
-    extractor = get_extractor(catalogue or load_catalogue())
-    for art in articles:
-        [(text, ms, note)], _sketches, _clean_s = _analyse_chunk([art], extractor)
-        if note:
-            LOGGER.warning("%s", note)
-        yield dataclasses.replace(art, html=""), text, ms

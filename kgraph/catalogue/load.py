@@ -16,7 +16,7 @@ from kgraph.catalogue import concepts, validate
 from kgraph.catalogue.concepts import Catalogue
 from kgraph.catalogue.validate import build_catalogue, read_entries
 from kgraph.errors import CatalogueError
-from kgraph.fileio import cached_pickle, code_digest
+from kgraph.memo import code_digest, memoised
 
 __all__ = ["catalogue_files", "load_catalogue", "models_dir"]
 
@@ -56,7 +56,7 @@ def _load_cached(directory: str, stamp: tuple[tuple[str, int, int], ...]) -> Cat
     # valid catalogue is kept in the user's cache, keyed by its files' bytes,
     # its folder (concepts name their source file) and this module's code
     where = hashlib.sha256(directory.encode()).hexdigest()[:8]
-    return cached_pickle(
+    return memoised(
         "catalogue",
         f"{version}-{where}-{code_digest(__file__, validate.__file__, concepts.__file__)}",
         build,

@@ -23,7 +23,7 @@ import ahocorasick
 
 from kgraph.catalogue import concepts as catalogue_module
 from kgraph.catalogue.concepts import AmbiguousAlias, Catalogue, normalise, surface_variants
-from kgraph.fileio import cached_pickle, code_digest
+from kgraph.memo import code_digest, memoised
 from kgraph.records import ArticleText
 
 if TYPE_CHECKING:
@@ -293,7 +293,7 @@ def _cached_matcher(catalogue: Catalogue) -> ahocorasick.Automaton:
     if not catalogue.version:
         return _compile_matcher(catalogue)
     key = f"{catalogue.version}-{code_digest(__file__, catalogue_module.__file__)}"
-    return cached_pickle("matcher", key, lambda: _compile_matcher(catalogue), ahocorasick.Automaton)
+    return memoised("matcher", key, lambda: _compile_matcher(catalogue), ahocorasick.Automaton)
 
 
 class FastMatcher:

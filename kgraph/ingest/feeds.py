@@ -1,6 +1,7 @@
 """Stage 2: parse feed bytes (RSS 2.0, RSS 1.0, Atom 1.0) into article records.
 
-feedparser does the parsing (formats, encodings). Around it:
+feedparser does the parsing (formats, encodings). Around it (bytes made safe
+in :mod:`kgraph.ingest.xmlsafe`, dates read in :mod:`kgraph.ingest.dates`):
 
 * UTF-16/UTF-32 input is transcoded to UTF-8 first, so the next step sees it;
 * the DOCTYPE (with any internal subset and its ENTITY declarations) is cut
@@ -26,14 +27,8 @@ Every problem becomes one line naming the feed (and item) and what is wrong.
 
 from __future__ import annotations
 
-import calendar
-import codecs
-import email.utils
 import logging
-import re
-import time
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -41,15 +36,15 @@ import feedparser
 from lxml import etree
 
 from kgraph.errors import FeedError, one_line
+from kgraph.ingest.dates import parse_date
 from kgraph.ingest.sources import Limits
+from kgraph.ingest.xmlsafe import drop_bad_charrefs, root_element, strip_doctype, to_utf8
 from kgraph.records import Article, Feed
 
 __all__ = ["ParsedFeed", "parse_feed", "parse_feed_or_error"]
 
 LOGGER = logging.getLogger(__name__)
 
-_DOCTYPE_RE = re.compile(rb"<!DOCTYPE[^\[>]*(\[.*?\]\s*)?>", re.S | re.I)
-_ROOT_RE = re.compile(rb"<([A-Za-z_][\w:.-]*)[\s/>]")
 _CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 _RSS1_NS = "http://purl.org/rss/1.0/"
 _SAFE_PARSER = etree.XMLParser(
@@ -84,240 +79,6 @@ class ParsedFeed:
 
     def __iter__(self):  # allows ``feed, articles, warnings = parse_feed(...)``
         return iter((self.feed, self.articles, self.warnings))
-
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
-_NUL_PATTERNS = (
-    (b"<\x00\x00\x00", "utf-32-le"),
-    (b"\x00\x00\x00<", "utf-32-be"),
-    (b"<\x00?\x00", "utf-16-le"),
-    (b"\x00<\x00?", "utf-16-be"),
-)
-_ENCODING_DECL = re.compile(rb"""^(<\?xml[^>]*?encoding\s*=\s*)["'][^"']*["']""")
-
-
-def _to_utf8(data: bytes) -> bytes:
-    """Transcode UTF-16/UTF-32 input (by BOM or by ``<?`` byte pattern) to UTF-8,
-    so that the ASCII-based scanning below sees it; other bytes are unchanged.
-
-    >>> _to_utf8('<?xml version="1.0" encoding="UTF-16"?><rss/>'.encode("utf-16"))
-    b'<?xml version="1.0" encoding="utf-8"?><rss/>'
-    """
-    codec = ""
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            if name == "utf-8":
-                return data[len(bom) :]
-            codec, data = name, data[len(bom) :]
-            break
-    else:
-        for pattern, name in _NUL_PATTERNS:
-            if data.startswith(pattern):
-                codec = name
-                break
-    if not codec:
-        return data
-    text = data.decode(codec, "replace").encode("utf-8", "replace")
-    return _ENCODING_DECL.sub(rb'\1"utf-8"', text, count=1)
-
-
-def _skip_to(data: bytes, pos: int, end: bytes) -> int:
-    """Index just after ``end`` at or after ``pos``; -1 if it never comes."""
-    at = data.find(end, pos)
-    return -1 if at < 0 else at + len(end)
-
-
-def _doctype_end(data: bytes, start: int) -> int:
-    """End (exclusive) of the DOCTYPE starting at ``start``, honouring quotes,
-    comments, processing instructions and the ``[...]`` internal subset;
-    -1 if the DOCTYPE never ends."""
-    pos, depth, n = start + 9, 0, len(data)
-    while pos < n:
-        c = data[pos : pos + 1]
-        if c in (b'"', b"'"):
-            pos = _skip_to(data, pos + 1, c)
-        elif data.startswith(b"<!--", pos):
-            pos = _skip_to(data, pos + 4, b"-->")
-        elif data.startswith(b"<?", pos):
-            pos = _skip_to(data, pos + 2, b"?>")
-        elif c == b"[":
-            depth, pos = depth + 1, pos + 1
-        elif c == b"]":
-            depth, pos = max(depth - 1, 0), pos + 1
-        elif c == b">" and depth == 0:
-            return pos + 1
-        else:
-            pos += 1
-        if pos < 0:
-            return -1
-    return -1
-
-
-def _strip_doctype(data: bytes) -> tuple[bytes, bool]:
-    """Remove the DOCTYPE from the prolog (before the root element).
-
-    Returns the bytes without it and whether it declared entities (or
-    parameter entities). Raises ``ValueError`` if the DOCTYPE never ends.
-    Only the prolog is looked at, so a ``<!DOCTYPE`` quoted in a post's
-    CDATA is left alone.
-
-    >>> _strip_doctype(b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "]>">]><r>&a;</r>')
-    (b'<?xml version="1.0"?><r>&a;</r>', True)
-    >>> _strip_doctype(b'<r><![CDATA[<!DOCTYPE html>]]></r>')[1]
-    False
-    """
-    pos, n = 0, len(data)
-    while pos < n:
-        if data[pos : pos + 1] in (b" ", b"\t", b"\r", b"\n"):
-            pos += 1
-        elif data.startswith(b"<?", pos):
-            pos = _skip_to(data, pos + 2, b"?>")
-        elif data.startswith(b"<!--", pos):
-            pos = _skip_to(data, pos + 4, b"-->")
-        elif data[pos : pos + 9].upper() == b"<!DOCTYPE":
-            end = _doctype_end(data, pos)
-            if end < 0:
-                raise ValueError("its DOCTYPE declaration never ends")
-            decl = data[pos:end].upper()
-            return data[:pos] + data[end:], b"<!ENTITY" in decl
-        else:
-            break
-        if pos < 0:
-            break
-    return data, False
-
-
-_CHARREF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,20}));")
-
-
-def _xml_char_ok(code: int) -> bool:
-    return (
-        code in (0x9, 0xA, 0xD)
-        or 0x20 <= code <= 0xD7FF
-        or 0xE000 <= code <= 0xFFFD
-        or 0x10000 <= code <= 0x10FFFF
-    )
-
-
-def _drop_bad_charrefs(data: bytes) -> tuple[bytes, int]:
-    """Remove numeric character references to characters XML forbids
-    (controls, lone surrogates, beyond U+10FFFF); return the bytes and how many.
-
-    >>> _drop_bad_charrefs(b"a&#xD800;b&#65;c&#1;")
-    (b'ab&#65;c', 2)
-    """
-    count = 0
-
-    def fix(match: re.Match[bytes]) -> bytes:
-        nonlocal count
-        hexa, dec = match.groups()
-        code = int(hexa, 16) if hexa else int(dec)
-        if _xml_char_ok(code):
-            return match.group(0)
-        count += 1
-        return b""
-
-    return _CHARREF.sub(fix, data), count
-
-
-def _root_element(data: bytes) -> str:
-    body = re.sub(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", b"", data[:8192], flags=re.S)
-    match = _ROOT_RE.search(body)
-    return match.group(1).decode("ascii", "replace").lower() if match else ""
-
-
-_ISO_DATE = re.compile(
-    r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})"
-    r"(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?"
-    r"\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?",
-    re.I,
-)
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-
-
-def _iso_utc(parsed: time.struct_time | None) -> str:
-    if not parsed:
-        return ""
-    try:
-        ts = calendar.timegm(parsed)
-        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
-    except (OverflowError, ValueError, TypeError):
-        return ""
-
-
-def _utc_text(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _iso_date(raw: str) -> str | None:
-    """Strictly parse an ISO 8601 / W3C date; ``None`` if ``raw`` is not one,
-    ``""`` if it looks like one but names an impossible day or time."""
-    match = _ISO_DATE.fullmatch(raw)
-    if not match:
-        return None
-    y, mo, d, hh, mi, ss, zone = match.groups()
-    try:
-        moment = datetime(int(y), int(mo), int(d), int(hh or 0), int(mi or 0), int(ss or 0))
-        zone = (zone or "Z").upper()
-        if zone not in ("Z", "UTC", "GMT"):
-            sign = 1 if zone[0] == "+" else -1
-            digits = zone[1:].replace(":", "")
-            offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
-            if offset > timedelta(hours=14):
-                return ""
-            moment -= sign * offset
-        return _utc_text(moment)
-    except (ValueError, OverflowError):
-        return ""
-
-
-def _consistent(raw: str, parsed: time.struct_time) -> bool:
-    """Whether a date feedparser read from ``raw`` shows the year, month and
-    day that ``raw`` itself contains (±1 day for the time zone), i.e. was not
-    rolled over or guessed."""
-    low = raw.lower()
-    numbers = {int(n) for n in re.findall(r"\d+", low)}
-    day = datetime(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
-    for moment in (day, day - timedelta(days=1), day + timedelta(days=1)):
-        month_ok = moment.month in numbers or _MONTHS[moment.month - 1] in low
-        if moment.year in numbers and moment.day in numbers and month_ok:
-            return True
-    return False
-
-
-def parse_date(raw: str, parsed: time.struct_time | None = None) -> str:
-    """ISO 8601 UTC text of a feed date, or ``""`` when it cannot be read for sure.
-
-    ISO 8601 / W3C and RFC 822 dates are parsed strictly; any other form is
-    taken from feedparser's reading (``parsed``) only if that shows the same
-    year, month and day as the text. A date is never invented or rolled over.
-
-    >>> parse_date("Wed, 18 Mar 2026 21:50:56 GMT"), parse_date("2024-05-06T10:00:00+02:00")
-    ('2026-03-18T21:50:56Z', '2024-05-06T08:00:00Z')
-    >>> parse_date("2024-13-45"), parse_date("Wed, 31 Feb 2024 10:00:00 GMT"), parse_date("last tuesday")
-    ('', '', '')
-    """
-    raw = " ".join(raw.split())
-    if not raw:
-        return ""
-    iso = _iso_date(raw)
-    if iso is not None:
-        return iso
-    try:
-        return _utc_text(email.utils.parsedate_to_datetime(raw))
-    except (TypeError, ValueError, OverflowError, IndexError):
-        pass
-    if parsed and _consistent(raw, parsed):
-        return _iso_utc(parsed)
-    return ""
 
 
 def _text_of(value: str, detail: Any) -> str:
@@ -528,9 +289,9 @@ def parse_feed(
             where,
             f"larger than the {limits.max_feed_bytes:,}-byte limit; raise it with --max-feed-bytes",
         )
-    data = _to_utf8(data)
+    data = to_utf8(data)
     try:
-        data, had_entities = _strip_doctype(data)
+        data, had_entities = strip_doctype(data)
     except ValueError as err:
         raise FeedError(where, f"not a usable feed: {err}") from err
     if had_entities:
@@ -538,12 +299,12 @@ def parse_feed(
             f"{where}: declares XML entities in its DOCTYPE; they were ignored "
             "(kgraph never expands entities or loads DTDs)"
         )
-    data, bad_refs = _drop_bad_charrefs(data)
+    data, bad_refs = drop_bad_charrefs(data)
     if bad_refs:
         warn(f"{where}: {bad_refs} character reference(s) to characters XML forbids removed")
     if not data.strip():
         raise FeedError(where, "empty file; nothing to read")
-    root = _root_element(data)
+    root = root_element(data)
     if root in {"html", "!doctype", "head", "body"}:
         raise FeedError(
             where,

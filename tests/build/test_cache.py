@@ -443,11 +443,11 @@ def test_locked_cache_is_skipped_not_reset(feeds, tmp_path, monkeypatch):
 def test_cached_results_are_tied_to_the_analysis_code(monkeypatch, tmp_path):
     """An edited checkout (same version, different extraction code) must not
     reuse results computed by the old code."""
-    from kgraph.build import cache as cache_module
+    from kgraph.build.cache import BuildCache, keys
 
-    first = cache_module.BuildCache(tmp_path, "catv1")
-    monkeypatch.setattr(cache_module, "_analysis_code", lambda: "other-code")
-    second = cache_module.BuildCache(tmp_path, "catv1")
+    first = BuildCache(tmp_path, "catv1")
+    monkeypatch.setattr(keys, "_analysis_code", lambda: "other-code")
+    second = BuildCache(tmp_path, "catv1")
     assert first.generation != second.generation
     assert "catv1" in first.generation and "catv1" in second.generation
 
@@ -469,9 +469,9 @@ def _count_reads(monkeypatch) -> list[str]:
 def test_unchanged_feed_files_are_not_read_again(feeds, tmp_path, monkeypatch):
     """A file whose size, times and inode are as when it was read (and was
     not changed just before) is not read: its parsed feed comes from the cache."""
-    from kgraph.build import cache as cache_module
+    from kgraph.build.cache import buildcache
 
-    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)
+    monkeypatch.setattr(buildcache, "RACY_SECONDS", 0.0)
     reads = _count_reads(monkeypatch)
     plain = _outputs(kgraph.build([str(feeds)]), tmp_path / "plain")
     reads.clear()
@@ -506,9 +506,9 @@ def test_a_file_changed_just_before_it_was_read_is_read_again(feeds, tmp_path, m
 
 
 def test_unchanged_bad_feed_is_reported_every_time(feeds, tmp_path, monkeypatch):
-    from kgraph.build import cache as cache_module
+    from kgraph.build.cache import buildcache
 
-    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)
+    monkeypatch.setattr(buildcache, "RACY_SECONDS", 0.0)
     (feeds / "broken.xml").write_text("this is not a feed\n", encoding="utf-8")
     for _ in range(2):
         kg = _build(feeds, tmp_path / "cache")
@@ -517,9 +517,9 @@ def test_unchanged_bad_feed_is_reported_every_time(feeds, tmp_path, monkeypatch)
 
 
 def test_unchanged_file_whose_parse_was_dropped_is_read(feeds, tmp_path, monkeypatch):
-    from kgraph.build import cache as cache_module
+    from kgraph.build.cache import buildcache
 
-    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0.0)
+    monkeypatch.setattr(buildcache, "RACY_SECONDS", 0.0)
     reads = _count_reads(monkeypatch)
     expected = _outputs(kgraph.build([str(feeds)]), tmp_path / "plain")
     _build(feeds, tmp_path / "cache")

@@ -15,7 +15,7 @@ import pytest
 import kgraph
 from kgraph.build import runner as pipeline
 from kgraph.build.cache import CACHE_FILE, AnalysisReader, BuildCache
-from kgraph.build.runner import FeedDone, FeedFailed, FeedTask, run_feed
+from kgraph.build.task import FeedDone, FeedFailed, FeedTask, run_feed
 from kgraph.catalogue.load import load_catalogue
 from kgraph.extract.extractor import get_extractor
 from kgraph.ingest.sources import SAMPLES_DIR, Limits

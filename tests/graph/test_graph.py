@@ -103,7 +103,7 @@ def test_streamed_build_equals_build_graph_but_for_key_numbering():
     order); build_graph() adds them sorted. Same nodes, same edges and
     attributes; only the numbers in the edge keys may differ."""
     import kgraph
-    from kgraph.build.runner import analyse
+    from kgraph.build.task import analyse
     from kgraph.graph.builder import build_graph
 
     kg = kgraph.build()

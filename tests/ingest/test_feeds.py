@@ -143,9 +143,10 @@ def test_rss_bodies_split_off_before_feedparser_change_nothing(monkeypatch):
     text-only bodies (read with lxml instead): every feed we have parses to the
     same feed, articles and warnings as when feedparser reads it whole."""
     import kgraph.ingest.feeds as feeds
+    from kgraph.ingest.xmlsafe import to_utf8
 
     files = _every_feed_file()
-    split = [p for p in files if feeds._split_bodies(feeds._to_utf8(p.read_bytes())) is not None]
+    split = [p for p in files if feeds._split_bodies(to_utf8(p.read_bytes())) is not None]
     assert len(split) >= 5 and len(files) - len(split) >= 5  # both paths are exercised
     fast = {p: _outcome(p.read_bytes(), p.name) for p in files}
     monkeypatch.setattr(feeds, "_split_bodies", lambda data: None)

@@ -5,7 +5,8 @@ import shutil
 import pytest
 
 from kgraph.errors import FeedError
-from kgraph.ingest.sources import Limits, expand, read_source
+from kgraph.ingest.fetch import read_source
+from kgraph.ingest.sources import Limits, expand
 from tests.conftest import FEEDS
 
 

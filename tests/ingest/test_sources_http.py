@@ -11,7 +11,8 @@ import pytest
 import kgraph
 from kgraph.errors import FeedError
 from kgraph.ingest.feeds import parse_feed
-from kgraph.ingest.sources import Limits, expand, fetch_url
+from kgraph.ingest.fetch import fetch_url
+from kgraph.ingest.sources import Limits, expand
 
 pytestmark = pytest.mark.issue(8)
 
@@ -126,7 +127,7 @@ def test_relative_links_resolve_against_the_final_url(feed_server) -> None:
     "address", ["169.254.169.254", "::ffff:169.254.169.254", "fe80::1", "fd00:ec2::254"]
 )
 def test_link_local_refused_without_connecting(monkeypatch, address: str) -> None:
-    monkeypatch.setattr("kgraph.ingest.sources._resolve_host", lambda host: {address})
+    monkeypatch.setattr("kgraph.ingest.fetch._resolve_host", lambda host: {address})
 
     def no_traffic(*args, **kwargs):
         raise AssertionError("a connection was attempted")
@@ -138,13 +139,13 @@ def test_link_local_refused_without_connecting(monkeypatch, address: str) -> Non
 
 def test_redirect_to_link_local_refused(feed_server, monkeypatch) -> None:
     """The address check runs on every hop, not only the first."""
-    real = __import__("kgraph.ingest.sources", fromlist=["x"])._resolve_host
+    real = __import__("kgraph.ingest.fetch", fromlist=["x"])._resolve_host
     monkeypatch.setattr(
-        "kgraph.ingest.sources._resolve_host",
+        "kgraph.ingest.fetch._resolve_host",
         lambda host: {"169.254.169.254"} if host == "metadata.example" else real(host),
     )
     monkeypatch.setattr(
-        "kgraph.ingest.sources.urljoin", lambda base, loc: "http://metadata.example/latest/"
+        "kgraph.ingest.fetch.urljoin", lambda base, loc: "http://metadata.example/latest/"
     )
     with pytest.raises(FeedError, match=r"169\.254\.169\.254"):
         fetch_url(feed_server.base + "/loop")
@@ -156,7 +157,7 @@ def test_connection_goes_to_the_checked_address(feed_server, monkeypatch) -> Non
     address (the Host header names the host): a second DNS answer, as in DNS
     rebinding, is never asked for."""
     answers = iter([{"127.0.0.1"}])  # one answer; a second lookup would fail the test
-    monkeypatch.setattr("kgraph.ingest.sources._resolve_host", lambda host: next(answers))
+    monkeypatch.setattr("kgraph.ingest.fetch._resolve_host", lambda host: next(answers))
     port = feed_server.base.rsplit(":", 1)[1]
     url = f"http://feeds.example.test:{port}/feed.xml"
     data, final = fetch_url(url)
@@ -191,8 +192,8 @@ def test_https_to_the_checked_address_verifies_the_host_name(
     ca = trustme.CA()
     client = ssl.create_default_context()
     ca.configure_trust(client)
-    monkeypatch.setattr("kgraph.ingest.sources._TLS_VERIFY", client)
-    monkeypatch.setattr("kgraph.ingest.sources._resolve_host", lambda host: {"127.0.0.1"})
+    monkeypatch.setattr("kgraph.ingest.fetch._TLS_VERIFY", client)
+    monkeypatch.setattr("kgraph.ingest.fetch._resolve_host", lambda host: {"127.0.0.1"})
     for name, ok in (("feeds.example.test", True), ("other.example.test", False)):
         server = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ca.issue_cert(name).configure_cert(server)
