@@ -19,6 +19,7 @@ from kgraph.cli.cache import build_perf_options, open_cache
 from kgraph.cli.options import graph_option
 from kgraph.errors import KgraphError
 from kgraph.export import PAGE_MAX_ARTICLES
+from kgraph.export.formats import FORMATS, check_formats
 from kgraph.ingest.sources import Limits
 
 
@@ -63,7 +64,7 @@ def main() -> None:
     "formats",
     default="graphml,html,json",
     show_default=True,
-    help="Comma-separated output formats: graphml, html, json.",
+    help=f"Comma-separated output formats: {', '.join(FORMATS)}.",
 )
 @click.option(
     "--max-feed-bytes",
@@ -150,12 +151,10 @@ def build(
       kgraph build https://dev.to/feed/someone --timeout 10
     """
     _setup_logging(verbose, quiet)
-    fmts = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    bad = [f for f in fmts if f not in api.FORMATS]
-    if bad or not fmts:
-        raise click.UsageError(
-            f"unknown format(s) {', '.join(bad) or '(none)'}; choose from {', '.join(api.FORMATS)}"
-        )
+    try:
+        fmts = check_formats(formats.split(","))
+    except KgraphError as err:
+        raise click.UsageError(str(err)) from err
     limits = Limits(
         max_feed_bytes=max_feed_bytes,
         max_items_per_feed=max_items,
