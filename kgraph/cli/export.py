@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from kgraph import api
-from kgraph.errors import KgraphError
+from kgraph.cli.exits import failing_on
 from kgraph.export.formats import FORMATS, WriteOptions, write_format
 
 
@@ -75,18 +75,15 @@ def export(
     """
     fmt = fmt.lower()
     target = Path(output) if output else Path(graph_path).parent / FORMATS[fmt].filename
-    try:
+    with failing_on():
         kg = api.load(graph_path)
+    with failing_on(OSError, prefix=f"{target}: cannot write: "):
         cat = None
         if all_concepts:
             from kgraph.catalogue.load import load_catalogue
 
             cat = load_catalogue()
         written = write_format(kg.graph, fmt, target, WriteOptions(base=base, catalogue=cat))
-    except KgraphError as err:
-        raise click.ClickException(str(err)) from err
-    except OSError as err:
-        raise click.ClickException(f"{target}: cannot write: {err.strerror or err}") from err
     for path in written:
         click.echo(f"wrote {path}")
     if fmt == "neo4j":

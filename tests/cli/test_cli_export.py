@@ -80,7 +80,7 @@ def test_export_to_a_chosen_file_with_an_iri_base(graph_file, tmp_path):
 def test_export_errors_name_the_file_and_exit_nonzero(tmp_path):
     missing = tmp_path / "nope.graphml"
     result = CliRunner().invoke(main, ["export", "-f", "gexf", "--graph", str(missing)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert str(missing) in result.output and "kgraph build" in result.output
     result = CliRunner().invoke(main, ["export", "-f", "dot", "--graph", str(missing)])
     assert result.exit_code == 2 and "'dot' is not one of" in result.output
