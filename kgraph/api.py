@@ -152,7 +152,7 @@ class KnowledgeGraph:
             "feeds": kinds.get("feed", 0),
             "edges": self.graph.number_of_edges(),
             "edge_kinds": dict(
-                sorted(Counter(k for *_, k in self.graph.edges(data="kind")).items())
+                sorted(Counter(k for *_, k in self.graph.edges(data="kind", default="")).items())
             ),
             "top_concepts": [
                 {"id": n.removeprefix("concept:"), "name": name, "articles": count}

@@ -90,9 +90,10 @@ def fail(message: object) -> NoReturn:
 def failing_on(*errors: type[BaseException], prefix: str = "") -> Iterator[None]:
     """A :class:`~kgraph.errors.KgraphError` (or one of ``errors``) raised in
     the block stops the command: ``error: <prefix><error>``, exit code 2."""
+    caught: tuple[type[BaseException], ...] = (KgraphError, *errors)
     try:
         yield
-    except (KgraphError, *errors) as err:
+    except caught as err:
         fail(f"{prefix}{err}")
 
 
