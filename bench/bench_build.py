@@ -271,10 +271,14 @@ def child_real(paths: list[str], repeat: int) -> dict:
     }
 
 
-def real_feeds() -> list[Path]:
-    """The real feeds at hand: the bundled samples and ``shared/feeds/dev`` (if present)."""
-    found = sorted((ROOT / "kgraph" / "samples").glob("*.xml"))
-    found += sorted((ROOT.parent / "shared" / "feeds" / "dev").glob("*.xml"))
+def real_feeds(given: list[Path] | None = None) -> list[Path]:
+    """The feed files of ``given`` (files, or folders: their ``*.xml``), by
+    default the bundled samples."""
+    if not given:
+        given = [ROOT / "kgraph" / "samples"]
+    found: list[Path] = []
+    for path in given:
+        found += sorted(path.glob("*.xml")) if path.is_dir() else [path]
     return found
 
 
@@ -450,7 +454,7 @@ def main() -> None:
         "--real",
         type=Path,
         nargs="*",
-        help="real feed files for the 'real' run (default: the bundled samples and shared/feeds/dev)",
+        help="real feed files or folders for the 'real' run (default: the bundled samples)",
     )
     parser.add_argument(
         "--repeat", type=int, default=1, help="keep the fastest of N jobs1/jobs2/incremental runs"
@@ -494,7 +498,7 @@ def main() -> None:
     )
     from corpus_stats import HEADER, density
 
-    real = args.real if args.real is not None else real_feeds()
+    real = real_feeds(args.real)
     print(f"markup per word of text ({HEADER.split(maxsplit=1)[1].strip()}):")
     for label, sample in (("synthetic (first 3 feeds)", feeds[:3]), ("real feeds", real)):
         print(density(sample).line(f"  {label}"))

@@ -5,7 +5,7 @@ Run on demand (never part of the tests), from the repository root:
     python bench/bench_html.py                  # 500, 2,000 and 5,000 nodes, 3 runs each
     python bench/bench_html.py --sizes 5000 --runs 5
 
-Graphs are synthetic but follow the schema (DESIGN.md, "Graph schema"): a fixed
+Graphs are synthetic but follow the schema (docs/schema.md, "Graph"): a fixed
 seed, 40% articles, 30% concepts, 22% tags, 6% authors, 2% feeds; each article
 is written by one author, published by one feed, mentions 3-12 concepts drawn
 with a Zipf-like popularity (with an evidence sentence), carries 1-5 tags and

@@ -1,8 +1,8 @@
 """Benchmark of kgraph's queries: relatedness quality and speed (run on demand).
 
-    /work/venv/bin/python bench/bench_queries.py              # both parts
-    /work/venv/bin/python bench/bench_queries.py quality [FEEDS...]
-    /work/venv/bin/python bench/bench_queries.py speed [--articles 50000]
+    python bench/bench_queries.py              # both parts, on the bundled samples
+    python bench/bench_queries.py quality [FEED_OR_FOLDER...]
+    python bench/bench_queries.py speed [--articles 50000]
 
 Quality: for every article with resolvable author tags, rank the other
 articles with ``kg.related(article, k=5)`` and with a plain TF-IDF cosine over
@@ -42,7 +42,6 @@ from kgraph.ingest.fetch import read_source  # noqa: E402
 from kgraph.ingest.sources import Limits, default_sources, expand  # noqa: E402
 from kgraph.ingest.text import to_text  # noqa: E402
 
-DEV_FEEDS = ROOT.parents[0] / "shared" / "feeds" / "dev"
 K = 5
 
 
@@ -327,7 +326,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "part", nargs="?", choices=["quality", "ablation", "speed", "all"], default="all"
     )
     parser.add_argument(
-        "feeds", nargs="*", help="feeds for the quality part (default: bundled + dev)"
+        "feeds",
+        nargs="*",
+        help="feed files or folders for the quality part (default: the bundled samples)",
     )
     parser.add_argument("--articles", type=int, default=50_000, help="synthetic graph size")
     parser.add_argument(
@@ -335,11 +336,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     if args.part in ("quality", "all"):
-        feeds = args.feeds or [*default_sources(), str(DEV_FEEDS)]
+        feeds = args.feeds or default_sources()
         quality(feeds)
         print()
     if args.part == "ablation":
-        ablation(args.feeds or [*default_sources(), str(DEV_FEEDS)])
+        ablation(args.feeds or default_sources())
     if args.part in ("speed", "all"):
         speed(args.articles, via_graphml=not args.no_graphml)
 

@@ -7,7 +7,7 @@ markup is. This prints, per feed and for all of them, the words per article
 and, per word of text, the HTML bytes, tags, attributes, entities and
 ``<span>`` elements (syntax-highlighted code), and code blocks per article:
 
-    python bench/corpus_stats.py ../shared/feeds/dev/*.xml kgraph/samples/*.xml
+    python bench/corpus_stats.py FEEDS_FOLDER/*.xml kgraph/samples/*.xml
     python bench/corpus_stats.py /tmp/kgraph-corpus-1000-*/feed-0000[0-2].xml
 """
 

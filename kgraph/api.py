@@ -28,8 +28,11 @@ from kgraph.catalogue import Catalogue, load_catalogue
 from kgraph.errors import FeedError, KgraphError
 from kgraph.export import PAGE_MAX_ARTICLES
 from kgraph.export.concept_map import write_concept_map
-from kgraph.export.graphml import read_graphml, write_graphml
-from kgraph.export.json import read_json, write_json
+
+# FORMATS: the one registry of output formats, shared with the CLI
+from kgraph.export.formats import FORMATS, WriteOptions, check_formats, write_format
+from kgraph.export.graphml import read_graphml
+from kgraph.export.json import read_json
 from kgraph.export.style import Decoration, decoration
 from kgraph.fileio import all_or_nothing
 from kgraph.graph.analytics import edge_count
@@ -55,9 +58,6 @@ from kgraph.version import kgraph_version
 __all__ = ["FORMATS", "BuildReport", "KnowledgeGraph", "build", "load", "read_articles"]
 
 LOGGER = logging.getLogger(__name__)
-
-#: Output formats ``KnowledgeGraph.write`` knows, with their file names.
-FORMATS = {"graphml": "graph.graphml", "json": "graph.json", "html": "graph.html"}
 
 Progress = Callable[[str, int, int], None]
 
@@ -152,7 +152,7 @@ class KnowledgeGraph:
             "feeds": kinds.get("feed", 0),
             "edges": self.graph.number_of_edges(),
             "edge_kinds": dict(
-                sorted(Counter(k for *_, k in self.graph.edges(data="kind")).items())
+                sorted(Counter(k for *_, k in self.graph.edges(data="kind", default="")).items())
             ),
             "top_concepts": [
                 {"id": n.removeprefix("concept:"), "name": name, "articles": count}
@@ -248,28 +248,20 @@ class KnowledgeGraph:
 
     def write_graphml(self, path: str | os.PathLike[str]) -> Path:
         """Write GraphML (atomically) and return the path."""
-        return write_graphml(self.graph, path, style=self._decoration())
+        return write_format(self.graph, "graphml", path, WriteOptions(self._decoration))[0]
 
     def write_json(self, path: str | os.PathLike[str]) -> Path:
         """Write node-link JSON (atomically) and return the path."""
-        return write_json(self.graph, path)
+        return write_format(self.graph, "json", path, WriteOptions())[0]
 
     def write_html(
         self, path: str | os.PathLike[str], max_articles: int | None = PAGE_MAX_ARTICLES
     ) -> Path:
-        """Write the self-contained interactive HTML page and return the path.
-
-        A large graph's page uses the layout of the GraphML file (computed once
-        for both); a small graph's page lays itself out in the browser, which
-        reads better than the precomputed layout. The page shows at most
-        ``max_articles`` articles, the most recent (None: all), with every
-        concept: see :func:`kgraph.export.html.page_graph`.
-        """
-        from kgraph.export.html import LAYOUT_NODE_LIMIT, write_html
-
-        large = self.graph.number_of_nodes() > LAYOUT_NODE_LIMIT
-        positions = self._decoration().positions() if large else None
-        return write_html(self.graph, path, positions=positions, max_articles=max_articles)
+        """Write the self-contained interactive HTML page and return the path: at
+        most ``max_articles`` articles, the most recent (None: all), with every
+        concept (see :func:`kgraph.export.html.page_graph`)."""
+        options = WriteOptions(self._decoration, max_articles)
+        return write_format(self.graph, "html", path, options)[0]
 
     def write(
         self,
@@ -278,27 +270,33 @@ class KnowledgeGraph:
         *,
         page_articles: int | None = PAGE_MAX_ARTICLES,
     ) -> dict[str, Path]:
-        """Write the graph in each of ``formats`` into ``directory``
-        (``page_articles``: the most articles the HTML page shows, None: all).
+        """Write the graph in each of ``formats`` (any of :data:`FORMATS`, the
+        registry ``kgraph export --format`` uses too) into ``directory``, each
+        under its default name (``graph.gexf``, a ``neo4j/`` folder...);
+        ``page_articles``: the most articles the HTML page shows, None: all.
+        Returns the written path of each format.
 
         The files are written atomically and as a set: they replace the
         previous ones together once all are written, and a failure in any
         leaves all the previous files intact.
+
+        >>> import tempfile
+        >>> written = build().write(tempfile.mkdtemp(), ["gexf", "json"])
+        >>> sorted(p.name for p in written.values())
+        ['graph.gexf', 'graph.json']
         """
         out = Path(directory)
-        formats = list(formats)
-        for fmt in formats:
-            if fmt not in FORMATS:
-                raise KgraphError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
+        fmts = check_formats(formats)
         # GraphML and, for large graphs, the page share one decoration (colours,
         # layout, communities), computed once (see _decoration)
-        writers = {
-            "graphml": self.write_graphml,
-            "html": lambda path: self.write_html(path, page_articles),
-            "json": self.write_json,
-        }
+        options = WriteOptions(self._decoration, page_articles)
+        written: dict[str, Path] = {}
         with all_or_nothing():
-            return {fmt: writers[fmt](out / FORMATS[fmt]) for fmt in formats}
+            for fmt in fmts:
+                target = out / FORMATS[fmt].filename  # a folder for neo4j
+                write_format(self.graph, fmt, target, options)
+                written[fmt] = target
+        return written
 
 
 def _is_new(aid: str, url: str, seen: set[str]) -> bool:

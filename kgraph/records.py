@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 
-#: Longest article summary in the graph (DESIGN.md), in characters.
+#: Longest article summary in the graph (docs/schema.md), in characters.
 SUMMARY_MAX = 300
 
 

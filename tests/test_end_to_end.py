@@ -86,7 +86,7 @@ def test_outputs_are_deterministic(tmp_path, monkeypatch):
 
 
 def test_unknown_format_is_an_error(sample_kg, tmp_path):
-    with pytest.raises(kgraph.KgraphError, match="unknown format 'pdf'"):
+    with pytest.raises(kgraph.KgraphError, match=r"unknown format\(s\) pdf; choose from graphml"):
         sample_kg.write(tmp_path, ["pdf"])
 
 

@@ -2,7 +2,8 @@
 
 Each command parses its options, calls one API function, prints, and exits
 0 (success), 1 (some inputs failed but outputs were written) or 2 (usage
-error, or nothing could be built).
+error, missing input, or nothing could be built): the policy of
+:mod:`kgraph.cli.exits`, which every command follows.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ import click
 
 from kgraph import api
 from kgraph.cli.cache import build_perf_options, open_cache
+from kgraph.cli.exits import PolicyGroup, error, fail, failing_on, finish
 from kgraph.cli.options import graph_option
 from kgraph.errors import KgraphError
 from kgraph.export import PAGE_MAX_ARTICLES
+from kgraph.export.formats import FORMATS, check_formats
 from kgraph.ingest.sources import Limits
 
 
@@ -34,7 +37,7 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
         logging.getLogger("kgraph").setLevel(logging.CRITICAL)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=PolicyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(api.kgraph_version(), prog_name="kgraph")
 def main() -> None:
     """Build a knowledge graph of tech concepts from tech-blog feeds.
@@ -63,7 +66,7 @@ def main() -> None:
     "formats",
     default="graphml,html,json",
     show_default=True,
-    help="Comma-separated output formats: graphml, html, json.",
+    help=f"Comma-separated output formats: {', '.join(FORMATS)}.",
 )
 @click.option(
     "--max-feed-bytes",
@@ -150,12 +153,10 @@ def build(
       kgraph build https://dev.to/feed/someone --timeout 10
     """
     _setup_logging(verbose, quiet)
-    fmts = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    bad = [f for f in fmts if f not in api.FORMATS]
-    if bad or not fmts:
-        raise click.UsageError(
-            f"unknown format(s) {', '.join(bad) or '(none)'}; choose from {', '.join(api.FORMATS)}"
-        )
+    try:
+        fmts = check_formats(formats.split(","))
+    except KgraphError as err:
+        raise click.UsageError(str(err)) from err
     limits = Limits(
         max_feed_bytes=max_feed_bytes,
         max_items_per_feed=max_items,
@@ -168,39 +169,31 @@ def build(
         if not quiet and not as_json and total >= 20 and sys.stderr.isatty():
             click.echo(f"\r{stage}: {done}/{total}", err=True, nl=done == total)
 
-    try:
-        with open_cache(no_cache, cache_dir, outdir) as cache:
-            kg = api.build(
-                list(sources),
-                limits=limits,
-                jobs=jobs,
-                progress=progress,
-                cache=cache,
-                engine=engine,
-                scheduler=scheduler,
-            )
-    except KgraphError as err:
-        click.echo(f"error: {err}", err=True)
-        sys.exit(2)
+    with failing_on(), open_cache(no_cache, cache_dir, outdir) as cache:
+        kg = api.build(
+            list(sources),
+            limits=limits,
+            jobs=jobs,
+            progress=progress,
+            cache=cache,
+            engine=engine,
+            scheduler=scheduler,
+        )
     for msg in kg.report.warnings:
         if "build cache" in msg and not verbose:  # a reset cache is worth one line always
             click.echo(f"warning: {msg}", err=True)
     report = kg.report
     for msg in report.errors:
-        click.echo(f"error: {msg}", err=True)
+        error(msg)
     if verbose:
         for msg in report.warnings:
             click.echo(f"warning: {msg}", err=True)
     elif report.warnings and not quiet:
         click.echo(f"{len(report.warnings)} warning(s); run with -v to see them", err=True)
     if report.articles == 0:
-        click.echo("error: no articles could be read; nothing was written", err=True)
-        sys.exit(2)
-    try:
+        fail("no articles could be read; nothing was written")
+    with failing_on(OSError, prefix="cannot write outputs: "):
         written = kg.write(outdir, fmts, page_articles=page_articles or None)
-    except (KgraphError, OSError) as err:
-        click.echo(f"error: cannot write outputs: {err}", err=True)
-        sys.exit(2)
     summary = kg.summary()
     summary["files"] = {k: str(v) for k, v in written.items()}
     summary["errors"] = len(report.errors)
@@ -225,7 +218,7 @@ def build(
             )
         for fmt, path in written.items():
             click.echo(f"wrote {fmt:8} {path}")
-    sys.exit(1 if report.errors else 0)
+    finish(len(report.errors))
 
 
 @main.command()
@@ -239,10 +232,8 @@ def info(graph_path: str, as_json: bool) -> None:
       kgraph info
       kgraph info --graph site/graph.graphml --json
     """
-    try:
+    with failing_on():
         kg = api.load(graph_path)
-    except KgraphError as err:
-        raise click.ClickException(str(err)) from err
     summary = kg.summary()
     summary.update(
         {k: kg.graph.graph.get(k, "") for k in ("kgraph_version", "catalogue_version", "built")}
@@ -273,9 +264,7 @@ def view(path: str) -> None:
 
     page = Path(path)
     if not page.is_file():
-        raise click.ClickException(
-            f"{path}: no such page; write one with `kgraph build --format html`"
-        )
+        fail(f"{path}: no such page; write one with `kgraph build --format html`")
     uri = page.resolve().as_uri()
     try:
         opened = webbrowser.get().open(uri)

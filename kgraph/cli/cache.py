@@ -20,7 +20,7 @@ import click
 
 from kgraph.build import BuildCache, clear_cache, default_cache_dir
 from kgraph.catalogue.load import load_catalogue
-from kgraph.errors import KgraphError
+from kgraph.cli.exits import failing_on
 
 __all__ = ["build_perf_options", "cache", "open_cache"]
 
@@ -95,7 +95,10 @@ def info(cache_dir: str | None, outdir: str, as_json: bool) -> None:
     if not (folder / "cache.sqlite").exists():
         out: dict[str, Any] = {"path": str(folder / "cache.sqlite"), "bytes": 0}
     else:
-        with BuildCache(folder, load_catalogue().version, max_age_days=10**6) as c:
+        with (
+            failing_on(OSError, prefix=f"{folder}: cannot read the cache: "),
+            BuildCache(folder, load_catalogue().version, max_age_days=10**6) as c,
+        ):
             out = c.info()
     if as_json:
         click.echo(json.dumps(out, indent=2))
@@ -118,13 +121,11 @@ def info(cache_dir: str | None, outdir: str, as_json: bool) -> None:
 def clear(cache_dir: str | None, outdir: str, stale: bool) -> None:
     """Delete the build cache (or only its stale entries)."""
     folder = Path(cache_dir) if cache_dir else default_cache_dir(outdir)
-    try:
+    with failing_on(OSError, prefix=f"{folder}: cannot clear the cache: "):
         if stale:
             with BuildCache(folder, load_catalogue().version, max_age_days=10**6) as c:
                 n = c.prune_stale()
             click.echo(f"removed {n} stale entries from {folder / 'cache.sqlite'}")
             return
         freed = clear_cache(folder)
-    except (OSError, KgraphError) as err:
-        raise click.ClickException(f"{folder}: cannot clear the cache: {err}") from err
     click.echo(f"cleared {folder / 'cache.sqlite'} ({freed / 1e6:.1f} MB)")

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 import click
 
 from kgraph import api
-from kgraph.errors import KgraphError
+from kgraph.cli.exits import error, fail, failing_on, finish
 from kgraph.extract.evaluate import candidates, evaluate
+from kgraph.records import Article
+
+
+def _read(sources: Sequence[str]) -> tuple[list[Article], int]:
+    """The articles of ``sources`` and how many sources failed (each printed
+    as an ``error:`` line); exits 2 if no article could be read."""
+    with failing_on():
+        _feeds, found, report = api.read_articles(list(sources))
+    for msg in report.errors:
+        error(msg)
+    if not found:
+        fail("no articles could be read")
+    return found, len(report.errors)
 
 
 def _pct(x: float | None) -> str:
@@ -27,13 +41,11 @@ def eval_cmd(sources: tuple[str, ...], as_json: bool, articles: bool) -> None:
       kgraph eval                      # the bundled sample feeds
       kgraph eval feeds/ --json
     """
-    try:
-        report = evaluate(api.read_articles(list(sources))[1])
-    except KgraphError as err:
-        raise click.ClickException(str(err)) from err
+    found, failed = _read(sources)
+    report = evaluate(found)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
-        return
+        finish(failed)
     if articles:
         for a in report.articles:
             click.echo(
@@ -52,6 +64,7 @@ def eval_cmd(sources: tuple[str, ...], as_json: bool, articles: bool) -> None:
         f"recall over tags text names:  {_pct(t['named_recall'])} ({t['tags_named_found']}/{t['tags_named']})\n"
         f"unresolved tags: {', '.join(t['unresolved_tags']) or '-'}"
     )
+    finish(failed)
 
 
 @click.command("candidates")
@@ -70,9 +83,7 @@ def candidates_cmd(sources: tuple[str, ...], min_articles: int, limit: int) -> N
     Examples:
       kgraph candidates feeds/ --limit 20
     """
-    try:
-        found = candidates(api.read_articles(list(sources))[1], min_articles=min_articles)
-    except KgraphError as err:
-        raise click.ClickException(str(err)) from err
-    for entry in found[:limit]:
+    found, failed = _read(sources)
+    for entry in candidates(found, min_articles=min_articles)[:limit]:
         click.echo(json.dumps(entry, ensure_ascii=False))
+    finish(failed)

@@ -6,53 +6,13 @@ what was written.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import click
-import networkx as nx
 
 from kgraph import api
-from kgraph.errors import KgraphError
-
-#: format -> default output name (a folder for neo4j), next to the graph file
-EXPORT_FORMATS: dict[str, str] = {
-    "graphml": "graph.graphml",
-    "gexf": "graph.gexf",
-    "cytoscape": "graph.cyjs",
-    "json": "graph.json",
-    "neo4j": "neo4j",
-    "turtle": "graph.ttl",
-}
-
-
-def export_graph(
-    graph: nx.MultiDiGraph,
-    fmt: str,
-    target: Path,
-    *,
-    base: str | None = None,
-    catalogue_all: bool = False,
-) -> list[Path]:
-    """Write ``graph`` in format ``fmt`` to ``target``; return the written paths."""
-    from kgraph.export import cytoscape, gexf, graphml, neo4j
-    from kgraph.export import json as json_export
-
-    writers: dict[str, Callable[[], Path | list[Path]]] = {
-        "graphml": lambda: graphml.write_graphml(graph, target),
-        "gexf": lambda: gexf.write_gexf(graph, target),
-        "cytoscape": lambda: cytoscape.write_cytoscape(graph, target),
-        "json": lambda: json_export.write_json(graph, target),
-        "neo4j": lambda: neo4j.write_neo4j(graph, target),
-    }
-    if fmt == "turtle":
-        from kgraph.catalogue.load import load_catalogue
-        from kgraph.export import rdf
-
-        cat = load_catalogue() if catalogue_all else None
-        return [rdf.write_turtle(graph, target, base=base or rdf.DEFAULT_BASE, catalogue=cat)]
-    written = writers[fmt]()
-    return written if isinstance(written, list) else [written]
+from kgraph.cli.exits import failing_on
+from kgraph.export.formats import FORMATS, WriteOptions, write_format
 
 
 @click.command(name="export")
@@ -61,7 +21,7 @@ def export_graph(
     "--format",
     "fmt",
     required=True,
-    type=click.Choice(list(EXPORT_FORMATS), case_sensitive=False),
+    type=click.Choice(list(FORMATS), case_sensitive=False),
     help="Output format.",
 )
 @click.option(
@@ -95,13 +55,15 @@ def export(
     """Export a built graph for Gephi, yEd, Cytoscape, Neo4j or RDF tools.
 
     \b
-    Formats:
+    Formats (the registry of kgraph.export.formats):
       graphml    GraphML with Gephi's label/size/r/g/b/x/y, community, pagerank
+      html       a self-contained interactive page
+      json       networkx node-link JSON (the plain schema)
       gexf       GEXF 1.2 (Gephi), colours/sizes/positions as viz elements
       cytoscape  Cytoscape.js / Cytoscape desktop JSON (.cyjs) with positions
-      json       networkx node-link JSON (the plain schema)
       neo4j      CSVs for `neo4j-admin database import` + load.cypher
       turtle     RDF Turtle: SKOS concepts, Dublin Core / schema.org articles
+                 (needs the [rdf] extra: pip install 'kgraph[rdf]')
 
     \b
     Examples:
@@ -112,14 +74,16 @@ def export(
       kgraph export -f graphml --graph other/graph.json -o other/graph.graphml
     """
     fmt = fmt.lower()
-    target = Path(output) if output else Path(graph_path).parent / EXPORT_FORMATS[fmt]
-    try:
+    target = Path(output) if output else Path(graph_path).parent / FORMATS[fmt].filename
+    with failing_on():
         kg = api.load(graph_path)
-        written = export_graph(kg.graph, fmt, target, base=base, catalogue_all=all_concepts)
-    except KgraphError as err:
-        raise click.ClickException(str(err)) from err
-    except OSError as err:
-        raise click.ClickException(f"{target}: cannot write: {err.strerror or err}") from err
+    with failing_on(OSError, prefix=f"{target}: cannot write: "):
+        cat = None
+        if all_concepts:
+            from kgraph.catalogue.load import load_catalogue
+
+            cat = load_catalogue()
+        written = write_format(kg.graph, fmt, target, WriteOptions(base=base, catalogue=cat))
     for path in written:
         click.echo(f"wrote {path}")
     if fmt == "neo4j":

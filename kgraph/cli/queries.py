@@ -3,20 +3,21 @@
 Each command loads the graph (``--graph``, default ``outputs/graph.graphml``),
 calls one :class:`~kgraph.api.KnowledgeGraph` method and prints a table, or
 with ``--json`` the stable JSON documented in docs/queries.md. A name that
-matches nothing (or several things) is one ``error:`` line and exit code 2.
+matches nothing (or several things), or a missing graph, is one ``error:``
+line and exit code 2 (the policy of :mod:`kgraph.cli.exits`).
 The commands are registered on the group in :mod:`kgraph.cli.app` (import that).
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from kgraph import api
+from kgraph.cli.exits import error, fail, failing_on, finish
 from kgraph.cli.options import graph_option
 from kgraph.errors import KgraphError
 from kgraph.export.concept_map import write_concept_map
@@ -27,24 +28,16 @@ __all__ = ["QUERY_COMMANDS"]
 _json_option = click.option("--json", "as_json", is_flag=True, help="Print stable JSON.")
 
 
-def _fail(err: Exception | str) -> NoReturn:
-    click.echo(f"error: {err}", err=True)
-    sys.exit(2)
-
-
 def _load(graph_path: str) -> api.KnowledgeGraph:
-    try:
+    """The graph at ``graph_path``; a missing or unreadable file exits 2."""
+    with failing_on():
         return api.load(graph_path)
-    except KgraphError as err:
-        _fail(err)
 
 
 def _run(func: Callable[[], Any]) -> Any:
     """Call a query; a KgraphError (unknown or ambiguous name) exits 2."""
-    try:
+    with failing_on():
         return func()
-    except KgraphError as err:
-        _fail(err)
 
 
 def _print_json(data: Any) -> None:
@@ -327,7 +320,7 @@ def concept_map(
     fmts = [f.strip().lower() for f in formats.split(",") if f.strip()]
     bad = [f for f in fmts if f not in ("graphml", "html")]
     if bad or not fmts:
-        _fail(f"unknown format(s) {', '.join(bad) or '(none)'}; choose from graphml, html")
+        fail(f"unknown format(s) {', '.join(bad) or '(none)'}; choose from graphml, html")
     kg = _load(graph_path)
     cmap = kg.concept_map(min_articles, min_support, max_share)
     written: dict[str, str] = {}
@@ -363,10 +356,8 @@ def concept_map(
         for fmt, p in written.items():
             click.echo(f"wrote {fmt:8} {p}")
     for msg in problems:
-        click.echo(f"error: {msg}", err=True)
-    if not written:
-        sys.exit(2)
-    sys.exit(1 if problems else 0)
+        error(msg)
+    finish(len(problems), written=bool(written))
 
 
 #: Registered on ``kgraph.cli.app.main``.

@@ -116,7 +116,7 @@ _TYPE_COLOURS = {
 # Colours for concept types the list above does not name (chosen by a stable hash).
 _EXTRA_COLOURS = ("#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#31a354")
 
-# Attributes of each node kind that the page needs (DESIGN.md, "Graph schema").
+# Attributes of each node kind that the page needs (docs/schema.md, "Graph").
 _NODE_FIELDS = {
     "article": ("url", "title", "published", "feed", "word_count", "summary"),
     "concept": ("name", "type", "aliases", "parents", "url", "article_count"),
@@ -162,7 +162,7 @@ def write_html(
     """Write ``graph`` as one self-contained interactive HTML page.
 
     Args:
-        graph: a graph following the schema in DESIGN.md.
+        graph: a graph following the schema in docs/schema.md.
         path: where to write the page (parent folders are created). The file is
             replaced atomically: a failed write leaves the old page in place.
         title: shown in the browser tab and the title bar.

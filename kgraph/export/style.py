@@ -4,7 +4,7 @@ Gephi, yEd and Cytoscape read ``label``, ``size``, ``r``/``g``/``b`` and
 ``x``/``y`` from node attributes, and ``weight`` from edges. :func:`decorate`
 returns a *copy* of a graph with those attributes (plus ``community`` and
 ``pagerank``), so the writers can add them while ``kg.graph`` keeps the plain
-schema of DESIGN.md. Everything is deterministic: the same graph gives the
+schema of docs/schema.md. Everything is deterministic: the same graph gives the
 same numbers on every run and machine (seeded layout and Louvain, nodes
 processed in sorted order).
 

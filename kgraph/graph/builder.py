@@ -73,7 +73,7 @@ def concept_node(concept_id: str) -> str:
 
 
 def concept_attrs(concept: Concept, article_count: int = 0) -> dict[str, str | int]:
-    """The attributes of a concept node (DESIGN.md), lists ``|``-joined.
+    """The attributes of a concept node (docs/schema.md), lists ``|``-joined.
 
     >>> concept_attrs(load_catalogue()["go"])["aliases"].split("|")[:2]
     ['golang', 'Go language']

@@ -1,7 +1,7 @@
 """Stage 6: answer questions about a built graph, fast and with reasons.
 
 :class:`GraphIndex` is built once from a ``networkx.MultiDiGraph`` that follows
-the schema in DESIGN.md. It reads only node and edge attributes (plus,
+the schema in docs/schema.md. It reads only node and edge attributes (plus,
 optionally, the concept catalogue to resolve free-form concept names), so a
 graph just built and the same graph loaded from GraphML give the same answers.
 

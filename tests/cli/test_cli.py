@@ -83,7 +83,7 @@ def test_info_reads_a_built_graph(tmp_path):
 
 def test_info_on_missing_graph_says_what_to_do(tmp_path):
     result = CliRunner().invoke(main, ["info", "--graph", str(tmp_path / "none.graphml")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "build one first with `kgraph build`" in result.output
 
 
@@ -104,5 +104,5 @@ def test_view_prints_the_path_without_a_browser(tmp_path, monkeypatch):
 
 def test_view_missing_page(tmp_path):
     result = CliRunner().invoke(main, ["view", str(tmp_path / "nope.html")])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "no such page; write one with `kgraph build --format html`" in result.output

@@ -15,7 +15,7 @@ import rdflib
 from click.testing import CliRunner
 
 from kgraph.cli.app import main
-from kgraph.cli.export import EXPORT_FORMATS
+from kgraph.export.formats import FORMATS
 
 pytestmark = pytest.mark.issue(9)
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,11 +26,11 @@ def graph_file(sample_kg, tmp_path_factory) -> Path:
     return sample_kg.write_graphml(tmp_path_factory.mktemp("cli") / "graph.graphml")
 
 
-@pytest.mark.parametrize("fmt", sorted(EXPORT_FORMATS))
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
 def test_export_writes_each_format_next_to_the_graph(fmt, sample_kg, graph_file):
     result = CliRunner().invoke(main, ["export", "--format", fmt, "--graph", str(graph_file)])
     assert result.exit_code == 0, result.output
-    target = graph_file.parent / EXPORT_FORMATS[fmt]
+    target = graph_file.parent / FORMATS[fmt].filename
     assert f"wrote {target}" in result.output
     n_nodes = sample_kg.graph.number_of_nodes()
     if fmt in ("graphml", "gexf"):
@@ -40,6 +40,10 @@ def test_export_writes_each_format_next_to_the_graph(fmt, sample_kg, graph_file)
         doc = json.loads(target.read_text(encoding="utf-8"))
         nodes = doc["elements"]["nodes"] if fmt == "cytoscape" else doc["nodes"]
         assert len(nodes) == n_nodes
+    elif fmt == "html":
+        from tests.export.test_export_html import page_data
+
+        assert len(page_data(target.read_text(encoding="utf-8"))["nodes"]) == n_nodes
     elif fmt == "neo4j":
         rows = 0
         for p in target.glob("nodes_*.csv"):
@@ -76,7 +80,7 @@ def test_export_to_a_chosen_file_with_an_iri_base(graph_file, tmp_path):
 def test_export_errors_name_the_file_and_exit_nonzero(tmp_path):
     missing = tmp_path / "nope.graphml"
     result = CliRunner().invoke(main, ["export", "-f", "gexf", "--graph", str(missing)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert str(missing) in result.output and "kgraph build" in result.output
     result = CliRunner().invoke(main, ["export", "-f", "dot", "--graph", str(missing)])
     assert result.exit_code == 2 and "'dot' is not one of" in result.output

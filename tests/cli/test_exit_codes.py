@@ -1,0 +1,181 @@
+"""The exit-code policy (kgraph.cli.exits), command by command: 0 ok, 1 some
+inputs failed but outputs were written, 2 usage error, missing input or
+nothing built; every problem one ``error: ...`` line on stderr (issue 19)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kgraph.cli.app import main
+from tests.conftest import FEEDS, SAMPLES_DIR
+
+pytestmark = pytest.mark.issue(19)
+
+GOOD_FEED = str(FEEDS / "rss2.xml")
+
+#: every command that reads --graph, with the arguments it needs besides it
+GRAPH_COMMANDS = {
+    "info": ["info"],
+    "export": ["export", "--format", "json"],
+    "related": ["related", "Versioning for Amazon S3"],
+    "articles": ["articles", "AWS"],
+    "concepts": ["concepts"],
+    "show": ["show", "S3"],
+    "path": ["path", "golang", "S3"],
+    "map": ["map", "--format", "graphml"],
+}
+
+#: every command, with arguments under which it succeeds (GRAPH and OUT are
+#: filled in with a built graph and an empty folder)
+OK_RUNS = {
+    **GRAPH_COMMANDS,
+    "build": ["build", GOOD_FEED, "--format", "json", "--no-cache"],
+    "eval": ["eval", GOOD_FEED],
+    "candidates": ["candidates", str(SAMPLES_DIR)],
+    "view": ["view", "PAGE"],
+    "cache info": ["cache", "info"],
+    "cache clear": ["cache", "clear"],
+}
+#: where a command writes: -o OUT (the cache commands: the cache beside OUT)
+WRITES = {"build", "map", "cache info", "cache clear"}
+
+
+def invoke(args: list[str]):
+    return CliRunner().invoke(main, args)
+
+
+def _errors(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("error: ")]
+
+
+@pytest.fixture(scope="module")
+def graph_file(sample_kg, tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("exits")
+    sample_kg.write(folder, ["graphml", "html"])
+    return folder / "graph.graphml"
+
+
+def _filled(name: str, args: list[str], graph_file: Path, out: Path) -> list[str]:
+    args = [str(graph_file.with_suffix(".html")) if a == "PAGE" else a for a in args]
+    if name in GRAPH_COMMANDS:
+        args += ["--graph", str(graph_file)]
+    if name == "export":
+        args += ["-o", str(out / "graph.json")]
+    if name in WRITES:
+        args += ["-o", str(out)]
+    return args
+
+
+@pytest.mark.parametrize("name", sorted(OK_RUNS))
+def test_exit_0_when_everything_was_done(name, graph_file, tmp_path, monkeypatch):
+    import webbrowser
+
+    monkeypatch.setattr(webbrowser, "get", lambda *a, **k: (_ for _ in ()).throw(webbrowser.Error))
+    result = invoke(_filled(name, OK_RUNS[name], graph_file, tmp_path))
+    assert result.exit_code == 0, result.output
+    assert _errors(result.stderr) == []
+    assert result.stdout.strip()  # it printed what it did
+
+
+@pytest.mark.parametrize("name", sorted(GRAPH_COMMANDS))
+def test_exit_2_and_one_error_line_when_the_graph_is_missing(name, tmp_path):
+    missing = tmp_path / "none.graphml"
+    result = invoke(
+        [*GRAPH_COMMANDS[name], "--graph", str(missing), "-o", str(tmp_path / "o")]
+        if name in ("map", "export")
+        else [*GRAPH_COMMANDS[name], "--graph", str(missing)]
+    )
+    assert result.exit_code == 2, result.output
+    errors = _errors(result.stderr)
+    assert len(errors) == 1 and str(missing) in errors[0], result.stderr
+    assert "kgraph build" in errors[0]  # says what to do
+    assert result.stdout == ""
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("name", ["build", "eval", "candidates", "view"])
+def test_exit_2_naming_the_file_when_the_only_input_is_missing(name, tmp_path):
+    missing = str(tmp_path / "nonexistent.xml")
+    args = [name, missing] + (["-o", str(tmp_path / "out")] if name == "build" else [])
+    result = invoke(args)
+    assert result.exit_code == 2, result.output
+    errors = _errors(result.stderr)
+    assert errors and all(line.count("error:") == 1 for line in errors)
+    assert any(missing in line for line in errors), result.stderr
+    assert "0 articles" not in result.stdout
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("name", ["build", "eval", "candidates"])
+def test_exit_1_when_some_inputs_failed_but_the_rest_was_done(name, tmp_path):
+    missing = str(tmp_path / "nonexistent.xml")
+    good = str(SAMPLES_DIR) if name == "candidates" else GOOD_FEED
+    args = [name, good, missing] + (
+        ["-o", str(tmp_path), "--format", "json", "--no-cache"] if name == "build" else []
+    )
+    result = invoke(args)
+    assert result.exit_code == 1, result.output
+    assert _errors(result.stderr) == [f"error: {missing}: no such file or folder"]
+    assert result.stdout.strip()
+    if name == "build":
+        assert (tmp_path / "graph.json").is_file()
+    if name == "eval":
+        assert result.stdout.splitlines()[-4].startswith("2 articles")
+
+
+def test_eval_of_a_missing_file_exits_2_naming_it(tmp_path):
+    result = invoke(["eval", "/nonexistent.xml"])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "error: /nonexistent.xml: no such file or folder",
+        "error: no articles could be read",
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(OK_RUNS))
+def test_usage_errors_exit_2_in_the_same_style(name):
+    result = invoke([*name.split(), "--no-such-option"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Usage: ")
+    [line] = _errors(result.stderr)  # the wording is click's
+    assert line.startswith("error: No such option") and "--no-such-option" in line
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["build", "--format", "pdf"], "unknown format(s) pdf"),
+        (["export", "--format", "dot"], "'dot' is not one of"),
+        (["map", "--format", "pdf"], "unknown format(s) pdf"),
+        (["related"], "Missing argument 'ARTICLE'"),
+        (["articles", "AWS", "-n", "0"], "Invalid value for '-n'"),
+    ],
+)
+def test_bad_values_are_usage_errors(args, message, tmp_path):
+    result = invoke([*args, "-o", str(tmp_path / "o")] if args[0] == "build" else args)
+    assert result.exit_code == 2
+    errors = _errors(result.stderr)
+    assert len(errors) == 1 and message in errors[0], result.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [["related", "no such article at all"], ["show", "no-such-concept-xyz"]]
+)
+def test_an_unknown_name_exits_2(args, graph_file):
+    result = invoke([*args, "--graph", str(graph_file)])
+    assert result.exit_code == 2
+    assert len(_errors(result.stderr)) == 1 and result.stdout == ""
+
+
+def test_an_unwritable_output_exits_2(graph_file, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = invoke(
+        ["export", "-f", "json", "--graph", str(graph_file), "-o", str(blocker / "g.json")]
+    )
+    assert result.exit_code == 2
+    [line] = _errors(result.stderr)
+    assert line.startswith(f"error: {blocker / 'g.json'}: cannot write: ")
