@@ -419,6 +419,7 @@ def build(
     cache: BuildCache | None = None,
     engine: str = "local",
     scheduler: str | None = None,
+    discover: bool = True,
 ) -> KnowledgeGraph:
     """Read feeds, extract concepts and build the knowledge graph.
 
@@ -431,7 +432,10 @@ def build(
     unchanged articles and the parses of unchanged feeds; its hits and misses
     are counted in ``kg.report``. ``engine="dask"`` runs cleaning and extraction
     on a Dask cluster (``scheduler`` address, or a local cluster of ``jobs``
-    workers), see :mod:`kgraph.engine_dask`.
+    workers), see :mod:`kgraph.engine_dask`. ``discover`` adds the names no
+    catalogue entry holds that hold up across the build as concept nodes with
+    ``type="term"`` and ``curated="false"`` (:mod:`kgraph.terms`); ``False``
+    leaves them out (the analysis and its cache are the same either way).
     """
     if engine not in ("local", "dask"):
         raise KgraphError(f"unknown engine {engine!r}; choose local or dask")
@@ -447,7 +451,7 @@ def build(
     if cache is not None and cat.version and cache.catalogue_version == cat.version:
         # what the catalogue's forms mean, for a later version to tell what changed
         cache.note_catalogue(cat.version, lambda: form_signatures(cat))
-    builder = GraphBuilder(cat)
+    builder = GraphBuilder(cat, discover=discover)
     graph_seconds = 0.0
     added = 0
     with _young_gc_only():

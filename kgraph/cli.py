@@ -116,6 +116,11 @@ def main() -> None:
     show_default=True,
     help="Most articles the HTML page shows, the most recent (0: all); GraphML and JSON keep all.",
 )
+@click.option(
+    "--no-discover",
+    is_flag=True,
+    help="Leave out the names no catalogue entry holds (concept nodes of type term).",
+)
 @build_perf_options
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", count=True, help="Print every warning (-vv: debug).")
@@ -131,6 +136,7 @@ def build(
     jobs: int,
     max_redirects: int,
     page_articles: int,
+    no_discover: bool,
     no_cache: bool,
     cache_dir: str | None,
     engine: str,
@@ -149,6 +155,7 @@ def build(
       kgraph build
       kgraph build ~/feeds/ -o site/graph --format html
       kgraph build https://dev.to/feed/someone --timeout 10
+      kgraph build ~/feeds/ --no-discover      # catalogue concepts only
     """
     _setup_logging(verbose, quiet)
     fmts = [f.strip().lower() for f in formats.split(",") if f.strip()]
@@ -179,6 +186,7 @@ def build(
                 cache=cache,
                 engine=engine,
                 scheduler=scheduler,
+                discover=not no_discover,
             )
     except KgraphError as err:
         click.echo(f"error: {err}", err=True)

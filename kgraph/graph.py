@@ -37,6 +37,7 @@ from .parts import (
     normalise_url,
 )
 from .records import Article, ArticleText, Feed, Mention
+from .terms import TERM_MARK, TERM_TYPE, TermStats, TermTally, keeps
 
 __all__ = [
     "CO_OCCUR_TOP",
@@ -48,6 +49,7 @@ __all__ = [
     "concept_attrs",
     "concept_node",
     "normalise_url",
+    "term_attrs",
 ]
 
 # attribute names of each edge kind, in the order they are stored
@@ -72,7 +74,8 @@ def concept_node(concept_id: str) -> str:
 
 
 def concept_attrs(concept: Concept, article_count: int = 0) -> dict[str, str | int]:
-    """The attributes of a concept node (DESIGN.md), lists ``|``-joined.
+    """The attributes of a concept node (DESIGN.md), lists ``|``-joined;
+    ``curated`` is ``"true"`` (a discovered term's node has ``"false"``).
 
     >>> concept_attrs(load_catalogue()["go"])["aliases"].split("|")[:2]
     ['golang', 'Go language']
@@ -86,6 +89,32 @@ def concept_attrs(concept: Concept, article_count: int = 0) -> dict[str, str | i
         "parents": "|".join(concept.parents),
         "url": concept.url,
         "article_count": int(article_count),
+        "curated": "true",
+    }
+
+
+def term_attrs(stats: TermStats) -> dict[str, str | int]:
+    """The attributes of a discovered term's node: those of a concept node,
+    with ``type="term"``, ``curated="false"``, no parents and no URL, its
+    other spellings as aliases, and ``found`` (how it was found, ``|``-joined).
+
+    >>> from collections import Counter
+    >>> a = term_attrs(TermStats(2, 3, {"cap", "prose"}, Counter({"Promtail": 3})))
+    >>> a["type"], a["curated"], a["label"], a["article_count"], a["found"]
+    ('term', 'false', 'Promtail', 2, 'cap|prose')
+    """
+    name = stats.name
+    return {
+        "kind": "concept",
+        "label": name,
+        "name": name,
+        "type": TERM_TYPE,
+        "aliases": "|".join(sorted(s for s in stats.spellings if s != name)),
+        "parents": "",
+        "url": "",
+        "article_count": int(stats.articles),
+        "curated": "false",
+        "found": "|".join(sorted(stats.kinds)),
     }
 
 
@@ -207,9 +236,18 @@ class GraphBuilder:
     """
 
     def __init__(
-        self, catalogue: Catalogue | None = None, *, min_co_occurrence: int | None = None
+        self,
+        catalogue: Catalogue | None = None,
+        *,
+        min_co_occurrence: int | None = None,
+        discover: bool = True,
     ) -> None:
         self.catalogue = catalogue or load_catalogue()
+        #: show the discovered terms that hold up across the build (:func:`kgraph.terms.keeps`)
+        self.discover = discover
+        self._tally = TermTally()
+        # each article's terms, until finish() knows which the graph shows
+        self._term_rows: list[tuple[str, tuple[tuple[str, int, float, str, str, str], ...]]] = []
         self.graph: nx.MultiDiGraph = CompactMultiDiGraph()
         self._min_support = min_co_occurrence
         self._counts: dict[str, int] = defaultdict(int)
@@ -308,6 +346,7 @@ class GraphBuilder:
                 top,
                 links,
                 pairs_of,
+                terms,
             ) = part
             values = dict(zip(_ARTICLE, ("article", *attrs), strict=True))
             if node in nodes:  # two articles with one node id: the later one's attributes win
@@ -362,6 +401,11 @@ class GraphBuilder:
                     seen[tag] = seen.get(tag, 0) + 1
                 n_tag += 1
                 tagged.append((node, canonical[tnode], f"tagged-{n_tag}", _TAGGED))
+            if terms and self.discover:
+                self._term_rows.append((node, terms))
+                self._tally.add(
+                    Mention(t[0], t[1], t[2], t[3], t[4], ((TERM_MARK, t[5]),)) for t in terms
+                )
             top_codes.append(top)
             pair_codes.append(pairs_of)
         counts.update(published=n_pub, wrote=n_wrote, mentions=n_men, tagged=n_tag)
@@ -446,9 +490,45 @@ class GraphBuilder:
             for parent in self.catalogue[cid].parents:
                 rows.append((node, self._cnodes[parent], f"broader-{len(rows) + 1}", _BROADER))
         self._add_edges("broader", rows)
+        self._add_terms()
         self._add_co_occurrence()
         getattr(graph, "__networkx_cache__", {}).clear()  # filled in behind add_edge's back
         return graph
+
+    def _add_terms(self) -> None:
+        """Add the discovered terms a build shows (:func:`kgraph.terms.keeps`)
+        as concept nodes with ``type="term"``, and their ``mentions`` edges,
+        numbered after the catalogue's in the order the articles came. A term
+        whose id is a concept node's already is left out."""
+        kept = {
+            cid: stats
+            for cid, stats in self._tally.stats.items()
+            if keeps(stats) and cid not in self._cnodes and cid not in self.catalogue
+        }
+        self._tally = TermTally()
+        if not kept:
+            self._term_rows.clear()
+            return
+        for cid in sorted(kept):
+            node = self._cnodes[cid] = concept_node(cid)
+            self._new_node(node, term_attrs(kept[cid]))
+        n_men = self._counts["mentions"]
+        edges = []
+        for article, terms in self._term_rows:
+            for cid, count, weight, evidence, alias, _found in terms:
+                if cid in kept:
+                    n_men += 1
+                    edges.append(
+                        (
+                            article,
+                            self._cnodes[cid],
+                            f"mentions-{n_men}",
+                            ("mentions", count, weight, evidence, alias),
+                        )
+                    )
+        self._term_rows.clear()
+        self._counts["mentions"] = n_men
+        self.graph.add_edges_fast(_MENTION, edges)
 
     def _add_co_occurrence(self) -> None:
         n = self._articles

@@ -297,7 +297,7 @@ def _init_worker(catalogue_file: str) -> None:
     threshold = gc.get_threshold()
     gc.set_threshold(max(threshold[0], 50_000), *threshold[1:])
     with contextlib.suppress(Exception):  # if it cannot load, the first task says why
-        get_extractor(_CATALOGUE)
+        get_extractor(_CATALOGUE, discover=True)
     gc.freeze()
 
 
@@ -333,10 +333,10 @@ def run_task(task: FeedTask, catalogue: Catalogue) -> FeedDone | FeedFailed:
     up in the task's cache file (or carried over from another catalogue
     version), the extractor built once per process."""
     if not task.cache_path:
-        return run_feed(task, lambda: get_extractor(catalogue), None, catalogue)
+        return run_feed(task, lambda: get_extractor(catalogue, discover=True), None, catalogue)
     lookup = cache_lookup(task.cache_path)
     carry = cache_carry(task.cache_path, catalogue)
-    return run_feed(task, lambda: get_extractor(catalogue), lookup, catalogue, carry)
+    return run_feed(task, lambda: get_extractor(catalogue, discover=True), lookup, catalogue, carry)
 
 
 def _work(task: FeedTask) -> FeedDone | FeedFailed:
@@ -447,7 +447,7 @@ def run_feeds(
 
     def here(task: FeedTask) -> FeedDone | FeedFailed:
         lookup = cache.lookup_analysis if cache is not None else None
-        return run_feed(task, lambda: get_extractor(catalogue), lookup, catalogue, carry)
+        return run_feed(task, lambda: get_extractor(catalogue, discover=True), lookup, catalogue, carry)
 
     ahead = engine.window if engine is not None else 0
     store = cache if cache is not None and cache.enabled else None
@@ -563,7 +563,7 @@ def merge(
 
 def analyse(articles: Iterable[Article], catalogue: Catalogue | None = None) -> Iterator[Analysed]:
     """Clean and extract each article in this process, in input order."""
-    extractor = get_extractor(catalogue or load_catalogue())
+    extractor = get_extractor(catalogue or load_catalogue(), discover=True)
     for art in articles:
         [(text, ms, note)], _sketches, _clean_s = _analyse_chunk([art], extractor)
         if note:

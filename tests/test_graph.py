@@ -13,7 +13,17 @@ from kgraph.records import Article, ArticleText, Feed, Mention
 
 NODE_ATTRS = {
     "article": {"kind", "label", "url", "title", "published", "feed", "word_count", "summary"},
-    "concept": {"kind", "label", "name", "type", "aliases", "parents", "url", "article_count"},
+    "concept": {
+        "kind",
+        "label",
+        "name",
+        "type",
+        "aliases",
+        "parents",
+        "url",
+        "article_count",
+        "curated",
+    },
     "author": {"kind", "label", "name"},
     "tag": {"kind", "label", "name", "concept"},
     "feed": {"kind", "label", "title", "url"},
@@ -35,7 +45,12 @@ def test_schema_of_every_node_and_edge(sample_kg):
     for node, data in g.nodes(data=True):
         kind = data["kind"]
         assert node.startswith(f"{kind}:")
+        if data.get("type") == "term":  # a discovered term: how it was found, too
+            assert data["curated"] == "false" and set(data) == NODE_ATTRS[kind] | {"found"}, node
+            continue
         assert set(data) == NODE_ATTRS[kind], node
+        if kind == "concept":
+            assert data["curated"] == "true"
         assert all(isinstance(v, str | int | float) for v in data.values())
     keys = [k for _, _, k in g.edges(keys=True)]
     assert len(keys) == len(set(keys)), "edge keys must be unique in the graph"
@@ -64,6 +79,9 @@ def test_one_node_per_concept_and_broader_edges_follow_parents(sample_kg, catalo
             for _, v, k in g.out_edges(node, data="kind")
             if k == "broader"
         }
+        if data["type"] == "term":  # discovered, in no catalogue entry: no parents
+            assert cid not in catalogue and not parents
+            continue
         assert parents == set(catalogue[cid].parents)
     names = [d["name"] for _, d in g.nodes(data=True) if d["kind"] == "concept"]
     assert len(names) == len(set(names))
@@ -78,6 +96,9 @@ def test_mention_evidence_shows_an_alias_of_its_concept(sample_kg, catalogue):
         cid = v.removeprefix("concept:")
         alias = data["alias"]
         assert alias.lower() in data["evidence"].lower(), (u, v)
+        if g.nodes[v]["type"] == "term":  # a discovered term: its spellings are its own
+            assert alias in {g.nodes[v]["name"], *g.nodes[v]["aliases"].split("|")}
+            continue
         c = catalogue[cid]
         forms = {normalise(f) for a in c.all_aliases for f in surface_variants(a)}
         assert normalise(alias) in forms or catalogue.lookup(alias) == cid, (alias, cid)
