@@ -133,9 +133,13 @@ def _analysis_code() -> str:
     """Hash of the modules whose code decides a cached result (parsing, cleaning,
     extraction, an article's graph part), so an edited checkout never reuses
     results of older code."""
-    names = ("feeds", "text", "extract", "catalogue", "pipeline", "parts")
+    names = ("feeds", "text", "extract", "catalogue", "pipeline", "parts", "discover", "terms")
     modules = [importlib.import_module(f"kgraph.{name}") for name in names]
-    return code_digest(*(m.__file__ or "" for m in modules))
+    # term discovery's data decides the terms of an analysis as its code does
+    from .catalogue import models_dir
+
+    data = (models_dir() / "common-words-en.txt", models_dir() / "discover" / "stoplist.toml")
+    return code_digest(*(m.__file__ or "" for m in modules), *data)
 
 
 def _kgraph_version() -> str:

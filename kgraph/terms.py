@@ -119,9 +119,12 @@ def _package(name: str) -> str | None:
 
 def code_names(code: str, lexicon: Lexicon | None = None) -> list[tuple[str, str]]:
     """``(name, kind)`` of the packages a piece of code installs (kind
-    ``install``) or imports (``import``) and the commands it runs at a shell
-    prompt (``command``), in order; the standard library, shell built-ins and
-    basic utilities left out.
+    ``install``: pip, npm, yarn, gem, brew, apt, cargo...), the Go modules it
+    gets or imports from a repository host (``module``, named by repository),
+    the Python, JavaScript and Ruby modules it imports (``import``) and the
+    commands it runs at a shell prompt (``command``), in that order; the
+    standard library, relative paths, shell built-ins and basic utilities
+    left out.
 
     >>> code_names('$ go get github.com/spf13/cobra\\n$ kubectl get pods\\n$ cd /tmp')
     [('cobra', 'module'), ('kubectl', 'command')]

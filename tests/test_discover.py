@@ -310,3 +310,39 @@ def test_candidates_are_kept_terms_ranked_then_unresolved_tags():
     promtail = next(c for c in found if c["name"] == "Promtail")
     assert promtail["type"] == "TODO" and promtail["id"] == "promtail"
     assert promtail["note"].startswith("2 articles, 4 times, found as cap, heading, prose; e.g.")
+
+
+_RSS = """<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://e.org/</link>
+{items}</channel></rss>"""
+_ITEM = """<item><title>Post {i}</title><link>https://e.org/{i}</link>
+<description><![CDATA[<p>We ship logs with Promtail to Amazon S3.</p>
+<p>Promtail tails files; our Promtail agents run everywhere.</p>]]></description></item>"""
+
+
+def test_cli_build_draws_terms_distinctly_and_no_discover_leaves_them_out(tmp_path):
+    from click.testing import CliRunner
+
+    from kgraph.cli import main
+
+    from .test_export_html import page_data
+
+    feed = tmp_path / "feed.xml"
+    feed.write_text(_RSS.format(items="".join(_ITEM.format(i=i) for i in range(2))))
+    args = ["build", str(feed), "--format", "json,html", "--no-cache"]
+    result = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "on")])
+    assert result.exit_code == 0, result.output
+    graph = json.loads((tmp_path / "on" / "graph.json").read_text(encoding="utf-8"))
+    terms = [n for n in graph["nodes"] if n.get("type") == "term"]
+    assert [(n["id"], n["curated"], n["article_count"]) for n in terms] == [
+        ("concept:promtail", "false", 2)
+    ]
+    page = page_data((tmp_path / "on" / "graph.html").read_text(encoding="utf-8"))
+    drawn = {n["id"]: n for n in page["nodes"]}
+    assert drawn["concept:promtail"]["curated"] == "false"
+    assert drawn["concept:amazon-s3"]["curated"] == "true"
+    assert page["type_colours"]["term"] != page["type_colours"]["aws-service"]
+    result = CliRunner().invoke(main, [*args, "--no-discover", "-o", str(tmp_path / "off")])
+    assert result.exit_code == 0, result.output
+    graph = json.loads((tmp_path / "off" / "graph.json").read_text(encoding="utf-8"))
+    assert not [n for n in graph["nodes"] if n.get("type") == "term"]
+    assert any(n["id"] == "concept:amazon-s3" for n in graph["nodes"])

@@ -112,6 +112,8 @@ _TYPE_COLOURS = {
     "aws-service": "#ff9900",
     "cloud-service": "#d62728",
     "go-concept": "#00add8",
+    # discovered terms (no catalogue entry): pale grey, drawn with a dashed border
+    "term": "#d0d7de",
 }
 # Colours for concept types the list above does not name (chosen by a stable hash).
 _EXTRA_COLOURS = ("#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd", "#31a354")
@@ -119,7 +121,7 @@ _EXTRA_COLOURS = ("#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182b
 # Attributes of each node kind that the page needs (DESIGN.md, "Graph schema").
 _NODE_FIELDS = {
     "article": ("url", "title", "published", "feed", "word_count", "summary"),
-    "concept": ("name", "type", "aliases", "parents", "url", "article_count"),
+    "concept": ("name", "type", "aliases", "parents", "url", "article_count", "curated"),
     "author": ("name",),
     "tag": ("name", "concept"),
     "feed": ("title", "url"),
