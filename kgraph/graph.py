@@ -95,13 +95,13 @@ def concept_attrs(concept: Concept, article_count: int = 0) -> dict[str, str | i
 
 def term_attrs(stats: TermStats) -> dict[str, str | int]:
     """The attributes of a discovered term's node: those of a concept node,
-    with ``type="term"``, ``curated="false"``, no parents and no URL, its
-    other spellings as aliases, and ``found`` (how it was found, ``|``-joined).
+    with ``type="term"``, ``curated="false"``, no parents and no URL, and its
+    other spellings as aliases.
 
     >>> from collections import Counter
-    >>> a = term_attrs(TermStats(2, 3, {"cap", "prose"}, Counter({"Promtail": 3})))
-    >>> a["type"], a["curated"], a["label"], a["article_count"], a["found"]
-    ('term', 'false', 'Promtail', 2, 'cap|prose')
+    >>> a = term_attrs(TermStats(2, 3, {"cap", "prose"}, Counter({"Promtail": 3, "PromTail": 1})))
+    >>> a["type"], a["curated"], a["label"], a["aliases"], a["article_count"]
+    ('term', 'false', 'Promtail', 'PromTail', 2)
     """
     name = stats.name
     return {
@@ -114,7 +114,6 @@ def term_attrs(stats: TermStats) -> dict[str, str | int]:
         "url": "",
         "article_count": int(stats.articles),
         "curated": "false",
-        "found": "|".join(sorted(stats.kinds)),
     }
 
 

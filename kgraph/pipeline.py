@@ -447,7 +447,9 @@ def run_feeds(
 
     def here(task: FeedTask) -> FeedDone | FeedFailed:
         lookup = cache.lookup_analysis if cache is not None else None
-        return run_feed(task, lambda: get_extractor(catalogue, discover=True), lookup, catalogue, carry)
+        return run_feed(
+            task, lambda: get_extractor(catalogue, discover=True), lookup, catalogue, carry
+        )
 
     ahead = engine.window if engine is not None else 0
     store = cache if cache is not None and cache.enabled else None

@@ -256,7 +256,6 @@ def test_build_shows_kept_terms_as_uncurated_term_nodes():
         2,
         "",
     )
-    assert p["found"] == "cap|heading|prose"
     edges = [d for u, v, d in g.in_edges("concept:promtail", data=True)]
     assert len(edges) == 2 and all(d["kind"] == "mentions" for d in edges)
     assert (

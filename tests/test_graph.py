@@ -45,12 +45,9 @@ def test_schema_of_every_node_and_edge(sample_kg):
     for node, data in g.nodes(data=True):
         kind = data["kind"]
         assert node.startswith(f"{kind}:")
-        if data.get("type") == "term":  # a discovered term: how it was found, too
-            assert data["curated"] == "false" and set(data) == NODE_ATTRS[kind] | {"found"}, node
-            continue
         assert set(data) == NODE_ATTRS[kind], node
-        if kind == "concept":
-            assert data["curated"] == "true"
+        if kind == "concept":  # a discovered term is no catalogue concept
+            assert data["curated"] == ("false" if data["type"] == "term" else "true"), node
         assert all(isinstance(v, str | int | float) for v in data.values())
     keys = [k for _, _, k in g.edges(keys=True)]
     assert len(keys) == len(set(keys)), "edge keys must be unique in the graph"
