@@ -411,6 +411,7 @@ def build(
     cache: BuildCache | None = None,
     engine: str = "local",
     scheduler: str | None = None,
+    discover: bool = True,
 ) -> KnowledgeGraph:
     """Read feeds, extract concepts and build the knowledge graph.
 
@@ -423,7 +424,8 @@ def build(
     unchanged articles and the parses of unchanged feeds; its hits and misses
     are counted in ``kg.report``. ``engine="dask"`` runs cleaning and extraction
     on a Dask cluster (``scheduler`` address, or a local cluster of ``jobs``
-    workers), see :mod:`kgraph.build.dask_engine`.
+    workers), see :mod:`kgraph.build.dask_engine`. ``discover=False`` leaves out
+    the concept nodes of ``type="term"`` (:mod:`kgraph.extract.terms`).
     """
     if engine not in ("local", "dask"):
         raise KgraphError(f"unknown engine {engine!r}; choose local or dask")
@@ -439,7 +441,7 @@ def build(
     if cache is not None and cat.version and cache.catalogue_version == cat.version:
         # what the catalogue's forms mean, for a later version to tell what changed
         cache.note_catalogue(cat.version, lambda: form_signatures(cat))
-    builder = GraphBuilder(cat)
+    builder = GraphBuilder(cat, discover=discover)
     graph_seconds = 0.0
     added = 0
     with _young_gc_only():

@@ -91,7 +91,7 @@ def _init_worker(catalogue_file: str) -> None:
     threshold = gc.get_threshold()
     gc.set_threshold(max(threshold[0], 50_000), *threshold[1:])
     with contextlib.suppress(Exception):  # if it cannot load, the first task says why
-        get_extractor(_CATALOGUE)
+        get_extractor(_CATALOGUE, discover=True)
     gc.freeze()
 
 
@@ -127,10 +127,10 @@ def run_task(task: FeedTask, catalogue: Catalogue) -> FeedDone | FeedFailed:
     up in the task's cache file (or carried over from another catalogue
     version), the extractor built once per process."""
     if not task.cache_path:
-        return run_feed(task, lambda: get_extractor(catalogue), None, catalogue)
+        return run_feed(task, lambda: get_extractor(catalogue, discover=True), None, catalogue)
     lookup = cache_lookup(task.cache_path)
     carry = cache_carry(task.cache_path, catalogue)
-    return run_feed(task, lambda: get_extractor(catalogue), lookup, catalogue, carry)
+    return run_feed(task, lambda: get_extractor(catalogue, discover=True), lookup, catalogue, carry)
 
 
 def _work(task: FeedTask) -> FeedDone | FeedFailed:
@@ -241,7 +241,9 @@ def run_feeds(
 
     def here(task: FeedTask) -> FeedDone | FeedFailed:
         lookup = cache.lookup_analysis if cache is not None else None
-        return run_feed(task, lambda: get_extractor(catalogue), lookup, catalogue, carry)
+        return run_feed(
+            task, lambda: get_extractor(catalogue, discover=True), lookup, catalogue, carry
+        )
 
     ahead = engine.window if engine is not None else 0
     store = cache if cache is not None and cache.enabled else None

@@ -246,7 +246,7 @@ def run_feed(
 
 def analyse(articles: Iterable[Article], catalogue: Catalogue | None = None) -> Iterator[Analysed]:
     """Clean and extract each article in this process, in input order."""
-    extractor = get_extractor(catalogue or load_catalogue())
+    extractor = get_extractor(catalogue or load_catalogue(), discover=True)
     for art in articles:
         [(text, ms, note)], _sketches, _clean_s = _analyse_chunk([art], extractor)
         if note:

@@ -118,6 +118,11 @@ def main() -> None:
     show_default=True,
     help="Most articles the HTML page shows, the most recent (0: all); GraphML and JSON keep all.",
 )
+@click.option(
+    "--no-discover",
+    is_flag=True,
+    help="Leave out the names no catalogue entry holds (concept nodes of type term).",
+)
 @build_perf_options
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
 @click.option("-v", "--verbose", count=True, help="Print every warning (-vv: debug).")
@@ -133,6 +138,7 @@ def build(
     jobs: int,
     max_redirects: int,
     page_articles: int,
+    no_discover: bool,
     no_cache: bool,
     cache_dir: str | None,
     engine: str,
@@ -151,6 +157,7 @@ def build(
       kgraph build
       kgraph build ~/feeds/ -o site/graph --format html
       kgraph build https://dev.to/feed/someone --timeout 10
+      kgraph build ~/feeds/ --no-discover      # catalogue concepts only
     """
     _setup_logging(verbose, quiet)
     try:
@@ -178,6 +185,7 @@ def build(
             cache=cache,
             engine=engine,
             scheduler=scheduler,
+            discover=not no_discover,
         )
     for msg in kg.report.warnings:
         if "build cache" in msg and not verbose:  # a reset cache is worth one line always

@@ -70,14 +70,17 @@ def eval_cmd(sources: tuple[str, ...], as_json: bool, articles: bool) -> None:
 @click.command("candidates")
 @click.argument("sources", nargs=-1)
 @click.option(
-    "--min-articles", default=2, show_default=True, help="Seen in at least this many articles."
+    "--min-articles", default=1, show_default=True, help="Seen in at least this many articles."
 )
 @click.option("--limit", default=50, show_default=True, help="Print at most this many.")
 def candidates_cmd(sources: tuple[str, ...], min_articles: int, limit: int) -> None:
-    """Print frequent terms of SOURCES the catalogue does not know, as JSONL.
+    """Print the names in SOURCES the catalogue does not know, as JSONL.
 
-    Each line is a catalogue entry with type TODO: set the type, parents and
-    url, then paste it into models/concepts/<file>.jsonl.
+    The discovered terms a build shows (concept nodes of type term), most
+    widespread first, then authors' tags that resolve to no concept. Each
+    line is a catalogue entry with type TODO and a note (where and how it was
+    seen, one evidence sentence): set the type, parents and url, drop the
+    note, then paste it into models/concepts/<file>.jsonl.
 
     \b
     Examples:

@@ -119,7 +119,7 @@ _EXTRA_COLOURS = ("#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182b
 # Attributes of each node kind that the page needs (docs/schema.md, "Graph").
 _NODE_FIELDS = {
     "article": ("url", "title", "published", "feed", "word_count", "summary"),
-    "concept": ("name", "type", "aliases", "parents", "url", "article_count"),
+    "concept": ("name", "type", "aliases", "parents", "url", "article_count", "curated"),
     "author": ("name",),
     "tag": ("name", "concept"),
     "feed": ("title", "url"),

@@ -140,11 +140,18 @@ def to_rdf(
         out.add((scheme, OWL.versionInfo, Literal(str(version))))
 
     def add_concept(
-        cid: str, name: str, ctype: str, aliases: list[str], parents: list[str], url: str
+        cid: str,
+        name: str,
+        ctype: str,
+        aliases: list[str],
+        parents: list[str],
+        url: str,
+        curated: bool = True,
     ) -> None:
         c = iri(f"concept:{cid}")
         out.add((c, RDF.type, SKOS.Concept))
-        out.add((c, SKOS.inScheme, scheme))
+        if curated:  # a discovered term (curated="false") is in no catalogue
+            out.add((c, SKOS.inScheme, scheme))
         out.add((c, SKOS.prefLabel, Literal(name, lang="en")))
         out.add((c, SKOS.notation, Literal(cid)))
         for alias in aliases:
@@ -154,7 +161,7 @@ def to_rdf(
             out.add((c, kg.conceptType, Literal(ctype)))
         if url:
             out.add((c, RDFS.seeAlso, _link(url)))
-        if not parents:
+        if not parents and curated:
             out.add((c, SKOS.topConceptOf, scheme))
             out.add((scheme, SKOS.hasTopConcept, c))
 
@@ -172,6 +179,7 @@ def to_rdf(
                 _split(d.get("aliases")),
                 _split(d.get("parents")),
                 str(d.get("url", "")),
+                d.get("curated") != "false",
             )
             if d.get("article_count"):
                 out.add((s, kg.articleCount, Literal(int(d["article_count"]))))

@@ -13,7 +13,8 @@ reports two recalls per article and in total:
   text-based extractor can reach.
 
 It also lists tags that resolve to no concept and salient concepts that carry
-no tag. :func:`candidates` ranks frequent terms the catalogue does not know.
+no tag. :func:`candidates` ranks the names the catalogue does not know
+(discovered terms, :mod:`kgraph.extract.terms`, and unresolved tags) for promotion.
 
 >>> from kgraph.records import Article
 >>> art = Article(id="a", title="Goroutines in Go", tags=("golang", "coding"),
@@ -34,6 +35,7 @@ from typing import Any
 from kgraph.catalogue.concepts import Catalogue, slugify
 from kgraph.catalogue.load import load_catalogue
 from kgraph.extract.extractor import get_extractor
+from kgraph.extract.terms import TermTally
 from kgraph.ingest.text import to_text
 from kgraph.records import Article, ArticleText
 
@@ -153,94 +155,64 @@ def _totals(evals: list[ArticleEval]) -> dict[str, Any]:
     }
 
 
-_CAMEL = re.compile(r"\b[A-Z]?[a-z]+[A-Z][A-Za-z0-9]*\b|\b[A-Z]{2,}[a-z]+[A-Za-z0-9]*\b")
-_MULTI = re.compile(r"(?<![.!?]\s)\b[A-Z][a-zA-Z0-9]+(?:\s+[A-Z][a-zA-Z0-9]+){1,3}\b")
-_CODE_TERM = re.compile(r"^[A-Za-z_][\w.\-/]{2,40}$")
-_STOP = {
-    "The",
-    "This",
-    "That",
-    "These",
-    "In",
-    "On",
-    "For",
-    "And",
-    "But",
-    "If",
-    "When",
-    "How",
-    "What",
-    "Why",
-    "A",
-    "An",
-    "It",
-    "We",
-    "You",
-    "I",
-    "My",
-}
-
-
-def _terms(art: Article, text: ArticleText) -> Iterable[tuple[str, str]]:
-    for span in text.code:
-        span = span.strip()
-        if _CODE_TERM.match(span):
-            yield span, "code"
-    prose = "\n".join(b.text for b in text.blocks if b.kind != "code")
-    for m in _CAMEL.finditer(prose):
-        yield m.group(0), "camelcase"
-    for m in _MULTI.finditer(prose):
-        words = m.group(0).split()
-        while words and words[0] in _STOP:
-            words = words[1:]
-        if len(words) >= 2:
-            yield " ".join(words), "name"
-    for tag in art.tags:
-        yield tag, "tag"
-
-
 def candidates(
-    articles: Sequence[Article], catalogue: Catalogue | None = None, min_articles: int = 2
+    articles: Sequence[Article], catalogue: Catalogue | None = None, min_articles: int = 1
 ) -> list[dict[str, Any]]:
-    """Frequent terms the catalogue does not know, most widespread first.
+    """Names the catalogue lacks, ranked for promotion into it: the terms a
+    build shows (:func:`kgraph.extract.terms.keeps`), most widespread first, then the
+    authors' tags that resolve to no concept, in at least ``min_articles``
+    articles each.
 
     Each is an entry in the catalogue format with ``"type": "TODO"`` (which
     the loader rejects until a maintainer sets a real type) and a ``note``
-    saying where it was seen. Unresolved tags count from one article on.
+    saying where and how it was seen, with one evidence sentence.
     """
     cat = catalogue or load_catalogue()
-    docs: dict[str, set[str]] = defaultdict(set)
-    count: Counter[str] = Counter()
-    kinds: dict[str, Counter[str]] = defaultdict(Counter)
-    forms: dict[str, Counter[str]] = defaultdict(Counter)
-    for art in articles:
-        text = to_text(art)
-        for term, kind in _terms(art, text):
-            key = term.lower()
-            if len(key) < 3 or cat.resolve(term):
-                continue
-            docs[key].add(art.id)
-            count[key] += 1
-            kinds[key][kind] += 1
-            forms[key][term] += 1
-    ranked = sorted(docs, key=lambda k: (-len(docs[k]), -count[k], k))
+    tally = TermTally()
+    tags: dict[str, Counter[str]] = defaultdict(Counter)  # unresolved tag -> spellings
+    for art, mentions in zip(
+        articles,
+        get_extractor(cat, discover=True).extract_many(to_text(a) for a in articles),
+        strict=True,
+    ):
+        tally.add(mentions)
+        for tag in dict.fromkeys(art.tags):
+            if tag.strip() and not cat.resolve(tag):
+                tags[tag.strip().lower()][tag.strip()] += 1
     out = []
-    for key in ranked:
-        is_tag = kinds[key]["tag"] > 0
-        if len(docs[key]) < min_articles and not is_tag:
+    names = set()
+    for cid, t in tally.ranked():
+        if t.articles < min_articles:
             continue
-        name = forms[key].most_common(1)[0][0]
-        others = [f for f in forms[key] if f != name]
+        name = t.name
+        names.add(name.lower())
+        found = ", ".join(sorted(t.kinds))
         out.append(
-            {
-                "id": slugify(name),
-                "name": name,
-                "type": "TODO",
-                "aliases": others,
-                "parents": [],
-                "url": "",
-                "note": f"{len(docs[key])} articles, {count[key]} times, as "
-                + ", ".join(sorted(kinds[key])),
-            }
+            _entry(
+                cid,
+                name,
+                [s for s in sorted(t.spellings) if s != name],
+                f'{t.articles} articles, {t.count} times, found as {found}; e.g. "{t.evidence}"',
+            )
         )
+    ranked_tags = sorted(tags.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    for key, spellings in ranked_tags:
+        n = sum(spellings.values())
+        if n < min_articles or key in names:
+            continue
+        name = min(spellings, key=lambda s: (-spellings[s], s))
+        others = sorted(s for s in spellings if s != name)
+        out.append(_entry(slugify(name), name, others, f"{n} articles, as an author's tag"))
     return out
+
+
+def _entry(cid: str, name: str, aliases: list[str], note: str) -> dict[str, Any]:
+    return {
+        "id": cid,
+        "name": name,
+        "type": "TODO",
+        "aliases": aliases,
+        "parents": [],
+        "url": "",
+        "note": note,
+    }

@@ -23,6 +23,7 @@ catalogue version, so its results can be cached and computed in parallel.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -33,8 +34,10 @@ from kgraph.records import ArticleText, Mention
 if TYPE_CHECKING:
     from spacy.language import Language
 
-from kgraph.extract.judge import Hit, judge, mentions
+from kgraph.extract.discover import load_lexicon
+from kgraph.extract.judge import Hit, judge, mentions, salience
 from kgraph.extract.matcher import FastMatcher, searched_forms
+from kgraph.extract.terms import article_terms
 
 __all__ = ["Extractor", "extract", "extract_many", "get_extractor", "make_nlp"]
 
@@ -78,11 +81,16 @@ class Extractor:
     ['kubernetes']
     """
 
-    def __init__(self, catalogue: Catalogue | None = None, engine: str = "fast") -> None:
+    def __init__(
+        self, catalogue: Catalogue | None = None, engine: str = "fast", discover: bool = False
+    ) -> None:
         if engine not in ("fast", "spacy"):
             raise ValueError(f"unknown extraction engine {engine!r}; use 'fast' or 'spacy'")
         self.catalogue = catalogue or load_catalogue()
         self.engine = engine
+        #: also find the article's terms (:func:`kgraph.extract.terms.article_terms`)
+        self.discover = discover
+        self.lexicon = load_lexicon() if discover else None
         # each match key as (concept, rule), worked out once per extractor
         self._split_keys: dict[str, tuple[str, str]] = {}
         if engine == "fast":
@@ -95,7 +103,7 @@ class Extractor:
 
             self.nlp = spacy.blank("en")
             self.nlp.add_pipe("sentencizer")
-            self.matcher = ConceptMatcher(self.nlp, self.catalogue, resolve=False)
+            self.matcher = ConceptMatcher(self.nlp, self.catalogue, resolve=False, discover=False)
             self.rules = self.matcher.rules
 
     def extract(self, text: ArticleText) -> list[Mention]:
@@ -121,22 +129,33 @@ class Extractor:
                 yield found
             return
         for art in texts:
+            taken: dict[int, list[tuple[int, int]]] | None = {} if self.discover else None
             if searched is None:
-                yield self._finish(art, self._fast_hits(art))
+                yield self._finish(art, self._fast_hits(art, None, taken), taken)
                 continue
             marks: list[str] = []
-            hits = self._fast_hits(art, marks)
+            hits = self._fast_hits(art, marks, taken)
             searched.append(marks)
-            yield self._finish(art, hits)
+            yield self._finish(art, hits, taken)
 
-    def _fast_hits(self, art: ArticleText, marks: list[str] | None = None) -> list[Hit]:
+    def _fast_hits(
+        self,
+        art: ArticleText,
+        marks: list[str] | None = None,
+        taken: dict[int, list[tuple[int, int]]] | None = None,
+    ) -> list[Hit]:
+        """Every match of an article; ``taken`` (if given) gets each prose
+        block's ``(start, end)`` spans, which a term may not overlap."""
         hits: list[Hit] = []
         append = hits.append
         find = self.fast.find
         split = self._split_keys
         for b, block in enumerate(art.blocks):
             kind = block.kind
-            for _start, _end, surface, key, sentence in find(block.text, kind == "code", marks):
+            found = find(block.text, kind == "code", marks)
+            if taken is not None and found and kind != "code":
+                taken[b] = [(m[0], m[1]) for m in found]
+            for _start, _end, surface, key, sentence in found:
                 parts = split.get(key)
                 if parts is None:  # first seen: "go#0" is rule "go#0" of concept "go"
                     cid, sep, _n = key.partition("#")
@@ -161,11 +180,11 @@ class Extractor:
     ) -> Iterator[list[Mention]]:
         from kgraph.extract.spacy_component import Sentences
 
-        pending: list[tuple[ArticleText, list[Hit]]] = []
+        pending: list[tuple[ArticleText, list[Hit], dict[int, list[tuple[int, int]]]]] = []
 
         def blocks() -> Iterator[tuple[str, tuple[int, int]]]:
             for art in texts:
-                pending.append((art, []))
+                pending.append((art, [], {}))
                 idx = len(pending) - 1
                 for b, block in enumerate(art.blocks):
                     # spaCy refuses texts over nlp.max_length (ValueError E088)
@@ -173,10 +192,13 @@ class Extractor:
 
         done = 0
         for doc, (idx, b) in self.nlp.pipe(blocks(), as_tuples=True, batch_size=batch_size):
-            art, hits = pending[idx]
+            art, hits, taken = pending[idx]
             kind = art.blocks[b].kind
             sentence_of = Sentences(doc)
-            for span in self.matcher.spans(doc):
+            spans = self.matcher.spans(doc)
+            if spans and kind != "code":
+                taken[b] = [(s.start_char, s.end_char) for s in spans]
+            for span in spans:
                 if kind == "code":
                     text = sentence_of.text
                     line_start = text.rfind("\n", 0, span.start_char) + 1
@@ -187,35 +209,53 @@ class Extractor:
                 hits.append(Hit(span.kb_id_, span.id_, b, kind, sentence, span.text))
             while done < idx:  # every article before idx is complete
                 yield self._finish(*pending[done])
-                pending[done] = (pending[done][0], [])
+                pending[done] = (pending[done][0], [], {})
                 done += 1
         while done < len(pending):
             yield self._finish(*pending[done])
             done += 1
 
-    def _finish(self, art: ArticleText, hits: list[Hit]) -> list[Mention]:
+    def _finish(
+        self,
+        art: ArticleText,
+        hits: list[Hit],
+        taken: dict[int, list[tuple[int, int]]] | None = None,
+    ) -> list[Mention]:
         keep = judge(hits, self.rules, self.catalogue)
-        return mentions([h for h, ok in zip(hits, keep, strict=True) if ok], len(art.blocks))
+        found = mentions([h for h, ok in zip(hits, keep, strict=True) if ok], len(art.blocks))
+        if self.discover:
+            found += article_terms(art, taken or {}, self.catalogue, self.lexicon, salience)
+        return found
 
 
 #: compiled extractors by catalogue version (a hash of the catalogue's files)
-_EXTRACTORS: dict[str, Extractor] = {}
+#: and whether they discover terms
+_EXTRACTORS: dict[tuple[str, bool], Extractor] = {}
 
 
-def get_extractor(catalogue: Catalogue | None = None) -> Extractor:
-    """A compiled :class:`Extractor` for the catalogue (built once, then reused).
+def get_extractor(catalogue: Catalogue | None = None, discover: bool = False) -> Extractor:
+    """A compiled :class:`Extractor` for the catalogue (built once, then reused);
+    with ``discover``, its mentions end with the article's terms
+    (:func:`kgraph.extract.terms.article_terms`), as a build wants them.
 
     >>> get_extractor() is get_extractor()
     True
     """
     cat = catalogue or load_catalogue()
     if not cat.version:  # built in memory without a content hash: nothing to key on
-        return Extractor(cat)
-    extractor = _EXTRACTORS.get(cat.version)
+        return Extractor(cat, discover=discover)
+    extractor = _EXTRACTORS.get((cat.version, discover))
     if extractor is None:
         if len(_EXTRACTORS) >= 4:  # a few catalogue versions at most
             _EXTRACTORS.pop(next(iter(_EXTRACTORS)))
-        extractor = _EXTRACTORS[cat.version] = Extractor(cat)
+        same = _EXTRACTORS.get((cat.version, not discover))
+        if same is not None:  # the compiled matcher is the same: share it
+            extractor = copy.copy(same)
+            extractor.discover = discover
+            extractor.lexicon = load_lexicon() if discover else None
+        else:
+            extractor = Extractor(cat, discover=discover)
+        _EXTRACTORS[(cat.version, discover)] = extractor
     return extractor
 
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 from kgraph.extract.matcher import EVIDENCE_MAX, Rule
 
-__all__ = ["Hit", "judge", "mentions"]
+__all__ = ["Hit", "judge", "mentions", "salience"]
 
 
 class Hit(NamedTuple):
@@ -90,10 +90,10 @@ def _trim(sentence: str, surface: str) -> str:
     )
 
 
-def _salience(in_title: bool, headings: int, count: int, first: float) -> float:
+def salience(in_title: bool, headings: int, count: int, first: float) -> float:
     """Salience in 0..1 from title, headings, frequency and first position.
 
-    >>> _salience(True, 2, 10, 0.0) > _salience(False, 0, 1, 0.9)
+    >>> salience(True, 2, 10, 0.0) > salience(False, 0, 1, 0.9)
     True
     """
     score = 2.0 * in_title + 0.8 * min(headings, 3) + math.log2(1 + count) + 0.6 * (1 - first)
@@ -149,7 +149,7 @@ def mentions(hits: list[Hit], n_blocks: int) -> list[Mention]:
         Mention(
             concept=cid,
             count=g.count,
-            weight=_salience(g.in_title, g.headings, g.count, g.first / max(n_blocks, 1)),
+            weight=salience(g.in_title, g.headings, g.count, g.first / max(n_blocks, 1)),
             evidence=_trim(g.best.sentence, g.best.surface),
             alias=g.best.surface,
         )

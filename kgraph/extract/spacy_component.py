@@ -10,6 +10,12 @@ Builds do not need spaCy (they use the Aho-Corasick engine of
 >>> doc = make_nlp()("We store files in Amazon S3 and deploy with kubectl.")
 >>> [s.kb_id_ for s in doc.spans["concepts"]]
 ['amazon-s3', 'kubernetes']
+
+Names the catalogue lacks (:mod:`kgraph.extract.discover`) go in ``doc.spans["terms"]``:
+
+>>> doc = make_nlp()("Logs go through Promtail and a WireGuard tunnel to Amazon S3.")
+>>> [(s.text, s.label_, s.kb_id_) for s in doc.spans["terms"]]
+[('Promtail', 'cap', 'promtail'), ('WireGuard', 'camel', 'wireguard')]
 """
 
 from __future__ import annotations
@@ -23,8 +29,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from kgraph.catalogue.concepts import Catalogue
+from kgraph.catalogue.concepts import Catalogue, normalise, slugify
 from kgraph.catalogue.load import load_catalogue
+from kgraph.extract.discover import Lexicon, find_terms, load_lexicon
 from kgraph.extract.judge import Hit, judge
 from kgraph.extract.matcher import SENTENCE_MAX, alias_patterns, compile_rules
 
@@ -41,7 +48,11 @@ class ConceptMatcher:
     entities win over overlapping concepts (``overwrite_ents`` reverses that)
     and non-overlapping ones are always kept, as with spaCy's EntityRuler.
     It works with or without sentence boundaries (ambiguous aliases are then
-    judged on the whole text).
+    judged on the whole text). With ``discover`` (the default) it also sets
+    ``doc.spans["terms"]``: the names no catalogue entry holds
+    (:func:`kgraph.extract.discover.find_terms`, never overlapping a concept span),
+    ``label_`` = how the name is shaped (``camel``, ``acronym``, ``digits``,
+    ``dotted``, ``cap``) and ``kb_id_`` = its term id.
 
     :meth:`spans` (used by :class:`Extractor`) returns the raw matches, whose
     ``id_`` is ``""`` for a plain alias or ``"<concept>#<n>"`` naming the
@@ -55,8 +66,10 @@ class ConceptMatcher:
         resolve: bool = True,
         set_ents: bool = False,
         overwrite_ents: bool = False,
+        discover: bool = True,
     ) -> None:
         self.catalogue = catalogue
+        self.lexicon: Lexicon | None = load_lexicon() if discover else None
         self.resolve = resolve
         self.set_ents = set_ents
         self.overwrite_ents = overwrite_ents
@@ -108,6 +121,8 @@ class ConceptMatcher:
         for span in spans:
             span.id_ = span.kb_id_
         doc.spans["concepts"] = spans
+        if self.lexicon is not None:
+            doc.spans["terms"] = self._terms(doc, spans)
         if self.set_ents:
             old = list(doc.ents)
             first, second = (spans, old) if self.overwrite_ents else (old, spans)
@@ -115,6 +130,24 @@ class ConceptMatcher:
             rest = [s for s in second if not taken.intersection(range(s.start, s.end))]
             doc.ents = filter_spans([*first, *rest])
         return doc
+
+    def _terms(self, doc: Doc, concepts: list[Span]) -> list[Span]:
+        """The names in ``doc`` no catalogue entry holds, as token spans."""
+        taken = [(s.start_char, s.end_char) for s in concepts]
+        busy = {i for s in concepts for i in range(s.start, s.end)}
+        out: list[Span] = []
+        index = self.catalogue.index
+        for found in find_terms(doc.text, taken, self.lexicon):
+            key = normalise(found.surface)
+            if key in index or key in self.catalogue.ambiguous_index:
+                continue
+            span = doc.char_span(found.start, found.end, alignment_mode="expand")
+            if span is None or busy.intersection(range(span.start, span.end)):
+                continue
+            out.append(
+                Span(doc, span.start, span.end, label=found.kind, kb_id=slugify(found.surface))
+            )
+        return out
 
 
 class Sentences:
@@ -143,7 +176,13 @@ class Sentences:
 
 @Language.factory(
     "kgraph_concepts",
-    default_config={"models": None, "resolve": True, "set_ents": False, "overwrite_ents": False},
+    default_config={
+        "models": None,
+        "resolve": True,
+        "set_ents": False,
+        "overwrite_ents": False,
+        "discover": True,
+    },
 )
 def _make_component(
     nlp: Language,
@@ -152,12 +191,14 @@ def _make_component(
     resolve: bool,
     set_ents: bool,
     overwrite_ents: bool,
+    discover: bool,
 ) -> ConceptMatcher:
     """spaCy factory: ``nlp.add_pipe("kgraph_concepts")`` on any English pipeline.
 
     ``models`` is a catalogue folder (default: the bundled one); ``resolve``
     judges ambiguous aliases in context; ``set_ents`` also writes ``doc.ents``
-    and ``overwrite_ents`` lets concepts replace overlapping entities.
+    and ``overwrite_ents`` lets concepts replace overlapping entities;
+    ``discover`` also sets ``doc.spans["terms"]`` (names the catalogue lacks).
     """
     return ConceptMatcher(
         nlp,
@@ -165,6 +206,7 @@ def _make_component(
         resolve=resolve,
         set_ents=set_ents,
         overwrite_ents=overwrite_ents,
+        discover=discover,
     )
 
 

@@ -37,6 +37,7 @@ from kgraph.graph.parts import (
     article_part,
     normalise_url,
 )
+from kgraph.graph.terms import TermNodes
 from kgraph.records import Article, ArticleText, Feed, Mention
 
 __all__ = [
@@ -73,7 +74,8 @@ def concept_node(concept_id: str) -> str:
 
 
 def concept_attrs(concept: Concept, article_count: int = 0) -> dict[str, str | int]:
-    """The attributes of a concept node (docs/schema.md), lists ``|``-joined.
+    """The attributes of a concept node (docs/schema.md), lists ``|``-joined;
+    ``curated`` is ``"true"`` (a discovered term's node has ``"false"``).
 
     >>> concept_attrs(load_catalogue()["go"])["aliases"].split("|")[:2]
     ['golang', 'Go language']
@@ -87,6 +89,7 @@ def concept_attrs(concept: Concept, article_count: int = 0) -> dict[str, str | i
         "parents": "|".join(concept.parents),
         "url": concept.url,
         "article_count": int(article_count),
+        "curated": "true",
     }
 
 
@@ -208,9 +211,14 @@ class GraphBuilder:
     """
 
     def __init__(
-        self, catalogue: Catalogue | None = None, *, min_co_occurrence: int | None = None
+        self,
+        catalogue: Catalogue | None = None,
+        *,
+        min_co_occurrence: int | None = None,
+        discover: bool = True,
     ) -> None:
         self.catalogue = catalogue or load_catalogue()
+        self._terms = TermNodes() if discover else None  # discovered terms, see finish()
         self.graph: nx.MultiDiGraph = CompactMultiDiGraph()
         self._min_support = min_co_occurrence
         self._counts: dict[str, int] = defaultdict(int)
@@ -309,6 +317,7 @@ class GraphBuilder:
                 top,
                 links,
                 pairs_of,
+                terms,
             ) = part
             values = dict(zip(_ARTICLE, ("article", *attrs), strict=True))
             if node in nodes:  # two articles with one node id: the later one's attributes win
@@ -363,6 +372,8 @@ class GraphBuilder:
                     seen[tag] = seen.get(tag, 0) + 1
                 n_tag += 1
                 tagged.append((node, canonical[tnode], f"tagged-{n_tag}", _TAGGED))
+            if terms and self._terms is not None:
+                self._terms.add(node, terms)
             top_codes.append(top)
             pair_codes.append(pairs_of)
         counts.update(published=n_pub, wrote=n_wrote, mentions=n_men, tagged=n_tag)
@@ -447,9 +458,21 @@ class GraphBuilder:
             for parent in self.catalogue[cid].parents:
                 rows.append((node, self._cnodes[parent], f"broader-{len(rows) + 1}", _BROADER))
         self._add_edges("broader", rows)
+        self._add_terms()
         self._add_co_occurrence()
         getattr(graph, "__networkx_cache__", {}).clear()  # filled in behind add_edge's back
         return graph
+
+    def _add_terms(self) -> None:
+        """The discovered terms the build shows, as concept nodes, and their mentions."""
+        if self._terms is not None:
+            taken = self._cnodes.keys() | self.catalogue.concepts.keys()
+            nodes, edges = self._terms.finish(taken, self._counts["mentions"])
+            for node, attrs in nodes:
+                self._cnodes[node.removeprefix("concept:")] = node
+                self._new_node(node, attrs)
+            self._counts["mentions"] += len(edges)
+            self.graph.add_edges_fast(_MENTION, edges)
 
     def _add_co_occurrence(self) -> None:
         n = self._articles

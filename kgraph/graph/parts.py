@@ -26,6 +26,7 @@ from typing import NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 from kgraph.catalogue.concepts import Catalogue, slugify
+from kgraph.extract.terms import is_term
 from kgraph.records import SUMMARY_MAX, Article, ArticleText, Mention
 
 __all__ = [
@@ -128,6 +129,10 @@ class ArticlePart(NamedTuple):
     #: (:meth:`~kgraph.catalogue.concepts.Catalogue.codes`), the ints' machine bytes
     #: (``array(PAIR_TYPECODE, ...)``, :data:`PAIR_TYPECODE`)
     pairs: bytes
+    #: the article's discovered terms (:mod:`kgraph.extract.terms`), sorted by id, as
+    #: (id, count, weight, evidence, alias, how found); the builder decides
+    #: which the graph shows
+    terms: tuple[tuple[str, int, float, str, str, str], ...] = ()
 
 
 def article_part(
@@ -139,6 +144,19 @@ def article_part(
     then shares them with every other part instead of holding copies.
     """
     evidence: dict[str, str] = {}  # one object per sentence shown for several concepts
+    terms = tuple(
+        (
+            intern(m.concept),
+            int(m.count),
+            _weight(float(m.weight)),
+            m.evidence,
+            m.alias,
+            m.extra[0][1],
+        )
+        for m in sorted((m for m in mentions if is_term(m)), key=_BY_CONCEPT)
+    )
+    if terms:
+        mentions = [m for m in mentions if not is_term(m)]
     ordered = sorted(mentions, key=_BY_CONCEPT)
     rows = tuple(
         (
@@ -175,6 +193,7 @@ def article_part(
         top,
         tuple(dict.fromkeys((normalise_url(link), _link_path(link)) for link in links)),
         pairs,
+        terms,
     )
 
 

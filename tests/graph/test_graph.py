@@ -14,7 +14,17 @@ from kgraph.records import Article, ArticleText, Feed, Mention
 
 NODE_ATTRS = {
     "article": {"kind", "label", "url", "title", "published", "feed", "word_count", "summary"},
-    "concept": {"kind", "label", "name", "type", "aliases", "parents", "url", "article_count"},
+    "concept": {
+        "kind",
+        "label",
+        "name",
+        "type",
+        "aliases",
+        "parents",
+        "url",
+        "article_count",
+        "curated",
+    },
     "author": {"kind", "label", "name"},
     "tag": {"kind", "label", "name", "concept"},
     "feed": {"kind", "label", "title", "url"},
@@ -37,6 +47,8 @@ def test_schema_of_every_node_and_edge(sample_kg):
         kind = data["kind"]
         assert node.startswith(f"{kind}:")
         assert set(data) == NODE_ATTRS[kind], node
+        if kind == "concept":  # a discovered term is no catalogue concept
+            assert data["curated"] == ("false" if data["type"] == "term" else "true"), node
         assert all(isinstance(v, str | int | float) for v in data.values())
     keys = [k for _, _, k in g.edges(keys=True)]
     assert len(keys) == len(set(keys)), "edge keys must be unique in the graph"
@@ -65,6 +77,9 @@ def test_one_node_per_concept_and_broader_edges_follow_parents(sample_kg, catalo
             for _, v, k in g.out_edges(node, data="kind")
             if k == "broader"
         }
+        if data["type"] == "term":  # discovered, in no catalogue entry: no parents
+            assert cid not in catalogue and not parents
+            continue
         assert parents == set(catalogue[cid].parents)
     names = [d["name"] for _, d in g.nodes(data=True) if d["kind"] == "concept"]
     assert len(names) == len(set(names))
@@ -79,6 +94,9 @@ def test_mention_evidence_shows_an_alias_of_its_concept(sample_kg, catalogue):
         cid = v.removeprefix("concept:")
         alias = data["alias"]
         assert alias.lower() in data["evidence"].lower(), (u, v)
+        if g.nodes[v]["type"] == "term":  # a discovered term: its spellings are its own
+            assert alias in {g.nodes[v]["name"], *g.nodes[v]["aliases"].split("|")}
+            continue
         c = catalogue[cid]
         forms = {normalise(f) for a in c.all_aliases for f in surface_variants(a)}
         assert normalise(alias) in forms or catalogue.lookup(alias) == cid, (alias, cid)

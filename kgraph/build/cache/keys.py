@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib
+from pathlib import Path
 
 from kgraph.build.cache.codec import MARSHAL
 from kgraph.memo import code_digest
@@ -37,24 +38,16 @@ def _analysis_code() -> str:
     """Hash of the modules whose code decides a cached result (parsing, cleaning,
     extraction, an article's graph part), so an edited checkout never reuses
     results of older code."""
-    names = (
-        "ingest.feeds",
-        "ingest.xmlsafe",
-        "ingest.dates",
-        "ingest.text",
-        "extract.matcher",
-        "extract.judge",
-        "extract.extractor",
-        "build.sketch",
-        "catalogue.concepts",
-        "catalogue.validate",
-        "catalogue.load",
-        "build.runner",
-        "build.task",
-        "graph.parts",
-    )
-    modules = [importlib.import_module(f"kgraph.{name}") for name in names]
-    return code_digest(*(m.__file__ or "" for m in modules))
+    # every module of the stages that decide an analysis (so a new module counts
+    # too), and the data besides the catalogue that term discovery reads
+    root = Path(importlib.import_module("kgraph").__file__ or "").parent
+    files = [p for stage in ("ingest", "catalogue", "extract") for p in (root / stage).glob("*.py")]
+    files += [root / "build" / n for n in ("sketch.py", "runner.py", "task.py")]
+    files.append(root / "graph" / "parts.py")
+    from kgraph.catalogue.load import models_dir
+
+    data = [models_dir() / "common-words-en.txt", models_dir() / "discover" / "stoplist.toml"]
+    return code_digest(*sorted(str(p) for p in files), *data)
 
 
 def base_generation(kgraph_version: str) -> str:

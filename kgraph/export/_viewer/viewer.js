@@ -108,6 +108,7 @@
     var lines = [KIND_NAMES[n.kind] ? n.kind + ": " + nameOf(n) : nameOf(n)];
     if (n.kind === "concept") {
       lines.push((n.type || "concept") + " · " + n.articles + " article(s)");
+      if (n.curated === "false") { lines.push("discovered: not in the catalogue yet"); }
       if (n.aliases) { lines.push("aliases: " + n.aliases.split("|").join(", ")); }
     } else if (n.kind === "article") {
       if (n.published) { lines.push(day(n.published)); }
@@ -137,6 +138,11 @@
       color: baseColour(n),
       font: { size: fontSize(n), color: "#1f2328" }
     };
+    if (n.curated === "false") {  // a discovered term: dashed border, muted label
+      node.shapeProperties = { borderDashes: [4, 3] };
+      node.borderWidth = 2;
+      node.font.color = "#57606a";
+    }
     if (typeof n.x === "number") { node.x = n.x; node.y = n.y; }
     return node;
   }
@@ -213,7 +219,10 @@
     });
     var types = Object.keys(DATA.type_colours).sort();
     if (types.length === 0) { $("type-filter").hidden = true; }
-    types.forEach(function (t) { checkbox($("type-filter"), t, DATA.type_colours[t], "dot", typeBoxes, t); });
+    types.forEach(function (t) {
+      var label = t === "term" ? "term (discovered, not in the catalogue)" : t;
+      checkbox($("type-filter"), label, DATA.type_colours[t], t === "term" ? "dot term" : "dot", typeBoxes, t);
+    });
 
     var feeds = new Map();
     NODES.forEach(function (n) {
@@ -268,7 +277,10 @@
     kinds.forEach(function (k) { item(DATA.kind_shapes[k], DATA.kind_colours[k], KIND_NAMES[k]); });
     if (types.length) {
       legend.appendChild(el("li", "sub", "Concept types (colour)"));
-      types.forEach(function (t) { item("dot", DATA.type_colours[t], t); });
+      types.forEach(function (t) {
+        item(t === "term" ? "dot term" : "dot", DATA.type_colours[t],
+             t === "term" ? "term (discovered, not in the catalogue)" : t);
+      });
     }
     var edgeKinds = Array.from(new Set(EDGES.map(function (e) { return e.kind; }))).sort();
     if (edgeKinds.length) {
