@@ -95,7 +95,7 @@ __all__ = [
 LOGGER = logging.getLogger(__name__)
 
 #: Bump when what is stored, or how an article is analysed, changes shape.
-CACHE_FORMAT = "8"
+CACHE_FORMAT = "9"
 CACHE_FILE = "cache.sqlite"
 _DAY = 86400
 #: A file changed this close to the time it was read is read again next time.
@@ -133,7 +133,7 @@ def _analysis_code() -> str:
     """Hash of the modules whose code decides a cached result (parsing, cleaning,
     extraction, an article's graph part), so an edited checkout never reuses
     results of older code."""
-    names = ("feeds", "text", "extract", "catalogue", "pipeline", "parts")
+    names = ("feeds", "text", "terms", "extract", "catalogue", "pipeline", "parts")
     modules = [importlib.import_module(f"kgraph.{name}") for name in names]
     return code_digest(*(m.__file__ or "" for m in modules))
 
@@ -238,6 +238,7 @@ def _analysis_row(text: ArticleText, mentions: Sequence[Mention]) -> list[Any]:
         list(text.links),
         text.word_count,
         [[m.concept, m.count, m.weight, m.evidence, m.alias, m.extra] for m in mentions],
+        [list(t) for t in text.terms],
     ]
 
 
@@ -248,8 +249,15 @@ def unpack_analysis(blob: bytes) -> tuple[ArticleText, list[Mention]]:
 
 
 def _analysis_from_row(obj: list[Any]) -> tuple[ArticleText, list[Mention]]:
-    aid, blocks, code, links, words, mentions = obj
-    text = ArticleText(aid, tuple(Block(k, t) for k, t in blocks), tuple(code), tuple(links), words)
+    aid, blocks, code, links, words, mentions, terms = obj
+    text = ArticleText(
+        aid,
+        tuple(Block(k, t) for k, t in blocks),
+        tuple(code),
+        tuple(links),
+        words,
+        tuple((w, n) for w, n in terms),
+    )
     return text, [
         Mention(c, n, w, e, a, tuple(tuple(x) for x in extra)) for c, n, w, e, a, extra in mentions
     ]

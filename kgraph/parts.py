@@ -27,6 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from .catalogue import Catalogue, slugify
 from .records import SUMMARY_MAX, Article, ArticleText, Mention
+from .terms import distinctive_terms, format_terms
 
 __all__ = [
     "ARTICLE_ATTRS",
@@ -57,7 +58,7 @@ PAIR_TYPECODE = "q"
 CODE_TYPECODE = "i"
 
 #: Names of an article node's attributes besides ``kind``, in ``ArticlePart.attrs`` order.
-ARTICLE_ATTRS = ("label", "url", "title", "published", "feed", "word_count", "summary")
+ARTICLE_ATTRS = ("label", "url", "title", "published", "feed", "word_count", "summary", "terms")
 
 _BY_CONCEPT = operator.attrgetter("concept")
 
@@ -163,6 +164,7 @@ def article_part(
             art.feed,
             int(text.word_count if text else 0),
             _summary(text),
+            format_terms((text.terms or distinctive_terms(text)) if text else ()),
         ),
         normalise_url(art.url) if art.url else "",
         _link_path(art.url) if art.url else "",

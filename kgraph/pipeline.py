@@ -44,6 +44,7 @@ from .feeds import parse_feed_or_error
 from .parts import ArticlePart, article_part, recode
 from .reading import Unchanged, reread
 from .records import SUMMARY_MAX, Article, ArticleText, Block, Feed, Mention, Source
+from .terms import distinctive_terms
 from .text import to_text
 
 if TYPE_CHECKING:
@@ -143,7 +144,7 @@ class FeedFailed:
 
 def light_text(text: ArticleText) -> ArticleText:
     """The part of an article's text the graph needs: title, enough prose for
-    the summary, links and word count (code and the rest are dropped).
+    the summary, links, word count and distinctive words (code and the rest are dropped).
 
     >>> t = ArticleText("a", (Block("title", "T"), Block("paragraph", "x" * 400), Block("paragraph", "y")), word_count=2)
     >>> [b.text[:1] for b in light_text(t).blocks], light_text(t).word_count
@@ -157,7 +158,9 @@ def light_text(text: ArticleText) -> ArticleText:
         elif block.kind != "code" and prose < SUMMARY_MAX:
             keep.append(block)
             prose += len(block.text) + 1
-    return dataclasses.replace(text, blocks=tuple(keep), code=())
+    return dataclasses.replace(
+        text, blocks=tuple(keep), code=(), terms=text.terms or distinctive_terms(text)
+    )
 
 
 def _text_of(article: Article) -> tuple[ArticleText, str]:
