@@ -37,6 +37,7 @@ from .parts import (
     normalise_url,
 )
 from .records import Article, ArticleText, Feed, Mention
+from .related_edges import add_related
 
 __all__ = [
     "CO_OCCUR_TOP",
@@ -448,6 +449,7 @@ class GraphBuilder:
         self._add_edges("broader", rows)
         self._add_co_occurrence()
         getattr(graph, "__networkx_cache__", {}).clear()  # filled in behind add_edge's back
+        add_related(graph)
         return graph
 
     def _add_co_occurrence(self) -> None:
