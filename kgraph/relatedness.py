@@ -122,7 +122,8 @@ class Corpus:
         self.direct = [
             {c: s for c, s in d.concepts.items() if (d.feed, c) not in template} for d in docs
         ]
-        self.expanded = [_expand(c, parents, w.decay) for c in self.direct]
+        up: dict[tuple[str, float], tuple[tuple[str, float], ...]] = {}
+        self.expanded = [_expand(c, parents, w.decay, up) for c in self.direct]
         cdf: Counter[str] = Counter()
         for e in self.expanded:
             cdf.update(e.keys())
@@ -308,22 +309,50 @@ def _unit(row: dict[str, float]) -> dict[str, float]:
 
 
 def _expand(
-    concepts: Mapping[str, float], parents: Mapping[str, Sequence[str]], decay: float
+    concepts: Mapping[str, float],
+    parents: Mapping[str, Sequence[str]],
+    decay: float,
+    _up: dict[tuple[str, float], tuple[tuple[str, float], ...]] | None = None,
 ) -> dict[str, tuple[float, str]]:
     """Concept -> (value, the mentioned concept it comes from): the mentions
-    (value = salience) and, damped by ``decay`` per level, their broader concepts."""
+    (value = salience) and, damped by ``decay`` per level, their broader
+    concepts (the best value wins; ties: the first mentioned concept by id)."""
     out = {c: (float(s), c) for c, s in sorted(concepts.items())}
-    frontier = sorted(out.items())
-    while frontier and decay > 0:
-        nxt = []
-        for c, (v, src) in frontier:
-            for p in sorted(parents.get(c, ())):
-                pv = v * decay
-                if pv > out.get(p, (0.0, ""))[0] + 1e-12:
-                    out[p] = (pv, src)
-                    nxt.append((p, (pv, src)))
-        frontier = nxt
+    if decay <= 0:
+        return out
+    for c, (v, _src) in sorted(out.items()):
+        for p, factor in _ancestors(c, parents, decay, _up):
+            pv = v * factor
+            if pv > out.get(p, (0.0, ""))[0] + 1e-12:
+                out[p] = (pv, c)
     return out
+
+
+def _ancestors(
+    c: str,
+    parents: Mapping[str, Sequence[str]],
+    decay: float,
+    memo: dict[tuple[str, float], tuple[tuple[str, float], ...]] | None,
+) -> tuple[tuple[str, float], ...]:
+    """Every broader concept of ``c`` with ``decay ** levels`` (the nearest way)."""
+    key = (c, decay)
+    if memo is not None and key in memo:
+        return memo[key]
+    best: dict[str, float] = {}
+    frontier = [(c, 1.0)]
+    while frontier:
+        nxt = []
+        for node, f in frontier:
+            for p in sorted(parents.get(node, ())):
+                pf = f * decay
+                if pf > best.get(p, 0.0) + 1e-12:
+                    best[p] = pf
+                    nxt.append((p, pf))
+        frontier = nxt
+    found = tuple(sorted(best.items()))
+    if memo is not None:
+        memo[key] = found
+    return found
 
 
 def explain(
