@@ -37,12 +37,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import kgraph  # noqa: E402
-from kgraph.feeds import parse_feed  # noqa: E402
-from kgraph.graph import article_node, concept_attrs  # noqa: E402
-from kgraph.related_edges import RELATED_STORED, add_related  # noqa: E402
-from kgraph.sources import Limits, default_sources, expand, read_source  # noqa: E402
-from kgraph.terms import format_terms  # noqa: E402
-from kgraph.text import to_text  # noqa: E402
+from kgraph.graph.builder import article_node, concept_attrs  # noqa: E402
+from kgraph.graph.related import RELATED_STORED, add_related  # noqa: E402
+from kgraph.ingest.feeds import parse_feed  # noqa: E402
+from kgraph.ingest.sources import Limits, default_sources, expand, read_source  # noqa: E402
+from kgraph.ingest.terms import format_terms  # noqa: E402
+from kgraph.ingest.text import to_text  # noqa: E402
 
 DEV_FEEDS = ROOT.parents[0] / "shared" / "feeds" / "dev"
 K = 5
@@ -212,7 +212,7 @@ def synthetic_graph(n_articles: int, seed: int = 7) -> nx.MultiDiGraph:
     mention_no = 0
     # words: each article draws 300 from a Zipf vocabulary of 200,000 (the
     # 500 commonest left out, as stop words and max_df would) and keeps its
-    # 64 most frequent, as kgraph.terms does
+    # 64 most frequent, as kgraph.ingest.terms does
     vocab = [f"w{r}" for r in range(200_000)]
     word_weights = list(itertools.accumulate(1.0 / (r + 500) for r in range(len(vocab))))
     for i in range(n_articles):

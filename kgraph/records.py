@@ -94,7 +94,7 @@ class ArticleText:
     links: tuple[str, ...] = ()
     word_count: int = 0
     #: the article's most frequent content words with their counts
-    #: (:func:`kgraph.terms.distinctive_terms`), set by ``light_text``
+    #: (:func:`kgraph.ingest.terms.distinctive_terms`), set by ``light_text``
     terms: tuple[tuple[str, int], ...] = ()
 
     @property

@@ -13,10 +13,9 @@ from pathlib import Path
 import pytest
 
 import kgraph
-from kgraph.sources import SAMPLES_DIR
+from kgraph.ingest.sources import SAMPLES_DIR
 
 DATA = Path(__file__).parent / "data"
-DEV_FEEDS = Path(__file__).resolve().parents[2] / "shared" / "feeds" / "dev"
 
 
 @pytest.fixture(scope="session", autouse=True)
