@@ -171,10 +171,10 @@ class KnowledgeGraph:
 
     def related(self, article: str, k: int = 5) -> list[Related]:
         """The ``k`` articles most related to ``article`` (URL, guid or title
-        fragment), each with its score and the reasons.
+        fragment), each with its score (0..1) and the reasons.
 
         >>> [r.title for r in build().related("Versioning for Amazon S3", k=2)]
-        ['Understanding Lifecycle rules in Amazon S3', 'Understanding Object Lock for Amazon S3']
+        ['Setting Up Amazon S3 Replication Rules', 'Understanding Object Lock for Amazon S3']
         """
         return self.index.related(article, k)
 

@@ -93,6 +93,9 @@ class ArticleText:
     code: tuple[str, ...] = ()
     links: tuple[str, ...] = ()
     word_count: int = 0
+    #: the article's most frequent content words with their counts
+    #: (:func:`kgraph.ingest.words.distinctive_terms`), set by ``light_text``
+    terms: tuple[tuple[str, int], ...] = ()
 
     @property
     def plain(self) -> str:

@@ -27,6 +27,7 @@ from kgraph.extract.extractor import Extractor, get_extractor
 from kgraph.graph.parts import ArticlePart, article_part
 from kgraph.ingest.feeds import parse_feed_or_error
 from kgraph.ingest.text import to_text
+from kgraph.ingest.words import distinctive_terms
 from kgraph.records import SUMMARY_MAX, Article, ArticleText, Block, Feed, Mention
 
 if TYPE_CHECKING:
@@ -121,21 +122,21 @@ class FeedFailed:
 
 def light_text(text: ArticleText) -> ArticleText:
     """The part of an article's text the graph needs: title, enough prose for
-    the summary, links and word count (code and the rest are dropped).
+    the summary, links, word count and distinctive words (code and the rest are dropped).
 
     >>> t = ArticleText("a", (Block("title", "T"), Block("paragraph", "x" * 400), Block("paragraph", "y")), word_count=2)
     >>> [b.text[:1] for b in light_text(t).blocks], light_text(t).word_count
     (['T', 'x'], 2)
     """
     keep: list[Block] = []
-    prose = 0
+    prose, terms = 0, text.terms or distinctive_terms(text)
     for block in text.blocks:
         if block.kind == "title":
             keep.append(block)
         elif block.kind != "code" and prose < SUMMARY_MAX:
             keep.append(block)
             prose += len(block.text) + 1
-    return dataclasses.replace(text, blocks=tuple(keep), code=())
+    return dataclasses.replace(text, blocks=tuple(keep), code=(), terms=terms)
 
 
 def _text_of(article: Article) -> tuple[ArticleText, str]:

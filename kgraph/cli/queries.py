@@ -21,7 +21,7 @@ from kgraph.cli.exits import error, fail, failing_on, finish
 from kgraph.cli.options import graph_option
 from kgraph.errors import KgraphError
 from kgraph.export.concept_map import write_concept_map
-from kgraph.query import ArticleRef, communities_of
+from kgraph.query import ArticleRef, Reason, communities_of
 
 __all__ = ["QUERY_COMMANDS"]
 
@@ -85,20 +85,36 @@ def related(article: str, k: int, graph_path: str, as_json: bool) -> None:
         return
     click.echo(f'Related to "{ref.title}" ({ref.url or ref.article})\n')
     if not hits:
-        click.echo("no related article: it shares no concept, link or author with another")
+        click.echo("no related article: it shares no concept, word, link or author with another")
         return
-    rows = []
-    for h in hits:
-        why = []
-        for r in h.reasons[:4]:
-            if r.kind == "shared_concept":
-                why.append(r.name)
-            elif r.kind == "broader_concept":
-                why.append(f"{r.name} (via {r.detail.split(' → ')[0]})")
-            else:
-                why.append(r.kind.replace("_", " "))
-        rows.append((f"{h.score:.3f}", h.title, ", ".join(why)))
-    _table(("score", "article", "because of"), rows, (6, 60, 70))
+    rows = [(f"{h.score:.3f}", h.title, h.published[:10], _because(h.reasons)) for h in hits]
+    _table(("score", "article", "date", "because of"), rows, (6, 56, 10, 80))
+
+
+def _because(reasons: list[Reason]) -> str:
+    """One line of reasons: concepts (most specific first), shared words, link, author or feed.
+
+    >>> _because([Reason("shared_concept", 0.2, "amazon-s3", "Amazon S3"),
+    ...           Reason("broader_concept", 0.1, "aws", "AWS", "via AWS Lambda"),
+    ...           Reason("shared_terms", 0.3, detail="bucket, versioning"), Reason("links_to", 0.08),
+    ...           Reason("same_author", 0.2, detail="Ann")])
+    'Amazon S3, AWS (via AWS Lambda); words: bucket, versioning; links to it; same author (Ann)'
+    """
+    concepts, rest = [], []
+    for r in reasons:
+        if r.kind == "shared_concept":
+            concepts.append(r.name)
+        elif r.kind == "broader_concept":
+            concepts.append(f"{r.name} ({r.detail})" if r.detail else r.name)
+        elif r.kind == "shared_terms":
+            rest.append(f"words: {r.detail}")
+        elif r.kind == "links_to":
+            rest.append("links to it")
+        elif r.kind == "linked_from":
+            rest.append("linked from it")
+        else:
+            rest.append(f"{r.kind.replace('_', ' ')} ({r.detail})" if r.detail else r.kind)
+    return "; ".join(([", ".join(concepts[:4])] if concepts else []) + rest)
 
 
 @click.command()

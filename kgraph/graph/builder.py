@@ -37,6 +37,7 @@ from kgraph.graph.parts import (
     article_part,
     normalise_url,
 )
+from kgraph.graph.related import add_related
 from kgraph.graph.terms import TermNodes
 from kgraph.records import Article, ArticleText, Feed, Mention
 
@@ -461,6 +462,7 @@ class GraphBuilder:
         self._add_terms()
         self._add_co_occurrence()
         getattr(graph, "__networkx_cache__", {}).clear()  # filled in behind add_edge's back
+        add_related(graph)
         return graph
 
     def _add_terms(self) -> None:

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from kgraph.catalogue.concepts import Catalogue, slugify
 from kgraph.extract.terms import is_term
+from kgraph.ingest.words import distinctive_terms, format_terms
 from kgraph.records import SUMMARY_MAX, Article, ArticleText, Mention
 
 __all__ = [
@@ -58,7 +59,7 @@ PAIR_TYPECODE = "q"
 CODE_TYPECODE = "i"
 
 #: Names of an article node's attributes besides ``kind``, in ``ArticlePart.attrs`` order.
-ARTICLE_ATTRS = ("label", "url", "title", "published", "feed", "word_count", "summary")
+ARTICLE_ATTRS = ("label", "url", "title", "published", "feed", "word_count", "summary", "terms")
 
 _BY_CONCEPT = operator.attrgetter("concept")
 
@@ -181,6 +182,7 @@ def article_part(
             art.feed,
             int(text.word_count if text else 0),
             _summary(text),
+            format_terms((text.terms or distinctive_terms(text)) if text else ()),
         ),
         normalise_url(art.url) if art.url else "",
         _link_path(art.url) if art.url else "",

@@ -5,13 +5,9 @@ the schema in docs/schema.md. It reads only node and edge attributes (plus,
 optionally, the concept catalogue to resolve free-form concept names), so a
 graph just built and the same graph loaded from GraphML give the same answers.
 
-Relatedness is a cosine over concept vectors: each article's mentioned
-concepts, weighted by salience, are expanded to their broader concepts
-(damped by ``Scoring.decay`` per level) and weighted by IDF, so rare shared
-concepts count more than hubs such as AWS, and two articles about S3
-replication and S3 versioning meet at Amazon S3. Direct links between the
-articles add ``Scoring.link_bonus`` and a shared author ``Scoring.author_bonus``
-(only on top of some shared concept). Every score is split into its reasons.
+Relatedness (:mod:`kgraph.graph.relatedness`): a score in 0..1 from words,
+concepts, author or feed and links, split into its reasons; the build stores
+each article's best as ``related`` edges, which :meth:`related` reads.
 
 >>> from kgraph.query.examples import tiny_graph
 >>> g = tiny_graph()
@@ -39,6 +35,7 @@ import numpy as np
 from kgraph.catalogue.concepts import Catalogue, normalise
 from kgraph.errors import QueryError
 from kgraph.graph.builder import normalise_url
+from kgraph.graph.relatedness import Weights
 from kgraph.query.concept_map import concept_map
 from kgraph.query.paths import Paths
 from kgraph.query.related import Relatedness
@@ -93,6 +90,7 @@ class GraphIndex(Relatedness, Paths):
         graph: nx.MultiDiGraph,
         catalogue: Catalogue | None = None,
         scoring: Scoring | None = None,
+        weights: Weights | None = None,
     ) -> None:
         self.graph = graph
         self.catalogue = catalogue
@@ -102,6 +100,7 @@ class GraphIndex(Relatedness, Paths):
         self._build_vectors()
         self._build_rollups()
         self._pagerank: dict[str, float] | None = None
+        self.weights, self._related_corpus = weights, None
 
     # ---- reading the graph
 

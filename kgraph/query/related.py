@@ -1,64 +1,27 @@
-"""Related articles: cosine over IDF-weighted concept vectors, expanded to
-broader concepts, each score split into its reasons (see :mod:`kgraph.query.index`)."""
+"""Related articles (:mod:`kgraph.graph.relatedness` scores them, the build
+stores each article's best as ``related`` edges): read from the graph, or
+computed the same way beyond what is stored."""
 
 from __future__ import annotations
 
-import math
-from collections import Counter, defaultdict
-
 import numpy as np
 
-from kgraph.query.results import Reason, Related
+from kgraph.graph.related import corpus_of, decode_reasons
+from kgraph.graph.relatedness import Corpus, explain
+from kgraph.query.results import ArticleRef, Reason, Related
 
 __all__ = ["Relatedness"]
 
 
 class Relatedness:
     """The related-articles queries of :class:`~kgraph.query.index.GraphIndex`
-    (a mixin: it uses the index's vectors, postings and references)."""
+    (a mixin: it uses the index's graph, names and references)."""
 
-    def _expand(self, article: str) -> dict[str, tuple[float, str]]:
-        """Concept -> (value, direct concept it comes from) for one article:
-        its mentions (value = salience) and their broader concepts, damped."""
-        decay = self.scoring.decay
-        out: dict[str, tuple[float, str]] = {
-            cid: (m[0], cid) for cid, m in sorted(self.mentions.get(article, {}).items())
-        }
-        if decay <= 0:
-            return out
-        frontier = sorted(out.items())
-        while frontier:
-            nxt = []
-            for cid, (val, src) in frontier:
-                for p in sorted(self.parents.get(cid, ())):
-                    pv = val * decay
-                    if pv > out.get(p, (0.0, ""))[0] + 1e-12:
-                        out[p] = (pv, src)
-                        nxt.append((p, (pv, src)))
-            frontier = nxt
-        return out
+    _related_corpus: tuple[Corpus, list[str]] | None
 
     def _build_vectors(self) -> None:
-        n = len(self.articles)
-        expanded = [self._expand(a) for a in self.articles]
-        df: Counter[str] = Counter()
-        for vec in expanded:
-            df.update(vec.keys())
-        self.concept_ids = sorted(set(df) | set(self.concept_attrs))
-        self.idf = {c: math.log((1 + n) / (1 + df[c])) for c in df}
-        cols: dict[str, list[int]] = defaultdict(list)
-        vals: dict[str, list[float]] = defaultdict(list)
-        self.rows: list[dict[str, float]] = []
-        for i, vec in enumerate(expanded):
-            row = {c: v * self.idf[c] for c, (v, _src) in vec.items() if self.idf[c] > 0}
-            norm = math.sqrt(sum(x * x for x in row.values())) or 1.0
-            row = {c: x / norm for c, x in row.items()}
-            self.rows.append(row)
-            for c, x in row.items():
-                cols[c].append(i)
-                vals[c].append(x)
-        self.post_idx = {c: np.asarray(cols[c], dtype=np.int64) for c in cols}
-        self.post_val = {c: np.asarray(vals[c], dtype=np.float64) for c in cols}
+        # every concept of the graph (mentioned ones and the broader concepts above them)
+        self.concept_ids = sorted(self.concept_attrs)
         # concept -> article positions and salience, best first (articles_about)
         self.mention_arts = {
             c: np.asarray([self.art_index[a] for a, _ in p], dtype=np.int64)
@@ -84,61 +47,69 @@ class Relatedness:
             for au, arts in self.articles_by.items()
         }
 
-    # ---- naming things
-
     def related(self, article: str, k: int = 5) -> list[Related]:
         """The ``k`` articles most related to ``article``, best first, each with
-        its score and reasons. Articles with nothing in common are left out."""
+        its score (0..1) and reasons (:mod:`kgraph.graph.relatedness`). Same-story
+        copies are left out; articles with nothing in common too.
+
+        A built or loaded graph holds each article's best
+        ``graph.graph["related_stored"]`` as ``related`` edges: up to that
+        ``k`` they are read, beyond it the answer is computed (the same way).
+        """
         a = self.resolve_article(article)
         if k <= 0:
             return []
+        stored = int(self.graph.graph.get("related_stored", 0) or 0)
+        if k <= stored:
+            edges = sorted(
+                (int(d.get("rank", 0)), v, d)
+                for _, v, d in self.graph.out_edges(a, data=True)
+                if d.get("kind") == "related"
+            )[:k]
+            return [
+                self._related(v, float(d.get("score", 0.0)), decode_reasons(d.get("reasons")))
+                for _, v, d in edges
+            ]
+        corpus, articles = self._corpus()
         i = self.art_index[a]
-        n = len(self.articles)
-        scores = np.zeros(n, dtype=np.float64)
-        for c, x in self.rows[i].items():
-            scores[self.post_idx[c]] += self.post_val[c] * x
-        scores[i] = 0.0
-        concept_scores = scores.copy()
-        sc = self.scoring
-        author_arrays = [self.author_idx[au] for au in sorted(self.authors_of.get(a, ()))]
-        if author_arrays and sc.author_bonus:
-            same = np.unique(np.concatenate(author_arrays))
-            same = same[concept_scores[same] > 0]
-            scores[same] += sc.author_bonus
-        for b in self.links_out.get(a, set()) | self.links_in.get(a, set()):
-            scores[self.art_index[b]] += sc.link_bonus
-        scores[i] = 0.0
-        nonzero = np.flatnonzero(scores > 1e-12)
-        if len(nonzero) > k:
-            kth = np.partition(scores[nonzero], len(nonzero) - k)[len(nonzero) - k]
-            nonzero = nonzero[scores[nonzero] >= kth - 1e-12]
-        order = sorted(nonzero.tolist(), key=lambda j: (-round(scores[j], 9), self.articles[j]))[:k]
-        return [self._explain(a, self.articles[j], float(scores[j])) for j in order]
+        return [
+            self._related(articles[j], score, explain(corpus, i, j))
+            for j, score in corpus.top(i, k)
+        ]
 
-    def _explain(self, a: str, b: str, score: float) -> Related:
-        ea, eb = self._expand(a), self._expand(b)
-        ra, rb = self.rows[self.art_index[a]], self.rows[self.art_index[b]]
-        ma, mb = self.mentions.get(a, {}), self.mentions.get(b, {})
-        reasons: list[Reason] = []
-        shared = sorted(set(ma) & set(mb))
-        for c in sorted(set(ra) & set(rb)):
-            w = ra[c] * rb[c]
-            name = self.concept_name(c)
-            if c in ma and c in mb:
-                reasons.append(Reason("shared_concept", round(w, 4), c, name))
+    def same_story(self, article: str) -> list[ArticleRef]:
+        """The copies of ``article`` (cross-posts, the same post in two feeds)."""
+        a = self.resolve_article(article)
+        out = {
+            v if u == a else u
+            for u, v, d in (*self.graph.out_edges(a, data=True), *self.graph.in_edges(a, data=True))
+            if d.get("kind") == "same_story"
+        }
+        return [self._ref(b) for b in sorted(out)]
+
+    def _corpus(self) -> tuple[Corpus, list[str]]:
+        if self._related_corpus is None:
+            self._related_corpus = corpus_of(self.graph, self.weights)
+        return self._related_corpus
+
+    def _related(self, b: str, score: float, reasons: list[tuple[str, float, str, str]]) -> Related:
+        out = []
+        for kind, weight, key, detail in reasons:
+            if kind in ("shared_concept", "broader_concept"):
+                via = ", ".join(self.concept_name(c) for c in detail.split("|") if c)
+                out.append(
+                    Reason(kind, weight, key, self.concept_name(key), f"via {via}" if via else "")
+                )
+            elif kind == "shared_terms":
+                out.append(Reason(kind, weight, detail=", ".join(detail.split("|"))))
+            elif kind == "same_author":
+                node = self.graph.nodes.get(f"author:{key}", {})
+                out.append(Reason(kind, weight, detail=str(node.get("label") or key)))
+            elif kind == "same_feed":
+                node = self.graph.nodes.get(f"feed:{key}", {})
+                out.append(Reason(kind, weight, detail=str(node.get("title") or key)))
             else:
-                sa, sb = ea[c][1], eb[c][1]
-                detail = f"{self.concept_name(sa)} → {name} ← {self.concept_name(sb)}"
-                reasons.append(Reason("broader_concept", round(w, 4), c, name, detail))
-        sc = self.scoring
-        if b in self.links_out.get(a, set()):
-            reasons.append(Reason("links_to", sc.link_bonus))
-        if b in self.links_in.get(a, set()):
-            reasons.append(Reason("linked_from", sc.link_bonus))
-        same = self.authors_of.get(a, set()) & self.authors_of.get(b, set())
-        if same and sc.author_bonus and any(r.kind.endswith("concept") for r in reasons):
-            names = ", ".join(str(self.graph.nodes[x].get("label") or x) for x in sorted(same))
-            reasons.append(Reason("same_author", sc.author_bonus, detail=names))
-        reasons.sort(key=lambda r: (-r.weight, r.kind, r.concept))
+                out.append(Reason(kind, weight))
         ref = self._ref(b)
-        return Related(b, ref.title, ref.url, round(score, 4), shared, reasons)
+        shared = [r.concept for r in out if r.kind == "shared_concept"]
+        return Related(b, ref.title, ref.url, round(score, 4), shared, out, ref.published)

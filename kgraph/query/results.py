@@ -62,9 +62,11 @@ class Reason(Result):
     """One part of a relatedness score.
 
     ``kind`` is ``shared_concept`` (both articles mention it), ``broader_concept``
-    (they meet at it through the hierarchy; ``detail`` says how), ``links_to`` /
-    ``linked_from`` (a direct link) or ``same_author``. ``weight`` is its share
-    of the score.
+    (they meet at it through the hierarchy; ``detail``: ``via`` the concepts
+    they mention), ``shared_terms`` (``detail``: the distinctive words both
+    use, most telling first), ``links_to`` / ``linked_from`` (a direct link),
+    ``same_author`` or ``same_feed`` (``detail``: who or which). ``weight`` is
+    its part of the score.
     """
 
     kind: str
@@ -84,6 +86,7 @@ class Related(Result):
     score: float
     shared: list[str] = field(default_factory=list)
     reasons: list[Reason] = field(default_factory=list)
+    published: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,7 @@ def test_related_json(graph_file: str) -> None:
     assert data["article"]["title"] == "Understanding Versioning for Amazon S3 Buckets"
     assert len(data["related"]) == 3
     first = data["related"][0]
-    assert set(first) == {"article", "title", "url", "score", "shared", "reasons"}
+    assert set(first) == {"article", "title", "url", "score", "shared", "reasons", "published"}
     assert all("S3" in r["title"] for r in data["related"])
     assert first["reasons"][0] == {
         "kind": "shared_concept",
@@ -51,8 +51,11 @@ def test_related_table(graph_file: str) -> None:
     assert code == 0
     lines = out.splitlines()
     assert lines[0].startswith('Related to "Go Channels: Complete Guide')
-    assert lines[2].split() == ["score", "article", "because", "of"]
+    assert lines[2].split() == ["score", "article", "date", "because", "of"]
     assert "Understanding Goroutines" in lines[4] and "Goroutine" in lines[4]
+    assert "2026-03-01" in lines[4] and "words: goroutines" in lines[4]
+    score = float(lines[4].split()[0])
+    assert 0 < score <= 1
 
 
 def test_articles_by_alias(graph_file: str) -> None:

@@ -9,7 +9,8 @@ import kgraph
 from kgraph.errors import QueryError
 from kgraph.export.concept_map import write_concept_map
 from kgraph.export.graphml import read_graphml
-from kgraph.query import GraphIndex, Scoring, communities_of
+from kgraph.graph.relatedness import Weights
+from kgraph.query import GraphIndex, communities_of
 from kgraph.query.examples import tiny_graph
 
 pytestmark = pytest.mark.issue(5)
@@ -31,15 +32,17 @@ def test_related_ranks_shared_concept_above_hierarchy_and_explains(tiny: GraphIn
     hits = tiny.related("S3 replication", k=5)
     assert [h.article for h in hits] == [VERS, LAYERS]  # Go channels shares nothing
     vers, layers = hits
-    assert vers.score > layers.score > 0
+    assert 1 >= vers.score > layers.score > 0
     assert vers.shared == ["amazon-s3"]
     assert vers.reasons[0].kind == "shared_concept" and vers.reasons[0].concept == "amazon-s3"
     hier = [r for r in layers.reasons if r.kind == "broader_concept"]
-    assert [(r.concept, r.detail) for r in hier] == [("aws", "AWS → AWS ← AWS Lambda")]
-    # the score is the sum of its reasons
+    # they meet at AWS: S3 replication names it, Lambda layers names AWS Lambda
+    assert [(r.concept, r.detail) for r in hier] == [("aws", "via AWS Lambda")]
+    # the score is the sum of its reasons (none is left out here)
     for h in hits:
         assert h.score == pytest.approx(sum(r.weight for r in h.reasons), abs=1e-3)
     assert {r.kind for r in layers.reasons} == {"broader_concept", "same_author"}
+    assert vers.published == "2024-03-01T00:00:00Z"
 
 
 def test_related_k_limits_and_zero(tiny: GraphIndex) -> None:
@@ -63,9 +66,8 @@ def test_direct_link_relates_and_is_a_reason() -> None:
 
 
 def test_hierarchy_expansion_can_be_turned_off() -> None:
-    idx = GraphIndex(tiny_graph(), scoring=Scoring(decay=0.0, author_bonus=0.0))
-    # without expansion, S3 replication still meets Lambda layers only through
-    # its own direct AWS mention, which Lambda layers lacks
+    idx = GraphIndex(tiny_graph(), weights=Weights(decay=0.0))
+    # without expansion, S3 replication meets Lambda layers through nothing
     assert [h.article for h in idx.related(REPL)] == [VERS]
 
 

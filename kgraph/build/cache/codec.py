@@ -84,6 +84,7 @@ def analysis_row(text: ArticleText, mentions: Sequence[Mention]) -> list[Any]:
         list(text.links),
         text.word_count,
         [[m.concept, m.count, m.weight, m.evidence, m.alias, m.extra] for m in mentions],
+        [list(t) for t in text.terms],
     ]
 
 
@@ -94,8 +95,9 @@ def unpack_analysis(blob: bytes) -> tuple[ArticleText, list[Mention]]:
 
 
 def analysis_from_row(obj: list[Any]) -> tuple[ArticleText, list[Mention]]:
-    aid, blocks, code, links, words, mentions = obj
-    text = ArticleText(aid, tuple(Block(k, t) for k, t in blocks), tuple(code), tuple(links), words)
+    aid, blocks, code, links, words, mentions, terms = obj
+    blocks = tuple(Block(k, t) for k, t in blocks)
+    text = ArticleText(aid, blocks, tuple(code), tuple(links), words, tuple(map(tuple, terms)))
     return text, [
         Mention(c, n, w, e, a, tuple(tuple(x) for x in extra)) for c, n, w, e, a, extra in mentions
     ]

@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 #: Bump when what is stored, or how an article is analysed, changes shape.
-CACHE_FORMAT = "8"
+CACHE_FORMAT = "9"
 
 
 @functools.lru_cache(maxsize=1)

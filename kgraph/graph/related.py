@@ -1,0 +1,122 @@
+"""Stage 5c: each article's most related articles as ``related`` edges, and
+same-story copies as ``same_story`` edges, worked out from the finished graph
+(:mod:`kgraph.graph.relatedness` scores them).
+
+Everything is read from node and edge attributes (an article's ``terms``,
+``word_count`` and ``feed``, its ``mentions``, ``wrote`` and ``links_to``
+edges, the ``broader`` hierarchy), so a cold build, a cached build and a
+loaded graph give the same edges and the same on-the-fly answers.
+
+>>> import networkx as nx
+>>> g = nx.MultiDiGraph()
+>>> for n, t in enumerate(["bucket:3 versioning:2", "bucket:2 replication:2", "channel:4"]):
+...     g.add_node(f"article:{n}", kind="article", title=f"t{n}", terms=t, word_count=400, feed="f")
+>>> add_related(g)
+>>> [(u, v, d["score"], d["reasons"]) for u, v, d in g.edges(data=True)][:1]
+[('article:0', 'article:1', 0.4159, '[["shared_terms", 0.2159, "", "bucket"], ["same_feed", 0.2, "f", ""]]')]
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+import networkx as nx
+
+from kgraph.graph.relatedness import Corpus, Doc, Weights, explain
+from kgraph.ingest.words import parse_terms
+
+__all__ = ["RELATED_STORED", "add_related", "corpus_of", "decode_reasons", "encode_reasons"]
+
+#: Related articles stored per article (``kg.related(k)`` beyond this computes).
+RELATED_STORED = 10
+
+
+def corpus_of(graph: nx.MultiDiGraph, weights: Weights | None = None) -> tuple[Corpus, list[str]]:
+    """The relatedness corpus of ``graph``'s articles, and their node ids (its positions)."""
+    attrs = graph.nodes
+    articles = sorted(n for n, d in graph.nodes(data="kind") if d == "article")
+    pos = {a: i for i, a in enumerate(articles)}
+    concepts: dict[str, dict[str, float]] = defaultdict(dict)
+    authors: dict[str, list[str]] = defaultdict(list)
+    links: dict[str, list[int]] = defaultdict(list)
+    parents: dict[str, list[str]] = defaultdict(list)
+    for u, v, d in graph.edges(data=True):
+        kind = d.get("kind")
+        if kind == "mentions" and u in pos:
+            cid = v.removeprefix("concept:")
+            w = float(d.get("weight", 0.0) or 0.0)
+            concepts[u][cid] = max(w, concepts[u].get(cid, 0.0))
+        elif kind == "wrote" and v in pos:
+            authors[v].append(u.removeprefix("author:"))
+        elif kind == "links_to" and u in pos and v in pos:
+            links[u].append(pos[v])
+        elif kind == "broader":
+            parents[u.removeprefix("concept:")].append(v.removeprefix("concept:"))
+    docs = [
+        Doc(
+            str(attrs[a].get("title") or ""),
+            parse_terms(attrs[a].get("terms")),
+            concepts.get(a, {}),
+            str(attrs[a].get("feed") or ""),
+            tuple(sorted(authors.get(a, ()))),
+            int(attrs[a].get("word_count") or 0),
+            tuple(sorted(set(links.get(a, ())))),
+        )
+        for a in articles
+    ]
+    return Corpus(docs, {c: sorted(p) for c, p in parents.items()}, weights), articles
+
+
+def encode_reasons(reasons: list[tuple[str, float, str, str]]) -> str:
+    """Reasons (:func:`~kgraph.graph.relatedness.explain`) as an edge attribute (JSON)."""
+    return json.dumps([list(r) for r in reasons], ensure_ascii=False)
+
+
+def decode_reasons(value: object) -> list[tuple[str, float, str, str]]:
+    """The reasons of a ``related`` edge attribute written by :func:`encode_reasons`."""
+    try:
+        rows = json.loads(str(value or "[]"))
+    except ValueError:
+        return []
+    return [(str(k), float(w), str(key), str(detail)) for k, w, key, detail in rows]
+
+
+def add_related(
+    graph: nx.MultiDiGraph, k: int = RELATED_STORED, weights: Weights | None = None
+) -> None:
+    """Add to ``graph`` each article's ``k`` most related articles (``related``
+    edges: ``rank`` 1..k, ``score`` in 0..1, ``shared`` concepts ``|``-joined,
+    ``reasons`` as JSON) and a ``same_story`` edge (``score``: word cosine) per pair of copies;
+    ``graph.graph["related_stored"] = k``."""
+    corpus, articles = corpus_of(graph, weights)
+    rows = []
+    stories = []
+    for i, (best, copies) in enumerate(corpus.all_top(k)):
+        for rank, (j, score) in enumerate(best, 1):
+            reasons = explain(corpus, i, j)
+            shared = "|".join(key for kind, _, key, _ in reasons if kind == "shared_concept")
+            rows.append(
+                (articles[i], articles[j], rank, round(score, 4), shared, encode_reasons(reasons))
+            )
+        stories.extend((i, j) for j in copies if i < j)
+    for n, (u, v, rank, score, shared, reasons) in enumerate(rows, 1):
+        graph.add_edge(
+            u,
+            v,
+            key=f"related-{n}",
+            kind="related",
+            rank=rank,
+            score=score,
+            shared=shared,
+            reasons=reasons,
+        )
+    for n, (i, j) in enumerate(stories, 1):
+        graph.add_edge(
+            articles[i],
+            articles[j],
+            key=f"same_story-{n}",
+            kind="same_story",
+            score=round(corpus.word_cosine(i, j), 4),
+        )
+    graph.graph["related_stored"] = k
