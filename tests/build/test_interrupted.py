@@ -195,9 +195,11 @@ def test_outputs_are_replaced_as_a_set(tmp_path: Path, monkeypatch) -> None:
     """kg.write() renames the three files into place together, after all are
     written: a writer failing on the last one leaves all previous files as
     they were (no newer GraphML beside an older page), and no temporary file."""
+    import dataclasses
+
     import kgraph
-    import kgraph.api
     from kgraph.errors import GraphError
+    from kgraph.export.formats import FORMATS
 
     sample_kg = kgraph.build()
     out = tmp_path / "out"
@@ -207,10 +209,11 @@ def test_outputs_are_replaced_as_a_set(tmp_path: Path, monkeypatch) -> None:
 
     sample_kg.graph.graph["built"] = "2030-01-01T00:00:00Z"  # every file would change
 
-    def failing_html(self, path, max_articles=None):
+    def failing_html(graph, path, options):
         raise GraphError(f"{path}: cannot write the HTML page (disk full)")
 
-    monkeypatch.setattr(kgraph.api.KnowledgeGraph, "write_html", failing_html)
+    html = dataclasses.replace(FORMATS["html"], writer=failing_html)
+    monkeypatch.setitem(FORMATS, "html", html)  # the registry kg.write() uses
     with pytest.raises(GraphError):
         sample_kg.write(out, ["graphml", "json", "html"])
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
