@@ -376,8 +376,11 @@ def _entry_bodies(entries: list[Any]) -> list[str]:
         ):
             bodies.append("")
             continue
-        content = max((c.text or "" for c in parts if c.tag == _ATOM_CONTENT), key=len, default="")
-        summary = next((c.text or "" for c in parts if c.tag == _ATOM_SUMMARY), "")
+        # feedparser strips the whitespace around an element's text; so do we
+        content = max(
+            ((c.text or "").strip() for c in parts if c.tag == _ATOM_CONTENT), key=len, default=""
+        )
+        summary = next(((c.text or "").strip() for c in parts if c.tag == _ATOM_SUMMARY), "")
         bodies.append(content if len(content) >= len(summary) else summary)
         for c in parts:
             entry.remove(c)

@@ -16,7 +16,6 @@ import kgraph
 from kgraph.sources import SAMPLES_DIR
 
 DATA = Path(__file__).parent / "data"
-DEV_FEEDS = Path(__file__).resolve().parents[2] / "shared" / "feeds" / "dev"
 
 
 @pytest.fixture(scope="session", autouse=True)
