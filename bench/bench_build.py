@@ -166,7 +166,7 @@ def child_kgraph(
 ) -> dict:
     import kgraph
     import kgraph.api  # imported on first use of kgraph.build: not part of the build's time
-    from kgraph.cache import BuildCache
+    from kgraph.build.cache import BuildCache
 
     sampler = _Sampler()
     with sampler:
@@ -220,7 +220,7 @@ def child_kgraph(
 def child_naive(corpus: str, limit: int) -> dict:
     from naive import make_naive_nlp, naive_build
 
-    from kgraph.catalogue import load_catalogue
+    from kgraph.catalogue.load import load_catalogue
 
     cat = load_catalogue()
     nlp = make_naive_nlp(cat)  # set-up not timed: the naive pipeline's best case
@@ -413,8 +413,8 @@ CATALOGUE_EDITS = (
 def catalogue_edits(corpus: str, work: Path, cache_dir: str, res: dict) -> None:
     """A cold build that fills a cache with a copy of the catalogue, then each
     edit of :data:`CATALOGUE_EDITS` and a build after it (analyses the edit
-    cannot change are carried over: :mod:`kgraph.carryover`)."""
-    from kgraph.catalogue import models_dir
+    cannot change are carried over: :mod:`kgraph.build.carryover`)."""
+    from kgraph.catalogue.load import models_dir
 
     models = work / "models"
     shutil.rmtree(models, ignore_errors=True)

@@ -36,10 +36,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import kgraph  # noqa: E402
-from kgraph.feeds import parse_feed  # noqa: E402
-from kgraph.graph import article_node, concept_attrs  # noqa: E402
-from kgraph.sources import Limits, default_sources, expand, read_source  # noqa: E402
-from kgraph.text import to_text  # noqa: E402
+from kgraph.graph.builder import article_node, concept_attrs  # noqa: E402
+from kgraph.ingest.feeds import parse_feed  # noqa: E402
+from kgraph.ingest.sources import Limits, default_sources, expand, read_source  # noqa: E402
+from kgraph.ingest.text import to_text  # noqa: E402
 
 DEV_FEEDS = ROOT.parents[0] / "shared" / "feeds" / "dev"
 K = 5

@@ -24,7 +24,7 @@ import feedparser
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kgraph.feeds import _richest_body
+from kgraph.ingest.feeds import _richest_body
 
 _TAG = re.compile(r"<[a-zA-Z]")
 _ATTR = re.compile(r"""\s[a-zA-Z-]+=["']""")

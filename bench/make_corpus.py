@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kgraph.catalogue import load_catalogue
+from kgraph.catalogue.load import load_catalogue
 
 _PROSE = """
 the a an of to in and for with on by from as that this is are was be can will

@@ -25,7 +25,8 @@ from bs4 import BeautifulSoup
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kgraph.catalogue import Catalogue, load_catalogue
+from kgraph.catalogue.concepts import Catalogue
+from kgraph.catalogue.load import load_catalogue
 
 
 @dataclass

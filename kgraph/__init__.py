@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
-from .catalogue import Catalogue, Concept, load_catalogue
-from .errors import CatalogueError, FeedError, GraphError, KgraphError, QueryError
-from .extract import extract, make_nlp
-from .records import Article, ArticleText, Block, Feed, Mention, Source
+from kgraph.catalogue.concepts import Catalogue, Concept
+from kgraph.catalogue.load import load_catalogue
+from kgraph.errors import CatalogueError, FeedError, GraphError, KgraphError, QueryError
+from kgraph.extract.extractor import extract, make_nlp
+from kgraph.records import Article, ArticleText, Block, Feed, Mention, Source
 
 if TYPE_CHECKING:
-    from .api import BuildReport, KnowledgeGraph, build, load, read_articles
-    from .sources import Limits
+    from kgraph.api import BuildReport, KnowledgeGraph, build, load, read_articles
+    from kgraph.ingest.sources import Limits
 
-#: Imported on first use, so that ``import kgraph.pipeline`` in a ``--jobs``
+#: Imported on first use, so that ``import kgraph.build.runner`` in a ``--jobs``
 #: worker does not import the graph, query and export modules (networkx, ...).
 _LAZY = {
     "BuildReport": "api",
@@ -29,7 +32,7 @@ _LAZY = {
     "build": "api",
     "load": "api",
     "read_articles": "api",
-    "Limits": "sources",
+    "Limits": "ingest.sources",
 }
 
 
@@ -40,6 +43,22 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
+
+
+class _Package(types.ModuleType):
+    """``kgraph`` itself: ``kgraph.build`` stays the public :func:`build` function.
+
+    Importing the ``kgraph.build`` package (the build runner) would otherwise bind
+    the package over the function as an attribute of ``kgraph``.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            return  # the subpackage stays reachable through sys.modules and `from kgraph.build import ...`
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __dir__() -> list[str]:

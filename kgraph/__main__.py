@@ -9,8 +9,8 @@ queries, exporters, networkx), a third of a second per worker.
 
 
 def run() -> None:
-    """Run the ``kgraph`` command line (:func:`kgraph.cli.main`)."""
-    from kgraph.cli import main
+    """Run the ``kgraph`` command line (:func:`kgraph.cli.app.main`)."""
+    from kgraph.cli.app import main
 
     main()
 

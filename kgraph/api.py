@@ -15,24 +15,27 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from ._io import all_or_nothing
-from .cache import BuildCache
-from .carryover import form_signatures
-from .catalogue import Catalogue, load_catalogue
-from .errors import FeedError, KgraphError
-from .export import PAGE_MAX_ARTICLES
-from .export.graphml import read_graphml, write_graphml
-from .export.json import read_json, write_json
-from .export.style import Decoration, decoration, edge_count
-from .graph import ArticlePart, GraphBuilder
-from .pipeline import Engine, local_engine, merge, run_feeds
-from .query import (
+from kgraph.build import BuildCache
+from kgraph.build.carryover import form_signatures
+from kgraph.build.reading import parse_all, read_all
+from kgraph.build.runner import Engine, local_engine, merge, run_feeds
+from kgraph.catalogue import Catalogue, load_catalogue
+from kgraph.errors import FeedError, KgraphError
+from kgraph.export import PAGE_MAX_ARTICLES
+from kgraph.export.concept_map import write_concept_map
+from kgraph.export.graphml import read_graphml, write_graphml
+from kgraph.export.json import read_json, write_json
+from kgraph.export.style import Decoration, decoration
+from kgraph.fileio import all_or_nothing
+from kgraph.graph.analytics import edge_count
+from kgraph.graph.builder import ArticlePart, GraphBuilder
+from kgraph.ingest.sources import Limits, default_sources, expand
+from kgraph.query import (
     ArticleHit,
     Community,
     ConceptCard,
@@ -45,11 +48,9 @@ from .query import (
     Timeline,
     TopConcept,
     communities_of,
-    write_concept_map,
 )
-from .reading import parse_all, read_all
-from .records import Article, Feed
-from .sources import Limits, default_sources, expand
+from kgraph.records import Article, Feed
+from kgraph.version import kgraph_version
 
 __all__ = ["FORMATS", "BuildReport", "KnowledgeGraph", "build", "load", "read_articles"]
 
@@ -59,13 +60,6 @@ LOGGER = logging.getLogger(__name__)
 FORMATS = {"graphml": "graph.graphml", "json": "graph.json", "html": "graph.html"}
 
 Progress = Callable[[str, int, int], None]
-
-
-def kgraph_version() -> str:
-    try:
-        return version("kgraph")
-    except PackageNotFoundError:  # running from a source tree that is not installed
-        return "0+unknown"
 
 
 @dataclass
@@ -166,7 +160,7 @@ class KnowledgeGraph:
             ],
         }
 
-    # ---- queries (logic in kgraph/query.py; the index is built on first use)
+    # ---- queries (logic in kgraph/query/; the index is built on first use)
 
     @property
     def index(self) -> GraphIndex:
@@ -271,7 +265,7 @@ class KnowledgeGraph:
         ``max_articles`` articles, the most recent (None: all), with every
         concept: see :func:`kgraph.export.html.page_graph`.
         """
-        from .export.html import LAYOUT_NODE_LIMIT, write_html
+        from kgraph.export.html import LAYOUT_NODE_LIMIT, write_html
 
         large = self.graph.number_of_nodes() > LAYOUT_NODE_LIMIT
         positions = self._decoration().positions() if large else None
@@ -427,11 +421,11 @@ def build(
     cannot be read is reported in ``kg.report.errors`` and the others are used.
     ``jobs`` > 1 parses feeds and extracts in that many processes (same result).
     ``progress(stage, done, total)`` is called as work advances.
-    ``cache`` (a :class:`~kgraph.cache.BuildCache`) reuses the analyses of
+    ``cache`` (a :class:`~kgraph.build.cache.BuildCache`) reuses the analyses of
     unchanged articles and the parses of unchanged feeds; its hits and misses
     are counted in ``kg.report``. ``engine="dask"`` runs cleaning and extraction
     on a Dask cluster (``scheduler`` address, or a local cluster of ``jobs``
-    workers), see :mod:`kgraph.engine_dask`.
+    workers), see :mod:`kgraph.build.dask_engine`.
     """
     if engine not in ("local", "dask"):
         raise KgraphError(f"unknown engine {engine!r}; choose local or dask")
@@ -512,7 +506,7 @@ def _engine(
 ) -> Iterator[Engine | None]:
     """Worker processes (``jobs`` > 1), a Dask cluster, or None: this process."""
     if engine == "dask":
-        from .engine_dask import dask_submit
+        from kgraph.build.dask_engine import dask_submit
 
         with dask_submit(cat, scheduler=scheduler, workers=max(jobs, 1)) as eng:
             yield eng

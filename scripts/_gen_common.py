@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kgraph.catalogue import normalise, surface_variants  # noqa: E402
+from kgraph.catalogue.concepts import normalise, surface_variants  # noqa: E402
 
 CONCEPTS = ROOT / "models" / "concepts"
 

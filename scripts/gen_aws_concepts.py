@@ -26,7 +26,7 @@ import re
 
 from _gen_common import COMMON, CONCEPTS, claims, is_distinctive, write_jsonl, zipf
 
-from kgraph.catalogue import normalise, slugify
+from kgraph.catalogue.concepts import normalise, slugify
 
 OUT = "aws-services.jsonl"
 PREFIX_RE = re.compile(r"^(AWS|Amazon)\s*")

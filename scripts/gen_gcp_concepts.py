@@ -26,7 +26,7 @@ from pathlib import Path
 
 from _gen_common import CONCEPTS, claims, is_distinctive, write_jsonl
 
-from kgraph.catalogue import normalise, slugify
+from kgraph.catalogue.concepts import normalise, slugify
 
 OUT = "gcp-services.jsonl"
 SUFFIX_RE = re.compile(r"\s*(\(Deprecated\)|Admin API|JSON API|API|Service API)\s*$", re.I)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import kgraph
-from kgraph.sources import SAMPLES_DIR
+from kgraph.ingest.sources import SAMPLES_DIR
 
 DATA = Path(__file__).parent / "data"
 

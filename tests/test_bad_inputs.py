@@ -16,11 +16,11 @@ import pytest
 from click.testing import CliRunner
 
 import kgraph
-from kgraph.cli import main
+from kgraph.cli.app import main
 from kgraph.export.graphml import read_graphml
 from kgraph.export.json import read_json
-from kgraph.feeds import parse_feed
-from kgraph.sources import SAMPLES_DIR, Limits
+from kgraph.ingest.feeds import parse_feed
+from kgraph.ingest.sources import SAMPLES_DIR, Limits
 
 BAD = Path(__file__).parent / "data" / "bad"
 MANIFEST = json.loads((BAD / "manifest.json").read_text(encoding="utf-8"))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import kgraph.spacy_component  # noqa: F401  (registers the factory, as the entry point does)
+import kgraph.extract.spacy_component  # noqa: F401  (registers the factory, as the entry point does)
 
 pytestmark = pytest.mark.issue(9)
 

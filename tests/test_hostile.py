@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kgraph.cli import main
+from kgraph.cli.app import main
 from kgraph.errors import GraphError
 from kgraph.export.graphml import read_graphml
 
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 BOMB_SCRIPT = r"""
 import json, resource, sys, time
-from kgraph.feeds import parse_feed
+from kgraph.ingest.feeds import parse_feed
 item = '<item><title>t</title><link>https://e.org/{n}</link><description>{body}</description></item>'
 def rss(prolog, body):
     return (prolog + '<rss version="2.0"><channel><title>x</title>'

@@ -13,15 +13,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kgraph.catalogue import normalise
+from kgraph.catalogue.concepts import normalise
 from kgraph.errors import FeedError
 from kgraph.export.graphml import clean_value, read_graphml, write_graphml
 from kgraph.export.json import read_json, write_json
-from kgraph.feeds import parse_feed
-from kgraph.graph import build_graph
+from kgraph.graph.builder import build_graph
+from kgraph.ingest.feeds import parse_feed
+from kgraph.ingest.sources import SAMPLES_DIR
+from kgraph.ingest.text import to_text
 from kgraph.records import SUMMARY_MAX, Article, Feed, Mention
-from kgraph.sources import SAMPLES_DIR
-from kgraph.text import to_text
 
 pytestmark = pytest.mark.issue(8)
 
@@ -205,7 +205,7 @@ def test_graph_export_round_trips_hostile_text(
 )
 def test_extracted_evidence_and_summary_stay_bounded(catalogue, parts: list[str]) -> None:
     """DESIGN.md bounds evidence and summary to 300 characters, whatever the input."""
-    from kgraph.extract import get_extractor
+    from kgraph.extract.extractor import get_extractor
 
     html = "<p>" + "".join(parts) + " Go is used with Kubernetes. " + "".join(parts) + "</p>"
     art = Article(id="a", url="https://e.org/a", title="Go", html=html)

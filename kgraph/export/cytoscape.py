@@ -31,10 +31,10 @@ from typing import Any
 
 import networkx as nx
 
-from .._io import atomic_open
-from ..errors import GraphError
-from .graphml import _check_types, sorted_copy
-from .style import decorate
+from kgraph.errors import GraphError
+from kgraph.export.graphml import check_types, sorted_copy
+from kgraph.export.style import decorate
+from kgraph.fileio import atomic_open
 
 __all__ = ["cytoscape_data", "read_cytoscape", "write_cytoscape"]
 
@@ -44,7 +44,7 @@ _RESERVED = ("id", "source", "target")
 def cytoscape_data(graph: nx.MultiDiGraph) -> dict[str, Any]:
     """The Cytoscape JSON document of ``graph`` (decorated copy; ``graph`` is unchanged)."""
     out = sorted_copy(decorate(graph))
-    _check_types(out)
+    check_types(out)
     nodes = []
     for node, attrs in out.nodes(data=True):
         data = {k: v for k, v in attrs.items() if k not in ("x", "y", *_RESERVED)}

@@ -33,9 +33,9 @@ from pathlib import Path
 import networkx as nx
 from networkx.readwrite.gexf import GEXFWriter
 
-from .._io import atomic_open
-from .graphml import _check_types, sorted_copy
-from .style import decorate
+from kgraph.export.graphml import check_types, sorted_copy
+from kgraph.export.style import decorate
+from kgraph.fileio import atomic_open
 
 __all__ = ["VIZ_ATTRIBUTES", "gexf_graph", "write_gexf"]
 
@@ -63,7 +63,7 @@ def gexf_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     {'x': 0.0, 'y': 0.0, 'z': 0.0}
     """
     out = sorted_copy(decorate(graph))
-    _check_types(out)
+    check_types(out)
     for _, attrs in out.nodes(data=True):
         for name, stand_in in _RESERVED.items():
             if name in attrs:

@@ -38,9 +38,9 @@ import defusedxml.ElementTree as safe_et
 import networkx as nx
 from defusedxml import DefusedXmlException
 
-from .._io import atomic_open
-from ..errors import GraphError
-from .style import Decoration, decoration
+from kgraph.errors import GraphError
+from kgraph.export.style import Decoration, decoration
+from kgraph.fileio import atomic_open
 
 __all__ = [
     "clean_value",
@@ -96,7 +96,7 @@ def sorted_copy(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return out
 
 
-def _check_types(graph: nx.MultiDiGraph) -> None:
+def check_types(graph: nx.MultiDiGraph) -> None:
     """Give each attribute name one type across graph, nodes and edges, in place.
 
     int stays int only if every value of that name is an int; a mix of ints
@@ -169,7 +169,7 @@ _XML_TYPE = {int: "long", float: "double", str: "string"}
 
 
 def _unified_types(items: Iterable[dict[str, Any]]) -> dict[str, type]:
-    """The one type each attribute gets (as :func:`_check_types` decides)."""
+    """The one type each attribute gets (as :func:`check_types` decides)."""
     seen: set[tuple[str, type]] = set()
     for d in items:
         seen.update(zip(d, map(type, d.values()), strict=True))
@@ -243,7 +243,7 @@ def write_graphml(
     shared by several writers) or computed here; ``graph`` itself is not
     changed. The file is streamed (no XML tree in memory, no copy of the
     graph) and is byte for byte what ``networkx.write_graphml_xml`` writes for
-    :func:`sorted_copy` of the (decorated) graph after :func:`_check_types`
+    :func:`sorted_copy` of the (decorated) graph after :func:`check_types`
     (pretty-printed, ``d<n>`` key ids).
     """
     if decorated and style is None:
@@ -256,7 +256,7 @@ def write_graphml(
         node_data = [style.node_attrs(n, d) for n, d in zip(nodes, node_data, strict=True)]
     edge_attrs = style.edge_attrs if style is not None else None
 
-    # one type per attribute name across graph, nodes and edges (see _check_types)
+    # one type per attribute name across graph, nodes and edges (see check_types)
     seen: set[tuple[str, type]] = set()
     seen.update(zip(graph.graph, map(type, graph.graph.values()), strict=True))
     for d in node_data:

@@ -42,10 +42,10 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from kgraph._io import atomic_open
 from kgraph.errors import GraphError
 from kgraph.export import PAGE_MAX_ARTICLES
-from kgraph.export.style import edge_count, place_around
+from kgraph.fileio import atomic_open
+from kgraph.graph.analytics import edge_count, place_around
 
 __all__ = ["write_html"]
 
@@ -529,7 +529,7 @@ def _positions(
     The ``core_size`` nodes with the most neighbours (concepts, feeds, busy
     authors) are laid out by :func:`_force_layout`; every other node is placed
     next to its neighbours, breadth first from those
-    (:func:`kgraph.export.style.place_around`). So the cost of the force
+    (:func:`kgraph.graph.analytics.place_around`). So the cost of the force
     layout does not grow with the graph, and the rest is linear.
     """
     index = {n: i for i, n in enumerate(node_ids)}

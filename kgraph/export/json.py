@@ -18,9 +18,9 @@ from typing import Any, TextIO
 
 import networkx as nx
 
-from .._io import atomic_open
-from ..errors import GraphError
-from .graphml import clean_value, iter_sorted_edges
+from kgraph.errors import GraphError
+from kgraph.export.graphml import clean_value, iter_sorted_edges
+from kgraph.fileio import atomic_open
 
 __all__ = ["read_json", "write_json"]
 

@@ -39,9 +39,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from .._io import all_or_nothing, atomic_open
-from .graphml import _check_types, sorted_copy
-from .style import decorate
+from kgraph.export.graphml import check_types, sorted_copy
+from kgraph.export.style import decorate
+from kgraph.fileio import all_or_nothing, atomic_open
 
 __all__ = ["admin_import_command", "label_of", "rel_type_of", "write_neo4j"]
 
@@ -142,7 +142,7 @@ def _write_files(
     extra = decorate(graph, with_layout=False)
     for node, attrs in out.nodes(data=True):
         attrs.update({k: extra.nodes[node][k] for k in ("community", "pagerank")})
-    _check_types(out)
+    check_types(out)
     folder = Path(directory)
     written: list[Path] = []
     cypher: list[str] = ["// Load the kgraph export into a running Neo4j (see README)."]

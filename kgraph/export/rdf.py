@@ -41,13 +41,13 @@ from urllib.parse import quote
 
 import networkx as nx
 
-from .._io import atomic_open
-from ..errors import KgraphError
+from kgraph.errors import KgraphError
+from kgraph.fileio import atomic_open
 
 if TYPE_CHECKING:
     from rdflib import Graph
 
-    from ..catalogue import Catalogue
+    from kgraph.catalogue.concepts import Catalogue
 
 __all__ = ["DEFAULT_BASE", "iri_of", "to_rdf", "write_turtle"]
 

@@ -1,0 +1,299 @@
+"""The ``kgraph`` command line: a thin layer over the Python API.
+
+Each command parses its options, calls one API function, prints, and exits
+0 (success), 1 (some inputs failed but outputs were written) or 2 (usage
+error, or nothing could be built).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from kgraph import api
+from kgraph.cli.cache import build_perf_options, open_cache
+from kgraph.cli.options import graph_option
+from kgraph.errors import KgraphError
+from kgraph.export import PAGE_MAX_ARTICLES
+from kgraph.ingest.sources import Limits
+
+
+def _setup_logging(verbose: int, quiet: bool) -> None:
+    level = (
+        logging.ERROR
+        if quiet
+        else (logging.DEBUG if verbose > 1 else logging.INFO if verbose else logging.WARNING)
+    )
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s", stream=sys.stderr)
+    # per-item problems are summarised by the build command; show them with -v
+    if not verbose:
+        logging.getLogger("kgraph").setLevel(logging.CRITICAL)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(api.kgraph_version(), prog_name="kgraph")
+def main() -> None:
+    """Build a knowledge graph of tech concepts from tech-blog feeds.
+
+    \b
+    Examples:
+      kgraph build                         # the bundled sample feeds
+      kgraph build feeds/ https://blog.example.org/rss.xml -o outputs
+      kgraph build subscriptions.opml --format graphml,json
+    """
+
+
+@main.command()
+@click.argument("sources", nargs=-1)
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    default="outputs",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write the graph files to.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="graphml,html,json",
+    show_default=True,
+    help="Comma-separated output formats: graphml, html, json.",
+)
+@click.option(
+    "--max-feed-bytes",
+    type=click.IntRange(1),
+    default=Limits.max_feed_bytes,
+    show_default=True,
+    help="Largest feed file or HTTP response read.",
+)
+@click.option(
+    "--max-items",
+    type=click.IntRange(1),
+    default=Limits.max_items_per_feed,
+    show_default=True,
+    help="Most items read from one feed.",
+)
+@click.option(
+    "--max-article-chars",
+    type=click.IntRange(1),
+    default=Limits.max_article_chars,
+    show_default=True,
+    help="Longest article body kept (characters).",
+)
+@click.option(
+    "--timeout",
+    type=float,
+    default=Limits.timeout,
+    show_default=True,
+    help="Seconds before an HTTP fetch gives up.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 256),
+    default=1,
+    show_default=True,
+    help="Worker processes for parsing, cleaning and extraction (with --engine dask and no --scheduler: local cluster workers).",
+)
+@click.option(
+    "--max-redirects",
+    type=click.IntRange(0),
+    default=Limits.max_redirects,
+    show_default=True,
+    help="Most HTTP redirects followed per URL.",
+)
+@click.option(
+    "--page-articles",
+    type=click.IntRange(0),
+    default=PAGE_MAX_ARTICLES,
+    show_default=True,
+    help="Most articles the HTML page shows, the most recent (0: all); GraphML and JSON keep all.",
+)
+@build_perf_options
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("-v", "--verbose", count=True, help="Print every warning (-vv: debug).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def build(
+    sources: tuple[str, ...],
+    outdir: str,
+    formats: str,
+    max_feed_bytes: int,
+    max_items: int,
+    max_article_chars: int,
+    timeout: float,
+    jobs: int,
+    max_redirects: int,
+    page_articles: int,
+    no_cache: bool,
+    cache_dir: str | None,
+    engine: str,
+    scheduler: str | None,
+    quiet: bool,
+    verbose: int,
+    as_json: bool,
+) -> None:
+    """Build the graph from SOURCES (feed files, folders, URLs, OPML lists).
+
+    With no SOURCE, the two bundled sample feeds are used. Writes
+    graph.graphml, graph.html and graph.json into the output folder.
+
+    \b
+    Examples:
+      kgraph build
+      kgraph build ~/feeds/ -o site/graph --format html
+      kgraph build https://dev.to/feed/someone --timeout 10
+    """
+    _setup_logging(verbose, quiet)
+    fmts = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    bad = [f for f in fmts if f not in api.FORMATS]
+    if bad or not fmts:
+        raise click.UsageError(
+            f"unknown format(s) {', '.join(bad) or '(none)'}; choose from {', '.join(api.FORMATS)}"
+        )
+    limits = Limits(
+        max_feed_bytes=max_feed_bytes,
+        max_items_per_feed=max_items,
+        max_article_chars=max_article_chars,
+        timeout=timeout,
+        max_redirects=max_redirects,
+    )
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if not quiet and not as_json and total >= 20 and sys.stderr.isatty():
+            click.echo(f"\r{stage}: {done}/{total}", err=True, nl=done == total)
+
+    try:
+        with open_cache(no_cache, cache_dir, outdir) as cache:
+            kg = api.build(
+                list(sources),
+                limits=limits,
+                jobs=jobs,
+                progress=progress,
+                cache=cache,
+                engine=engine,
+                scheduler=scheduler,
+            )
+    except KgraphError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
+    for msg in kg.report.warnings:
+        if "build cache" in msg and not verbose:  # a reset cache is worth one line always
+            click.echo(f"warning: {msg}", err=True)
+    report = kg.report
+    for msg in report.errors:
+        click.echo(f"error: {msg}", err=True)
+    if verbose:
+        for msg in report.warnings:
+            click.echo(f"warning: {msg}", err=True)
+    elif report.warnings and not quiet:
+        click.echo(f"{len(report.warnings)} warning(s); run with -v to see them", err=True)
+    if report.articles == 0:
+        click.echo("error: no articles could be read; nothing was written", err=True)
+        sys.exit(2)
+    try:
+        written = kg.write(outdir, fmts, page_articles=page_articles or None)
+    except (KgraphError, OSError) as err:
+        click.echo(f"error: cannot write outputs: {err}", err=True)
+        sys.exit(2)
+    summary = kg.summary()
+    summary["files"] = {k: str(v) for k, v in written.items()}
+    summary["errors"] = len(report.errors)
+    summary["warnings"] = len(report.warnings)
+    summary["duplicates"] = report.duplicates
+    summary["seconds"] = report.seconds
+    summary["cache"] = {"hits": report.cache_hits, "misses": report.cache_misses}
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+    elif not quiet:
+        click.echo(
+            f"{summary['articles']} articles from {summary['feeds']} feeds "
+            f"({report.duplicates} duplicates skipped) in {report.seconds:.1f}s\n"
+            f"{summary['mentioned_concepts']} concepts mentioned ({summary['concepts']} with broader ones), "
+            f"{summary['authors']} authors, {summary['tags']} tags, {summary['edges']} edges"
+        )
+        top = ", ".join(f"{c['name']} ({c['articles']})" for c in summary["top_concepts"])
+        click.echo(f"top concepts: {top}")
+        if report.cache_hits or report.cache_misses:
+            click.echo(
+                f"cache: {report.cache_hits} articles reused, {report.cache_misses} analysed"
+            )
+        for fmt, path in written.items():
+            click.echo(f"wrote {fmt:8} {path}")
+    sys.exit(1 if report.errors else 0)
+
+
+@main.command()
+@graph_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def info(graph_path: str, as_json: bool) -> None:
+    """Summarise a built graph: counts per kind and the top concepts.
+
+    \b
+    Examples:
+      kgraph info
+      kgraph info --graph site/graph.graphml --json
+    """
+    try:
+        kg = api.load(graph_path)
+    except KgraphError as err:
+        raise click.ClickException(str(err)) from err
+    summary = kg.summary()
+    summary.update(
+        {k: kg.graph.graph.get(k, "") for k in ("kgraph_version", "catalogue_version", "built")}
+    )
+    if as_json:
+        click.echo(json.dumps(summary, indent=2))
+        return
+    click.echo(
+        f"{Path(graph_path)}: built {summary['built']} by kgraph {summary['kgraph_version']}"
+    )
+    for key in ("articles", "concepts", "authors", "tags", "feeds", "edges"):
+        click.echo(f"  {key:9} {summary[key]}")
+    for c in summary["top_concepts"]:
+        click.echo(f"  {c['articles']:4}  {c['name']}")
+
+
+@main.command()
+@click.argument("path", default="outputs/graph.html", type=click.Path(dir_okay=False))
+def view(path: str) -> None:
+    """Open the graph's HTML page in your browser (or print its path).
+
+    \b
+    Examples:
+      kgraph view
+      kgraph view site/graph/graph.html
+    """
+    import webbrowser
+
+    page = Path(path)
+    if not page.is_file():
+        raise click.ClickException(
+            f"{path}: no such page; write one with `kgraph build --format html`"
+        )
+    uri = page.resolve().as_uri()
+    try:
+        opened = webbrowser.get().open(uri)
+    except webbrowser.Error:
+        opened = False
+    click.echo(f"opened {uri}" if opened else f"no browser found; open this file: {page.resolve()}")
+
+
+# Commands that live in their own modules; imported last because they use main
+# from this one.
+from kgraph.cli.cache import cache as _cache_group  # noqa: E402
+from kgraph.cli.catalogue import candidates_cmd, eval_cmd  # noqa: E402
+from kgraph.cli.export import export  # noqa: E402
+from kgraph.cli.queries import QUERY_COMMANDS  # noqa: E402
+
+for _command in (eval_cmd, candidates_cmd, export, _cache_group, *QUERY_COMMANDS):
+    main.add_command(_command)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

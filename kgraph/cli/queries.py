@@ -1,0 +1,373 @@
+"""Query commands of the ``kgraph`` CLI: related, articles, concepts, show, path, map.
+
+Each command loads the graph (``--graph``, default ``outputs/graph.graphml``),
+calls one :class:`~kgraph.api.KnowledgeGraph` method and prints a table, or
+with ``--json`` the stable JSON documented in docs/queries.md. A name that
+matches nothing (or several things) is one ``error:`` line and exit code 2.
+The commands are registered on the group in :mod:`kgraph.cli.app` (import that).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
+
+import click
+
+from kgraph import api
+from kgraph.cli.options import graph_option
+from kgraph.errors import KgraphError
+from kgraph.export.concept_map import write_concept_map
+from kgraph.query import ArticleRef, communities_of
+
+__all__ = ["QUERY_COMMANDS"]
+
+_json_option = click.option("--json", "as_json", is_flag=True, help="Print stable JSON.")
+
+
+def _fail(err: Exception | str) -> NoReturn:
+    click.echo(f"error: {err}", err=True)
+    sys.exit(2)
+
+
+def _load(graph_path: str) -> api.KnowledgeGraph:
+    try:
+        return api.load(graph_path)
+    except KgraphError as err:
+        _fail(err)
+
+
+def _run(func: Callable[[], Any]) -> Any:
+    """Call a query; a KgraphError (unknown or ambiguous name) exits 2."""
+    try:
+        return func()
+    except KgraphError as err:
+        _fail(err)
+
+
+def _print_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+def _cut(text: str, width: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequence[int]) -> None:
+    """Print rows as aligned columns; each column is cut to its maximum width."""
+    cells = [[_cut(str(c), w) for c, w in zip(row, widths, strict=True)] for row in rows]
+    sizes = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    line = "  ".join(h.ljust(s) for h, s in zip(headers, sizes, strict=True)).rstrip()
+    click.echo(line)
+    click.echo("  ".join("-" * s for s in sizes))
+    for r in cells:
+        click.echo("  ".join(c.ljust(s) for c, s in zip(r, sizes, strict=True)).rstrip())
+
+
+def _article_ref(kg: api.KnowledgeGraph, article: str) -> ArticleRef:
+    return kg.index._ref(_run(lambda: kg.index.resolve_article(article)))
+
+
+@click.command()
+@click.argument("article")
+@click.option("-k", "k", type=click.IntRange(min=1), default=5, show_default=True, help="How many.")
+@graph_option
+@_json_option
+def related(article: str, k: int, graph_path: str, as_json: bool) -> None:
+    """Articles related to ARTICLE (a URL, guid or part of its title), with why.
+
+    \b
+    Examples:
+      kgraph related "Versioning for Amazon S3" -k 3
+      kgraph related https://blog.example.org/post --json
+    """
+    kg = _load(graph_path)
+    ref = _article_ref(kg, article)
+    hits = _run(lambda: kg.related(ref.article, k=k))
+    if as_json:
+        _print_json({"article": ref.to_dict(), "related": [h.to_dict() for h in hits]})
+        return
+    click.echo(f'Related to "{ref.title}" ({ref.url or ref.article})\n')
+    if not hits:
+        click.echo("no related article: it shares no concept, link or author with another")
+        return
+    rows = []
+    for h in hits:
+        why = []
+        for r in h.reasons[:4]:
+            if r.kind == "shared_concept":
+                why.append(r.name)
+            elif r.kind == "broader_concept":
+                why.append(f"{r.name} (via {r.detail.split(' → ')[0]})")
+            else:
+                why.append(r.kind.replace("_", " "))
+        rows.append((f"{h.score:.3f}", h.title, ", ".join(why)))
+    _table(("score", "article", "because of"), rows, (6, 60, 70))
+
+
+@click.command()
+@click.argument("concept")
+@click.option("--exact", is_flag=True, help="Only the concept itself, not narrower ones.")
+@click.option("-n", "limit", type=click.IntRange(min=1), default=None, help="At most N articles.")
+@graph_option
+@_json_option
+def articles(concept: str, exact: bool, limit: int | None, graph_path: str, as_json: bool) -> None:
+    """Articles about CONCEPT (id, name or any alias), narrower concepts included.
+
+    \b
+    Examples:
+      kgraph articles golang
+      kgraph articles AWS --exact -n 10
+    """
+    kg = _load(graph_path)
+    cid = _run(lambda: kg.index.resolve_concept(concept))
+    hits = _run(lambda: kg.articles_about(cid, narrower=not exact, limit=limit))
+    name = kg.index.concept_name(cid)
+    if as_json:
+        _print_json(
+            {
+                "concept": {"concept": cid, "name": name},
+                "narrower": not exact,
+                "articles": [h.to_dict() for h in hits],
+            }
+        )
+        return
+    click.echo(f"{len(hits)} article(s) about {name} ({cid})\n")
+    rows = [
+        (
+            f"{h.weight:.2f}",
+            h.published[:10],
+            h.title,
+            "" if h.matched == cid else f"via {h.matched_name}",
+        )
+        for h in hits
+    ]
+    _table(("weight", "published", "article", "matched"), rows, (6, 10, 70, 40))
+
+
+@click.command()
+@click.argument("article", required=False)
+@click.option(
+    "--by",
+    type=click.Choice(["articles", "rolled_up", "pagerank"]),
+    default="articles",
+    show_default=True,
+    help="Ranking of the top concepts (without ARTICLE).",
+)
+@click.option(
+    "-n", "n", type=click.IntRange(min=1), default=20, show_default=True, help="How many."
+)
+@graph_option
+@_json_option
+def concepts(article: str | None, by: str, n: int, graph_path: str, as_json: bool) -> None:
+    """Concepts ARTICLE mentions; without ARTICLE, the graph's top concepts.
+
+    \b
+    Examples:
+      kgraph concepts "Go Channels"
+      kgraph concepts --by pagerank -n 10
+    """
+    kg = _load(graph_path)
+    if article is None:
+        top = _run(lambda: kg.top_concepts(n, by=by))
+        if as_json:
+            _print_json({"by": by, "concepts": [t.to_dict() for t in top]})
+            return
+        rows = [
+            (t.articles, t.rolled_up, f"{t.pagerank:.4f}", t.name, t.concept, t.type) for t in top
+        ]
+        _table(
+            ("articles", "rolled-up", "pagerank", "concept", "id", "type"),
+            rows,
+            (8, 9, 8, 30, 30, 14),
+        )
+        return
+    ref = _article_ref(kg, article)
+    hits = _run(lambda: kg.concepts_of(ref.article))
+    if as_json:
+        _print_json({"article": ref.to_dict(), "concepts": [h.to_dict() for h in hits]})
+        return
+    click.echo(f'Concepts of "{ref.title}"\n')
+    rows = [(f"{h.weight:.2f}", h.count, h.name, h.type, h.evidence) for h in hits]
+    _table(("weight", "count", "concept", "type", "evidence"), rows, (6, 5, 30, 14, 70))
+
+
+@click.command()
+@click.argument("concept")
+@graph_option
+@_json_option
+def show(concept: str, graph_path: str, as_json: bool) -> None:
+    """A concept card: names, type, hierarchy, top articles and neighbours.
+
+    \b
+    Example:
+      kgraph show S3
+    """
+    kg = _load(graph_path)
+    card = _run(lambda: kg.concept_card(concept))
+    if as_json:
+        _print_json(card.to_dict())
+        return
+    click.echo(f"{card.name}  ({card.concept}, {card.type})")
+    if card.url:
+        click.echo(f"  docs:      {card.url}")
+    if card.aliases:
+        click.echo(f"  aliases:   {_cut(', '.join(card.aliases), 100)}")
+    click.echo(f"  broader:   {', '.join(p.name for p in card.parents) or '-'}")
+    click.echo(f"  narrower:  {_cut(', '.join(c.name for c in card.children), 100) or '-'}")
+    click.echo(f"  articles:  {card.articles} ({card.rolled_up} with narrower concepts)")
+    if card.top_articles:
+        click.echo("\nTop articles")
+        for h in card.top_articles:
+            via = "" if h.matched == card.concept else f"  [via {h.matched_name}]"
+            click.echo(f"  {h.weight:.2f}  {_cut(h.title, 80)}{via}")
+    if card.neighbours:
+        click.echo("\nOften together with")
+        click.echo("  " + ", ".join(f"{nb.name} ({nb.articles})" for nb in card.neighbours))
+
+
+@click.command()
+@click.argument("a")
+@click.argument("b")
+@graph_option
+@_json_option
+def path(a: str, b: str, graph_path: str, as_json: bool) -> None:
+    """How concepts A and B connect, through articles and the concept hierarchy.
+
+    \b
+    Example:
+      kgraph path golang S3
+    """
+    kg = _load(graph_path)
+    found = _run(lambda: kg.path(a, b))
+    if found is None:
+        src, dst = kg.index.resolve_concept(a), kg.index.resolve_concept(b)
+        if as_json:
+            _print_json(
+                {"source": src, "target": dst, "cost": None, "steps": [], "explanation": ""}
+            )
+        else:
+            click.echo(
+                f"{kg.index.concept_name(src)} and {kg.index.concept_name(dst)} are not connected"
+            )
+        return
+    if as_json:
+        _print_json({**found.to_dict(), "explanation": found.explain()})
+        return
+    click.echo(found.explain() + "\n")
+    for i, step in enumerate(found.steps):
+        arrow = f"-[{step.relation}]-> " if step.relation else ""
+        label = f'"{step.label}"' if step.kind == "article" else step.label
+        click.echo(f"  {i}. {arrow}{label}")
+        if step.evidence:
+            click.echo(f"       “{_cut(step.evidence, 110)}”")
+
+
+@click.command(name="map")
+@click.option(
+    "--min-articles",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Concepts mentioned by fewer articles are left out.",
+)
+@click.option(
+    "--min-support",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Articles two concepts must share for an edge.",
+)
+@click.option(
+    "--max-share",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.5,
+    show_default=True,
+    help="Concepts in more than this share of the articles (hubs) are left out.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    default="outputs",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write the map to.",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="graphml,html",
+    show_default=True,
+    help="Comma-separated: graphml, html.",
+)
+@graph_option
+@_json_option
+def concept_map(
+    min_articles: int,
+    min_support: int,
+    max_share: float,
+    outdir: str,
+    formats: str,
+    graph_path: str,
+    as_json: bool,
+) -> None:
+    """Write the concept map: concepts joined by NPMI co-occurrence, coloured by community.
+
+    Writes concept_map.graphml and concept_map.html into the output folder.
+
+    \b
+    Examples:
+      kgraph map
+      kgraph map --min-articles 3 -o site/ --format graphml
+    """
+    fmts = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    bad = [f for f in fmts if f not in ("graphml", "html")]
+    if bad or not fmts:
+        _fail(f"unknown format(s) {', '.join(bad) or '(none)'}; choose from graphml, html")
+    kg = _load(graph_path)
+    cmap = kg.concept_map(min_articles, min_support, max_share)
+    written: dict[str, str] = {}
+    problems: list[str] = []
+    for fmt in fmts:
+        try:
+            paths = write_concept_map(cmap, outdir, [fmt])
+            written.update({k: str(v) for k, v in paths.items()})
+        except (ImportError, KgraphError, OSError) as err:
+            problems.append(f"cannot write {fmt}: {err}")
+    comms = communities_of(cmap)
+    hubs = [h for h in str(cmap.graph.get("hubs", "")).split("|") if h]
+    if as_json:
+        _print_json(
+            {
+                "files": written,
+                "concepts": cmap.number_of_nodes(),
+                "edges": cmap.number_of_edges(),
+                "hubs": hubs,
+                "communities": [c.to_dict() for c in comms],
+                "errors": problems,
+            }
+        )
+    else:
+        click.echo(
+            f"concept map: {cmap.number_of_nodes()} concepts, {cmap.number_of_edges()} edges, "
+            f"{len(comms)} communities"
+        )
+        if hubs:
+            click.echo(f"hubs left out: {', '.join(kg.index.concept_name(h) for h in hubs)}")
+        for c in comms[:10]:
+            click.echo(f"  {c.colour}  {c.size:3}  {c.label}")
+        for fmt, p in written.items():
+            click.echo(f"wrote {fmt:8} {p}")
+    for msg in problems:
+        click.echo(f"error: {msg}", err=True)
+    if not written:
+        sys.exit(2)
+    sys.exit(1 if problems else 0)
+
+
+#: Registered on ``kgraph.cli.app.main``.
+QUERY_COMMANDS = (related, articles, concepts, show, path, concept_map)

@@ -1,0 +1,236 @@
+"""Stage 4: find the concepts an article discusses, with salience and evidence.
+
+The spaCy pipeline needs no model download: a blank English tokenizer, the
+rule-based ``sentencizer`` and the ``kgraph_concepts`` component
+(:mod:`kgraph.extract.spacy_component`), whose phrase matchers are compiled from the
+catalogue in ``models/``. Builds use the fast engine (an Aho-Corasick
+automaton running the same patterns), which does not import spaCy. Matching is
+case-insensitive for plain aliases and exact-case where the catalogue says so
+(``Go`` the language, not ``go`` the verb). Ambiguous aliases are then judged
+per article: they count only when a concept they need is found unambiguously
+in the same article (or a narrower one is), or a cue occurs in the same
+sentence, and never when a veto phrase does.
+
+``extract(text, catalogue)`` is a pure function of the article text and the
+catalogue version, so its results can be cached and computed in parallel.
+
+>>> from kgraph.records import ArticleText, Block
+>>> t = ArticleText("a", (Block("title", "Goroutines in Go"),
+...     Block("paragraph", "A goroutine sends values on a channel."),))
+>>> [(m.concept, m.count) for m in extract(t)]
+[('go-goroutine', 2), ('go', 1), ('go-channel', 1)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from kgraph.catalogue.concepts import Catalogue
+from kgraph.catalogue.load import load_catalogue
+from kgraph.records import ArticleText, Mention
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+from kgraph.extract.judge import Hit, judge, mentions
+from kgraph.extract.matcher import FastMatcher, searched_forms
+
+__all__ = ["Extractor", "extract", "extract_many", "get_extractor", "make_nlp"]
+
+
+def make_nlp(models: str | None = None, resolve: bool = True) -> Language:
+    """A ready spaCy pipeline: blank English tokenizer, sentencizer and the
+    ``kgraph_concepts`` component (see :mod:`kgraph.extract.spacy_component`, which
+    is the only module that imports spaCy).
+
+    >>> doc = make_nlp()("We store files in Amazon S3 and deploy with kubectl.")
+    >>> [(s.text, s.kb_id_) for s in doc.spans["concepts"]]
+    [('Amazon S3', 'amazon-s3'), ('kubectl', 'kubernetes')]
+    """
+    from kgraph.extract.spacy_component import make_nlp as make
+
+    return make(models, resolve)
+
+
+def __getattr__(name: str) -> Any:
+    """``ConceptMatcher`` and the factory ``_make_component`` (where an older
+    ``spacy_factories`` entry point looks for it) live in
+    :mod:`kgraph.extract.spacy_component`, imported on first use."""
+    if name in ("ConceptMatcher", "_make_component"):
+        from kgraph.extract import spacy_component
+
+        return getattr(spacy_component, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+class Extractor:
+    """A compiled matcher for one catalogue; reuse it for many articles.
+
+    ``engine="fast"`` (default) matches with an Aho-Corasick automaton;
+    ``engine="spacy"`` runs the spaCy pipeline of :func:`make_nlp` (blank
+    English tokenizer, sentencizer, ``kgraph_concepts``). Both apply the same
+    patterns, context rules and salience; a test checks that they agree.
+
+    >>> ex = Extractor()
+    >>> from kgraph.records import ArticleText, Block
+    >>> [m.concept for m in ex.extract(ArticleText("a", (Block("paragraph", "Deploy with kubectl."),)))]
+    ['kubernetes']
+    """
+
+    def __init__(self, catalogue: Catalogue | None = None, engine: str = "fast") -> None:
+        if engine not in ("fast", "spacy"):
+            raise ValueError(f"unknown extraction engine {engine!r}; use 'fast' or 'spacy'")
+        self.catalogue = catalogue or load_catalogue()
+        self.engine = engine
+        # each match key as (concept, rule), worked out once per extractor
+        self._split_keys: dict[str, tuple[str, str]] = {}
+        if engine == "fast":
+            self.fast = FastMatcher(self.catalogue)
+            self.rules = self.fast.rules
+        else:
+            import spacy
+
+            from kgraph.extract.spacy_component import ConceptMatcher
+
+            self.nlp = spacy.blank("en")
+            self.nlp.add_pipe("sentencizer")
+            self.matcher = ConceptMatcher(self.nlp, self.catalogue, resolve=False)
+            self.rules = self.matcher.rules
+
+    def extract(self, text: ArticleText) -> list[Mention]:
+        """Concepts of one article (see :func:`extract`)."""
+        return next(self.extract_many([text]))
+
+    def extract_many(
+        self,
+        texts: Iterable[ArticleText],
+        batch_size: int = 256,
+        searched: list[list[str]] | None = None,
+    ) -> Iterator[list[Mention]]:
+        """Concepts of many articles, in order; ``searched`` (if given) gets
+        each article's text as the matcher searched it
+        (:func:`~kgraph.extract.matcher.searched_forms`) as it is done."""
+        if self.engine == "spacy":
+            if searched is None:
+                yield from self._extract_spacy(texts, batch_size)
+                return
+            texts = list(texts)  # read twice: the pipeline, then the searched forms
+            for art, found in zip(texts, self._extract_spacy(texts, batch_size), strict=True):
+                searched.append(searched_forms(art))
+                yield found
+            return
+        for art in texts:
+            if searched is None:
+                yield self._finish(art, self._fast_hits(art))
+                continue
+            marks: list[str] = []
+            hits = self._fast_hits(art, marks)
+            searched.append(marks)
+            yield self._finish(art, hits)
+
+    def _fast_hits(self, art: ArticleText, marks: list[str] | None = None) -> list[Hit]:
+        hits: list[Hit] = []
+        append = hits.append
+        find = self.fast.find
+        split = self._split_keys
+        for b, block in enumerate(art.blocks):
+            kind = block.kind
+            for _start, _end, surface, key, sentence in find(block.text, kind == "code", marks):
+                parts = split.get(key)
+                if parts is None:  # first seen: "go#0" is rule "go#0" of concept "go"
+                    cid, sep, _n = key.partition("#")
+                    parts = split[key] = (cid, key if sep else "")
+                append(Hit(parts[0], parts[1], b, kind, sentence, surface))
+        return hits
+
+    def matches(self, text: ArticleText) -> list[tuple[int, str, str]]:
+        """Every match that counts, as ``(block index, surface text, concept id)``,
+        in text order: what :meth:`extract` aggregates into mentions (fast engine).
+
+        >>> from kgraph.records import Block
+        >>> Extractor().matches(ArticleText("a", (Block("paragraph", "Let's go. Go has goroutines."),)))
+        [(0, 'Go', 'go'), (0, 'goroutines', 'go-goroutine')]
+        """
+        hits = self._fast_hits(text)
+        keep = judge(hits, self.rules, self.catalogue)
+        return [(h.block, h.surface, h.concept) for h, ok in zip(hits, keep, strict=True) if ok]
+
+    def _extract_spacy(
+        self, texts: Iterable[ArticleText], batch_size: int
+    ) -> Iterator[list[Mention]]:
+        from kgraph.extract.spacy_component import Sentences
+
+        pending: list[tuple[ArticleText, list[Hit]]] = []
+
+        def blocks() -> Iterator[tuple[str, tuple[int, int]]]:
+            for art in texts:
+                pending.append((art, []))
+                idx = len(pending) - 1
+                for b, block in enumerate(art.blocks):
+                    # spaCy refuses texts over nlp.max_length (ValueError E088)
+                    yield block.text[: self.nlp.max_length - 1], (idx, b)
+
+        done = 0
+        for doc, (idx, b) in self.nlp.pipe(blocks(), as_tuples=True, batch_size=batch_size):
+            art, hits = pending[idx]
+            kind = art.blocks[b].kind
+            sentence_of = Sentences(doc)
+            for span in self.matcher.spans(doc):
+                if kind == "code":
+                    text = sentence_of.text
+                    line_start = text.rfind("\n", 0, span.start_char) + 1
+                    line_end = text.find("\n", span.end_char)
+                    sentence = text[line_start : line_end if line_end >= 0 else None]
+                else:
+                    sentence = sentence_of(span)
+                hits.append(Hit(span.kb_id_, span.id_, b, kind, sentence, span.text))
+            while done < idx:  # every article before idx is complete
+                yield self._finish(*pending[done])
+                pending[done] = (pending[done][0], [])
+                done += 1
+        while done < len(pending):
+            yield self._finish(*pending[done])
+            done += 1
+
+    def _finish(self, art: ArticleText, hits: list[Hit]) -> list[Mention]:
+        keep = judge(hits, self.rules, self.catalogue)
+        return mentions([h for h, ok in zip(hits, keep, strict=True) if ok], len(art.blocks))
+
+
+#: compiled extractors by catalogue version (a hash of the catalogue's files)
+_EXTRACTORS: dict[str, Extractor] = {}
+
+
+def get_extractor(catalogue: Catalogue | None = None) -> Extractor:
+    """A compiled :class:`Extractor` for the catalogue (built once, then reused).
+
+    >>> get_extractor() is get_extractor()
+    True
+    """
+    cat = catalogue or load_catalogue()
+    if not cat.version:  # built in memory without a content hash: nothing to key on
+        return Extractor(cat)
+    extractor = _EXTRACTORS.get(cat.version)
+    if extractor is None:
+        if len(_EXTRACTORS) >= 4:  # a few catalogue versions at most
+            _EXTRACTORS.pop(next(iter(_EXTRACTORS)))
+        extractor = _EXTRACTORS[cat.version] = Extractor(cat)
+    return extractor
+
+
+def extract(text: ArticleText, catalogue: Catalogue | None = None) -> list[Mention]:
+    """The concepts an article discusses, most salient first.
+
+    Each :class:`~kgraph.records.Mention` has the canonical concept id, how
+    often it is mentioned, its salience weight in 0..1 and one evidence
+    sentence (at most 300 characters) containing the matched alias.
+    """
+    return get_extractor(catalogue).extract(text)
+
+
+def extract_many(
+    texts: Iterable[ArticleText], catalogue: Catalogue | None = None
+) -> Iterator[list[Mention]]:
+    """:func:`extract` over many articles, streamed in batches."""
+    return get_extractor(catalogue).extract_many(texts)

@@ -1,0 +1,690 @@
+"""Stage 2: parse feed bytes (RSS 2.0, RSS 1.0, Atom 1.0) into article records.
+
+feedparser does the parsing (formats, encodings). Around it:
+
+* UTF-16/UTF-32 input is transcoded to UTF-8 first, so the next step sees it;
+* the DOCTYPE (with any internal subset and its ENTITY declarations) is cut
+  out of the prolog by a small scanner that respects quotes and comments, so
+  no external entity, DTD or entity-expansion bomb ever reaches a parser;
+* numeric character references XML forbids (``&#xD800;``, ``&#1;``) are removed;
+* dates are checked strictly (a ``2024-13-45`` is reported, never rolled over
+  into another day), links are resolved against the feed and only absolute
+  http(s) URLs are kept;
+* for RSS the body is also read from each ``<item>``'s *direct* children,
+  because some feeds nest elements with the same names
+  (``<og><description/></og>``) that feedparser lets override the real body.
+
+Every problem becomes one line naming the feed (and item) and what is wrong.
+
+>>> feed, articles, warnings = parse_feed(b'''<rss version="2.0"><channel><title>T</title>
+... <item><title>Go &amp; channels</title><link>https://e.org/go</link>
+... <pubDate>Wed, 18 Mar 2026 21:50:56 GMT</pubDate><category>golang</category>
+... <description>&lt;p&gt;Hello&lt;/p&gt;</description></item></channel></rss>''', "t.xml")
+>>> articles[0].title, articles[0].published, articles[0].tags
+('Go & channels', '2026-03-18T21:50:56Z', ('golang',))
+"""
+
+from __future__ import annotations
+
+import calendar
+import codecs
+import email.utils
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import feedparser
+from lxml import etree
+
+from kgraph.errors import FeedError, one_line
+from kgraph.ingest.sources import Limits
+from kgraph.records import Article, Feed
+
+__all__ = ["ParsedFeed", "parse_feed", "parse_feed_or_error"]
+
+LOGGER = logging.getLogger(__name__)
+
+_DOCTYPE_RE = re.compile(rb"<!DOCTYPE[^\[>]*(\[.*?\]\s*)?>", re.S | re.I)
+_ROOT_RE = re.compile(rb"<([A-Za-z_][\w:.-]*)[\s/>]")
+_CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+_RSS1_NS = "http://purl.org/rss/1.0/"
+_SAFE_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
+)
+#: The same, for well-formed documents only (see :func:`_split_bodies`).
+_STRICT_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
+)
+_ATOM_NS = "http://www.w3.org/2005/Atom"
+_ATOM_CONTENT = f"{{{_ATOM_NS}}}content"
+_ATOM_SUMMARY = f"{{{_ATOM_NS}}}summary"
+#: Atom text constructs whose text feedparser takes as it is (others: base64, XHTML).
+_ATOM_TEXT_TYPES = frozenset(["text", "html", "text/html", "text/plain"])
+#: Elements of an RSS item that hold its body.
+_BODY_TAGS = frozenset(
+    [
+        "description",
+        f"{{{_CONTENT_NS}}}encoded",
+        f"{{{_RSS1_NS}}}description",
+    ]
+)
+
+
+@dataclass
+class ParsedFeed:
+    """What one feed yielded: the feed, its articles and warnings about it."""
+
+    feed: Feed
+    articles: list[Article] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def __iter__(self):  # allows ``feed, articles, warnings = parse_feed(...)``
+        return iter((self.feed, self.articles, self.warnings))
+
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_NUL_PATTERNS = (
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+)
+_ENCODING_DECL = re.compile(rb"""^(<\?xml[^>]*?encoding\s*=\s*)["'][^"']*["']""")
+
+
+def _to_utf8(data: bytes) -> bytes:
+    """Transcode UTF-16/UTF-32 input (by BOM or by ``<?`` byte pattern) to UTF-8,
+    so that the ASCII-based scanning below sees it; other bytes are unchanged.
+
+    >>> _to_utf8('<?xml version="1.0" encoding="UTF-16"?><rss/>'.encode("utf-16"))
+    b'<?xml version="1.0" encoding="utf-8"?><rss/>'
+    """
+    codec = ""
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            if name == "utf-8":
+                return data[len(bom) :]
+            codec, data = name, data[len(bom) :]
+            break
+    else:
+        for pattern, name in _NUL_PATTERNS:
+            if data.startswith(pattern):
+                codec = name
+                break
+    if not codec:
+        return data
+    text = data.decode(codec, "replace").encode("utf-8", "replace")
+    return _ENCODING_DECL.sub(rb'\1"utf-8"', text, count=1)
+
+
+def _skip_to(data: bytes, pos: int, end: bytes) -> int:
+    """Index just after ``end`` at or after ``pos``; -1 if it never comes."""
+    at = data.find(end, pos)
+    return -1 if at < 0 else at + len(end)
+
+
+def _doctype_end(data: bytes, start: int) -> int:
+    """End (exclusive) of the DOCTYPE starting at ``start``, honouring quotes,
+    comments, processing instructions and the ``[...]`` internal subset;
+    -1 if the DOCTYPE never ends."""
+    pos, depth, n = start + 9, 0, len(data)
+    while pos < n:
+        c = data[pos : pos + 1]
+        if c in (b'"', b"'"):
+            pos = _skip_to(data, pos + 1, c)
+        elif data.startswith(b"<!--", pos):
+            pos = _skip_to(data, pos + 4, b"-->")
+        elif data.startswith(b"<?", pos):
+            pos = _skip_to(data, pos + 2, b"?>")
+        elif c == b"[":
+            depth, pos = depth + 1, pos + 1
+        elif c == b"]":
+            depth, pos = max(depth - 1, 0), pos + 1
+        elif c == b">" and depth == 0:
+            return pos + 1
+        else:
+            pos += 1
+        if pos < 0:
+            return -1
+    return -1
+
+
+def _strip_doctype(data: bytes) -> tuple[bytes, bool]:
+    """Remove the DOCTYPE from the prolog (before the root element).
+
+    Returns the bytes without it and whether it declared entities (or
+    parameter entities). Raises ``ValueError`` if the DOCTYPE never ends.
+    Only the prolog is looked at, so a ``<!DOCTYPE`` quoted in a post's
+    CDATA is left alone.
+
+    >>> _strip_doctype(b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "]>">]><r>&a;</r>')
+    (b'<?xml version="1.0"?><r>&a;</r>', True)
+    >>> _strip_doctype(b'<r><![CDATA[<!DOCTYPE html>]]></r>')[1]
+    False
+    """
+    pos, n = 0, len(data)
+    while pos < n:
+        if data[pos : pos + 1] in (b" ", b"\t", b"\r", b"\n"):
+            pos += 1
+        elif data.startswith(b"<?", pos):
+            pos = _skip_to(data, pos + 2, b"?>")
+        elif data.startswith(b"<!--", pos):
+            pos = _skip_to(data, pos + 4, b"-->")
+        elif data[pos : pos + 9].upper() == b"<!DOCTYPE":
+            end = _doctype_end(data, pos)
+            if end < 0:
+                raise ValueError("its DOCTYPE declaration never ends")
+            decl = data[pos:end].upper()
+            return data[:pos] + data[end:], b"<!ENTITY" in decl
+        else:
+            break
+        if pos < 0:
+            break
+    return data, False
+
+
+_CHARREF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]{1,16})|([0-9]{1,20}));")
+
+
+def _xml_char_ok(code: int) -> bool:
+    return (
+        code in (0x9, 0xA, 0xD)
+        or 0x20 <= code <= 0xD7FF
+        or 0xE000 <= code <= 0xFFFD
+        or 0x10000 <= code <= 0x10FFFF
+    )
+
+
+def _drop_bad_charrefs(data: bytes) -> tuple[bytes, int]:
+    """Remove numeric character references to characters XML forbids
+    (controls, lone surrogates, beyond U+10FFFF); return the bytes and how many.
+
+    >>> _drop_bad_charrefs(b"a&#xD800;b&#65;c&#1;")
+    (b'ab&#65;c', 2)
+    """
+    count = 0
+
+    def fix(match: re.Match[bytes]) -> bytes:
+        nonlocal count
+        hexa, dec = match.groups()
+        code = int(hexa, 16) if hexa else int(dec)
+        if _xml_char_ok(code):
+            return match.group(0)
+        count += 1
+        return b""
+
+    return _CHARREF.sub(fix, data), count
+
+
+def _root_element(data: bytes) -> str:
+    body = re.sub(rb"<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>", b"", data[:8192], flags=re.S)
+    match = _ROOT_RE.search(body)
+    return match.group(1).decode("ascii", "replace").lower() if match else ""
+
+
+_ISO_DATE = re.compile(
+    r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})"
+    r"(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?"
+    r"\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?",
+    re.I,
+)
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def _iso_utc(parsed: time.struct_time | None) -> str:
+    if not parsed:
+        return ""
+    try:
+        ts = calendar.timegm(parsed)
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
+    except (OverflowError, ValueError, TypeError):
+        return ""
+
+
+def _utc_text(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _iso_date(raw: str) -> str | None:
+    """Strictly parse an ISO 8601 / W3C date; ``None`` if ``raw`` is not one,
+    ``""`` if it looks like one but names an impossible day or time."""
+    match = _ISO_DATE.fullmatch(raw)
+    if not match:
+        return None
+    y, mo, d, hh, mi, ss, zone = match.groups()
+    try:
+        moment = datetime(int(y), int(mo), int(d), int(hh or 0), int(mi or 0), int(ss or 0))
+        zone = (zone or "Z").upper()
+        if zone not in ("Z", "UTC", "GMT"):
+            sign = 1 if zone[0] == "+" else -1
+            digits = zone[1:].replace(":", "")
+            offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
+            if offset > timedelta(hours=14):
+                return ""
+            moment -= sign * offset
+        return _utc_text(moment)
+    except (ValueError, OverflowError):
+        return ""
+
+
+def _consistent(raw: str, parsed: time.struct_time) -> bool:
+    """Whether a date feedparser read from ``raw`` shows the year, month and
+    day that ``raw`` itself contains (±1 day for the time zone), i.e. was not
+    rolled over or guessed."""
+    low = raw.lower()
+    numbers = {int(n) for n in re.findall(r"\d+", low)}
+    day = datetime(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
+    for moment in (day, day - timedelta(days=1), day + timedelta(days=1)):
+        month_ok = moment.month in numbers or _MONTHS[moment.month - 1] in low
+        if moment.year in numbers and moment.day in numbers and month_ok:
+            return True
+    return False
+
+
+def parse_date(raw: str, parsed: time.struct_time | None = None) -> str:
+    """ISO 8601 UTC text of a feed date, or ``""`` when it cannot be read for sure.
+
+    ISO 8601 / W3C and RFC 822 dates are parsed strictly; any other form is
+    taken from feedparser's reading (``parsed``) only if that shows the same
+    year, month and day as the text. A date is never invented or rolled over.
+
+    >>> parse_date("Wed, 18 Mar 2026 21:50:56 GMT"), parse_date("2024-05-06T10:00:00+02:00")
+    ('2026-03-18T21:50:56Z', '2024-05-06T08:00:00Z')
+    >>> parse_date("2024-13-45"), parse_date("Wed, 31 Feb 2024 10:00:00 GMT"), parse_date("last tuesday")
+    ('', '', '')
+    """
+    raw = " ".join(raw.split())
+    if not raw:
+        return ""
+    iso = _iso_date(raw)
+    if iso is not None:
+        return iso
+    try:
+        return _utc_text(email.utils.parsedate_to_datetime(raw))
+    except (TypeError, ValueError, OverflowError, IndexError):
+        pass
+    if parsed and _consistent(raw, parsed):
+        return _iso_utc(parsed)
+    return ""
+
+
+def _text_of(value: str, detail: Any) -> str:
+    """Plain text of a title that may be HTML-typed."""
+    kind = (detail or {}).get("type", "") if isinstance(detail, dict) else ""
+    if "html" in kind and "<" in value:
+        # imported here: few titles are HTML, and bs4 takes ~0.1 s to import
+        # in every process (each --jobs worker) that parses feeds
+        from bs4 import BeautifulSoup
+
+        value = BeautifulSoup(value, "lxml").get_text(" ")
+    return " ".join(value.split())
+
+
+def _direct_bodies(data: bytes) -> list[str] | None:
+    """Body of each RSS item read from its direct children only (longest of
+    ``content:encoded`` and ``description``), or None if not RSS."""
+    try:
+        root = etree.fromstring(data, _SAFE_PARSER)
+    except etree.XMLSyntaxError:
+        return None
+    if root is None:
+        return None
+    items = _rss_items(root)
+    return _item_bodies(items, split=False) if items else None
+
+
+def _item_bodies(items: list[Any], split: bool) -> list[str]:
+    """Each item's longest body among its direct children; with ``split``,
+    the body elements that hold only text are removed from the tree."""
+    bodies = []
+    for item in items:
+        best = ""
+        for child in list(item):
+            if child.tag in _BODY_TAGS:
+                text = child.text or ""
+                if len(text) > len(best):
+                    best = text
+                if split and len(child) == 0:  # text only: all there is is read here
+                    item.remove(child)
+        bodies.append(best)
+    return bodies
+
+
+def _entry_bodies(entries: list[Any]) -> list[str]:
+    """The richest body of each Atom entry (as :func:`_richest_body` picks it)
+    when all its ``content`` and ``summary`` elements hold only text of type
+    text or html, which are then removed from the tree; ``""`` for an entry
+    left whole (XHTML or base64 content) for feedparser to read."""
+    bodies = []
+    for entry in entries:
+        parts = [c for c in entry if c.tag in (_ATOM_CONTENT, _ATOM_SUMMARY)]
+        if not all(
+            len(c) == 0 and c.get("type", "text") in _ATOM_TEXT_TYPES and c.get("src") is None
+            for c in parts
+        ):
+            bodies.append("")
+            continue
+        texts = [(c.tag, (c.text or "").strip()) for c in parts]  # stripped, as feedparser does
+        content = max((t for tag, t in texts if tag == _ATOM_CONTENT), key=len, default="")
+        summary = next((t for tag, t in texts if tag == _ATOM_SUMMARY), "")
+        bodies.append(content if len(content) >= len(summary) else summary)
+        for c in parts:
+            entry.remove(c)
+    return bodies
+
+
+def _rss_items(root: Any) -> list[Any]:
+    return root.findall("channel/item") or root.findall(f"{{{_RSS1_NS}}}item")
+
+
+def _split_bodies(data: bytes) -> tuple[bytes, list[str]] | None:
+    """For a well-formed UTF-8 RSS or Atom 1.0 feed: each item's body as
+    :func:`_direct_bodies` (RSS) or :func:`_entry_bodies` (Atom) reads it,
+    and the feed without the body elements that hold only text, for
+    feedparser to read the rest (it makes a Python call per run of character
+    data, a few hundred per article body). None for anything else, which
+    feedparser then reads whole.
+    """
+    try:
+        root = etree.fromstring(data, _STRICT_PARSER)
+    except etree.XMLSyntaxError:
+        return None
+    if root is None or (root.getroottree().docinfo.encoding or "").lower() not in (
+        "utf-8",
+        "utf8",
+    ):
+        return None
+    items = _rss_items(root)
+    if items:
+        bodies = _item_bodies(items, split=True)
+    elif root.tag == f"{{{_ATOM_NS}}}feed":
+        bodies = _entry_bodies(root.findall(f"{{{_ATOM_NS}}}entry"))
+    else:
+        return None
+    declaration = data[: data.index(b"?>") + 2] if data.startswith(b"<?xml") else b""
+    return declaration + etree.tostring(root, encoding="utf-8"), bodies
+
+
+def _richest_body(entry: Any) -> str:
+    best = ""
+    for content in entry.get("content") or []:
+        value = content.get("value") or ""
+        if len(value) > len(best):
+            best = value
+    summary = entry.get("summary") or ""
+    return best if len(best) >= len(summary) else summary
+
+
+def _http_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+def _resolve(link: str, base: str) -> str:
+    """``link`` made absolute against ``base``; ``""`` unless it is http(s).
+
+    >>> _resolve("/p/1", "https://e.org/blog/"), _resolve("javascript:alert(1)", "https://e.org/")
+    ('https://e.org/p/1', '')
+    """
+    link = link.strip()
+    if not link:
+        return ""
+    try:
+        url = urljoin(base, link) if base else link
+    except ValueError:
+        return ""
+    return url if _http_url(url) else ""
+
+
+def _names(values: list[Any], key: str) -> tuple[str, ...]:
+    return tuple(
+        dict.fromkeys(
+            " ".join(str(v.get(key) or "").split())
+            for v in values
+            if isinstance(v, dict) and str(v.get(key) or "").strip()
+        )
+    )
+
+
+def _item_list(numbers: list[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:10])
+    return shown + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
+
+
+def _feedparser(data: bytes, where: str, base: str) -> Any:
+    # content-location resolves relative links; without a content-type next to
+    # it feedparser flags every fetched feed as bozo ("no Content-type specified")
+    headers = {"content-location": base, "content-type": "application/xml"} if base else {}
+    try:
+        # No sanitising or URI rewriting inside bodies: the text stage reads HTML as
+        # data (never rendered), resolves links itself, and these two passes re-parse
+        # every body with sgmllib, which made them 3/4 of the whole parse time.
+        return feedparser.parse(
+            data, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+        )
+    except RecursionError as err:
+        raise FeedError(where, "feed is nested too deeply to parse") from err
+    except Exception as err:  # feedparser's loose parser has crashed on odd input before
+        raise FeedError(
+            where, f"feed could not be parsed ({err.__class__.__name__}: {err})"
+        ) from err
+
+
+def parse_feed_or_error(
+    data: bytes, where: str, limits: Limits = Limits(), base_url: str = ""
+) -> ParsedFeed | FeedError:
+    """:func:`parse_feed`, with the :class:`FeedError` returned, not raised;
+    any other exception becomes one too: one bad feed never costs a build.
+
+    >>> parse_feed_or_error(b"<html><body>blog</body></html>", "page.xml").what
+    'not an RSS or Atom feed (root element <html>, an HTML page); pass the feed URL, not the blog page'
+    """
+    try:
+        return parse_feed(data, where, limits, base_url=base_url)
+    except FeedError as err:
+        return err
+    except Exception as err:
+        LOGGER.debug("unexpected error parsing %s", where, exc_info=True)
+        return FeedError(where, f"unexpected {err.__class__.__name__}: {err}")
+
+
+def parse_feed(
+    data: bytes, where: str, limits: Limits = Limits(), base_url: str = ""
+) -> ParsedFeed:
+    """Parse one feed's bytes into a :class:`ParsedFeed`.
+
+    ``where`` names the feed in messages and becomes the feed id, except for a
+    local file whose feed declares its own http(s) URL (``rel="self"``).
+    ``base_url`` (the final URL of a fetched feed) resolves relative links;
+    for a local file the feed's own home page or ``self`` URL is used.
+
+    Raises :class:`FeedError` when the bytes are not a feed at all; problems
+    with single items become one-line warnings (``feed: item N ('title'): what``)
+    and every readable item is kept.
+    """
+    warnings: list[str] = []
+
+    def warn(text: str) -> None:
+        warnings.append(one_line(text))
+
+    if len(data) > limits.max_feed_bytes:
+        raise FeedError(
+            where,
+            f"larger than the {limits.max_feed_bytes:,}-byte limit; raise it with --max-feed-bytes",
+        )
+    data = _to_utf8(data)
+    try:
+        data, had_entities = _strip_doctype(data)
+    except ValueError as err:
+        raise FeedError(where, f"not a usable feed: {err}") from err
+    if had_entities:
+        warn(
+            f"{where}: declares XML entities in its DOCTYPE; they were ignored "
+            "(kgraph never expands entities or loads DTDs)"
+        )
+    data, bad_refs = _drop_bad_charrefs(data)
+    if bad_refs:
+        warn(f"{where}: {bad_refs} character reference(s) to characters XML forbids removed")
+    if not data.strip():
+        raise FeedError(where, "empty file; nothing to read")
+    root = _root_element(data)
+    if root in {"html", "!doctype", "head", "body"}:
+        raise FeedError(
+            where,
+            f"not an RSS or Atom feed (root element <{root}>, an HTML page); "
+            "pass the feed URL, not the blog page",
+        )
+    if root == "opml":
+        raise FeedError(where, "is an OPML list, not a feed; pass it as a source on its own")
+
+    base = base_url or (where if _http_url(where) else "")
+    split = _split_bodies(data)
+    parsed = _feedparser(split[0] if split else data, where, base)
+    if split is not None and len(parsed.entries) != len(split[1]):
+        split, parsed = None, _feedparser(data, where, base)  # items elsewhere: read it whole
+    if not parsed.get("version") and not parsed.entries:
+        reason = parsed.get("bozo_exception") or ""
+        what = f"root element <{root}>" if root else "no XML element found"
+        raise FeedError(
+            where, f"not an RSS or Atom feed ({what}{'; ' + str(reason) if reason else ''})"
+        )
+    if parsed.get("bozo"):
+        exc = parsed.get("bozo_exception")
+        if isinstance(exc, feedparser.CharacterEncodingOverride):
+            warn(f"{where}: wrong encoding declared ({exc}); read it as the bytes show")
+        elif parsed.entries:
+            warn(f"{where}: malformed XML ({exc}); read what could be read")
+
+    meta = parsed.feed
+    feed_id = where
+    self_url = ""
+    for link in meta.get("links") or []:
+        href = str(link.get("href", ""))
+        if link.get("rel") == "self" and _http_url(href):
+            self_url = href
+            break
+    if not base:  # a local file: name the feed by the URL it declares for itself
+        feed_id = self_url or where
+    home = _resolve(str(meta.get("link", "")), base or self_url)
+    link_base = base or home or self_url
+    feed = Feed(
+        id=feed_id,
+        title=_text_of(str(meta.get("title", "")), meta.get("title_detail")),
+        url=home or (where if base else ""),
+    )
+    entries = parsed.entries
+    if len(entries) > limits.max_items_per_feed:
+        warn(
+            f"{where}: {len(entries)} items, read the first "
+            f"{limits.max_items_per_feed} (raise with --max-items)"
+        )
+        entries = entries[: limits.max_items_per_feed]
+    if split is not None:
+        direct: list[str] | None = split[1]
+    else:
+        direct = _direct_bodies(data) if str(parsed.get("version", "")).startswith("rss") else None
+    if direct is not None and len(direct) < len(entries):
+        direct = None
+
+    articles: list[Article] = []
+    seen: set[str] = set()
+    no_title: list[int] = []
+    no_link: list[int] = []
+    no_date: list[int] = []
+    no_author: list[int] = []
+    for index, entry in enumerate(entries, start=1):
+        raw_link = " ".join(str(entry.get("link") or "").split())
+        link = _resolve(raw_link, link_base)
+        guid = " ".join(str(entry.get("id") or "").split())
+        title = _text_of(str(entry.get("title", "")), entry.get("title_detail"))
+        label = f"{where}: item {index}" + (f" ({title[:60]!r})" if title else "")
+        if raw_link and not link:
+            warn(f"{label}: link {raw_link[:100]!r} is not an absolute http(s) URL; ignored")
+            if _http_url(guid):  # the guid then is the best permalink there is
+                link = guid
+        ident = guid or link
+        if not ident:
+            if not title:
+                warn(f"{label}: no link, guid or title; skipped")
+                continue
+            ident = f"{where}#{title}"
+            warn(f"{label}: no link or guid; identified by feed and title")
+        if ident in seen:
+            warn(f"{label}: duplicate of an earlier item ({ident[:100]!r}); skipped")
+            continue
+        seen.add(ident)
+        if not title:
+            no_title.append(index)
+        if not link and not raw_link:
+            no_link.append(index)
+        html = _richest_body(entry)
+        if direct is not None and len(direct[index - 1]) > len(html):
+            html = direct[index - 1]
+        if len(html) > limits.max_article_chars:
+            warn(
+                f"{label}: body of {len(html):,} characters cut to "
+                f"{limits.max_article_chars:,} (raise with --max-article-chars)"
+            )
+            html = html[: limits.max_article_chars]
+        authors = _names(entry.get("authors") or [], "name")
+        if not authors and str(entry.get("author") or "").strip():
+            authors = (" ".join(str(entry["author"]).split()),)
+        if not authors:
+            no_author.append(index)
+        tags = tuple(
+            dict.fromkeys(
+                " ".join(str(t.get("term") or t.get("label") or "").split())
+                for t in entry.get("tags") or []
+                if str(t.get("term") or t.get("label") or "").strip()
+            )
+        )
+        raw_date, parsed_date = "", None
+        for key in ("published", "updated", "created"):
+            if str(entry.get(key) or "").strip():
+                raw_date, parsed_date = str(entry[key]), entry.get(f"{key}_parsed")
+                break
+        published = parse_date(raw_date, parsed_date)
+        if raw_date and not published:
+            warn(f"{label}: unreadable date {raw_date[:60]!r}; left empty")
+        elif not raw_date:
+            no_date.append(index)
+        articles.append(
+            Article(
+                id=ident,
+                url=link,
+                title=title,
+                authors=authors,
+                published=published,
+                feed=feed_id,
+                tags=tags,
+                html=html,
+            )
+        )
+    for numbers, what in (
+        (no_title, "no title"),
+        (no_link, "no link (no article URL)"),
+        (no_date, "no date (published left empty)"),
+        (no_author, "no author"),
+    ):
+        if numbers:
+            warn(f"{where}: {len(numbers)} item(s) have {what}: item {_item_list(numbers)}")
+    if not articles:
+        warn(f"{where}: feed has no items")
+    for w in warnings:
+        LOGGER.warning("%s", w)
+    return ParsedFeed(feed, articles, warnings)

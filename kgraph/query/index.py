@@ -1,0 +1,545 @@
+"""Stage 6: answer questions about a built graph, fast and with reasons.
+
+:class:`GraphIndex` is built once from a ``networkx.MultiDiGraph`` that follows
+the schema in DESIGN.md. It reads only node and edge attributes (plus,
+optionally, the concept catalogue to resolve free-form concept names), so a
+graph just built and the same graph loaded from GraphML give the same answers.
+
+Relatedness is a cosine over concept vectors: each article's mentioned
+concepts, weighted by salience, are expanded to their broader concepts
+(damped by ``Scoring.decay`` per level) and weighted by IDF, so rare shared
+concepts count more than hubs such as AWS, and two articles about S3
+replication and S3 versioning meet at Amazon S3. Direct links between the
+articles add ``Scoring.link_bonus`` and a shared author ``Scoring.author_bonus``
+(only on top of some shared concept). Every score is split into its reasons.
+
+>>> from kgraph.query.examples import tiny_graph
+>>> g = tiny_graph()
+>>> idx = GraphIndex(g)
+>>> [r.title for r in idx.related("Replication", k=2)]
+['S3 versioning', 'Lambda layers']
+>>> idx.related("Replication", k=1)[0].reasons[0].concept
+'amazon-s3'
+>>> [(a.title, a.matched) for a in idx.articles_about("Amazon Web Services")]
+[('Lambda layers', 'aws-lambda'), ('S3 replication', 'amazon-s3'), ('S3 versioning', 'amazon-s3')]
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import numpy as np
+
+from kgraph.catalogue.concepts import Catalogue, normalise
+from kgraph.errors import QueryError
+from kgraph.graph.builder import normalise_url
+from kgraph.query.concept_map import concept_map
+from kgraph.query.paths import Paths
+from kgraph.query.related import Relatedness
+from kgraph.query.results import (
+    ArticleHit,
+    ArticleRef,
+    ConceptCard,
+    ConceptHit,
+    ConceptRef,
+    MonthCount,
+    Rising,
+    Scoring,
+    Timeline,
+    TopConcept,
+    concept_id,
+    split_list,
+)
+
+__all__ = ["GraphIndex"]
+
+LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rollup:
+    """Articles about one concept, best first: positions into
+    ``GraphIndex.articles``, salience, matched concept (position in ``parts``)
+    and evidence, as parallel arrays."""
+
+    parts: list[str]
+    arts: np.ndarray
+    weights: np.ndarray
+    matched: np.ndarray
+    evidence: np.ndarray
+
+
+class GraphIndex(Relatedness, Paths):
+    """Indexes over a kgraph graph, built once; every query is a lookup.
+
+    ``catalogue`` (optional) lets free-form names such as ``"S3-bucket"``
+    resolve through :meth:`Catalogue.resolve`; ids, names and the aliases stored
+    on concept nodes work without it.
+
+    >>> from kgraph.query.examples import tiny_graph
+    >>> idx = GraphIndex(tiny_graph())
+    >>> idx.resolve_concept("S3"), idx.resolve_article("https://e.org/repl")
+    ('amazon-s3', 'article:https://e.org/repl')
+    """
+
+    def __init__(
+        self,
+        graph: nx.MultiDiGraph,
+        catalogue: Catalogue | None = None,
+        scoring: Scoring | None = None,
+    ) -> None:
+        self.graph = graph
+        self.catalogue = catalogue
+        self.scoring = scoring or Scoring()
+        self._read_nodes(graph)
+        self._read_edges(graph)
+        self._build_vectors()
+        self._build_rollups()
+        self._pagerank: dict[str, float] | None = None
+
+    # ---- reading the graph
+
+    def _read_nodes(self, graph: nx.MultiDiGraph) -> None:
+        self.articles: list[str] = []
+        self.article_attrs: dict[str, dict[str, Any]] = {}
+        self.concept_attrs: dict[str, dict[str, Any]] = {}
+        for node, d in graph.nodes(data=True):
+            kind = d.get("kind")
+            if kind == "article":
+                self.article_attrs[node] = d
+            elif kind == "concept":
+                self.concept_attrs[concept_id(node)] = d
+        self.articles = sorted(self.article_attrs)
+        self.art_index = {a: i for i, a in enumerate(self.articles)}
+        self.by_url: dict[str, str] = {}
+        for a in self.articles:
+            url = str(self.article_attrs[a].get("url") or "")
+            if url:
+                self.by_url.setdefault(normalise_url(url), a)
+        self.alias_index: dict[str, set[str]] = defaultdict(set)
+        self.name_index: dict[str, str] = {}
+        for cid, d in sorted(self.concept_attrs.items()):
+            self.name_index.setdefault(normalise(cid), cid)
+            self.name_index.setdefault(normalise(str(d.get("name") or cid)), cid)
+            for alias in split_list(d.get("aliases")):
+                self.alias_index[normalise(alias)].add(cid)
+
+    def _read_edges(self, graph: nx.MultiDiGraph) -> None:
+        # article -> concept -> (weight, count, evidence, alias)
+        self.mentions: dict[str, dict[str, tuple[float, int, str, str]]] = defaultdict(dict)
+        self.parents: dict[str, set[str]] = defaultdict(set)
+        self.children: dict[str, set[str]] = defaultdict(set)
+        self.co_occurs: dict[str, dict[str, tuple[float, int]]] = defaultdict(dict)
+        self.links_out: dict[str, set[str]] = defaultdict(set)
+        self.links_in: dict[str, set[str]] = defaultdict(set)
+        self.authors_of: dict[str, set[str]] = defaultdict(set)
+        self.articles_by: dict[str, set[str]] = defaultdict(set)
+        for u, v, d in graph.edges(data=True):
+            kind = d.get("kind")
+            if (
+                kind == "mentions"
+                and u in self.article_attrs
+                and concept_id(v) in self.concept_attrs
+            ):
+                cid = concept_id(v)
+                entry = (
+                    float(d.get("weight", 0.0) or 0.0),
+                    int(d.get("count", 1) or 1),
+                    str(d.get("evidence") or ""),
+                    str(d.get("alias") or ""),
+                )
+                old = self.mentions[u].get(cid)
+                if old is None or entry > old:
+                    self.mentions[u][cid] = entry
+            elif kind == "broader":
+                self.parents[concept_id(u)].add(concept_id(v))
+                self.children[concept_id(v)].add(concept_id(u))
+            elif kind == "co_occurs":
+                w = float(d.get("weight", 0.0) or 0.0)
+                n = int(d.get("articles", 0) or 0)
+                self.co_occurs[concept_id(u)][concept_id(v)] = (w, n)
+                self.co_occurs[concept_id(v)][concept_id(u)] = (w, n)
+            elif kind == "links_to" and u in self.article_attrs and v in self.article_attrs:
+                self.links_out[u].add(v)
+                self.links_in[v].add(u)
+            elif kind == "wrote" and v in self.article_attrs:
+                self.authors_of[v].add(u)
+                self.articles_by[u].add(v)
+        # postings: concept -> [(article, weight)] by salience, best first
+        self.postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
+        for a in self.articles:
+            for cid, (w, *_rest) in self.mentions.get(a, {}).items():
+                self.postings[cid].append((a, w))
+        for plist in self.postings.values():
+            plist.sort(key=lambda p: (-p[1], p[0]))
+
+    def _ref(self, article: str) -> ArticleRef:
+        d = self.article_attrs[article]
+        return ArticleRef(
+            article,
+            str(d.get("title") or ""),
+            str(d.get("url") or ""),
+            str(d.get("published") or ""),
+        )
+
+    def concept_name(self, cid: str) -> str:
+        """Display name of a concept id (the id itself if the graph has no name)."""
+        return str(self.concept_attrs.get(cid, {}).get("name") or cid)
+
+    def resolve_article(self, name: str) -> str:
+        """The article node named by a node id, URL, guid or title fragment.
+
+        Raises :class:`QueryError` with the closest titles when no article or
+        more than one matches.
+        """
+        text = name.strip()
+        if not text:
+            raise QueryError("no article named: give a URL, guid or part of a title")
+        for cand in (text, f"article:{text}"):
+            if cand in self.article_attrs:
+                return cand
+        by_url = self.by_url.get(normalise_url(text))
+        if by_url:
+            return by_url
+        needle = text.casefold()
+        titles = {a: str(self.article_attrs[a].get("title") or "") for a in self.articles}
+        exact = [a for a, t in titles.items() if t.casefold() == needle]
+        if len(exact) == 1:
+            return exact[0]
+        found = exact or [a for a, t in titles.items() if needle in t.casefold()]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            shown = "; ".join(
+                f'"{titles[a]}" ({self.article_attrs[a].get("url") or a})' for a in found[:5]
+            )
+            more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+            raise QueryError(
+                f"{text!r} matches {len(found)} articles: {shown}{more}; "
+                "give more of the title or the URL"
+            )
+        by_title = {t.casefold(): t for t in titles.values() if t}
+        close = difflib.get_close_matches(needle, list(by_title), n=3, cutoff=0.4)
+        hint = f"; did you mean {', '.join(repr(by_title[c]) for c in close)}?" if close else ""
+        raise QueryError(
+            f"no article matches {text!r} (by URL, guid or title){hint} "
+            "List articles with `kgraph articles CONCEPT`."
+        )
+
+    def resolve_concept(self, name: str) -> str:
+        """The concept id named by an id, name or alias (case-insensitive), or
+        anything the catalogue resolves (``"#golang"``, ``"S3-bucket"``).
+
+        Raises :class:`QueryError` with the closest names when no concept of
+        this graph matches, or an alias names several.
+        """
+        text = name.strip().removeprefix("concept:")
+        key = normalise(text)
+        if not key:
+            raise QueryError("no concept named: give a concept id, name or alias")
+        for cand in (key, key.replace(" ", "-"), key.replace("-", " ")):
+            if cand in self.name_index:
+                return self.name_index[cand]
+        matches = sorted(
+            set().union(*(self.alias_index.get(c, set()) for c in (key, key.replace("-", " "))))
+        )
+        resolved = self._catalogue_lookup(text)
+        if len(matches) == 1:
+            return matches[0]
+        if resolved and (resolved in matches or (not matches and resolved in self.concept_attrs)):
+            return resolved
+        if matches:
+            names = ", ".join(f"{self.concept_name(c)} ({c})" for c in matches)
+            raise QueryError(f"{text!r} names several concepts: {names}; use one of the ids")
+        if resolved:
+            raise QueryError(
+                f"{text!r} is the catalogue concept {resolved!r}, but no article in this graph "
+                "mentions it"
+            )
+        choices: dict[str, str] = {}
+        for cid, d in self.concept_attrs.items():
+            for label in (cid, str(d.get("name") or ""), *split_list(d.get("aliases"))):
+                if label:
+                    choices.setdefault(label.casefold(), self.concept_name(cid))
+        close = difflib.get_close_matches(text.casefold(), list(choices), n=6, cutoff=0.6)
+        names = list(dict.fromkeys(choices[c] for c in close))[:3]
+        hint = f"; did you mean {', '.join(repr(n) for n in names)}?" if names else ""
+        raise QueryError(
+            f"no concept {text!r} in this graph{hint} List concepts with `kgraph concepts`."
+        )
+
+    def _catalogue_lookup(self, text: str) -> str:
+        """The catalogue concept ``text`` names as a whole (an alias, its
+        CamelCase split or a spelling variant), or ``""``. Unlike
+        :meth:`Catalogue.resolve` it does not pick an alias *inside* the text:
+        "Amazon S4" must not silently become Amazon."""
+        cat = self.catalogue
+        if cat is None:
+            return ""
+        for key in dict.fromkeys([normalise(text), normalise(text, split_camel=True)]):
+            for cand in (key, key.replace("-", " "), key.replace(" ", "-")):
+                if cand in cat.index:
+                    return cat.index[cand]
+                if cand in cat.ambiguous_index:
+                    return cat.ambiguous_index[cand][0][0]
+        return ""
+
+    # ---- queries
+
+    def concepts_of(self, article: str) -> list[ConceptHit]:
+        """The concepts an article mentions, most salient first."""
+        a = self.resolve_article(article)
+        hits = []
+        for cid, (w, count, evidence, alias) in self.mentions.get(a, {}).items():
+            d = self.concept_attrs.get(cid, {})
+            hits.append(
+                ConceptHit(
+                    cid, self.concept_name(cid), str(d.get("type") or ""), w, count, alias, evidence
+                )
+            )
+        hits.sort(key=lambda h: (-h.weight, h.concept))
+        return hits
+
+    def descendants(self, cid: str) -> dict[str, list[str]]:
+        """Narrower concepts of ``cid`` (transitively), each with its path up to ``cid``."""
+        out: dict[str, list[str]] = {cid: [cid]}
+        queue = [cid]
+        while queue:
+            nxt = []
+            for c in queue:
+                for child in sorted(self.children.get(c, ())):
+                    if child not in out:
+                        out[child] = [child, *out[c]]
+                        nxt.append(child)
+            queue = nxt
+        return out
+
+    def articles_about(
+        self, concept: str, narrower: bool = True, limit: int | None = None
+    ) -> list[ArticleHit]:
+        """Articles mentioning ``concept`` (any alias), with narrower concepts
+        rolled up when ``narrower``; most salient first; at most ``limit``.
+        The order is precomputed: a call only builds the results it returns."""
+        cid = self.resolve_concept(concept)
+        roll = self._rollups[cid] if narrower else self._direct_rollup(cid)
+        stop = len(roll.arts) if limit is None else max(min(limit, len(roll.arts)), 0)
+        scope = self.descendants(cid) if narrower else {cid: [cid]}
+        vias = [scope[c] for c in roll.parts]
+        names = [self.concept_name(c) for c in roll.parts]
+        info, articles, parts = self.article_info, self.articles, roll.parts
+        return [
+            ArticleHit(articles[i], *info[i], parts[m], names[m], w, vias[m], ev)
+            for i, w, m, ev in zip(
+                roll.arts[:stop].tolist(),
+                roll.weights[:stop].tolist(),
+                roll.matched[:stop].tolist(),
+                roll.evidence[:stop].tolist(),
+                strict=True,
+            )
+        ]
+
+    def _direct_rollup(self, cid: str) -> _Rollup:
+        arts = self.mention_arts.get(cid, np.zeros(0, dtype=np.int64))
+        return _Rollup(
+            [cid],
+            arts,
+            self.mention_weights.get(cid, np.zeros(0)),
+            np.zeros(len(arts), dtype=np.int64),
+            self.mention_evidence.get(cid, np.zeros(0, dtype=object)),
+        )
+
+    def _build_rollups(self) -> None:
+        """For every concept, its articles with the narrower concepts' merged in:
+        ordered by salience, then article id; each article once, with its best
+        match (the concept itself on a tie)."""
+        self._rollups: dict[str, _Rollup] = {}
+        for cid in self.concept_ids:
+            parts = [cid, *sorted(c for c in self.descendants(cid) if c != cid)]
+            rolls = [self._direct_rollup(c) for c in parts]
+            arts = np.concatenate([r.arts for r in rolls])
+            weights = np.concatenate([r.weights for r in rolls])
+            evidence = np.concatenate([r.evidence for r in rolls])
+            matched = np.concatenate(
+                [np.full(len(r.arts), i, dtype=np.int64) for i, r in enumerate(rolls)]
+            )
+            if len(parts) > 1:
+                # matched position 0 is the concept itself: direct matches win ties
+                order = np.lexsort((matched, arts, -weights))
+                _, first = np.unique(arts[order], return_index=True)
+                keep = order[np.sort(first)]
+                arts, weights, matched, evidence = (
+                    arts[keep],
+                    weights[keep],
+                    matched[keep],
+                    evidence[keep],
+                )
+            self._rollups[cid] = _Rollup(parts, arts, weights, matched, evidence)
+
+    def pagerank(self) -> dict[str, float]:
+        """PageRank of concepts on the article–concept graph (mentions weighted
+        by salience, broader edges weight 1), computed once."""
+        if self._pagerank is None:
+            nodes = [*self.articles, *(f"concept:{c}" for c in self.concept_ids)]
+            pos = {n: i for i, n in enumerate(nodes)}
+            src: list[int] = []
+            dst: list[int] = []
+            wts: list[float] = []
+            for a in self.articles:
+                for cid, m in self.mentions.get(a, {}).items():
+                    src.append(pos[a])
+                    dst.append(pos[f"concept:{cid}"])
+                    wts.append(m[0])
+            for c in self.concept_ids:
+                for p in self.parents.get(c, ()):
+                    if f"concept:{p}" in pos:
+                        src.append(pos[f"concept:{c}"])
+                        dst.append(pos[f"concept:{p}"])
+                        wts.append(1.0)
+            pr = _pagerank(len(nodes), src, dst, wts)
+            self._pagerank = {c: float(pr[pos[f"concept:{c}"]]) for c in self.concept_ids}
+        return self._pagerank
+
+    def top_concepts(self, n: int = 20, by: str = "articles") -> list[TopConcept]:
+        """The ``n`` top concepts ``by`` article count (``articles``), rolled-up
+        article count (``rolled_up``) or ``pagerank``."""
+        if by not in ("articles", "rolled_up", "pagerank"):
+            raise QueryError(f"cannot rank concepts by {by!r}; use articles, rolled_up or pagerank")
+        pr = self.pagerank()
+        out = [
+            TopConcept(
+                c,
+                self.concept_name(c),
+                str(self.concept_attrs.get(c, {}).get("type") or ""),
+                len(self.postings.get(c, ())),
+                self.rolled_up_count(c),
+                round(pr.get(c, 0.0), 6),
+            )
+            for c in self.concept_attrs
+        ]
+        out.sort(key=lambda t: (-getattr(t, by), -t.articles, t.concept))
+        return out[:n]
+
+    def rolled_up_count(self, cid: str) -> int:
+        """Articles mentioning ``cid`` or any narrower concept."""
+        arts: set[str] = set()
+        for c in self.descendants(cid):
+            arts.update(a for a, _ in self.postings.get(c, ()))
+        return len(arts)
+
+    def timeline(self, concept: str, narrower: bool = True) -> Timeline:
+        """Articles about ``concept`` per month, gaps filled with 0."""
+        cid = self.resolve_concept(concept)
+        hits = self.articles_about(cid, narrower=narrower)
+        months = Counter(h.published[:7] for h in hits if len(h.published) >= 7)
+        undated = sum(1 for h in hits if len(h.published) < 7)
+        return Timeline(cid, self.concept_name(cid), len(hits), undated, _fill_months(months))
+
+    def rising(self, n: int = 10, window: int = 6, min_recent: int = 2) -> list[Rising]:
+        """Concepts whose share of articles in the last ``window`` months (up to
+        the newest article) grew most against the months before."""
+        dated = {a: str(d.get("published") or "")[:7] for a, d in self.article_attrs.items()}
+        dated = {a: m for a, m in dated.items() if len(m) == 7}
+        if not dated:
+            return []
+        last = max(dated.values())
+        y, mo = int(last[:4]), int(last[5:7])
+        start_idx = y * 12 + mo - 1 - (window - 1)
+        cut = f"{start_idx // 12:04d}-{start_idx % 12 + 1:02d}"
+        recent_total = sum(1 for m in dated.values() if m >= cut)
+        earlier_total = len(dated) - recent_total
+        out = []
+        for c, plist in self.postings.items():
+            recent = sum(1 for a, _ in plist if dated.get(a, "") >= cut)
+            earlier = sum(1 for a, _ in plist if a in dated and dated[a] < cut)
+            if recent < min_recent:
+                continue
+            share_r = recent / max(recent_total, 1)
+            share_e = (earlier + 0.5) / max(earlier_total + 1, 1)
+            out.append(
+                Rising(c, self.concept_name(c), recent, earlier, round(share_r / share_e, 3))
+            )
+        out.sort(key=lambda r: (-r.growth, -r.recent, r.concept))
+        return out[:n]
+
+    def card(self, concept: str, top: int = 5) -> ConceptCard:
+        """Everything about one concept: names, hierarchy, top articles, neighbours."""
+        cid = self.resolve_concept(concept)
+        d = self.concept_attrs[cid]
+
+        def refs(ids: Iterable[str]) -> list[ConceptRef]:
+            return [ConceptRef(c, self.concept_name(c)) for c in sorted(ids)]
+
+        return ConceptCard(
+            cid,
+            self.concept_name(cid),
+            str(d.get("type") or ""),
+            str(d.get("url") or ""),
+            split_list(d.get("aliases")),
+            refs(self.parents.get(cid, ())),
+            refs(self.children.get(cid, ())),
+            len(self.postings.get(cid, ())),
+            self.rolled_up_count(cid),
+            self.articles_about(cid, limit=top),
+            [nb for nb in self.neighbours(cid) if nb.relation == "co_occurs"][:10],
+        )
+
+    # ---- concept map
+
+    def concept_map(
+        self,
+        min_articles: int = 2,
+        min_support: int = 2,
+        max_share: float = 0.5,
+        seed: int = 42,
+    ) -> nx.MultiDiGraph:
+        """The concept-only projection: concepts mentioned by at least
+        ``min_articles`` articles, joined when at least ``min_support`` articles
+        mention both and they co-occur more than chance (NPMI > 0, the edge
+        ``weight``). Hubs, concepts in more than ``max_share`` of the articles,
+        are left out (listed in the graph attribute ``hubs``) so they do not
+        pull every cluster together. Louvain communities (fixed ``seed``) are
+        the node attribute ``community``, with its colour in ``r``, ``g``, ``b``.
+        """
+        return concept_map(self, min_articles, min_support, max_share, seed)
+
+
+def _pagerank(
+    n: int, src: list[int], dst: list[int], wts: list[float], alpha: float = 0.85
+) -> np.ndarray:
+    """PageRank on an undirected weighted graph (each edge both ways), numpy only."""
+    if n == 0:
+        return np.zeros(0)
+    s = np.asarray(src + dst, dtype=np.int64)
+    t = np.asarray(dst + src, dtype=np.int64)
+    w = np.asarray(wts + wts, dtype=np.float64)
+    out_w = np.bincount(s, weights=w, minlength=n)
+    share = np.divide(w, out_w[s], out=np.zeros_like(w), where=out_w[s] > 0)
+    dangling = out_w == 0
+    x = np.full(n, 1.0 / n)
+    for _ in range(100):
+        nxt = alpha * np.bincount(t, weights=share * x[s], minlength=n)
+        nxt += (alpha * x[dangling].sum() + 1.0 - alpha) / n
+        if np.abs(nxt - x).sum() < 1e-10:
+            x = nxt
+            break
+        x = nxt
+    return x
+
+
+def _fill_months(counts: Counter[str]) -> list[MonthCount]:
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    y, m = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{y:04d}-{m:02d}" <= last:
+        key = f"{y:04d}-{m:02d}"
+        out.append(MonthCount(key, counts.get(key, 0)))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
