@@ -33,8 +33,10 @@ from kgraph.records import ArticleText, Mention
 if TYPE_CHECKING:
     from spacy.language import Language
 
-from kgraph.extract.judge import Hit, judge, mentions
+from kgraph.extract.code import names_in_block
+from kgraph.extract.judge import Hit, judge
 from kgraph.extract.matcher import FastMatcher, searched_forms
+from kgraph.extract.salience import broad_concepts, mentions, specificity
 
 __all__ = ["Extractor", "extract", "extract_many", "get_extractor", "make_nlp"]
 
@@ -83,6 +85,8 @@ class Extractor:
             raise ValueError(f"unknown extraction engine {engine!r}; use 'fast' or 'spacy'")
         self.catalogue = catalogue or load_catalogue()
         self.engine = engine
+        self.specificity = specificity(self.catalogue)
+        self.broad = broad_concepts(self.catalogue)
         # each match key as (concept, rule), worked out once per extractor
         self._split_keys: dict[str, tuple[str, str]] = {}
         if engine == "fast":
@@ -136,12 +140,15 @@ class Extractor:
         split = self._split_keys
         for b, block in enumerate(art.blocks):
             kind = block.kind
-            for _start, _end, surface, key, sentence in find(block.text, kind == "code", marks):
+            code = kind == "code"
+            for start, end, surface, key, sentence in find(block.text, code, marks):
+                if code and not names_in_block(block.text, start, end):
+                    continue  # a string, key, flag, class or path: not code naming it
                 parts = split.get(key)
                 if parts is None:  # first seen: "go#0" is rule "go#0" of concept "go"
                     cid, sep, _n = key.partition("#")
                     parts = split[key] = (cid, key if sep else "")
-                append(Hit(parts[0], parts[1], b, kind, sentence, surface))
+                append(Hit(parts[0], parts[1], b, kind, sentence, surface, start))
         return hits
 
     def matches(self, text: ArticleText) -> list[tuple[int, str, str]]:
@@ -179,12 +186,16 @@ class Extractor:
             for span in self.matcher.spans(doc):
                 if kind == "code":
                     text = sentence_of.text
+                    if not names_in_block(text, span.start_char, span.end_char):
+                        continue
                     line_start = text.rfind("\n", 0, span.start_char) + 1
                     line_end = text.find("\n", span.end_char)
-                    sentence = text[line_start : line_end if line_end >= 0 else None]
+                    sentence = text[line_start : line_end if line_end >= 0 else None].strip()
                 else:
                     sentence = sentence_of(span)
-                hits.append(Hit(span.kb_id_, span.id_, b, kind, sentence, span.text))
+                hits.append(
+                    Hit(span.kb_id_, span.id_, b, kind, sentence, span.text, span.start_char)
+                )
             while done < idx:  # every article before idx is complete
                 yield self._finish(*pending[done])
                 pending[done] = (pending[done][0], [])
@@ -195,7 +206,12 @@ class Extractor:
 
     def _finish(self, art: ArticleText, hits: list[Hit]) -> list[Mention]:
         keep = judge(hits, self.rules, self.catalogue)
-        return mentions([h for h, ok in zip(hits, keep, strict=True) if ok], len(art.blocks))
+        return mentions(
+            [h for h, ok in zip(hits, keep, strict=True) if ok],
+            [b.kind for b in art.blocks],
+            self.specificity,
+            self.broad,
+        )
 
 
 #: compiled extractors by catalogue version (a hash of the catalogue's files)
