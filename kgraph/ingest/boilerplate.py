@@ -121,6 +121,11 @@ _CALL = re.compile(
     r"find me on\b|join (?:my|our) (?:newsletter|mailing list)\b|where people are continuing the conversation)",
     re.I,
 )
+#: words one of which every call to action has (a cheap test before the regex)
+_CALL_HINT = re.compile(
+    "follow |subscribe|sign up|share |tweet|thank|if you|originally published|buy me|comment"
+    "|connect with|find me|newsletter|mailing list|conversation"
+)
 #: a call to action is a short paragraph; a longer one is content that says so in passing
 CALL_MAX_WORDS = 60
 
@@ -140,10 +145,12 @@ def is_boilerplate_element(cls: str | None, ident: str | None, role: str | None)
     for value in (cls, ident):
         if not value:
             continue
+        names = value.lower().split()
         # a class named after the post's tags or categories is no block's name
-        names = [v for v in value.lower().split() if not v.startswith(_TAXONOMY)]
-        words = _SPLIT.split(" ".join(names))
-        if _BLOCK_WORDS.intersection(words):
+        if any(n.startswith(_TAXONOMY) for n in names):
+            names = [n for n in names if not n.startswith(_TAXONOMY)]
+        words = " ".join(names).replace("-", " ").replace("_", " ").split()
+        if not _BLOCK_WORDS.isdisjoint(words):
             return True
         if any(a in words and b in words for a, b in _BLOCK_PAIRS):
             return True
@@ -159,6 +166,13 @@ def is_social_link(href: str | None) -> bool:
     href = href.strip()
     if href[:7].lower() == "mailto:":
         return True
+    # the host, by slicing (most links go elsewhere: no URL parsing for them)
+    at = href.find("//")
+    if at < 0:
+        return False
+    host = href[at + 2 :].split("/", 1)[0].split("?", 1)[0].split(":", 1)[0].lower()
+    if host.removeprefix("www.").removeprefix("m.") not in _SOCIAL_HOSTS:
+        return False
     try:
         parts = urlsplit(href)
     except ValueError:
@@ -180,6 +194,9 @@ def is_call_to_action(text: str) -> bool:
     False
     """
     if text.count(" ") >= CALL_MAX_WORDS:
+        return False
+    # one scan for the words first: every paragraph of every article comes here
+    if _CALL_HINT.search(text.lower()) is None:
         return False
     return _CALL.search(text) is not None
 
@@ -208,9 +225,14 @@ def looks_like_command(text: str) -> bool:
     >>> looks_like_command("Pipe the output to grep -i to filter it, as the manual says.")
     False
     """
+    head = text[:1]
+    if head in "$#%>" and _PROMPT.match(text):
+        return True
+    if " -" not in text:  # no flag: no command of either kind below
+        return "@" in text[:40] and _PROMPT.match(text) is not None
     if _PROMPT.match(text) or _FLAGS.match(text):
         return True
-    if _PIPELINE.search(text) is None:
+    if "|" not in text or _PIPELINE.search(text) is None:
         return False
     # prose that mentions a pipeline has sentences: words and a full stop
     return text.rstrip()[-1:] not in ".!?" or text.count(" ") < 8
