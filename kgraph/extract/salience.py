@@ -65,16 +65,7 @@ _PROSE = frozenset({"paragraph", "item", "quote", "table"})
 #: (paragraphs, list items and quotes: 0, or 1 if too short or too long).
 _QUALITY = {"paragraph": 0, "item": 0, "quote": 0, "heading": 2, "table": 2, "title": 3}
 _OTHER_QUALITY = 4
-_DEFINES = (
-    " is a ",
-    " is an ",
-    " is the ",
-    " are ",
-    " stands for ",
-    " lets ",
-    " allows ",
-    " provides ",
-)
+_DEFINES = re.compile(r" ?(?:is an? |is the |are |stands for |lets |allows |provides )")
 
 
 def specificity(cat: Catalogue) -> dict[str, float]:
@@ -213,7 +204,7 @@ def _defines(sentence: str, surface: str) -> bool:
         return False
     tail = sentence[at + len(surface) : at + len(surface) + 40]
     tail = tail.split(")", 1)[-1] if "(" in tail[:3] else tail
-    return any(tail.startswith(d) or tail.startswith(d[1:]) for d in _DEFINES)
+    return _DEFINES.match(tail) is not None
 
 
 class _Group:
@@ -276,11 +267,17 @@ def mentions(
     for h in hits:
         per_sentence.setdefault((h.block, h.sentence), set()).add(h.concept)
     groups: dict[str, _Group] = {}
+    steps: dict[str, bool] = {}  # sentence -> is it a click-through step
     for h in hits:
-        listed = (
-            len(per_sentence[(h.block, h.sentence)]) >= _LIST_MIN
-            and _in_enumeration(h.sentence, h.surface)
-        ) or (h.kind in _PROSE and _UI_STEP.match(h.sentence) is not None)
+        sentence = h.sentence
+        listed = len(per_sentence[(h.block, sentence)]) >= _LIST_MIN and _in_enumeration(
+            sentence, h.surface
+        )
+        if not listed and h.kind in _PROSE:
+            step = steps.get(sentence)
+            if step is None:
+                step = steps[sentence] = _UI_STEP.match(sentence) is not None
+            listed = step
         g = groups.get(h.concept)
         if g is None:
             g = groups[h.concept] = _Group()
