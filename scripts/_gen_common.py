@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +27,8 @@ from kgraph.catalogue.concepts import normalise, surface_variants  # noqa: E402
 
 CONCEPTS = ROOT / "models" / "concepts"
 
+#: the generator of the open-source parts, which runs last and reads the others
+OPEN_GENERATOR = "scripts/gen_open_concepts.py"
 #: Zipf frequency (wordfreq, English) at and above which a bare word is too
 #: common to be a plain alias: 2.2 is roughly "once per 150 million words".
 RARE = 2.2
@@ -39,18 +42,24 @@ def zipf(word: str) -> float:
     return zipf_frequency(word.lower(), "en")
 
 
-def claims(exclude: str) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """Keys already owned by the other catalogue files.
+def claims(
+    exclude: str | Iterable[str],
+) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Keys already owned by the other catalogue files (all but ``exclude``,
+    one file name or several).
 
     Returns (plain key -> concept id, ambiguous key -> concept id,
     concept id -> type).
     """
+    skip = {exclude} if isinstance(exclude, str) else set(exclude)
     plain: dict[str, str] = {}
     amb: dict[str, str] = {}
     types: dict[str, str] = {}
     for path in sorted(CONCEPTS.glob("*.jsonl")):
-        if path.name == exclude:
+        if path.name in skip:
             continue
+        if OPEN_GENERATOR in path.read_text(encoding="utf-8").split("\n", 1)[0]:
+            continue  # generated after the AWS/GCP files, from them: never their input
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.lstrip().startswith("//"):
                 continue

@@ -39,7 +39,7 @@ OVERSIZED = {
     "kgraph.build.cache": 941,
     "kgraph.build.runner": 579,
     "kgraph.export.html": 727,
-    "kgraph.ingest.feeds": 689,
+    "kgraph.ingest.feeds": 691,
     "kgraph.query.index": 545,
 }
 

@@ -59,7 +59,12 @@ def _parse_entry(obj: object, where: str, problems: list[str]) -> Concept | None
         problems.append(
             f"{where}: {cid}: unknown type {ctype!r}; use one of {sorted(CONCEPT_TYPES)}"
         )
-    unknown = set(obj) - {"id", "name", "type", "aliases", "parents", "url", "ambiguous", "note"}
+    unknown = set(obj) - {
+        "id", "name", "type", "aliases", "parents", "url", "ambiguous", "note", "source", "license"
+    }  # fmt: skip
+    for key in ("source", "license"):  # where a generated entry comes from, and its terms
+        if key in obj and (not isinstance(obj[key], str) or not obj[key].strip()):
+            problems.append(f"{where}: {cid}: {key!r} must be a non-empty string")
     if unknown:
         problems.append(f"{where}: {cid}: unknown field(s) {sorted(unknown)}")
     rules = []

@@ -44,16 +44,17 @@ _LEADING = " \t\"'“‘(*-•>#"
 def _direct_evidence(h: Hit, rule: Rule, named: dict[tuple[int, str], set[str]]) -> bool:
     """Evidence for an ambiguous hit in its own sentence: a cue; for a word
     rule, its exact spelling where case tells (see :class:`Rule`), in code
-    the command or import it is, or other concepts named in the sentence
-    (``named``: every hit's concept by block and sentence): one for a short
-    alias (``gcc`` beside ``linux``), two for a common word (a list: "AI,
-    MCP, containers, open-source")."""
+    the command or import it is, or, for a common word, two other concepts
+    named in the sentence (``named``: every hit's concept by block and
+    sentence; a list: "AI, MCP, containers, open-source"). Not for a short
+    alias: with thousands of concepts, any sentence names one ("Apt." beside
+    Jasmine)."""
     if rule.cues and rule.cues.search(h.sentence):
         return True
     if not rule.word:
         return False
     others = named.get((h.block, h.sentence))
-    if others and len(others - {h.concept}) >= (1 if rule.short else 2):
+    if not rule.short and others and len(others - {h.concept}) >= 2:
         return True
     if rule.case_any:
         if h.surface == rule.case_form:

@@ -96,8 +96,9 @@ class Rule:
     A word rule (:mod:`kgraph.catalogue.context`: a plain alias that is a
     common word or three letters or fewer) also counts with its exact spelling
     (``case_form``: anywhere if ``case_any``, else not at a sentence start nor
-    in a title or heading), in code as a command or import, and beside other
-    concepts named in its sentence (one if ``short``, two otherwise)."""
+    in a title or heading), in code as a command or import, and (a common
+    word, not a ``short`` alias) beside two other concepts named in its
+    sentence."""
 
     needs: frozenset[str]
     cues: _Phrases

@@ -366,7 +366,8 @@ def _entry_bodies(entries: list[Any]) -> list[str]:
     """The richest body of each Atom entry (as :func:`_richest_body` picks it)
     when all its ``content`` and ``summary`` elements hold only text of type
     text or html, which are then removed from the tree; ``""`` for an entry
-    left whole (XHTML or base64 content) for feedparser to read."""
+    left whole (XHTML or base64 content) for feedparser to read. Bodies are
+    stripped, as feedparser strips them."""
     bodies = []
     for entry in entries:
         parts = [c for c in entry if c.tag in (_ATOM_CONTENT, _ATOM_SUMMARY)]
@@ -376,7 +377,7 @@ def _entry_bodies(entries: list[Any]) -> list[str]:
         ):
             bodies.append("")
             continue
-        texts = [(c.tag, (c.text or "").strip()) for c in parts]  # stripped, as feedparser does
+        texts = [(c.tag, (c.text or "").strip()) for c in parts]
         content = max((t for tag, t in texts if tag == _ATOM_CONTENT), key=len, default="")
         summary = next((t for tag, t in texts if tag == _ATOM_SUMMARY), "")
         bodies.append(content if len(content) >= len(summary) else summary)
