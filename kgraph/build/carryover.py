@@ -2,8 +2,9 @@
 
 An article's mentions depend on its text and on what the catalogue says about
 the alias forms that occur in it: each form's concepts and exact case, the
-rules of its ambiguous aliases (needs, cues, veto) and its concepts' broader
-concepts (which support ambiguous aliases). Nothing else in the catalogue
+rules of its ambiguous aliases (needs, cues, veto) or its word rule (a plain
+form that needs context), its concepts' broader concepts (which support
+ambiguous aliases) and their types and specificity (which weigh them). Nothing else in the catalogue
 reaches :meth:`kgraph.extract.matcher.Extractor.extract` (see :mod:`kgraph.extract.matcher`).
 
 So the build cache keeps, for each catalogue version, a 64-bit signature of
@@ -39,7 +40,9 @@ from typing import Any
 
 from kgraph.build.sketch import SKETCH_BITS, has_bits, text_sketch, trigram_bits
 from kgraph.catalogue.concepts import Catalogue
-from kgraph.extract.matcher import alias_table, automaton_key
+from kgraph.catalogue.context import word_rules
+from kgraph.extract.matcher import alias_table, automaton_key, compile_rules
+from kgraph.extract.salience import specificity
 from kgraph.memo import code_digest, memoised
 
 __all__ = [
@@ -52,17 +55,24 @@ __all__ = [
 
 
 def _signatures(catalogue: Catalogue) -> dict[str, int]:
-    rules = {
+    rules: dict[str, Any] = {
         f"{c.id}#{n}": dataclasses.astuple(rule)
         for c in catalogue
         for n, rule in enumerate(c.ambiguous)
     }
+    # a plain form that needs context has a word rule; a concept's weight
+    # depends on its type and on how many concepts sit below it
+    for key, rule in compile_rules(catalogue).items():
+        if rule.word:
+            rules[key] = (sorted(rule.needs), rule.case_form, rule.case_any, rule.short)
+    spec = specificity(catalogue)
     out: dict[str, int] = {}
     for form, (_length, _words, entries) in alias_table(catalogue).items():
-        meaning = [
-            (key, exact, rules.get(key), sorted(catalogue.with_broader(key.partition("#")[0])))
-            for key, exact in entries
-        ]
+        meaning = []
+        for key, exact in entries:
+            cid = key.partition("#")[0]
+            kind = (catalogue[cid].type, spec.get(cid)) if cid in catalogue else None
+            meaning.append((key, exact, rules.get(key), sorted(catalogue.with_broader(cid)), kind))
         digest = hashlib.blake2b(repr(meaning).encode("utf-8", "surrogatepass"), digest_size=8)
         out[form] = int.from_bytes(digest.digest(), "little")
     return out
@@ -90,6 +100,8 @@ def form_signatures(catalogue: Catalogue) -> dict[str, int]:
             sys.modules[__name__],
             sys.modules[alias_table.__module__],
             sys.modules[Catalogue.__module__],
+            sys.modules[specificity.__module__],
+            sys.modules[word_rules.__module__],
         )
         code = code_digest(*(m.__file__ or "" for m in modules))
         found = memoised(

@@ -42,7 +42,7 @@ def _load_cached(directory: str, stamp: tuple[tuple[str, int, int], ...]) -> Cat
     if not files:
         raise CatalogueError([f"{directory}/concepts: no *.jsonl catalogue files found"])
     digest = hashlib.sha256()
-    for path in files:
+    for path in [*files, *Path(directory).glob("common-words-en.txt")]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     version = digest.hexdigest()[:12]

@@ -34,9 +34,11 @@ from kgraph.records import ArticleText, Mention
 if TYPE_CHECKING:
     from spacy.language import Language
 
+from kgraph.extract.code import names_in_block
 from kgraph.extract.discover import load_lexicon
-from kgraph.extract.judge import Hit, judge, mentions, salience
+from kgraph.extract.judge import Hit, judge
 from kgraph.extract.matcher import FastMatcher, searched_forms
+from kgraph.extract.salience import broad_concepts, mentions, salience, specificity
 from kgraph.extract.terms import article_terms
 
 __all__ = ["Extractor", "extract", "extract_many", "get_extractor", "make_nlp"]
@@ -91,6 +93,8 @@ class Extractor:
         #: also find the article's terms (:func:`kgraph.extract.terms.article_terms`)
         self.discover = discover
         self.lexicon = load_lexicon() if discover else None
+        self.specificity = specificity(self.catalogue)
+        self.broad = broad_concepts(self.catalogue)
         # each match key as (concept, rule), worked out once per extractor
         self._split_keys: dict[str, tuple[str, str]] = {}
         if engine == "fast":
@@ -152,15 +156,18 @@ class Extractor:
         split = self._split_keys
         for b, block in enumerate(art.blocks):
             kind = block.kind
-            found = find(block.text, kind == "code", marks)
-            if taken is not None and found and kind != "code":
+            code = kind == "code"
+            found = find(block.text, code, marks)
+            if taken is not None and found and not code:
                 taken[b] = [(m[0], m[1]) for m in found]
-            for _start, _end, surface, key, sentence in found:
+            for start, end, surface, key, sentence in found:
+                if code and not names_in_block(block.text, start, end):
+                    continue  # a string, key, flag, class or path: not code naming it
                 parts = split.get(key)
                 if parts is None:  # first seen: "go#0" is rule "go#0" of concept "go"
                     cid, sep, _n = key.partition("#")
                     parts = split[key] = (cid, key if sep else "")
-                append(Hit(parts[0], parts[1], b, kind, sentence, surface))
+                append(Hit(parts[0], parts[1], b, kind, sentence, surface, start))
         return hits
 
     def matches(self, text: ArticleText) -> list[tuple[int, str, str]]:
@@ -201,12 +208,16 @@ class Extractor:
             for span in spans:
                 if kind == "code":
                     text = sentence_of.text
+                    if not names_in_block(text, span.start_char, span.end_char):
+                        continue
                     line_start = text.rfind("\n", 0, span.start_char) + 1
                     line_end = text.find("\n", span.end_char)
-                    sentence = text[line_start : line_end if line_end >= 0 else None]
+                    sentence = text[line_start : line_end if line_end >= 0 else None].strip()
                 else:
                     sentence = sentence_of(span)
-                hits.append(Hit(span.kb_id_, span.id_, b, kind, sentence, span.text))
+                hits.append(
+                    Hit(span.kb_id_, span.id_, b, kind, sentence, span.text, span.start_char)
+                )
             while done < idx:  # every article before idx is complete
                 yield self._finish(*pending[done])
                 pending[done] = (pending[done][0], [], {})
@@ -222,10 +233,21 @@ class Extractor:
         taken: dict[int, list[tuple[int, int]]] | None = None,
     ) -> list[Mention]:
         keep = judge(hits, self.rules, self.catalogue)
-        found = mentions([h for h, ok in zip(hits, keep, strict=True) if ok], len(art.blocks))
+        found = mentions(
+            [h for h, ok in zip(hits, keep, strict=True) if ok],
+            [b.kind for b in art.blocks],
+            self.specificity,
+            self.broad,
+        )
         if self.discover:
-            found += article_terms(art, taken or {}, self.catalogue, self.lexicon, salience)
+            found += article_terms(art, taken or {}, self.catalogue, self.lexicon, _term_salience)
         return found
+
+
+def _term_salience(in_title: bool, headings: int, count: int, first: float) -> float:
+    """A discovered term's salience: a catalogue concept's, from title, headings,
+    prose count and first position (terms are not found in code)."""
+    return salience(in_title, headings, count, 0, first, first == 0.0, 0.0)
 
 
 #: compiled extractors by catalogue version (a hash of the catalogue's files)

@@ -1,23 +1,27 @@
-"""Stage 3b: judge the matches of one article. Ambiguous aliases count only when
-their context supports them; the matches that count become
-:class:`~kgraph.records.Mention` records with a salience weight and one
-evidence sentence.
+"""Stage 3b: judge the matches of one article. Ambiguous aliases, and plain
+aliases that need context (:mod:`kgraph.catalogue.context`), count only when
+their context supports them; :mod:`kgraph.extract.salience` then makes the
+matches that count into :class:`~kgraph.records.Mention` records.
+
+>>> from kgraph.catalogue.load import load_catalogue
+>>> from kgraph.extract.matcher import compile_rules
+>>> cat = load_catalogue()
+>>> hits = [Hit("docker", "", 0, "paragraph", "We ship it with Docker.", "Docker", 16),
+...         Hit("containers", "containers#w:container", 1, "paragraph", "Each container is small.", "container", 5)]
+>>> judge(hits, compile_rules(cat), cat)
+[True, True]
 """
 
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING, NamedTuple
+from collections import defaultdict
+from typing import NamedTuple
 
 from kgraph.catalogue.concepts import Catalogue
-from kgraph.records import Mention
+from kgraph.extract.code import is_command
+from kgraph.extract.matcher import Rule
 
-if TYPE_CHECKING:
-    pass
-
-from kgraph.extract.matcher import EVIDENCE_MAX, Rule
-
-__all__ = ["Hit", "judge", "mentions", "salience"]
+__all__ = ["Hit", "judge"]
 
 
 class Hit(NamedTuple):
@@ -30,12 +34,54 @@ class Hit(NamedTuple):
     kind: str
     sentence: str
     surface: str
+    start: int = -1  # in the block's text: tells two concepts of one span apart
+
+
+_PROSE_KINDS = frozenset({"paragraph", "item", "quote", "table"})
+_LEADING = " \t\"'“‘(*-•>#"
+
+
+def _direct_evidence(h: Hit, rule: Rule, named: dict[tuple[int, str], set[str]]) -> bool:
+    """Evidence for an ambiguous hit in its own sentence: a cue; for a word
+    rule, its exact spelling where case tells (see :class:`Rule`), in code
+    the command or import it is, or, for a common word, two other concepts
+    named in the sentence (``named``: every hit's concept by block and
+    sentence; a list: "AI, MCP, containers, open-source"). Not for a short
+    alias: with thousands of concepts, any sentence names one ("Apt." beside
+    Jasmine)."""
+    if rule.cues and rule.cues.search(h.sentence):
+        return True
+    if not rule.word:
+        return False
+    others = named.get((h.block, h.sentence))
+    if not rule.short and others and len(others - {h.concept}) >= 2:
+        return True
+    if rule.case_any:
+        if h.surface == rule.case_form:
+            return True
+    elif (
+        rule.case_form
+        and h.surface[:1] == rule.case_form[:1]
+        and h.surface[1:2].islower()
+        and h.kind in _PROSE_KINDS
+    ):
+        # a name as written (Docker, WordPress or Wordpress), not DOCKER nor docker,
+        # and capitalised not because a sentence starts there
+        at = h.sentence.find(h.surface)
+        if at > 0 and h.sentence[:at].strip(_LEADING):
+            return True
+    if h.kind == "code":
+        at = h.sentence.find(h.surface)
+        return at >= 0 and is_command(h.sentence, at, at + len(h.surface))
+    return False
 
 
 def judge(hits: list[Hit], rules: dict[str, Rule], catalogue: Catalogue) -> list[bool]:
     """Which hits count: plain ones always; ambiguous ones when their context
     supports them, iterated until nothing changes (an accepted ambiguous hit
-    can support another)."""
+    can support another). Where two concepts are accepted for one span
+    (``Lambda``: AWS Lambda or a Python lambda), the one with evidence in its
+    own sentence wins over one supported by the article only."""
     keep = [not h.rule for h in hits]
     if all(keep):
         return keep  # nothing ambiguous to judge
@@ -46,7 +92,9 @@ def judge(hits: list[Hit], rules: dict[str, Rule], catalogue: Catalogue) -> list
             context.update(catalogue.with_broader(cid))
 
     pending: list[tuple[int, Hit, Rule]] = []  # ambiguous hits not vetoed, in order
+    named: dict[tuple[int, str], set[str]] = defaultdict(set)  # concepts by sentence
     for i, h in enumerate(hits):
+        named[(h.block, h.sentence)].add(h.concept)
         if not h.rule:
             if h.concept not in context:  # most hits repeat a concept: no call then
                 grow(h.concept)
@@ -54,11 +102,16 @@ def judge(hits: list[Hit], rules: dict[str, Rule], catalogue: Catalogue) -> list
         rule = rules[h.rule]
         if not (rule.veto and rule.veto.search(h.sentence)):
             pending.append((i, h, rule))
-    # Only the first pass looks for cues: a later one sees the same sentences,
-    # and only the context can have grown since.
+    # Only the first pass looks for evidence in the sentence: a later one sees
+    # the same sentences, and only the context can have grown since.
+    strong: set[int] = set()
     rest: list[tuple[int, Hit, Rule]] = []
     for i, h, rule in pending:
-        if not rule.needs.isdisjoint(context) or rule.cues.search(h.sentence):
+        if _direct_evidence(h, rule, named):
+            keep[i] = True
+            strong.add(i)
+            grow(h.concept)
+        elif not rule.needs.isdisjoint(context):
             keep[i] = True
             grow(h.concept)
         else:
@@ -71,89 +124,15 @@ def judge(hits: list[Hit], rules: dict[str, Rule], catalogue: Catalogue) -> list
                 grow(h.concept)
             else:
                 rest.append((i, h, rule))
+    if strong:
+        # one span, several concepts accepted: keep those with direct evidence
+        spans: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for i, h in enumerate(hits):
+            if keep[i] and h.rule and h.start >= 0:
+                spans[(h.block, h.start)].append(i)
+        for group in spans.values():
+            if len(group) > 1 and any(i in strong for i in group):
+                for i in group:
+                    if i not in strong:
+                        keep[i] = False
     return keep
-
-
-def _trim(sentence: str, surface: str) -> str:
-    """Cut a sentence to EVIDENCE_MAX characters, keeping the matched text."""
-    sentence = " ".join(sentence.split())
-    if len(sentence) <= EVIDENCE_MAX:
-        return sentence
-    at = sentence.lower().find(surface.lower())
-    at = max(at, 0)
-    start = max(0, min(at - EVIDENCE_MAX // 3, len(sentence) - (EVIDENCE_MAX - 2)))
-    piece = sentence[start : start + EVIDENCE_MAX - 2].strip()
-    return (
-        ("…" if start > 0 else "")
-        + piece
-        + ("…" if start + EVIDENCE_MAX - 2 < len(sentence) else "")
-    )
-
-
-def salience(in_title: bool, headings: int, count: int, first: float) -> float:
-    """Salience in 0..1 from title, headings, frequency and first position.
-
-    >>> salience(True, 2, 10, 0.0) > salience(False, 0, 1, 0.9)
-    True
-    """
-    score = 2.0 * in_title + 0.8 * min(headings, 3) + math.log2(1 + count) + 0.6 * (1 - first)
-    return round(1 - math.exp(-score / 3), 3)
-
-
-#: How good a hit's sentence is as evidence, lower is better, by block kind
-#: (paragraphs, list items and quotes: 0, or 1 if too short or too long).
-_QUALITY = {"paragraph": 0, "item": 0, "quote": 0, "heading": 2, "table": 2, "title": 3}
-_OTHER_QUALITY = 4
-
-
-class _Group:
-    """What the mention of one concept is made of: its hits' count, where
-    they are, and the hit with the best (quality, block) evidence (the first
-    of them, as ``min`` picks)."""
-
-    __slots__ = ("best", "count", "first", "headings", "in_title", "rank")
-
-    def __init__(self, hit: Hit, rank: tuple[int, int]) -> None:
-        self.count = 1
-        self.in_title = hit.kind == "title"
-        self.headings = int(hit.kind == "heading")
-        self.first = hit.block
-        self.rank = rank
-        self.best = hit
-
-
-def mentions(hits: list[Hit], n_blocks: int) -> list[Mention]:
-    # one pass over the hits (an article has thousands in all, its concepts
-    # tens): every per-hit test once, in this loop
-    groups: dict[str, _Group] = {}
-    for h in hits:
-        kind = h.kind
-        quality = _QUALITY.get(kind, _OTHER_QUALITY)
-        if quality == 0 and not 30 <= len(h.sentence) <= 400:
-            quality = 1
-        rank = (quality, h.block)
-        group = groups.get(h.concept)
-        if group is None:
-            groups[h.concept] = _Group(h, rank)
-            continue
-        group.count += 1
-        if kind == "title":
-            group.in_title = True
-        elif kind == "heading":
-            group.headings += 1
-        if h.block < group.first:
-            group.first = h.block
-        if rank < group.rank:
-            group.rank, group.best = rank, h
-    out = [
-        Mention(
-            concept=cid,
-            count=g.count,
-            weight=salience(g.in_title, g.headings, g.count, g.first / max(n_blocks, 1)),
-            evidence=_trim(g.best.sentence, g.best.surface),
-            alias=g.best.surface,
-        )
-        for cid, g in groups.items()
-    ]
-    out.sort(key=lambda m: (-m.weight, -m.count, m.concept))
-    return out

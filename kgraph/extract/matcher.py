@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING
 import ahocorasick
 
 from kgraph.catalogue import concepts as catalogue_module
+from kgraph.catalogue import context as context_module
 from kgraph.catalogue.concepts import AmbiguousAlias, Catalogue, normalise, surface_variants
+from kgraph.catalogue.context import WordRule, common_words, plural_matches, word_rules
 from kgraph.memo import code_digest, memoised
 from kgraph.records import ArticleText
 
@@ -40,6 +42,7 @@ __all__ = [
     "compile_rules",
     "same_length_lower",
     "searched_forms",
+    "word_key",
 ]
 
 LOGGER = logging.getLogger(__name__)
@@ -88,30 +91,72 @@ class _Phrases:
 
 @dataclass(frozen=True)
 class Rule:
-    """An ambiguous alias rule compiled for fast checks on a sentence."""
+    """An ambiguous alias rule compiled for fast checks on a sentence.
+
+    A word rule (:mod:`kgraph.catalogue.context`: a plain alias that is a
+    common word or three letters or fewer) also counts with its exact spelling
+    (``case_form``: anywhere if ``case_any``, else not at a sentence start nor
+    in a title or heading), in code as a command or import, and (a common
+    word, not a ``short`` alias) beside two other concepts named in its
+    sentence."""
 
     needs: frozenset[str]
     cues: _Phrases
     veto: _Phrases
+    case_form: str = ""
+    case_any: bool = False
+    word: bool = False
+    short: bool = False
+
+
+_NO_PHRASES = _Phrases(())
 
 
 def _compile_rule(rule: AmbiguousAlias) -> Rule:
     return Rule(frozenset(rule.needs), _Phrases(rule.cues), _Phrases(rule.veto))
 
 
+def _compile_word_rule(rule: WordRule) -> Rule:
+    return Rule(
+        rule.support,
+        _NO_PHRASES,
+        _NO_PHRASES,
+        case_form=rule.form if rule.case else "",
+        case_any=rule.case == "any",
+        word=True,
+        short=rule.reason == "short",
+    )
+
+
+def word_key(concept: str, form: str) -> str:
+    """The match key of a plain alias form that needs context (its word rule).
+
+    >>> word_key("containers", "container")
+    'containers#w:container'
+    """
+    return f"{concept}#w:{form}"
+
+
 def compile_rules(catalogue: Catalogue) -> dict[str, Rule]:
-    """Every ambiguous alias rule, keyed ``"<concept>#<n>"``."""
-    return {
+    """Every ambiguous alias rule, keyed ``"<concept>#<n>"``, and every word
+    rule, keyed by :func:`word_key`."""
+    rules = {
         f"{c.id}#{n}": _compile_rule(rule) for c in catalogue for n, rule in enumerate(c.ambiguous)
     }
+    for form, rule in word_rules(catalogue).items():
+        cid = catalogue.index.get(normalise(rule.form))
+        if cid is not None:
+            rules[word_key(cid, form)] = _compile_word_rule(rule)
+    return rules
 
 
 def alias_patterns(catalogue: Catalogue) -> list[tuple[str, str, bool]]:
     """Every surface form to match, as ``(form, match key, exact case?)``.
 
     Plain aliases and their variants are lowercase and keyed by concept id
-    (a variant that is another concept's alias belongs to that concept);
-    ambiguous aliases are keyed ``"<concept>#<n>"`` by their rule.
+    (a variant that is another concept's alias belongs to that concept), or
+    by :func:`word_key` when the form needs context; ambiguous aliases are
+    keyed ``"<concept>#<n>"`` by their rule.
 
     >>> from kgraph.catalogue.load import load_catalogue
     >>> ("goroutines", "go-goroutine", False) in alias_patterns(load_catalogue())
@@ -119,14 +164,17 @@ def alias_patterns(catalogue: Catalogue) -> list[tuple[str, str, bool]]:
     """
     out: dict[tuple[str, str, bool], None] = {}
     ambiguous = set(catalogue.ambiguous_index)
+    words = word_rules(catalogue)
+    common = common_words()
     for c in catalogue:
         for alias in (c.name, *c.aliases):
             if normalise(alias) in ambiguous:
                 continue
-            for form in surface_variants(alias):
+            for form in surface_variants(alias, plural=plural_matches(alias, common)):
                 key = normalise(form)
                 if key and catalogue.index.get(key) == c.id:
-                    out[(" ".join(form.lower().split()), c.id, False)] = None
+                    low = " ".join(form.lower().split())
+                    out[(low, word_key(c.id, low) if low in words else c.id, False)] = None
         for n, rule in enumerate(c.ambiguous):
             rid = f"{c.id}#{n}"
             if rule.case_sensitive:
@@ -292,7 +340,7 @@ def _cached_matcher(catalogue: Catalogue) -> ahocorasick.Automaton:
     matching code are unchanged (compiling 20k+ alias forms takes about a second)."""
     if not catalogue.version:
         return _compile_matcher(catalogue)
-    key = f"{catalogue.version}-{code_digest(__file__, catalogue_module.__file__)}"
+    key = f"{catalogue.version}-{code_digest(__file__, catalogue_module.__file__, context_module.__file__)}"
     return memoised("matcher", key, lambda: _compile_matcher(catalogue), ahocorasick.Automaton)
 
 
@@ -326,8 +374,8 @@ class FastMatcher:
         >>> m = FastMatcher(load_catalogue())
         >>> t = "AWS Lambda on S3, not S3X"
         >>> sorted((t[s:e], k) for s, e, _w, k in m.candidates(t))  # doctest: +NORMALIZE_WHITESPACE
-        [('AWS', 'aws'), ('AWS Lambda', 'aws-lambda'), ('Lambda', 'aws-lambda#0'),
-         ('Lambda', 'python-lambda#0'), ('S3', 'amazon-s3')]
+        [('AWS', 'aws#w:aws'), ('AWS Lambda', 'aws-lambda'), ('Lambda', 'aws-lambda#0'),
+         ('S3', 'amazon-s3#w:s3')]
         """
         lower = _as_searched(text)
         found: list[tuple[int, int, int, str]] = []

@@ -112,7 +112,10 @@ class ConceptMatcher:
         spans = self.spans(doc)
         if self.resolve:
             sentence_of = Sentences(doc)
-            hits = [Hit(s.kb_id_, s.id_, 0, "paragraph", sentence_of(s), s.text) for s in spans]
+            hits = [
+                Hit(s.kb_id_, s.id_, 0, "paragraph", sentence_of(s), s.text, s.start_char)
+                for s in spans
+            ]
             keep = judge(hits, self.rules, self.catalogue)
             spans = [s for s, ok in zip(spans, keep, strict=True) if ok]
         # a plain alias and an ambiguous rule may match the same text: one span each

@@ -9,8 +9,9 @@ writes to GraphML as it is. See the README's schema section.
 >>> from kgraph.records import Article, ArticleText, Feed, Mention
 >>> g = build_graph([Feed("f.xml", "F")], [Article("a1", "https://e.org/a1", "T", ("Ann",), feed="f.xml")],
 ...                 {"a1": ArticleText("a1")}, {"a1": [Mention("go", 2, 0.9, "Go is fun.", "Go")]})
->>> sorted(g.nodes)
-['article:https://e.org/a1', 'author:ann', 'concept:go', 'concept:programming-language', 'feed:f.xml']
+>>> sorted(g.nodes)  # doctest: +NORMALIZE_WHITESPACE
+['article:https://e.org/a1', 'author:ann', 'concept:go', 'concept:programming-language',
+ 'concept:software-development', 'feed:f.xml']
 """
 
 from __future__ import annotations
@@ -208,7 +209,7 @@ class GraphBuilder:
     ...               [Mention("go", 2, 0.9, "Go is fun.", "Go")])
     >>> g = b.finish()
     >>> sorted(k for *_, k in g.edges(keys=True))
-    ['broader-1', 'mentions-1', 'published-1']
+    ['broader-1', 'broader-2', 'mentions-1', 'published-1']
     """
 
     def __init__(

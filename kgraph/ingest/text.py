@@ -25,6 +25,12 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree
 
+from kgraph.ingest.boilerplate import (
+    is_boilerplate_element,
+    is_call_to_action,
+    is_social_link,
+    looks_like_command,
+)
 from kgraph.records import Article, ArticleText, Block
 
 __all__ = ["clean_inline", "to_text"]
@@ -97,6 +103,9 @@ _BLOCK = frozenset(
 _PARSER = etree.HTMLParser(
     remove_comments=True, remove_pis=True, no_network=True, recover=True, collect_ids=False
 )
+#: elements that hold the whole page or post: never boilerplate themselves
+#: (WordPress puts the post's tags among an <article>'s classes)
+_CONTAINERS = frozenset({"html", "body", "article", "main"})
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # What the walker does with an element, by tag name: one dict lookup per
@@ -222,8 +231,11 @@ class _Walker:
         if buf:
             text = clean_inline("".join(buf))
             buf.clear()
-            if text:
-                self.blocks.append(Block(self.kinds[-1], text))
+            if text and not is_call_to_action(text):
+                kind = self.kinds[-1]
+                if kind == "paragraph" and looks_like_command(text):
+                    kind = "code"  # a shell session the page did not mark up as code
+                self.blocks.append(Block(kind, text))
                 # clean_inline() leaves exactly one space between words
                 self.words += text.count(" ") + 1
 
@@ -259,11 +271,20 @@ class _Walker:
                 tag = _tag_name(tag)
         # the roles by how often they come, most first
         if role == _BLOCK_EL:
+            if (
+                el.attrib
+                and tag not in _CONTAINERS
+                and is_boilerplate_element(el.get("class"), el.get("id"), el.get("role"))
+            ):
+                return  # share, follow, related posts, comments...
             self.flush()
             kinds = self.kinds
             kinds.append(_BLOCK_KIND.get(tag, kinds[-1]))
         elif role == _A:
-            self.link(el.get("href"))
+            href = el.get("href")
+            self.link(href)
+            if is_social_link(href):
+                return  # its text is a button or a profile name, not content
         elif role == _CODE:
             text = clean_inline(_text_content(el))
             if text:

@@ -107,6 +107,8 @@ def test_form_signatures_change_exactly_where_a_form_means_something_else():
     s3 = dataclasses.replace(BASE[2], aliases=("S3", "S3 bucket"))
     assert _changed(*BASE[:2], s3, *BASE[3:]) == {"s3 bucket", "s3 buckets"}
     # new parents change every form of the concept and of its narrower ones
+    # (and the forms of the old parent, whose weight depends on how many
+    # concepts sit below it: issue 21)
     aws = dataclasses.replace(BASE[1], parents=())
     assert _changed(BASE[0], aws, *BASE[2:]) == {
         "aws",
@@ -114,6 +116,10 @@ def test_form_signatures_change_exactly_where_a_form_means_something_else():
         "amazonwebservices",
         "amazon s3",
         "s3",
+        "cloud computing",
+        "cloud computings",
+        "cloudcomputing",
+        "cloudcomputings",
     }
     # a rule's cues: the forms of that rule
     rule = dataclasses.replace(BASE[3].ambiguous[0], cues=("module",))
@@ -122,10 +128,14 @@ def test_form_signatures_change_exactly_where_a_form_means_something_else():
     # a concept removed: its forms, and those of the rule that needed it
     rule = dataclasses.replace(BASE[3].ambiguous[0], needs=())
     go = dataclasses.replace(BASE[3], ambiguous=(rule,))
-    assert _changed(*BASE[:3], go) == {"goroutine", "goroutines", "go"}
-    # a concept added under another: its own forms only
+    # (and golang: Go has nothing below it now, so it weighs as more specific)
+    assert _changed(*BASE[:3], go) == {"goroutine", "goroutines", "go", "golang", "golangs"}
+    # a concept added under another: its own forms, and those of a broader
+    # concept whose count of narrower ones reaches a new power of two (its
+    # weight: issue 21) -- here cloud computing's, 3 -> 4 below it, not AWS's
     ec2 = Concept("ec2", "Amazon EC2", "aws-service", ("EC2",), ("aws",))
-    assert _changed(*BASE, ec2) == {"amazon ec2", "ec2"}
+    cloud = {"cloud computing", "cloud computings", "cloudcomputing", "cloudcomputings"}
+    assert _changed(*BASE, ec2) == {"amazon ec2", "ec2", *cloud}
 
 
 @settings(max_examples=40, deadline=None)

@@ -1,0 +1,174 @@
+"""Code read as code: which matches in a code block name a concept.
+
+A code block names a concept through what the code *does*: an import, a
+command, a package name, an API call (``import json``, ``pip install
+requests``, ``kubectl apply``, ``fmt.Println``). It does not through the text
+it carries: a string literal (``'statusCode': 200``, ``"Apt. 009"``), a
+mapping key (``logging:``, ``backend:``, ``Authorization:`` header names), a
+flag of a command (``--arch=amd64``, ``--tlsv1.2``), a CSS class or a member
+(``.container {``), or a piece of a path, a file name, an image reference or a
+longer identifier (``/etc/confluent/``, ``linux/amd64``, ``create-s3-bucket.yml``,
+``letsencrypt-dns01-private-key``, ``@sha256:``). :func:`names_concept` tells them
+apart from the characters around the match on its line; :func:`is_command` tells
+whether the match is what a line runs or imports (evidence for a word like
+``python`` or ``curl``).
+
+>>> line = "secretName: default-workshop-example-tls"
+>>> names_concept(line, line.index("tls"), len(line))
+False
+>>> line = "pip install requests"
+>>> names_concept(line, 0, 3), is_command(line, 0, 3)
+(True, True)
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["is_command", "names_concept", "names_in_block"]
+
+#: characters that glue a match into a longer name: a path, a file name, an
+#: identifier, an image or a host reference
+_GLUE_BEFORE = frozenset("/\\-_.@~$%=")
+_GLUE_AFTER = frozenset("/\\-_@")
+_QUOTES = "\"'`"
+#: a line that imports or installs: a string on it names a package
+_IMPORT = re.compile(
+    r"^\s*(?:import\b|from\b|require\b|use\b|using\b|include\b|#include\b|@import\b|go get\b|"
+    r"\w+\s*(?::=|=)\s*require\s*\(|.*\b(?:require|import)\s*\(|.*\b(?:install|add|get)\b)"
+)
+#: a line that is only a quoted string, as in a Go import block
+_LONE_STRING = re.compile(r"""^\s*(?:\w+\s+)?(["'`])[^"'`]*\1\s*[,;]?\s*$""")
+#: what may stand before the command on a line: a prompt, sudo, RUN, a list dash
+_COMMAND_PREFIX = re.compile(
+    r"^\s*(?:[$#>%]\s*|\w+@[\w.-]+:[^$#]*[$#]\s*)?(?:(?:sudo|RUN|exec|time|env)\s+|-\s+)*$"
+)
+_KEY = re.compile(r"^\s*(?:-\s+)?[\w.-]+$")
+
+
+def _in_string(line: str, start: int) -> bool:
+    """Whether ``start`` is inside a quoted string on ``line`` (quotes counted
+    from the line start; a backslash escapes the next character)."""
+    quote = ""
+    i = 0
+    while i < start:
+        ch = line[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in _QUOTES and not (
+            # an apostrophe between letters (don't) opens nothing
+            ch == "'" and 0 < i < len(line) - 1 and line[i - 1].isalpha() and line[i + 1].isalpha()
+        ):
+            quote = ch
+        i += 1
+    return bool(quote)
+
+
+def names_concept(line: str, start: int, end: int) -> bool:
+    """Whether the match ``line[start:end]`` names a concept as code does.
+
+    >>> t = "'statusCode' : 200,"
+    >>> names_concept(t, 1, 11)
+    False
+    >>> t = "logging:"
+    >>> names_concept(t, 0, 7)
+    False
+    >>> t = 'import "net/http"'
+    >>> names_concept(t, 8, 16)
+    True
+    >>> t = "gzip_types text/plain text/css text/xml;"
+    >>> names_concept(t, t.index("xml"), t.index("xml") + 3)
+    False
+    """
+    before = line[start - 1] if start > 0 else ""
+    after = line[end] if end < len(line) else ""
+    if before in _GLUE_BEFORE or after in _GLUE_AFTER or (before == ":" and after == ":"):
+        return False  # a piece of a path, flag, file name, identifier, member or ARN
+    if after == "." and _EXTENSION.match(line, end):
+        return False  # a file name (index.html), not a call (json.dumps)
+    if _in_string(line, start):
+        return bool(_IMPORT.match(line) or _LONE_STRING.match(line))
+    # a mapping key (YAML, JSON, an HTTP header): the match, then a colon
+    return not (after == ":" and _KEY.match(line[:end]) and not line.startswith("::", end))
+
+
+_FILE_EXTENSIONS = frozenset(
+    [
+        "yml",
+        "yaml",
+        "json",
+        "toml",
+        "ini",
+        "cfg",
+        "conf",
+        "txt",
+        "md",
+        "html",
+        "htm",
+        "css",
+        "js",
+        "ts",
+        "py",
+        "go",
+        "rs",
+        "rb",
+        "php",
+        "java",
+        "sh",
+        "xml",
+        "csv",
+        "log",
+        "lock",
+        "zip",
+        "tar",
+        "gz",
+        "tgz",
+        "exe",
+        "dll",
+        "so",
+        "dylib",
+        "png",
+        "jpg",
+        "jpeg",
+        "gif",
+        "svg",
+        "pdf",
+        "tf",
+        "tfvars",
+        "hcl",
+        "env",
+    ]
+)
+_EXTENSION = re.compile(r"\.(?:" + "|".join(sorted(_FILE_EXTENSIONS)) + r")\b", re.I)
+
+
+def is_command(line: str, start: int, end: int) -> bool:
+    """Whether the match is what the line runs or imports: the first word of a
+    command (after a prompt, ``sudo`` or ``RUN``), or a module in an import.
+
+    >>> is_command("$ sudo apt install nginx", 7, 10)
+    True
+    >>> is_command("import json", 7, 11), is_command("x = json.loads(s)", 4, 8)
+    (True, False)
+    """
+    if _COMMAND_PREFIX.match(line[:start]) and (end == len(line) or not line[end].isalnum()):
+        return True
+    head = line[:start]
+    return bool(re.match(r"^\s*(?:import|from|require\(|use|using)\s*[\"'(]?\s*$", head))
+
+
+def names_in_block(text: str, start: int, end: int) -> bool:
+    """:func:`names_concept` for a match at ``start:end`` of a whole code block.
+
+    >>> code = "import json" + chr(10) + "logging:"
+    >>> names_in_block(code, 7, 11), names_in_block(code, 12, 19)
+    (True, False)
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    return names_concept(line, start - line_start, end - line_start)

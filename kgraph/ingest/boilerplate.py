@@ -1,0 +1,238 @@
+"""Boilerplate of blog pages: what the HTML-to-text stage leaves out.
+
+Share and follow buttons, footers, navigation, "related posts" and comment
+blocks, author boxes, newsletter sign-ups and social-profile links say nothing
+about the article; read as text they turn into mentions of X, Reddit, YouTube
+or e-mail in every post of a feed (issue 21). Three tests, on what every blog
+engine marks up the same way:
+
+- an element whose ``class``, ``id`` or ``role`` names such a block
+  (:func:`is_boilerplate_element`): ``class="sharedaddy"``,
+  ``id="jp-relatedposts"``, ``role="navigation"``;
+- a link to a share endpoint or a social profile, or a ``mailto:`` link
+  (:func:`is_social_link`): its text is left out (the link itself is kept);
+- a short paragraph that is a call to action: "follow me on", "thanks for
+  reading", "originally published in ... on Medium" (:func:`is_call_to_action`).
+
+>>> is_social_link("https://twitter.com/intent/tweet?url=x"), is_social_link("https://twitter.com/ruanbekker")
+(True, True)
+>>> is_social_link("https://www.youtube.com/watch?v=abc")
+False
+>>> is_call_to_action("Thanks for reading, feel free to follow me on Twitter.")
+True
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+__all__ = ["is_boilerplate_element", "is_call_to_action", "is_social_link", "looks_like_command"]
+
+#: class/id/role words of boilerplate blocks, matched as whole words of the
+#: attribute (split on spaces, dashes and underscores)
+_BLOCK_WORDS = frozenset(
+    [
+        "share",
+        "sharing",
+        "shares",
+        "sharedaddy",
+        "social",
+        "socials",
+        "follow",
+        "related",
+        "relatedposts",
+        "yarpp",
+        "addtoany",
+        "a2a",
+        "footer",
+        "newsletter",
+        "subscribe",
+        "subscription",
+        "signup",
+        "comments",
+        "respond",
+        "disqus",
+        "breadcrumb",
+        "breadcrumbs",
+        "navigation",
+        "navbar",
+        "sidebar",
+        "widget",
+        "widgets",
+        "advert",
+        "advertisement",
+        "ads",
+        "promo",
+        "authorbox",
+        "byline",
+        "cookie",
+        "cookies",
+        "banner",
+    ]
+)
+#: two-word names ("author bio", "post navigation")
+_BLOCK_PAIRS = (("author", "bio"), ("author", "box"), ("post", "navigation"), ("more", "posts"))
+_ROLES = frozenset({"navigation", "contentinfo", "complementary", "banner", "search"})
+_SPLIT = re.compile(r"[\s_-]+")
+_TAXONOMY = ("tag-", "category-", "cat-", "topic-", "post-tag-", "label-")
+
+_SOCIAL_HOSTS = frozenset(
+    [
+        "twitter.com",
+        "x.com",
+        "facebook.com",
+        "fb.com",
+        "linkedin.com",
+        "reddit.com",
+        "news.ycombinator.com",
+        "t.me",
+        "telegram.me",
+        "wa.me",
+        "whatsapp.com",
+        "pinterest.com",
+        "tumblr.com",
+        "mastodon.social",
+        "bsky.app",
+        "instagram.com",
+        "youtube.com",
+        "medium.com",
+        "getpocket.com",
+        "digg.com",
+        "del.icio.us",
+        "delicious.com",
+        "stumbleupon.com",
+        "technorati.com",
+        "buymeacoffee.com",
+        "patreon.com",
+        "ko-fi.com",
+        "plus.google.com",
+    ]
+)
+_SHARE_PATH = re.compile(
+    r"/(?:share|sharer|intent|submit|sharearticle|sharing|bookmark|addtoany)\b|/(?:in|channel|c|user|u)/|/@",
+    re.I,
+)
+_CALL = re.compile(
+    r"\b(?:follow (?:me|us)\b|subscribe to (?:my|our|the)\b|sign up (?:for|to) (?:my|our)\b|"
+    r"share (?:this|it) (?:on|with)\b|tweet (?:about|this)\b|thanks for reading\b|thank you for reading\b|"
+    r"if you (?:liked|enjoyed|like|enjoy) (?:this|the|my|it)\b|originally published (?:in|on|at)\b|"
+    r"buy me a coffee\b|leave a comment\b|let me know in the comments\b|connect with me\b|"
+    r"find me on\b|join (?:my|our) (?:newsletter|mailing list)\b|where people are continuing the conversation)",
+    re.I,
+)
+#: words one of which every call to action has (a cheap test before the regex)
+_CALL_HINT = re.compile(
+    "follow |subscribe|sign up|share |tweet|thank|if you|originally published|buy me|comment"
+    "|connect with|find me|newsletter|mailing list|conversation"
+)
+#: a call to action is a short paragraph; a longer one is content that says so in passing
+CALL_MAX_WORDS = 60
+
+
+def is_boilerplate_element(cls: str | None, ident: str | None, role: str | None) -> bool:
+    """Whether an element's ``class``, ``id`` and ``role`` name a boilerplate block.
+
+    >>> is_boilerplate_element("sharedaddy sd-sharing-enabled", None, None)
+    True
+    >>> is_boilerplate_element("entry-content", "post-12", None), is_boilerplate_element(None, None, "navigation")
+    (False, True)
+    >>> is_boilerplate_element("post tag-social-media category-security", None, None)
+    False
+    """
+    if role and role.strip().lower() in _ROLES:
+        return True
+    for value in (cls, ident):
+        if not value:
+            continue
+        names = value.lower().split()
+        # a class named after the post's tags or categories is no block's name
+        if any(n.startswith(_TAXONOMY) for n in names):
+            names = [n for n in names if not n.startswith(_TAXONOMY)]
+        words = " ".join(names).replace("-", " ").replace("_", " ").split()
+        if not _BLOCK_WORDS.isdisjoint(words):
+            return True
+        if any(a in words and b in words for a, b in _BLOCK_PAIRS):
+            return True
+    return False
+
+
+def is_social_link(href: str | None) -> bool:
+    """Whether a link is a share button, a social profile or an e-mail address:
+    a social host with a share path or a profile (at most one path segment),
+    or ``mailto:``. A link to one post or video on such a host is content."""
+    if not href:
+        return False
+    href = href.strip()
+    if href[:7].lower() == "mailto:":
+        return True
+    # the host, by slicing (most links go elsewhere: no URL parsing for them)
+    at = href.find("//")
+    if at < 0:
+        return False
+    host = href[at + 2 :].split("/", 1)[0].split("?", 1)[0].split(":", 1)[0].lower()
+    if host.removeprefix("www.").removeprefix("m.") not in _SOCIAL_HOSTS:
+        return False
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return False
+    host = (parts.hostname or "").lower().removeprefix("www.").removeprefix("m.")
+    if host not in _SOCIAL_HOSTS:
+        return False
+    path = parts.path.rstrip("/")
+    if _SHARE_PATH.search(path):
+        return True
+    return path.count("/") <= 1 and "watch" not in path
+
+
+def is_call_to_action(text: str) -> bool:
+    """Whether a paragraph is a call to action (follow, subscribe, share,
+    "thanks for reading"), short enough not to be content.
+
+    >>> is_call_to_action("Kubernetes operators follow the controller pattern.")
+    False
+    """
+    if text.count(" ") >= CALL_MAX_WORDS:
+        return False
+    # one scan for the words first: every paragraph of every article comes here
+    if _CALL_HINT.search(text.lower()) is None:
+        return False
+    return _CALL.search(text) is not None
+
+
+_PROMPT = re.compile(r"^(?:[$#%>]\s+\S|[\w.-]+@[\w.-]+:\S*[#$]\s)")
+#: a command and two or more flags, and nothing that reads as a sentence after
+_FLAGS = re.compile(
+    r"^[\w./-]+(?:\s+[\w./-]+)?(?:\s+-{1,2}[\w-]+(?:=\S*)?(?:\s+[^\s-][^\s]*)?){2,}\s*$"
+)
+_PIPELINE = re.compile(
+    r"(?:^|\s)[\w./-]+(?:\s+-{1,2}[\w-]+(?:[= ][^\s|]+)?)*\s*\|\s*[\w./-]+\s+-{1,2}\w"
+)
+
+
+def looks_like_command(text: str) -> bool:
+    """Whether a paragraph is a shell command or session a page set as text
+    (not in ``<pre>``): it starts with a prompt, or it is a pipeline of
+    commands with flags and reads as no sentence.
+
+    >>> looks_like_command("netstat -n | grep -i 8080 | wc -l")
+    True
+    >>> looks_like_command("root@14952c2356a7:/# netstat -n | wc -l 166")
+    True
+    >>> looks_like_command("./sysbench --num-threads=2 --test=oltp --oltp-table-size=100000 run")
+    True
+    >>> looks_like_command("Pipe the output to grep -i to filter it, as the manual says.")
+    False
+    """
+    head = text[:1]
+    if head in "$#%>" and _PROMPT.match(text):
+        return True
+    if " -" not in text:  # no flag: no command of either kind below
+        return "@" in text[:40] and _PROMPT.match(text) is not None
+    if _PROMPT.match(text) or _FLAGS.match(text):
+        return True
+    if "|" not in text or _PIPELINE.search(text) is None:
+        return False
+    # prose that mentions a pipeline has sentences: words and a full stop
+    return text.rstrip()[-1:] not in ".!?" or text.count(" ") < 8
