@@ -174,7 +174,7 @@ class KnowledgeGraph:
         fragment), each with its score (0..1) and the reasons.
 
         >>> [r.title for r in build().related("Versioning for Amazon S3", k=2)]
-        ['Setting Up Amazon S3 Replication Rules', 'Understanding Object Lock for Amazon S3']
+        ['How to Create an Amazon S3 Bucket: Step-by-Step Guide', 'Setting Up Amazon S3 Replication Rules']
         """
         return self.index.related(article, k)
 
