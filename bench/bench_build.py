@@ -166,7 +166,7 @@ def child_kgraph(
 ) -> dict:
     import kgraph
     import kgraph.api  # imported on first use of kgraph.build: not part of the build's time
-    from kgraph.build.cache import BuildCache
+    from kgraph.pipeline.cache import BuildCache
 
     sampler = _Sampler()
     with sampler:
@@ -417,7 +417,7 @@ CATALOGUE_EDITS = (
 def catalogue_edits(corpus: str, work: Path, cache_dir: str, res: dict) -> None:
     """A cold build that fills a cache with a copy of the catalogue, then each
     edit of :data:`CATALOGUE_EDITS` and a build after it (analyses the edit
-    cannot change are carried over: :mod:`kgraph.build.carryover`)."""
+    cannot change are carried over: :mod:`kgraph.pipeline.carryover`)."""
     from kgraph.catalogue.load import models_dir
 
     models = work / "models"

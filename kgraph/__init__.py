@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import importlib
 import logging
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 from kgraph.catalogue.concepts import Catalogue, Concept
@@ -24,7 +22,7 @@ if TYPE_CHECKING:
     from kgraph.api import BuildReport, KnowledgeGraph, build, load, read_articles
     from kgraph.ingest.sources import Limits
 
-#: Imported on first use, so that ``import kgraph.build.runner`` in a ``--jobs``
+#: Imported on first use, so that ``import kgraph.pipeline.runner`` in a ``--jobs``
 #: worker does not import the graph, query and export modules (networkx, ...).
 _LAZY = {
     "BuildReport": "api",
@@ -43,22 +41,6 @@ def __getattr__(name: str) -> Any:
     value = getattr(importlib.import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
-
-
-class _Package(types.ModuleType):
-    """``kgraph`` itself: ``kgraph.build`` stays the public :func:`build` function.
-
-    Importing the ``kgraph.build`` package (the build runner) would otherwise bind
-    the package over the function as an attribute of ``kgraph``.
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name in _LAZY and isinstance(value, types.ModuleType):
-            return  # the subpackage stays reachable through sys.modules and `from kgraph.build import ...`
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 def __dir__() -> list[str]:

@@ -20,10 +20,6 @@ from typing import Any
 
 import networkx as nx
 
-from kgraph.build import BuildCache
-from kgraph.build.carryover import form_signatures
-from kgraph.build.reading import parse_all, read_all
-from kgraph.build.runner import Engine, local_engine, merge, run_feeds
 from kgraph.catalogue import Catalogue, load_catalogue
 from kgraph.errors import FeedError, KgraphError
 from kgraph.export import PAGE_MAX_ARTICLES
@@ -38,6 +34,10 @@ from kgraph.fileio import all_or_nothing
 from kgraph.graph.analytics import edge_count
 from kgraph.graph.builder import ArticlePart, GraphBuilder
 from kgraph.ingest.sources import Limits, default_sources, expand
+from kgraph.pipeline import BuildCache
+from kgraph.pipeline.carryover import form_signatures
+from kgraph.pipeline.reading import parse_all, read_all
+from kgraph.pipeline.runner import Engine, local_engine, merge, run_feeds
 from kgraph.query import (
     ArticleHit,
     Community,
@@ -420,11 +420,11 @@ def build(
     cannot be read is reported in ``kg.report.errors`` and the others are used.
     ``jobs`` > 1 parses feeds and extracts in that many processes (same result).
     ``progress(stage, done, total)`` is called as work advances.
-    ``cache`` (a :class:`~kgraph.build.cache.BuildCache`) reuses the analyses of
+    ``cache`` (a :class:`~kgraph.pipeline.cache.BuildCache`) reuses the analyses of
     unchanged articles and the parses of unchanged feeds; its hits and misses
     are counted in ``kg.report``. ``engine="dask"`` runs cleaning and extraction
     on a Dask cluster (``scheduler`` address, or a local cluster of ``jobs``
-    workers), see :mod:`kgraph.build.dask_engine`. ``discover=False`` leaves out
+    workers), see :mod:`kgraph.pipeline.dask_engine`. ``discover=False`` leaves out
     the concept nodes of ``type="term"`` (:mod:`kgraph.extract.terms`).
     """
     if engine not in ("local", "dask"):
@@ -506,7 +506,7 @@ def _engine(
 ) -> Iterator[Engine | None]:
     """Worker processes (``jobs`` > 1), a Dask cluster, or None: this process."""
     if engine == "dask":
-        from kgraph.build.dask_engine import dask_submit
+        from kgraph.pipeline.dask_engine import dask_submit
 
         with dask_submit(cat, scheduler=scheduler, workers=max(jobs, 1)) as eng:
             yield eng

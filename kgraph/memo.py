@@ -3,7 +3,7 @@ and code (the parsed catalogue, the compiled matcher, a catalogue's form
 signatures), kept as pickles in the user's cache folder so the next process
 loads them instead (:func:`memoised`). This is the one door to that folder:
 a stage names what it builds and a key, and owns no cache code. (The build
-cache of analyses and parsed feeds is another thing: :mod:`kgraph.build.cache`.)
+cache of analyses and parsed feeds is another thing: :mod:`kgraph.pipeline.cache`.)
 
 >>> import tempfile
 >>> where = Path(tempfile.mkdtemp())

@@ -18,9 +18,9 @@ from typing import Any
 
 import click
 
-from kgraph.build import BuildCache, clear_cache, default_cache_dir
 from kgraph.catalogue.load import load_catalogue
 from kgraph.cli.exits import failing_on
+from kgraph.pipeline import BuildCache, clear_cache, default_cache_dir
 
 __all__ = ["build_perf_options", "cache", "open_cache"]
 

@@ -227,7 +227,7 @@ _Entry = tuple[int, int, tuple[tuple[str, "str | None"], ...]]
 
 
 #: The last alias table worked out, by catalogue version: after a catalogue
-#: edit both the matcher and the form signatures (:mod:`kgraph.build.carryover`) need it.
+#: edit both the matcher and the form signatures (:mod:`kgraph.pipeline.carryover`) need it.
 _TABLE: dict[str, dict[str, _Entry]] = {}
 
 

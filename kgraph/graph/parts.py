@@ -220,7 +220,7 @@ def _coded(
 
 def recode(part: ArticlePart, catalogue: Catalogue) -> ArticlePart:
     """``part`` for another version of the catalogue under which its article's
-    mentions are the same (:mod:`kgraph.build.carryover`): concept codes and the
+    mentions are the same (:mod:`kgraph.pipeline.carryover`): concept codes and the
     tags' concepts worked out again.
 
     >>> from kgraph.catalogue.load import load_catalogue

@@ -133,8 +133,8 @@ def test_streamed_build_equals_build_graph_but_for_key_numbering():
     order); build_graph() adds them sorted. Same nodes, same edges and
     attributes; only the numbers in the edge keys may differ."""
     import kgraph
-    from kgraph.build.task import analyse
     from kgraph.graph.builder import build_graph
+    from kgraph.pipeline.task import analyse
 
     kg = kgraph.build()
     feeds, articles, _ = kgraph.read_articles()

@@ -19,7 +19,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from kgraph.build.sketch import sketch as sketch_of
 from kgraph.catalogue.concepts import Catalogue
 from kgraph.catalogue.load import load_catalogue
 from kgraph.errors import FeedError, one_line
@@ -28,6 +27,7 @@ from kgraph.graph.parts import ArticlePart, article_part
 from kgraph.ingest.feeds import parse_feed_or_error
 from kgraph.ingest.text import to_text
 from kgraph.ingest.words import distinctive_terms
+from kgraph.pipeline.sketch import sketch as sketch_of
 from kgraph.records import SUMMARY_MAX, Article, ArticleText, Block, Feed, Mention
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ Result = tuple[ArticleText, list[Mention], str]
 #: Stored analyses among some cache keys: ``lookup(keys) -> {key: (text, mentions)}``.
 Lookup = Callable[[list[str]], dict[str, tuple[ArticleText, list[Mention]]]]
 
-#: Analyses of other catalogue versions that still hold (:class:`kgraph.build.carryover.Carrier`):
+#: Analyses of other catalogue versions that still hold (:class:`kgraph.pipeline.carryover.Carrier`):
 #: ``carry(content keys, generation) -> {content key: (packed analysis, sketch)}``.
 Carry = Callable[[Sequence[str], str], dict[str, tuple[bytes, bytes]]]
 
@@ -83,14 +83,14 @@ class FeedDone:
     """A parsed and analysed feed. ``ids`` are its articles' (id, URL), all the
     build needs of the records to drop articles an earlier feed had; ``keys``
     are their cache keys (``""`` without a cache); ``analyses`` are
-    the analyses the cache is to store, packed (:func:`kgraph.build.cache.pack_analysis`),
+    the analyses the cache is to store, packed (:func:`kgraph.pipeline.cache.pack_analysis`),
     in the same order (``b""`` for one the cache already holds, and for all
     without a cache), or None for a feed the cache had parsed before; ``parts``
     are what the graph takes from each article (:func:`kgraph.graph.parts.article_part`);
     ``notes`` each article's warning (``""`` if none). ``seconds`` is the time
     the task spent parsing, cleaning and extracting. With a cache, ``contents``
     are the articles' content keys, ``sketches`` the sketches to store with
-    the analyses (:func:`kgraph.build.carryover.text_sketch`) and ``carried``
+    the analyses (:func:`kgraph.pipeline.carryover.text_sketch`) and ``carried``
     tells which analyses were carried over from another catalogue version.
     Only bytes, strings, numbers and tuples cross from a worker: no record
     is unpickled one by one."""
@@ -175,7 +175,7 @@ def run_feed(
     version), clean and extract the other articles (``extractor()`` is called
     only if there are any), work out each article's graph part (with
     ``catalogue``, by default the extractor's) and drop the HTML."""
-    from kgraph.build.cache import (
+    from kgraph.pipeline.cache import (
         READ_ERRORS,
         analysis_key,
         content_key,

@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kgraph.build.carryover import CatalogueChange, changed_forms, form_signatures
-from kgraph.build.sketch import has_bits, sketch, text_sketch, trigram_bits
 from kgraph.catalogue.concepts import AmbiguousAlias, Concept
 from kgraph.catalogue.load import load_catalogue
 from kgraph.catalogue.validate import build_catalogue
 from kgraph.extract.extractor import Extractor
 from kgraph.extract.matcher import automaton_key, same_length_lower
+from kgraph.pipeline.carryover import CatalogueChange, changed_forms, form_signatures
+from kgraph.pipeline.sketch import has_bits, sketch, text_sketch, trigram_bits
 from kgraph.records import ArticleText, Block
 
 pytestmark = pytest.mark.issue(7)

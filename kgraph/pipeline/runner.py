@@ -1,4 +1,4 @@
-"""Running feed tasks (:mod:`kgraph.build.task`: feeds → text → extract, one
+"""Running feed tasks (:mod:`kgraph.pipeline.task`: feeds → text → extract, one
 feed end to end) over a stream of feeds, in this process or on an engine's
 workers.
 
@@ -29,19 +29,19 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from kgraph.build.carryover import Carrier
-from kgraph.build.reading import Unchanged, reread
-from kgraph.build.task import Carry, FeedDone, FeedFailed, FeedTask, Lookup, run_feed
 from kgraph.catalogue.concepts import Catalogue
 from kgraph.errors import FeedError
 from kgraph.extract.extractor import get_extractor
 from kgraph.graph.parts import ArticlePart, recode
+from kgraph.pipeline.carryover import Carrier
+from kgraph.pipeline.reading import Unchanged, reread
+from kgraph.pipeline.task import Carry, FeedDone, FeedFailed, FeedTask, Lookup, run_feed
 from kgraph.records import Feed, Source
 
 if TYPE_CHECKING:
-    from kgraph.build.cache import AnalysisReader, BuildCache
-    from kgraph.build.reading import Read
     from kgraph.ingest.sources import Limits
+    from kgraph.pipeline.cache import AnalysisReader, BuildCache
+    from kgraph.pipeline.reading import Read
 
 __all__ = [
     "Engine",
@@ -97,7 +97,7 @@ def _init_worker(catalogue_file: str) -> None:
 
 def _reader(path: str) -> AnalysisReader:
     """A read-only view of the cache file at ``path``, opened once per process."""
-    from kgraph.build.cache import AnalysisReader
+    from kgraph.pipeline.cache import AnalysisReader
 
     reader = _READERS.get(path)
     if reader is None:
@@ -207,7 +207,7 @@ def run_feeds(
     cache: BuildCache | None = None,
     engine: Engine | None = None,
 ) -> Iterator[tuple[Source, FeedDone | FeedError]]:
-    """Each feed read by :func:`kgraph.build.reading.read_all`, parsed and analysed,
+    """Each feed read by :func:`kgraph.pipeline.reading.read_all`, parsed and analysed,
     in input order. A feed the cache parsed before is taken from it (``results``
     None: its analyses are all in the cache); the others run as tasks, on the
     ``engine`` (at most ``engine.window`` ahead of the one awaited) or here,
@@ -303,9 +303,9 @@ def _carry_feed(
 ) -> Hit | None:
     """The parse of the feed of ``base_key`` stored under another catalogue
     version, if the change leaves every one of its articles' analyses as it
-    was (:mod:`kgraph.build.carryover`): then its parts are recoded, and it and its
+    was (:mod:`kgraph.pipeline.carryover`): then its parts are recoded, and it and its
     analyses are stored under this version's keys (``key`` for the feed)."""
-    from kgraph.build.cache import analysis_key
+    from kgraph.pipeline.cache import analysis_key
 
     old = store.previous_feed(base_key, key)
     if old is None:

@@ -16,8 +16,8 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from kgraph.build.cache.codec import READ_ERRORS, analysis_from_row, unpack
-from kgraph.build.cache.store import analysis_rows, previous, signatures
+from kgraph.pipeline.cache.codec import READ_ERRORS, analysis_from_row, unpack
+from kgraph.pipeline.cache.store import analysis_rows, previous, signatures
 from kgraph.records import ArticleText, Mention
 
 __all__ = ["AnalysisReader"]

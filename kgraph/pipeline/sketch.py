@@ -1,7 +1,7 @@
 """Sketches of analysed articles, for the build cache's carry-over: a 1 KB
 bitmap of the byte trigrams of an article's text as the matcher searched it
 (:func:`kgraph.extract.matcher.searched_forms`). When the catalogue changes,
-:mod:`kgraph.build.carryover` re-analyses only the articles whose sketch may
+:mod:`kgraph.pipeline.carryover` re-analyses only the articles whose sketch may
 contain a changed alias.
 """
 
@@ -44,7 +44,7 @@ def sketch(marks: Iterable[str]) -> bytes:
     """A bitmap of the byte trigrams of texts as :meth:`FastMatcher.candidates`
     searched them (lowered, every non-word character a NUL: ``marks``, one per
     block, each between NULs): a text that contains an alias form has every
-    bit of its :func:`trigram_bits` set, so :mod:`kgraph.build.carryover` can tell
+    bit of its :func:`trigram_bits` set, so :mod:`kgraph.pipeline.carryover` can tell
     which articles a catalogue change may touch. (Text inside URLs, where
     nothing matches, is left out.) Numpy hashes the trigrams: 0.06 ms for an
     article of 1,200 words, where a set of its words took 0.17 ms.

@@ -23,8 +23,9 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from kgraph.build.cache import keys
-from kgraph.build.cache.codec import (
+from kgraph.graph.parts import ArticlePart
+from kgraph.pipeline.cache import keys
+from kgraph.pipeline.cache.codec import (
     READ_ERRORS,
     HttpEntry,
     analysis_from_row,
@@ -33,8 +34,8 @@ from kgraph.build.cache.codec import (
     unpack,
     unpack_feed,
 )
-from kgraph.build.cache.keys import article_key, digest
-from kgraph.build.cache.store import (
+from kgraph.pipeline.cache.keys import article_key, digest
+from kgraph.pipeline.cache.store import (
     CACHE_FILE,
     Transaction,
     analysis_rows,
@@ -45,7 +46,6 @@ from kgraph.build.cache.store import (
     prune,
     signatures,
 )
-from kgraph.graph.parts import ArticlePart
 from kgraph.records import Article, ArticleText, Feed, Mention
 from kgraph.version import kgraph_version
 
@@ -261,7 +261,7 @@ class BuildCache:
     def note_catalogue(self, version: str, signatures: Callable[[], dict[str, int]]) -> None:
         """Keep the form signatures of catalogue ``version`` (``signatures()``,
         called only if the cache has not got them) for later versions to
-        compare with (:mod:`kgraph.build.carryover`)."""
+        compare with (:mod:`kgraph.pipeline.carryover`)."""
         if self._db is None:
             return
         try:

@@ -25,7 +25,7 @@ from kgraph.ingest.sources import Limits
 from kgraph.records import Source
 
 if TYPE_CHECKING:
-    from kgraph.build.cache import BuildCache
+    from kgraph.pipeline.cache import BuildCache
 
 __all__ = ["FETCH_WORKERS", "Unchanged", "parse_all", "read_all"]
 
@@ -38,13 +38,13 @@ FETCH_WORKERS = 4
 @dataclasses.dataclass(frozen=True)
 class Unchanged:
     """A feed file not read because the build cache saw it as it is now:
-    the base key of its parsed feed (:meth:`kgraph.build.cache.BuildCache.unchanged_file`)."""
+    the base key of its parsed feed (:meth:`kgraph.pipeline.cache.BuildCache.unchanged_file`)."""
 
     key: str
 
 
 #: What reading a source gives: its bytes, the URL or path to resolve links
-#: against and the file's signature (:meth:`kgraph.build.cache.BuildCache.file_signature`,
+#: against and the file's signature (:meth:`kgraph.pipeline.cache.BuildCache.file_signature`,
 #: "" for a URL or without a cache); or an unchanged file; or the error.
 Read = tuple[bytes, str, str] | Unchanged | FeedError
 
@@ -65,7 +65,7 @@ def _finish_fetch(
         LOGGER.debug("%s: not modified, using the cached copy", src.location)
         return stored.body, stored.final_url
     if cache is not None and (fetched.etag or fetched.last_modified):
-        from kgraph.build.cache import HttpEntry
+        from kgraph.pipeline.cache import HttpEntry
 
         cache.put_http(
             src.location,
@@ -129,7 +129,7 @@ def parse_all(
 ) -> Iterator[tuple[Source, ParsedFeed | FeedError]]:
     """Parse what :func:`read_all` read, in order, in this process (builds
     parse and analyse each feed in one task instead: see
-    :func:`kgraph.build.runner.run_feeds`)."""
+    :func:`kgraph.pipeline.runner.run_feeds`)."""
     for src, got in reads:
         if isinstance(got, Unchanged):  # (read_all without a cache never says so)
             got = reread(src, limits)

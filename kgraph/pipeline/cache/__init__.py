@@ -4,16 +4,16 @@ validators in one SQLite file, so a re-run only redoes what changed.
 The tables, each keyed by a SHA-256 of everything its result depends on:
 
 - ``analysis``: an article's light text and mentions (what
-  :func:`kgraph.build.task.analyse` yields), keyed by the article's content
+  :func:`kgraph.pipeline.task.analyse` yields), keyed by the article's content
   (id, URL, title and HTML: :func:`content_key`) plus the catalogue version,
   :data:`CACHE_FORMAT` and the kgraph version; with the content key and the
   article's sketch (a bitmap of its text's trigrams: :func:`kgraph.extract.matcher.sketch`). Under a new catalogue
   version an analysis of another is carried over (moved) when none of the
   alias forms the change touches can occur in the article
-  (:mod:`kgraph.build.carryover`): a catalogue change re-analyses exactly the
+  (:mod:`kgraph.pipeline.carryover`): a catalogue change re-analyses exactly the
   articles it may change. An article keeps one analysis.
 - ``catalogues``: the signature of every alias form of each catalogue version
-  the cache has analyses of (:func:`kgraph.build.carryover.form_signatures`), to
+  the cache has analyses of (:func:`kgraph.pipeline.carryover.form_signatures`), to
   tell what changed from one version to the next.
 - ``feeds``: a parsed feed (:class:`~kgraph.ingest.feeds.ParsedFeed`) without the
   articles' HTML but with each article's analysis key, content key and graph
@@ -46,27 +46,27 @@ The default location is ``$KGRAPH_CACHE_DIR`` if set, else the folder
 >>> import tempfile
 >>> from kgraph.records import Article
 >>> from kgraph.catalogue.load import load_catalogue
->>> from kgraph.build.cache import BuildCache
+>>> from kgraph.pipeline.cache import BuildCache
 >>> cache = BuildCache(tempfile.mkdtemp(), load_catalogue().version)
 >>> art = Article("a", html="<p>Helm</p>")
 >>> cache.has_analysis([cache.article_key(art)]), cache.hits, cache.misses
 (set(), 0, 1)
 >>> cache.close()
 
-The package: :mod:`~kgraph.build.cache.keys` (what an entry is keyed by),
-:mod:`~kgraph.build.cache.codec` (how a row is encoded),
-:mod:`~kgraph.build.cache.store` (the SQLite file: schema, opening, the
-queries shared by writer and readers), :mod:`~kgraph.build.cache.buildcache`
+The package: :mod:`~kgraph.pipeline.cache.keys` (what an entry is keyed by),
+:mod:`~kgraph.pipeline.cache.codec` (how a row is encoded),
+:mod:`~kgraph.pipeline.cache.store` (the SQLite file: schema, opening, the
+queries shared by writer and readers), :mod:`~kgraph.pipeline.cache.buildcache`
 (:class:`BuildCache`, the build's read-write cache) and
-:mod:`~kgraph.build.cache.reader` (:class:`AnalysisReader`, a worker's
+:mod:`~kgraph.pipeline.cache.reader` (:class:`AnalysisReader`, a worker's
 read-only view).
 """
 
-from kgraph.build.cache.buildcache import RACY_SECONDS, BuildCache
-from kgraph.build.cache.codec import READ_ERRORS, HttpEntry, pack_analysis, unpack_analysis
-from kgraph.build.cache.keys import CACHE_FORMAT, analysis_key, article_key, content_key
-from kgraph.build.cache.reader import AnalysisReader
-from kgraph.build.cache.store import CACHE_FILE, clear_cache, default_cache_dir
+from kgraph.pipeline.cache.buildcache import RACY_SECONDS, BuildCache
+from kgraph.pipeline.cache.codec import READ_ERRORS, HttpEntry, pack_analysis, unpack_analysis
+from kgraph.pipeline.cache.keys import CACHE_FORMAT, analysis_key, article_key, content_key
+from kgraph.pipeline.cache.reader import AnalysisReader
+from kgraph.pipeline.cache.store import CACHE_FILE, clear_cache, default_cache_dir
 
 __all__ = [
     "CACHE_FILE",

@@ -16,8 +16,8 @@ import hashlib
 import importlib
 from pathlib import Path
 
-from kgraph.build.cache.codec import MARSHAL
 from kgraph.memo import code_digest
+from kgraph.pipeline.cache.codec import MARSHAL
 from kgraph.records import Article
 
 __all__ = [
@@ -42,7 +42,7 @@ def _analysis_code() -> str:
     # too), and the data besides the catalogue that term discovery reads
     root = Path(importlib.import_module("kgraph").__file__ or "").parent
     files = [p for stage in ("ingest", "catalogue", "extract") for p in (root / stage).glob("*.py")]
-    files += [root / "build" / n for n in ("sketch.py", "runner.py", "task.py")]
+    files += [root / "pipeline" / n for n in ("sketch.py", "runner.py", "task.py")]
     files.append(root / "graph" / "parts.py")
     from kgraph.catalogue.load import models_dir
 

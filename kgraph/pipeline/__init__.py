@@ -2,8 +2,8 @@
 on Dask), with the build cache and catalogue carry-over. The only package that imports the cache.
 """
 
-from kgraph.build.cache import BuildCache, clear_cache, default_cache_dir
+from kgraph.pipeline.cache import BuildCache, clear_cache, default_cache_dir
 
 #: The cache's one door for the API and the CLI: no other package imports
-#: :mod:`kgraph.build.cache` itself.
+#: :mod:`kgraph.pipeline.cache` itself.
 __all__ = ["BuildCache", "clear_cache", "default_cache_dir"]

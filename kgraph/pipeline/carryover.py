@@ -38,12 +38,12 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from kgraph.build.sketch import SKETCH_BITS, has_bits, text_sketch, trigram_bits
 from kgraph.catalogue.concepts import Catalogue
 from kgraph.catalogue.context import word_rules
 from kgraph.extract.matcher import alias_table, automaton_key, compile_rules
 from kgraph.extract.salience import specificity
 from kgraph.memo import code_digest, memoised
+from kgraph.pipeline.sketch import SKETCH_BITS, has_bits, text_sketch, trigram_bits
 
 __all__ = [
     "Carrier",
@@ -161,9 +161,9 @@ class CatalogueChange:
 
 
 #: ``previous(contents, generation) -> {content: (generation, packed, sketch)}``:
-#: analyses of other catalogue versions (:meth:`kgraph.build.cache.BuildCache.previous_analyses`).
+#: analyses of other catalogue versions (:meth:`kgraph.pipeline.cache.BuildCache.previous_analyses`).
 Previous = Callable[[Sequence[str], str], dict[str, tuple[str, bytes, bytes]]]
-#: ``signatures(version) -> form signatures or None`` (:meth:`kgraph.build.cache.BuildCache.signatures`).
+#: ``signatures(version) -> form signatures or None`` (:meth:`kgraph.pipeline.cache.BuildCache.signatures`).
 Signatures = Callable[[str], "dict[str, int] | None"]
 
 

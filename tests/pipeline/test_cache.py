@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import kgraph
-from kgraph.build.cache import CACHE_FILE, BuildCache, default_cache_dir
 from kgraph.catalogue.context import word_frequencies
 from kgraph.catalogue.load import load_catalogue, models_dir
 from kgraph.cli.app import main
 from kgraph.ingest.sources import SAMPLES_DIR
+from kgraph.pipeline.cache import CACHE_FILE, BuildCache, default_cache_dir
 
 pytestmark = pytest.mark.issue(7)
 
@@ -452,7 +452,7 @@ def test_locked_cache_is_skipped_not_reset(feeds, tmp_path, monkeypatch):
 def test_cached_results_are_tied_to_the_analysis_code(monkeypatch, tmp_path):
     """An edited checkout (same version, different extraction code) must not
     reuse results computed by the old code."""
-    from kgraph.build.cache import BuildCache, keys
+    from kgraph.pipeline.cache import BuildCache, keys
 
     first = BuildCache(tmp_path, "catv1")
     monkeypatch.setattr(keys, "_analysis_code", lambda: "other-code")
@@ -462,7 +462,7 @@ def test_cached_results_are_tied_to_the_analysis_code(monkeypatch, tmp_path):
 
 
 def _count_reads(monkeypatch) -> list[str]:
-    from kgraph.build import reading
+    from kgraph.pipeline import reading
 
     reads: list[str] = []
     real = reading.read_source
@@ -478,7 +478,7 @@ def _count_reads(monkeypatch) -> list[str]:
 def test_unchanged_feed_files_are_not_read_again(feeds, tmp_path, monkeypatch):
     """A file whose size, times and inode are as when it was read (and was
     not changed just before) is not read: its parsed feed comes from the cache."""
-    from kgraph.build.cache import buildcache
+    from kgraph.pipeline.cache import buildcache
 
     monkeypatch.setattr(buildcache, "RACY_SECONDS", 0.0)
     reads = _count_reads(monkeypatch)
@@ -515,7 +515,7 @@ def test_a_file_changed_just_before_it_was_read_is_read_again(feeds, tmp_path, m
 
 
 def test_unchanged_bad_feed_is_reported_every_time(feeds, tmp_path, monkeypatch):
-    from kgraph.build.cache import buildcache
+    from kgraph.pipeline.cache import buildcache
 
     monkeypatch.setattr(buildcache, "RACY_SECONDS", 0.0)
     (feeds / "broken.xml").write_text("this is not a feed\n", encoding="utf-8")
@@ -526,7 +526,7 @@ def test_unchanged_bad_feed_is_reported_every_time(feeds, tmp_path, monkeypatch)
 
 
 def test_unchanged_file_whose_parse_was_dropped_is_read(feeds, tmp_path, monkeypatch):
-    from kgraph.build.cache import buildcache
+    from kgraph.pipeline.cache import buildcache
 
     monkeypatch.setattr(buildcache, "RACY_SECONDS", 0.0)
     reads = _count_reads(monkeypatch)
@@ -542,7 +542,7 @@ def test_unchanged_file_whose_parse_was_dropped_is_read(feeds, tmp_path, monkeyp
 
 
 def test_workers_carry_analyses_over_too(feeds, tmp_path, monkeypatch):
-    from kgraph.build import runner as pipeline
+    from kgraph.pipeline import runner as pipeline
 
     monkeypatch.setattr(pipeline, "HELP_WHILE_STARTING", False)  # the workers do every feed
     models = tmp_path / "models"

@@ -1,7 +1,7 @@
 """The build cache's SQLite file: where it is, its tables, how it is opened,
 moved aside when damaged and cleared, and the queries that the build's
-:class:`~kgraph.build.cache.buildcache.BuildCache` and the workers'
-:class:`~kgraph.build.cache.reader.AnalysisReader` share.
+:class:`~kgraph.pipeline.cache.buildcache.BuildCache` and the workers'
+:class:`~kgraph.pipeline.cache.reader.AnalysisReader` share.
 
 >>> import tempfile
 >>> d = Path(tempfile.mkdtemp())
@@ -21,8 +21,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from kgraph.build.cache.codec import READ_ERRORS, unpack
-from kgraph.build.cache.keys import CACHE_FORMAT
+from kgraph.pipeline.cache.codec import READ_ERRORS, unpack
+from kgraph.pipeline.cache.keys import CACHE_FORMAT
 
 __all__ = [
     "CACHE_FILE",
@@ -86,7 +86,7 @@ def default_cache_dir(outdir: str | os.PathLike[str] = "outputs") -> Path:
 
 def connect(path: Path) -> sqlite3.Connection:
     """Open (or create) the cache file at ``path``; a file of another
-    :data:`~kgraph.build.cache.keys.CACHE_FORMAT` is emptied."""
+    :data:`~kgraph.pipeline.cache.keys.CACHE_FORMAT` is emptied."""
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, timeout=30, isolation_level=None)
     try:

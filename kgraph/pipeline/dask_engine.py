@@ -2,7 +2,7 @@
 
 The client (the ``kgraph build`` process) reads the feeds' bytes (files
 locally, URLs with the cache's conditional GETs) and sends each feed not in
-the build cache to the cluster as one task (:func:`kgraph.build.task.run_feed`):
+the build cache to the cluster as one task (:func:`kgraph.pipeline.task.run_feed`):
 the worker parses it, cleans and extracts its articles with its own copy of
 the catalogue (sent once, with ``scatter(broadcast=True)``) and returns the
 articles without HTML, light texts and mentions, which the client merges
@@ -29,10 +29,10 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-from kgraph.build.runner import Engine, run_task
-from kgraph.build.task import FeedTask
 from kgraph.catalogue.concepts import Catalogue
 from kgraph.errors import KgraphError
+from kgraph.pipeline.runner import Engine, run_task
+from kgraph.pipeline.task import FeedTask
 
 __all__ = ["dask_submit"]
 
@@ -55,7 +55,7 @@ def dask_submit(
     catalogue: Catalogue, scheduler: str | None = None, workers: int = 2
 ) -> Iterator[Engine]:
     """Connect to ``scheduler`` (or start a local cluster of ``workers``
-    processes) and yield an :class:`~kgraph.build.runner.Engine` whose futures
+    processes) and yield an :class:`~kgraph.pipeline.runner.Engine` whose futures
     run on the cluster: feeds are parsed and their articles analysed there.
     The cluster is closed on exit (a remote one is only disconnected from).
 

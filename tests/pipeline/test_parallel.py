@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 import kgraph
-from kgraph.build import runner as pipeline
-from kgraph.build.cache import CACHE_FILE, AnalysisReader, BuildCache
-from kgraph.build.task import FeedDone, FeedFailed, FeedTask, run_feed
 from kgraph.catalogue.load import load_catalogue
 from kgraph.extract.extractor import get_extractor
 from kgraph.ingest.sources import SAMPLES_DIR, Limits
+from kgraph.pipeline import runner as pipeline
+from kgraph.pipeline.cache import CACHE_FILE, AnalysisReader, BuildCache
+from kgraph.pipeline.task import FeedDone, FeedFailed, FeedTask, run_feed
 
 pytestmark = pytest.mark.issue(7)
 
@@ -178,7 +178,7 @@ def _loaded_after(imports: str, modules: tuple[str, ...]) -> list[str]:
 
 def test_pipeline_workers_import_only_what_they_need():
     modules = ("spacy", "networkx", "httpx", "kgraph.api")
-    assert _loaded_after("kgraph.build.runner, kgraph.build.dask_engine", modules) == []
+    assert _loaded_after("kgraph.pipeline.runner, kgraph.pipeline.dask_engine", modules) == []
 
 
 def test_the_kgraph_script_imports_only_the_package_until_it_runs():
