@@ -325,7 +325,8 @@ def find_terms(
     capitalised (a capital at its start is then no sentence opener).
     ``people`` (if given) gets the names left out as a person's.
     ``lower_text``: the whole document (default: ``text``); a capitalised
-    word also written in lowercase there is an ordinary word.
+    word written in lowercase there about as often is an ordinary word (a
+    name mostly capitalised, ``Nokogiri`` beside ``require 'nokogiri'``, stays).
 
     >>> [(f.surface, f.kind) for f in find_terms("Tunnels: set up WireGuard and a TwiML Bin on a PE32 box.")]
     [('WireGuard', 'camel'), ('TwiML Bin', 'camel'), ('PE32', 'acronym')]
@@ -374,7 +375,7 @@ def find_terms(
                 i += 1
         surface = text[start:end]
         if kind == "cap":
-            if has_word(lower_text if lower_text is not None else text, word.lower()):
+            if _ordinary(lower_text if lower_text is not None else text, word):
                 continue
             if _person(text, start, end, surface, heading, lex):
                 if people is not None:
@@ -458,6 +459,31 @@ def has_word(text: str, word: str) -> bool:
             return True
         at = text.find(word, end)
     return False
+
+
+def word_count(text: str, word: str) -> int:
+    """How often ``word`` stands in ``text`` as a whole word (case-sensitive).
+
+    >>> word_count("Slop: slop and sloppy slop", "slop")
+    2
+    """
+    count = 0
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not _is_word(text[at - 1])) and (
+            end == len(text) or not _is_word(text[end])
+        ):
+            count += 1
+        at = text.find(word, end)
+    return count
+
+
+def _ordinary(text: str, word: str) -> bool:
+    """Whether a capitalised ``word`` is an ordinary word of ``text``: written
+    in lowercase there at least half as often as capitalised."""
+    lower = word_count(text, word.lower())
+    return lower > 0 and 2 * lower >= word_count(text, word)
 
 
 def _is_word(ch: str) -> bool:

@@ -268,6 +268,7 @@ def article_terms(
             s.evidence = (quality, sentence)
 
     prose = "\n".join(b.text for b in text.blocks if b.kind != "code")
+    used = _used_names(text, lex) if code_text else frozenset()
     for i, b in enumerate(text.blocks):
         if b.kind == "code":
             for name, kind in code_names(b.text, lex):
@@ -275,7 +276,7 @@ def article_terms(
             continue
         heading = b.kind in ("title", "heading") and title_case(b.text)
         for f in find_terms(b.text, taken.get(i, ()), lex, heading, people, prose):
-            if code_text and has_word(code_text, f.surface):
+            if code_text and _identifier(code_text, f.surface, f.kind, used):
                 continue  # an identifier of the article's own code
             add(f.surface, f.kind, i, b.kind, _sentence_of(b.text, f.start, f.end))
     for c in text.code:
@@ -303,6 +304,43 @@ def article_terms(
         )
     out.sort(key=lambda m: (-m.weight, -m.count, m.concept))
     return out
+
+
+def _used_names(text: ArticleText, lex: Lexicon) -> frozenset[str]:
+    """The names (lowercase) the article's code installs, imports or runs."""
+    codes = [*(b.text for b in text.blocks if b.kind == "code"), *text.code]
+    return frozenset(n.lower() for c in codes for n, _ in code_names(c, lex))
+
+
+def _identifier(code: str, surface: str, kind: str, used: frozenset[str]) -> bool:
+    """Whether a name in prose is an identifier of the article's own code.
+
+    A name the code installs, imports or runs is the library or tool, not an
+    identifier (``require 'nokogiri'``). A capitalised word counts only where
+    the code defines it (``class Parser``, ``Parser =``): a library's module
+    used in code (``Nokogiri::HTML(...)``) is still the library; other shapes
+    (CamelCase, digits, dotted) wherever the code holds them.
+
+    >>> _identifier("doc = Nokogiri::HTML(x)", "Nokogiri", "cap", frozenset())
+    False
+    >>> _identifier("class Slop\\nend", "Slop", "cap", frozenset())
+    True
+    >>> _identifier("c := NewClient()", "NewClient", "camel", frozenset())
+    True
+    """
+    if surface.lower() in used or not has_word(code, surface):
+        return False
+    if kind != "cap":
+        return True
+    name = re.escape(surface)
+    return re.search(_DEFINES.format(name=name), code) is not None
+
+
+#: a definition of ``name`` in common languages: class/def/func/type... name, or name = ...
+_DEFINES = (
+    r"\b(?:class|module|def|func|fn|type|struct|interface|enum|trait|let|var|const)"
+    r"\s+{name}\b|\b{name}\s*(?::=|=(?!=))"
+)
 
 
 #: the longest evidence sentence, as for catalogue mentions

@@ -27,7 +27,13 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-__all__ = ["is_boilerplate_element", "is_call_to_action", "is_social_link", "looks_like_command"]
+__all__ = [
+    "is_boilerplate_element",
+    "is_call_to_action",
+    "is_social_link",
+    "looks_like_command",
+    "looks_like_source",
+]
 
 #: class/id/role words of boilerplate blocks, matched as whole words of the
 #: attribute (split on spaces, dashes and underscores)
@@ -199,6 +205,47 @@ def is_call_to_action(text: str) -> bool:
     if _CALL_HINT.search(text.lower()) is None:
         return False
     return _CALL.search(text) is not None
+
+
+def looks_like_source(text: str) -> bool:
+    """Whether a short paragraph is a line of source code or markup a page set
+    as text (old blogs put code in ``<p>`` with ``<br>``): a lone closing
+    keyword or brace, a definition, an assignment or a call that reads as no
+    sentence, or a markup tag.
+
+    >>> looks_like_source("doc = Nokogiri::Slop(<<-eohtml)"), looks_like_source("end")
+    (True, True)
+    >>> looks_like_source("def method_b"), looks_like_source("<p class='bold'>bold hello</p>")
+    (True, True)
+    >>> looks_like_source("The end is near."), looks_like_source("Use the Slop() method to walk the tree.")
+    (False, False)
+    """
+    words = text.count(" ") + 1
+    if words > 12 or (text[-1:] in ".!?,:" and not text.endswith("...")):
+        return False
+    if _CLOSER.fullmatch(text) or _MARKUP.match(text):
+        return True
+    if _DEFINITION.match(text) or _ASSIGNMENT.match(text):
+        return True
+    # a bare dotted name (devcontainer.json, source.list) is a file or a field
+    return _CALL_LINE.fullmatch(text) is not None and any(c in text for c in "(:>{;|")
+
+
+#: a line that only closes or opens a block
+_CLOSER = re.compile(r"(?:end|fi|done|esac|else|[})\]{(\[]+[;,)]*|end[).;]*)")
+#: a markup tag opening the line: <html>, </div>, <p class="x">
+_MARKUP = re.compile(r"</?[a-zA-Z][\w:-]*(?:\s+[\w:-]+(?:=\"[^\"]*\"|='[^']*')?)*\s*/?>")
+#: a definition or import keyword and a name: def x, class Foo, func main(), import x
+_DEFINITION = re.compile(
+    r"(?:def|class|module|func|fn|function|package|import|require|from|var|let|const|"
+    r"public|private|static|struct|interface|return|include|#include|using)\s+[\w.:'\"<>/*@-]+[\w\s(){}\[\],.:;'\"<>=|*&-]*$"
+)
+#: an assignment: x = ..., @x ||= ..., foo.bar := ...
+_ASSIGNMENT = re.compile(r"[@$]?[\w.\[\]'\"]+\s*(?:=|:=|\+=|-=|\|\|=|<<)\s*\S.*$")
+#: a call or chain with no sentence around it: foo.bar(1), Foo::Bar.new, x.each do |y|
+_CALL_LINE = re.compile(
+    r"[\w@$]+(?:(?:\.|::|->)\w+)+(?:\(.*\))?(?:\s*(?:do(?:\s*\|[^|]*\|)?|\{|;))?\s*(?:#.*)?"
+)
 
 
 _PROMPT = re.compile(r"^(?:[$#%>]\s+\S|[\w.-]+@[\w.-]+:\S*[#$]\s)")

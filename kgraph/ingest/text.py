@@ -30,6 +30,7 @@ from kgraph.ingest.boilerplate import (
     is_call_to_action,
     is_social_link,
     looks_like_command,
+    looks_like_source,
 )
 from kgraph.records import Article, ArticleText, Block
 
@@ -233,7 +234,7 @@ class _Walker:
             buf.clear()
             if text and not is_call_to_action(text):
                 kind = self.kinds[-1]
-                if kind == "paragraph" and looks_like_command(text):
+                if kind == "paragraph" and (looks_like_command(text) or looks_like_source(text)):
                     kind = "code"  # a shell session the page did not mark up as code
                 self.blocks.append(Block(kind, text))
                 # clean_inline() leaves exactly one space between words
