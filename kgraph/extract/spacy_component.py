@@ -13,9 +13,9 @@ Builds do not need spaCy (they use the Aho-Corasick engine of
 
 Names the catalogue lacks (:mod:`kgraph.extract.discover`) go in ``doc.spans["terms"]``:
 
->>> doc = make_nlp()("Logs go through Promtail and a WireGuard tunnel to Amazon S3.")
+>>> doc = make_nlp()("Logs go through Promtail and a FlowGuard tunnel to Amazon S3.")
 >>> [(s.text, s.label_, s.kb_id_) for s in doc.spans["terms"]]
-[('Promtail', 'cap', 'promtail'), ('WireGuard', 'camel', 'wireguard')]
+[('Promtail', 'cap', 'promtail'), ('FlowGuard', 'camel', 'flowguard')]
 """
 
 from __future__ import annotations

@@ -132,8 +132,8 @@ def test_article_terms_are_marked_mentions_with_evidence():
 
 
 def test_catalogue_names_are_never_terms():
-    text = _article(("paragraph", "We deploy with Kubernetes and WireGuard."))
-    assert [m.concept for m in article_terms(text, {}, load_catalogue())] == ["wireguard"]
+    text = _article(("paragraph", "We deploy with Kubernetes and FlowGuard."))
+    assert [m.concept for m in article_terms(text, {}, load_catalogue())] == ["flowguard"]
 
 
 def test_identifiers_of_the_articles_code_are_not_terms():
