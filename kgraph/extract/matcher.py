@@ -400,6 +400,8 @@ class FastMatcher:
                     # a dotted name's tail (index.html, s3.amazonaws) or head (deploy.yaml, Node.js)
                     (start > 1 and text[start - 1] == "." and w[start - 2].isalnum())
                     or (end + 1 < n and text[end] == "." and w[end + 1].isalnum())
+                    # a name that starts with a dot (.NET) in a host name (danwebb.net)
+                    or (start > 0 and text[start] == "." and w[start - 1].isalnum())
                 ):
                     continue
                 if forms is not None:  # "node js" is not the form "node.js"
