@@ -65,6 +65,14 @@ _PROSE = frozenset({"paragraph", "item", "quote", "table"})
 #: (paragraphs, list items and quotes: 0, or 1 if too short or too long).
 _QUALITY = {"paragraph": 0, "item": 0, "quote": 0, "heading": 2, "table": 2, "title": 3}
 _OTHER_QUALITY = 4
+#: below this salience a concept is only named in passing (once, late, in a
+#: snippet's shell line, a manifest's ``kind:``, a footer link): read on the
+#: dev feeds, such mentions are trivial or wrong far more often than not, so
+#: they are not kept where the article has a subject (:data:`SUBJECT_MIN`
+#: concepts at :data:`SUBJECT_WEIGHT` or more); a short snippet alone keeps them
+MIN_WEIGHT = 0.08
+SUBJECT_WEIGHT = 0.3
+SUBJECT_MIN = 3
 _DEFINES = re.compile(r" ?(?:is an? |is the |are |stands for |lets |allows |provides )")
 
 
@@ -252,7 +260,9 @@ def mentions(
     examples (sentences naming four or more concepts: "use cases such as data
     lakes, websites, cloud-native applications, backups, machine learning")
     is not what the article discusses: it comes last (kept, with a small
-    weight, for what it says about the article's topics)."""
+    weight, for what it says about the article's topics). In an article
+    with a subject, a concept whose salience stays under :data:`MIN_WEIGHT`
+    is left out."""
     n_blocks = max(len(kinds), 1)
     lead_blocks: set[int] = set()
     for i, kind in enumerate(kinds):
@@ -326,5 +336,7 @@ def mentions(
         )
         for cid, g in groups.items()
     ]
+    if sum(m.weight >= SUBJECT_WEIGHT for m in out) >= SUBJECT_MIN:
+        out = [m for m in out if m.weight >= MIN_WEIGHT]
     out.sort(key=lambda m: (-m.weight, -m.count, m.concept))
     return out

@@ -126,8 +126,8 @@ def test_generated_words_need_their_context():
 @pytest.mark.issue(20)
 def test_generated_names_are_found_in_their_context():
     found = _concepts(
-        "We deploy with Skaffold and Kubeflow on Kubernetes, scan with Trivy, and the "
-        "DaemonSet runs on every node; the bug is CWE-79, and the code is under GPL-3.0-only."
+        "We deploy with Skaffold and Kubeflow on Kubernetes. We scan with Trivy. The "
+        "DaemonSet runs on every node. The bug is CWE-79. The code is under GPL-3.0-only."
     )
     assert {"skaffold", "kubeflow", "trivy", "k8s-daemonset", "cwe-79"} <= found
     assert any(c.startswith("license-gpl-3.0") for c in found)
