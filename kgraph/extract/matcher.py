@@ -350,7 +350,8 @@ class FastMatcher:
 
     A match counts where the text has a word boundary at each end that is a
     word character in the alias (``\\b`` semantics), so ``S3`` matches in
-    ``S3-bucket`` but not in ``S3X``. Overlaps resolve longest-first, as in
+    ``S3-bucket`` but not in ``S3X``; not in a dotted name (``danwebb.net``,
+    ``index.html``) nor as the tail of a capitalised compound (``VA-API``). Overlaps resolve longest-first, as in
     the spaCy matcher. Sentences are found only in blocks that have a match.
 
     >>> from kgraph.catalogue.load import load_catalogue
@@ -402,6 +403,14 @@ class FastMatcher:
                     or (end + 1 < n and text[end] == "." and w[end + 1].isalnum())
                     # a name that starts with a dot (.NET) in a host name (danwebb.net)
                     or (start > 0 and text[start] == "." and w[start - 1].isalnum())
+                ):
+                    continue
+                if (
+                    # the tail of a capitalised compound (VA-API, X-Ray): another name
+                    start > 1
+                    and text[start - 1] == "-"
+                    and (text[start - 2].isupper() or text[start - 2].isdigit())
+                    and text[start].isalnum()
                 ):
                     continue
                 if forms is not None:  # "node js" is not the form "node.js"

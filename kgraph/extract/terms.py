@@ -415,10 +415,16 @@ class TermStats:
         return min(self.spellings, key=lambda s: (-self.spellings[s], s))
 
 
+#: a package that only builds something else: a library's headers, a toolchain
+_BUILD_DEPENDENCY = re.compile(r"^lib|-(?:dev|devel|headers)$|^build-essential$", re.I)
+
+
 def keeps(t: TermStats) -> bool:
     """Whether a build shows a term as a node (docs/catalogue.md):
 
-    - a package installed or a Go module imported: always;
+    - a Go module imported: always; a package installed: always, but a
+      build dependency (``lib...``, ``...-dev``, ``...-devel``,
+      ``build-essential``) only in two articles or also met another way;
     - a command run at a prompt or a module imported: in two articles, or
       also met another way (in prose, installed);
     - a bare word in inline code: in three articles;
@@ -428,14 +434,21 @@ def keeps(t: TermStats) -> bool:
     - an acronym: in two articles (three for two letters), or three times
       and in a title or heading.
 
-    >>> keeps(TermStats(1, 1, {"install"})), keeps(TermStats(1, 2, {"camel", "prose"}))
+    >>> keeps(TermStats(1, 1, {"install"}, Counter(["httpx"]))), keeps(TermStats(1, 2, {"camel", "prose"}))
     (True, True)
+    >>> keeps(TermStats(1, 1, {"install"}, Counter(["libogg-devel"])))
+    False
     >>> keeps(TermStats(1, 1, {"cap", "prose"})), keeps(TermStats(2, 2, {"cap", "heading"}))
     (False, False)
     """
     k = t.kinds
-    if "install" in k or "module" in k:
+    if "module" in k:
         return True
+    if "install" in k:
+        # a build dependency only installed, in one article (libogg-devel,
+        # zlib1g-dev), is part of a snippet, not what anyone writes about
+        shown = t.articles >= 2 or bool(k & {"prose", "title", "heading", "command"})
+        return shown or not (t.spellings and _BUILD_DEPENDENCY.search(t.name))
     if k & {"command", "import"} and (t.articles >= 2 or bool(k - {"command", "import", "code"})):
         return True
     if "code" in k and t.articles >= 3:

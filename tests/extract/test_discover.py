@@ -151,6 +151,7 @@ def test_tally_keeps_repeated_shaped_and_packaged_terms():
     tally = TermTally()
     tally.add([mention("Merb", "cap+prose"), mention("Zork", "cap+prose")])
     tally.add([mention("Merb", "cap+prose"), mention("httpx", "install")])
+    tally.add([mention("libfoo-devel", "install")])  # only installed, once: a dependency
     tally.add([mention("WireGuard", "camel+prose", 2), mention("ABC", "acronym+prose")])
     tally.add([mention("Quux", "cap+heading")])  # headings only: not enough
     tally.add([Mention("go", 3, 0.9, "Go.", "Go")])  # a catalogue mention: not counted
@@ -182,9 +183,10 @@ def _found_by_rule(row: dict) -> bool:
 
 def test_judged_build_terms_hold_precision():
     """The terms a build showed as nodes on the non-held-out dev feeds, each
-    judged by reading (58 of 61 right): what the rules still keep of them
-    (found in their evidence, and kept by the tally on their recorded
-    counts) is at least 0.85 right, and they still keep 0.9 of the right ones."""
+    judged by reading (58 of 61 right, 3 of them trivial): what the rules
+    still keep of them (found in their evidence, and kept by the tally on
+    their recorded counts) is at least 0.85 right, and they still keep 0.9
+    of the right ones that are not trivial."""
     rows = _judged("build")
     assert len(rows) >= 60
     kept = []
@@ -194,7 +196,10 @@ def test_judged_build_terms_hold_precision():
             kept.append(row)
     right = sum(r["right"] for r in kept)
     assert right / len(kept) >= 0.85
-    assert right / sum(r["right"] for r in rows) >= 0.9
+    # a right name that is trivial (a build dependency in an install line)
+    # may go: what must stay is 0.9 of the others
+    useful = [r for r in rows if r["right"] and not r.get("trivial")]
+    assert sum(1 for r in kept if r in useful) / len(useful) >= 0.9
 
 
 def test_judged_document_terms_hold_precision():

@@ -121,7 +121,8 @@ def _reference_candidates(table, text: str) -> list[tuple[int, int, int, str]]:
     """Every form of ``table`` found by brute force under the rules the matcher
     documents: case-insensitive (exact forms as written), a word boundary at
     each end that is a word character in the form, no dotted name's head or
-    tail (``deploy.yaml``, ``index.html``, ``.net`` in ``danwebb.net``), nothing inside a URL or an email
+    tail (``deploy.yaml``, ``index.html``, ``.net`` in ``danwebb.net``), no tail
+    of a capitalised compound (``API`` in ``VA-API``), nothing inside a URL or an email
     address."""
     from kgraph.extract.matcher import _URL
 
@@ -139,6 +140,12 @@ def _reference_candidates(table, text: str) -> list[tuple[int, int, int, str]]:
             ok = ok and not (s > 1 and text[s - 1] == "." and word(text[s - 2]))
             ok = ok and not (e + 1 < n and text[e] == "." and word(text[e + 1]))
             ok = ok and not (s > 0 and text[s] == "." and word(text[s - 1]))  # danwebb.net
+            ok = ok and not (  # VA-API, X-Ray
+                s > 1
+                and text[s - 1] == "-"
+                and (text[s - 2].isupper() or text[s - 2].isdigit())
+                and text[s].isalnum()
+            )
             if ok:
                 out += [(s, e, words, k) for k, exact in entries if exact in (None, text[s:e])]
             at = lower.find(form, at + 1)
