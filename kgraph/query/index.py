@@ -34,6 +34,7 @@ import numpy as np
 
 from kgraph.catalogue.concepts import Catalogue, normalise
 from kgraph.errors import QueryError
+from kgraph.graph.analytics import pagerank_edges
 from kgraph.graph.builder import normalise_url
 from kgraph.graph.relatedness import Weights
 from kgraph.query.concept_map import concept_map
@@ -400,7 +401,14 @@ class GraphIndex(Relatedness, Paths):
                         src.append(pos[f"concept:{c}"])
                         dst.append(pos[f"concept:{p}"])
                         wts.append(1.0)
-            pr = _pagerank(len(nodes), src, dst, wts)
+            # undirected: every edge both ways
+            pr = pagerank_edges(
+                len(nodes),
+                np.asarray(src + dst, dtype=np.int64),
+                np.asarray(dst + src, dtype=np.int64),
+                np.asarray(wts + wts, dtype=np.float64),
+                max_iter=100,
+            )
             self._pagerank = {c: float(pr[pos[f"concept:{c}"]]) for c in self.concept_ids}
         return self._pagerank
 
@@ -506,29 +514,6 @@ class GraphIndex(Relatedness, Paths):
         the node attribute ``community``, with its colour in ``r``, ``g``, ``b``.
         """
         return concept_map(self, min_articles, min_support, max_share, seed)
-
-
-def _pagerank(
-    n: int, src: list[int], dst: list[int], wts: list[float], alpha: float = 0.85
-) -> np.ndarray:
-    """PageRank on an undirected weighted graph (each edge both ways), numpy only."""
-    if n == 0:
-        return np.zeros(0)
-    s = np.asarray(src + dst, dtype=np.int64)
-    t = np.asarray(dst + src, dtype=np.int64)
-    w = np.asarray(wts + wts, dtype=np.float64)
-    out_w = np.bincount(s, weights=w, minlength=n)
-    share = np.divide(w, out_w[s], out=np.zeros_like(w), where=out_w[s] > 0)
-    dangling = out_w == 0
-    x = np.full(n, 1.0 / n)
-    for _ in range(100):
-        nxt = alpha * np.bincount(t, weights=share * x[s], minlength=n)
-        nxt += (alpha * x[dangling].sum() + 1.0 - alpha) / n
-        if np.abs(nxt - x).sum() < 1e-10:
-            x = nxt
-            break
-        x = nxt
-    return x
 
 
 def _fill_months(counts: Counter[str]) -> list[MonthCount]:
