@@ -396,7 +396,7 @@ class GraphIndex(Relatedness, Paths):
                     dst.append(pos[f"concept:{cid}"])
                     wts.append(m[0])
             for c in self.concept_ids:
-                for p in self.parents.get(c, ()):
+                for p in sorted(self.parents.get(c, ())):  # sets: fix the order
                     if f"concept:{p}" in pos:
                         src.append(pos[f"concept:{c}"])
                         dst.append(pos[f"concept:{p}"])
