@@ -15,15 +15,17 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from kgraph.errors import FeedError
+from kgraph.ingest.feeds import ParsedFeed
 from kgraph.ingest.sources import Limits, expand
 from kgraph.pipeline.reading import parse_all, read_all
 from kgraph.pipeline.runner import Engine, merge, run_feeds
-from kgraph.records import Article, Feed
+from kgraph.pipeline.task import FeedDone
+from kgraph.records import Article, Feed, Source
 
 if TYPE_CHECKING:
     from kgraph.catalogue.concepts import Catalogue
@@ -36,6 +38,10 @@ LOGGER = logging.getLogger(__name__)
 
 #: ``progress(stage, done, total)``, called as a build advances.
 Progress = Callable[[str, int, int], None]
+
+#: A feed as read (:class:`~kgraph.ingest.feeds.ParsedFeed`) or as analysed
+#: (:class:`~kgraph.pipeline.task.FeedDone`): both have ``feed`` and ``warnings``.
+_F = TypeVar("_F", ParsedFeed, FeedDone)
 
 
 @dataclass
@@ -77,25 +83,65 @@ def _is_new(aid: str, url: str, seen: set[str]) -> bool:
     return True
 
 
-def read_feeds(
-    inputs: Sequence[str], limits: Limits, report: BuildReport
-) -> Iterator[tuple[Feed, list[Article]]]:
-    """Each readable feed with its new articles (duplicates across feeds
-    dropped), parsed in this process, with their HTML."""
+def _sources(inputs: Sequence[str], report: BuildReport) -> list[Source]:
+    """The sources ``inputs`` name (folders and OPML lists expanded); the ones
+    that cannot be expanded go to ``report.errors``."""
     sources = expand(inputs, report.errors, report.warnings)
     report.sources = len(sources)
+    return sources
+
+
+def _fresh(
+    results: Iterable[tuple[Source, _F | FeedError]],
+    ids_of: Callable[[_F], list[tuple[str, str]]],
+    total: int,
+    report: BuildReport,
+    progress: Progress | None,
+) -> Iterator[tuple[_F, list[int]]]:
+    """The one bookkeeping of reading feeds, for a build and for
+    :func:`read_feeds` alike: each feed of ``results`` (of ``total`` sources)
+    that could be read, with the positions of its articles no earlier feed had
+    (the same id or URL); a feed that failed is logged and goes to
+    ``report.errors``, the others' warnings to ``report.warnings``, and the
+    feeds, articles and duplicates are counted."""
     seen: set[str] = set()
-    for _src, parsed in parse_all(read_all(sources, limits), limits):
-        if isinstance(parsed, FeedError):
-            LOGGER.error("%s", parsed)
-            report.errors.append(str(parsed))
+    for i, (_src, item) in enumerate(results, 1):
+        if progress:
+            progress("read", i, total)
+        if isinstance(item, FeedError):
+            LOGGER.error("%s", item)
+            report.errors.append(str(item))
             continue
-        report.warnings.extend(parsed.warnings)
+        report.warnings.extend(item.warnings)
+        ids = ids_of(item)
+        keep = [j for j, (aid, url) in enumerate(ids) if _is_new(aid, url, seen)]
         report.feeds += 1
-        fresh = [art for art in parsed.articles if _is_new(art.id, art.url, seen)]
-        report.duplicates += len(parsed.articles) - len(fresh)
-        report.articles += len(fresh)
-        yield parsed.feed, fresh
+        report.duplicates += len(ids) - len(keep)
+        report.articles += len(keep)
+        yield item, keep
+
+
+def read_feeds(
+    inputs: Sequence[str],
+    limits: Limits,
+    report: BuildReport,
+    progress: Progress | None = None,
+) -> Iterator[tuple[Feed, list[Article]]]:
+    """Each readable feed with its new articles (duplicates across feeds
+    dropped), parsed in this process, with their HTML: read, parsed and
+    reported as a build reads them (:func:`analysed_feeds`), not analysed."""
+    sources = _sources(inputs, report)
+    parsed = parse_all(read_all(sources, limits), limits)
+    for item, keep in _fresh(parsed, _article_ids, len(sources), report, progress):
+        yield item.feed, [item.articles[j] for j in keep]
+
+
+def _article_ids(parsed: ParsedFeed) -> list[tuple[str, str]]:
+    return [(art.id, art.url) for art in parsed.articles]
+
+
+def _done_ids(done: FeedDone) -> list[tuple[str, str]]:
+    return done.ids
 
 
 def analysed_feeds(
@@ -116,27 +162,14 @@ def analysed_feeds(
     read (fetch + parse), clean and extract (and analyse: their sum) in the
     proportion the tasks spent on each.
     """
-    sources = expand(inputs, report.errors, report.warnings)
-    report.sources = len(sources)
-    seen: set[str] = set()
+    sources = _sources(inputs, report)
     spent = [0.0, 0.0, 0.0]  # parse, clean, extract seconds of the tasks
     started = time.perf_counter()
     away = 0.0
     done = run_feeds(read_all(sources, limits, cache), cat, limits, cache, engine)
-    for i, (_src, item) in enumerate(done, 1):
-        if progress:
-            progress("read", i, len(sources))
-        if isinstance(item, FeedError):
-            LOGGER.error("%s", item)
-            report.errors.append(str(item))
-            continue
-        report.warnings.extend(item.warnings)
-        keep = [j for j, (aid, url) in enumerate(item.ids) if _is_new(aid, url, seen)]
+    for item, keep in _fresh(done, _done_ids, len(sources), report, progress):
         parts = merge(item, keep, cache, report.warnings.append)
         spent = [total + secs for total, secs in zip(spent, item.seconds, strict=True)]
-        report.feeds += 1
-        report.duplicates += len(item.ids) - len(keep)
-        report.articles += len(keep)
         paused = time.perf_counter()
         yield item.feed, parts, item.analyses is not None
         away += time.perf_counter() - paused  # the caller's time (the graph stage)
