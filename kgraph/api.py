@@ -48,6 +48,13 @@ def _built_stamp() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
 
 
+def _inputs(sources: Sequence[str] | str | None) -> list[str]:
+    """The sources to read: one, several, or (none given) the bundled samples."""
+    if isinstance(sources, str):
+        return [sources]
+    return list(sources) if sources else default_sources()
+
+
 def read_articles(
     sources: Sequence[str] | str | None = None, limits: Limits | None = None
 ) -> tuple[list[Feed], list[Article], BuildReport]:
@@ -57,12 +64,10 @@ def read_articles(
     >>> len(feeds), len(articles), report.errors
     (2, 31, [])
     """
-    if isinstance(sources, str):
-        sources = [sources]
     report = BuildReport()
     feeds: list[Feed] = []
     articles: list[Article] = []
-    for feed, fresh in read_feeds(list(sources or default_sources()), limits or Limits(), report):
+    for feed, fresh in read_feeds(_inputs(sources), limits or Limits(), report):
         feeds.append(feed)
         articles.extend(fresh)
     return feeds, articles, report
@@ -97,9 +102,7 @@ def build(
     if engine not in ("local", "dask"):
         raise KgraphError(f"unknown engine {engine!r}; choose local or dask")
     started = time.perf_counter()
-    if isinstance(sources, str):
-        sources = [sources]
-    inputs = list(sources) if sources else default_sources()
+    inputs = _inputs(sources)
     cat = catalogue or load_catalogue()
     limits = limits or Limits()
     report = BuildReport()

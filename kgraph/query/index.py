@@ -243,6 +243,12 @@ class GraphIndex(Names, Rankings, Relatedness, Paths):
             )
         ]
 
+    def rolled_up_count(self, cid: str) -> int:
+        """Articles mentioning ``cid`` or any narrower concept (the length of
+        its roll-up, which :meth:`articles_about` returns)."""
+        roll = self._rollups.get(cid)
+        return 0 if roll is None else len(roll.arts)
+
     def _direct_rollup(self, cid: str) -> _Rollup:
         arts = self.mention_arts.get(cid, np.zeros(0, dtype=np.int64))
         return _Rollup(

@@ -87,13 +87,6 @@ class Rankings:
         out.sort(key=lambda t: (-getattr(t, by), -t.articles, t.concept))
         return out[:n]
 
-    def rolled_up_count(self, cid: str) -> int:
-        """Articles mentioning ``cid`` or any narrower concept."""
-        arts: set[str] = set()
-        for c in self.descendants(cid):
-            arts.update(a for a, _ in self.postings.get(c, ()))
-        return len(arts)
-
     def timeline(self, concept: str, narrower: bool = True) -> Timeline:
         """Articles about ``concept`` per month, gaps filled with 0."""
         cid = self.resolve_concept(concept)
