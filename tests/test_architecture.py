@@ -26,7 +26,7 @@ LAYERS = [
     {"kgraph.query"},
     {"kgraph.export"},
     {"kgraph.pipeline"},
-    {"kgraph.api"},
+    {"kgraph.api", "kgraph.knowledge_graph"},
     {"kgraph.cli", "kgraph.__main__"},
     {"kgraph"},
 ]
@@ -35,10 +35,8 @@ MAX_LINES = 520
 #: Modules still over MAX_LINES, with the most lines each may have until it is
 #: split (issue 19): the list only shrinks.
 OVERSIZED = {
-    "kgraph.api": 530,
     "kgraph.graph.builder": 544,  # grew with term nodes (issue 20)
     "kgraph.export.html": 727,
-    "kgraph.query.index": 545,
 }
 
 

@@ -135,3 +135,17 @@ def test_nothing_readable_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "nothing was written" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.issue(19)
+def test_read_articles_reads_and_reports_as_build_does(catalogue: kgraph.Catalogue) -> None:
+    """read_articles and build share one feed loop: the same sources, feeds,
+    failures, duplicates and articles (build's warnings add the analysis's)."""
+    sources = [str(SAMPLES_DIR), str(BAD)]
+    built = kgraph.build(sources, catalogue=catalogue).report
+    feeds, articles, read = kgraph.read_articles(sources)
+    for field in ("sources", "feeds", "articles", "duplicates", "errors"):
+        assert getattr(read, field) == getattr(built, field), field
+    assert read.duplicates >= 1 and read.errors
+    assert [w for w in built.warnings if w in read.warnings] == read.warnings
+    assert len(feeds) == read.feeds and len(articles) == read.articles

@@ -91,7 +91,7 @@ def main() -> None:
 )
 @click.option(
     "--timeout",
-    type=float,
+    type=click.FloatRange(min=0, min_open=True),
     default=Limits.timeout,
     show_default=True,
     help="Seconds before an HTTP fetch gives up.",

@@ -19,7 +19,7 @@ from typing import Any
 import click
 
 from kgraph.catalogue.load import load_catalogue
-from kgraph.cli.exits import failing_on
+from kgraph.cli.exits import PolicyGroup, failing_on
 from kgraph.pipeline import BuildCache, clear_cache, default_cache_dir
 
 __all__ = ["build_perf_options", "cache", "open_cache"]
@@ -69,7 +69,7 @@ def open_cache(no_cache: bool, cache_dir: str | None, outdir: str) -> Iterator[B
         cache.close()
 
 
-@click.group()
+@click.group(cls=PolicyGroup)
 def cache() -> None:
     """Inspect or clear the build cache."""
 

@@ -70,9 +70,19 @@ def eval_cmd(sources: tuple[str, ...], as_json: bool, articles: bool) -> None:
 @click.command("candidates")
 @click.argument("sources", nargs=-1)
 @click.option(
-    "--min-articles", default=1, show_default=True, help="Seen in at least this many articles."
+    "--min-articles",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Seen in at least this many articles.",
 )
-@click.option("--limit", default=50, show_default=True, help="Print at most this many.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Print at most this many.",
+)
 def candidates_cmd(sources: tuple[str, ...], min_articles: int, limit: int) -> None:
     """Print the names in SOURCES the catalogue does not know, as JSONL.
 

@@ -68,12 +68,17 @@ class CommandError(click.ClickException):
 
     exit_code = FAILED
 
-    def __init__(self, message: str, ctx: click.Context | None = None) -> None:
+    def __init__(
+        self, message: str, ctx: click.Context | None = None, *, full_help: bool = False
+    ) -> None:
         super().__init__(message)
         self.ctx = ctx
+        self.full_help = full_help
 
     def show(self, file: IO[Any] | None = None) -> None:
-        if self.ctx is not None:
+        if self.ctx is not None and self.full_help:
+            click.echo(f"{self.ctx.get_help()}\n", err=True)
+        elif self.ctx is not None:
             hint = ""
             if self.ctx.command.get_help_option(self.ctx) is not None:
                 hint = f"Try '{self.ctx.command_path} {self.ctx.help_option_names[0]}' for help.\n"
@@ -114,6 +119,13 @@ def _reworded(err: click.ClickException) -> CommandError:
 class PolicyGroup(click.Group):
     """A click group whose commands (and sub-groups) all follow the policy:
     click's own errors are printed as ``error: ...`` and exit 2."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # no command at all: the help, then the error (click < 8.2 exited 0,
+        # later versions print the help as the error message)
+        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+            raise CommandError("missing command: choose one of the above", ctx, full_help=True)
+        return super().parse_args(ctx, args)
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
         try:

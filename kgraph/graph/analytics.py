@@ -32,8 +32,10 @@ __all__ = [
     "edge_weight",
     "layout",
     "layout_arrays",
+    "louvain_groups",
     "pagerank",
     "pagerank_arrays",
+    "pagerank_edges",
     "place_around",
     "scaled",
     "weight_of",
@@ -130,21 +132,54 @@ def pagerank_arrays(a: Arrays, alpha: float = 0.85, max_iter: int = 200) -> dict
     if n == 0:
         return {}
     both = a.kind == _CO_OCCURS
-    s = np.concatenate([a.src, a.dst[both]])
-    t = np.concatenate([a.dst, a.src[both]])
-    weight = np.concatenate([a.weight, a.weight[both]])
-    out = np.bincount(s, weights=weight, minlength=n)
-    share = np.divide(weight, out[s], out=np.zeros_like(weight), where=out[s] > 0)
+    x = pagerank_edges(
+        n,
+        np.concatenate([a.src, a.dst[both]]),
+        np.concatenate([a.dst, a.src[both]]),
+        np.concatenate([a.weight, a.weight[both]]),
+        alpha=alpha,
+        max_iter=max_iter,
+        tol=n * 1e-10,
+    )
+    x /= x.sum()
+    return dict(zip(a.nodes, x.tolist(), strict=True))
+
+
+def pagerank_edges(
+    n: int,
+    src: np.ndarray,
+    dst: np.ndarray,
+    weight: np.ndarray,
+    *,
+    alpha: float = 0.85,
+    max_iter: int = 200,
+    tol: float = 1e-10,
+) -> np.ndarray:
+    """PageRank of the nodes ``0..n-1`` over the directed edges ``src -> dst``
+    (parallel edges add up), by power iteration; the one implementation that
+    :func:`pagerank` and the query index's concept ranking share.
+
+    A node's rank flows out in proportion to its edges' ``weight``; dangling
+    nodes spread theirs evenly. Stops after ``max_iter`` rounds or once the
+    ranks change by less than ``tol`` in total (L1). An undirected edge is
+    given twice, once each way.
+
+    >>> pagerank_edges(3, np.array([0, 1]), np.array([2, 2]), np.ones(2)).argmax()
+    np.int64(2)
+    """
+    if n == 0:
+        return np.zeros(0)
+    out = np.bincount(src, weights=weight, minlength=n)
+    share = np.divide(weight, out[src], out=np.zeros_like(weight), where=out[src] > 0)
     dangling = out == 0
     x = np.full(n, 1.0 / n)
     for _ in range(max_iter):
         prev = x
-        x = alpha * np.bincount(t, weights=prev[s] * share, minlength=n)
+        x = alpha * np.bincount(dst, weights=prev[src] * share, minlength=n)
         x += (alpha * prev[dangling].sum() + 1.0 - alpha) / n
-        if np.abs(x - prev).sum() < n * 1e-10:
+        if np.abs(x - prev).sum() < tol:
             break
-    x /= x.sum()
-    return dict(zip(a.nodes, x.tolist(), strict=True))
+    return x
 
 
 def concept_projection(graph: nx.MultiDiGraph, top: int = PROJECTION_TOP) -> nx.Graph:
@@ -231,10 +266,21 @@ def communities(graph: nx.MultiDiGraph, seed: int = SEED) -> dict[str, int]:
     return communities_arrays(graph, Arrays(graph), seed)  # type: ignore[return-value]
 
 
+def louvain_groups(graph: nx.Graph, seed: int = SEED) -> list[list[str]]:
+    """Louvain communities of an undirected graph (edge ``weight``, fixed
+    ``seed``), each a sorted list of its nodes, largest first (ties: by first
+    node): the one community detection that :func:`communities` and the
+    query's concept map share.
+
+    >>> louvain_groups(nx.Graph([("b", "c"), ("c", "a"), ("x", "y")]))
+    [['a', 'b', 'c'], ['x', 'y']]
+    """
+    found = nx.community.louvain_communities(graph, weight="weight", seed=seed) if graph else []
+    return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
+
+
 def communities_arrays(graph: nx.MultiDiGraph, a: Arrays, seed: int = SEED) -> dict[Hashable, int]:
-    proj = projection_arrays(a)
-    found = nx.community.louvain_communities(proj, weight="weight", seed=seed) if proj else []
-    groups = sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
+    groups = louvain_groups(projection_arrays(a), seed)
     n = len(a.nodes)
     comm = np.full(n, -1, dtype=np.int64)
     for i, members in enumerate(groups):

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 import networkx as nx
 
+from kgraph.graph.analytics import louvain_groups
 from kgraph.query.results import Community, concept_id
 
 
@@ -103,8 +104,7 @@ def concept_map(
         if w > 0:
             weights[(x, y)] = (round(w, 4), count)
             undirected.add_edge(x, y, weight=round(w, 4))
-    parts = nx.community.louvain_communities(undirected, weight="weight", seed=seed)
-    parts = sorted((sorted(p) for p in parts), key=lambda p: (-len(p), p[0]))
+    parts = louvain_groups(undirected, seed)
     community = {c: i for i, p in enumerate(parts) for c in p}
     out = nx.MultiDiGraph()
     out.graph.update(

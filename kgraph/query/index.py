@@ -5,6 +5,12 @@ the schema in docs/schema.md. It reads only node and edge attributes (plus,
 optionally, the concept catalogue to resolve free-form concept names), so a
 graph just built and the same graph loaded from GraphML give the same answers.
 
+The queries are grouped by job, one mixin each: naming articles and concepts
+(:mod:`kgraph.query.resolve`), ranking concepts overall and over time
+(:mod:`kgraph.query.rankings`), related articles (:mod:`kgraph.query.related`)
+and neighbours and paths (:mod:`kgraph.query.paths`); this module reads the
+graph into the indexes they share and answers what an article or concept is about.
+
 Relatedness (:mod:`kgraph.graph.relatedness`): a score in 0..1 from words,
 concepts, author or feed and links, split into its reasons; the build stores
 each article's best as ``related`` edges, which :meth:`related` reads.
@@ -22,9 +28,8 @@ each article's best as ``related`` edges, which :meth:`related` reads.
 
 from __future__ import annotations
 
-import difflib
 import logging
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -33,23 +38,20 @@ import networkx as nx
 import numpy as np
 
 from kgraph.catalogue.concepts import Catalogue, normalise
-from kgraph.errors import QueryError
 from kgraph.graph.builder import normalise_url
 from kgraph.graph.relatedness import Weights
 from kgraph.query.concept_map import concept_map
 from kgraph.query.paths import Paths
+from kgraph.query.rankings import Rankings
 from kgraph.query.related import Relatedness
+from kgraph.query.resolve import Names
 from kgraph.query.results import (
     ArticleHit,
     ArticleRef,
     ConceptCard,
     ConceptHit,
     ConceptRef,
-    MonthCount,
-    Rising,
     Scoring,
-    Timeline,
-    TopConcept,
     concept_id,
     split_list,
 )
@@ -72,7 +74,7 @@ class _Rollup:
     evidence: np.ndarray
 
 
-class GraphIndex(Relatedness, Paths):
+class GraphIndex(Names, Rankings, Relatedness, Paths):
     """Indexes over a kgraph graph, built once; every query is a lookup.
 
     ``catalogue`` (optional) lets free-form names such as ``"S3-bucket"``
@@ -187,108 +189,6 @@ class GraphIndex(Relatedness, Paths):
             str(d.get("published") or ""),
         )
 
-    def concept_name(self, cid: str) -> str:
-        """Display name of a concept id (the id itself if the graph has no name)."""
-        return str(self.concept_attrs.get(cid, {}).get("name") or cid)
-
-    def resolve_article(self, name: str) -> str:
-        """The article node named by a node id, URL, guid or title fragment.
-
-        Raises :class:`QueryError` with the closest titles when no article or
-        more than one matches.
-        """
-        text = name.strip()
-        if not text:
-            raise QueryError("no article named: give a URL, guid or part of a title")
-        for cand in (text, f"article:{text}"):
-            if cand in self.article_attrs:
-                return cand
-        by_url = self.by_url.get(normalise_url(text))
-        if by_url:
-            return by_url
-        needle = text.casefold()
-        titles = {a: str(self.article_attrs[a].get("title") or "") for a in self.articles}
-        exact = [a for a, t in titles.items() if t.casefold() == needle]
-        if len(exact) == 1:
-            return exact[0]
-        found = exact or [a for a, t in titles.items() if needle in t.casefold()]
-        if len(found) == 1:
-            return found[0]
-        if found:
-            shown = "; ".join(
-                f'"{titles[a]}" ({self.article_attrs[a].get("url") or a})' for a in found[:5]
-            )
-            more = f" and {len(found) - 5} more" if len(found) > 5 else ""
-            raise QueryError(
-                f"{text!r} matches {len(found)} articles: {shown}{more}; "
-                "give more of the title or the URL"
-            )
-        by_title = {t.casefold(): t for t in titles.values() if t}
-        close = difflib.get_close_matches(needle, list(by_title), n=3, cutoff=0.4)
-        hint = f"; did you mean {', '.join(repr(by_title[c]) for c in close)}?" if close else ""
-        raise QueryError(
-            f"no article matches {text!r} (by URL, guid or title){hint} "
-            "List articles with `kgraph articles CONCEPT`."
-        )
-
-    def resolve_concept(self, name: str) -> str:
-        """The concept id named by an id, name or alias (case-insensitive), or
-        anything the catalogue resolves (``"#golang"``, ``"S3-bucket"``).
-
-        Raises :class:`QueryError` with the closest names when no concept of
-        this graph matches, or an alias names several.
-        """
-        text = name.strip().removeprefix("concept:")
-        key = normalise(text)
-        if not key:
-            raise QueryError("no concept named: give a concept id, name or alias")
-        for cand in (key, key.replace(" ", "-"), key.replace("-", " ")):
-            if cand in self.name_index:
-                return self.name_index[cand]
-        matches = sorted(
-            set().union(*(self.alias_index.get(c, set()) for c in (key, key.replace("-", " "))))
-        )
-        resolved = self._catalogue_lookup(text)
-        if len(matches) == 1:
-            return matches[0]
-        if resolved and (resolved in matches or (not matches and resolved in self.concept_attrs)):
-            return resolved
-        if matches:
-            names = ", ".join(f"{self.concept_name(c)} ({c})" for c in matches)
-            raise QueryError(f"{text!r} names several concepts: {names}; use one of the ids")
-        if resolved:
-            raise QueryError(
-                f"{text!r} is the catalogue concept {resolved!r}, but no article in this graph "
-                "mentions it"
-            )
-        choices: dict[str, str] = {}
-        for cid, d in self.concept_attrs.items():
-            for label in (cid, str(d.get("name") or ""), *split_list(d.get("aliases"))):
-                if label:
-                    choices.setdefault(label.casefold(), self.concept_name(cid))
-        close = difflib.get_close_matches(text.casefold(), list(choices), n=6, cutoff=0.6)
-        names = list(dict.fromkeys(choices[c] for c in close))[:3]
-        hint = f"; did you mean {', '.join(repr(n) for n in names)}?" if names else ""
-        raise QueryError(
-            f"no concept {text!r} in this graph{hint} List concepts with `kgraph concepts`."
-        )
-
-    def _catalogue_lookup(self, text: str) -> str:
-        """The catalogue concept ``text`` names as a whole (an alias, its
-        CamelCase split or a spelling variant), or ``""``. Unlike
-        :meth:`Catalogue.resolve` it does not pick an alias *inside* the text:
-        "Amazon S4" must not silently become Amazon."""
-        cat = self.catalogue
-        if cat is None:
-            return ""
-        for key in dict.fromkeys([normalise(text), normalise(text, split_camel=True)]):
-            for cand in (key, key.replace("-", " "), key.replace(" ", "-")):
-                if cand in cat.index:
-                    return cat.index[cand]
-                if cand in cat.ambiguous_index:
-                    return cat.ambiguous_index[cand][0][0]
-        return ""
-
     # ---- queries
 
     def concepts_of(self, article: str) -> list[ConceptHit]:
@@ -343,6 +243,12 @@ class GraphIndex(Relatedness, Paths):
             )
         ]
 
+    def rolled_up_count(self, cid: str) -> int:
+        """Articles mentioning ``cid`` or any narrower concept (the length of
+        its roll-up, which :meth:`articles_about` returns)."""
+        roll = self._rollups.get(cid)
+        return 0 if roll is None else len(roll.arts)
+
     def _direct_rollup(self, cid: str) -> _Rollup:
         arts = self.mention_arts.get(cid, np.zeros(0, dtype=np.int64))
         return _Rollup(
@@ -379,92 +285,6 @@ class GraphIndex(Relatedness, Paths):
                     evidence[keep],
                 )
             self._rollups[cid] = _Rollup(parts, arts, weights, matched, evidence)
-
-    def pagerank(self) -> dict[str, float]:
-        """PageRank of concepts on the article–concept graph (mentions weighted
-        by salience, broader edges weight 1), computed once."""
-        if self._pagerank is None:
-            nodes = [*self.articles, *(f"concept:{c}" for c in self.concept_ids)]
-            pos = {n: i for i, n in enumerate(nodes)}
-            src: list[int] = []
-            dst: list[int] = []
-            wts: list[float] = []
-            for a in self.articles:
-                for cid, m in self.mentions.get(a, {}).items():
-                    src.append(pos[a])
-                    dst.append(pos[f"concept:{cid}"])
-                    wts.append(m[0])
-            for c in self.concept_ids:
-                for p in self.parents.get(c, ()):
-                    if f"concept:{p}" in pos:
-                        src.append(pos[f"concept:{c}"])
-                        dst.append(pos[f"concept:{p}"])
-                        wts.append(1.0)
-            pr = _pagerank(len(nodes), src, dst, wts)
-            self._pagerank = {c: float(pr[pos[f"concept:{c}"]]) for c in self.concept_ids}
-        return self._pagerank
-
-    def top_concepts(self, n: int = 20, by: str = "articles") -> list[TopConcept]:
-        """The ``n`` top concepts ``by`` article count (``articles``), rolled-up
-        article count (``rolled_up``) or ``pagerank``."""
-        if by not in ("articles", "rolled_up", "pagerank"):
-            raise QueryError(f"cannot rank concepts by {by!r}; use articles, rolled_up or pagerank")
-        pr = self.pagerank()
-        out = [
-            TopConcept(
-                c,
-                self.concept_name(c),
-                str(self.concept_attrs.get(c, {}).get("type") or ""),
-                len(self.postings.get(c, ())),
-                self.rolled_up_count(c),
-                round(pr.get(c, 0.0), 6),
-            )
-            for c in self.concept_attrs
-        ]
-        out.sort(key=lambda t: (-getattr(t, by), -t.articles, t.concept))
-        return out[:n]
-
-    def rolled_up_count(self, cid: str) -> int:
-        """Articles mentioning ``cid`` or any narrower concept."""
-        arts: set[str] = set()
-        for c in self.descendants(cid):
-            arts.update(a for a, _ in self.postings.get(c, ()))
-        return len(arts)
-
-    def timeline(self, concept: str, narrower: bool = True) -> Timeline:
-        """Articles about ``concept`` per month, gaps filled with 0."""
-        cid = self.resolve_concept(concept)
-        hits = self.articles_about(cid, narrower=narrower)
-        months = Counter(h.published[:7] for h in hits if len(h.published) >= 7)
-        undated = sum(1 for h in hits if len(h.published) < 7)
-        return Timeline(cid, self.concept_name(cid), len(hits), undated, _fill_months(months))
-
-    def rising(self, n: int = 10, window: int = 6, min_recent: int = 2) -> list[Rising]:
-        """Concepts whose share of articles in the last ``window`` months (up to
-        the newest article) grew most against the months before."""
-        dated = {a: str(d.get("published") or "")[:7] for a, d in self.article_attrs.items()}
-        dated = {a: m for a, m in dated.items() if len(m) == 7}
-        if not dated:
-            return []
-        last = max(dated.values())
-        y, mo = int(last[:4]), int(last[5:7])
-        start_idx = y * 12 + mo - 1 - (window - 1)
-        cut = f"{start_idx // 12:04d}-{start_idx % 12 + 1:02d}"
-        recent_total = sum(1 for m in dated.values() if m >= cut)
-        earlier_total = len(dated) - recent_total
-        out = []
-        for c, plist in self.postings.items():
-            recent = sum(1 for a, _ in plist if dated.get(a, "") >= cut)
-            earlier = sum(1 for a, _ in plist if a in dated and dated[a] < cut)
-            if recent < min_recent:
-                continue
-            share_r = recent / max(recent_total, 1)
-            share_e = (earlier + 0.5) / max(earlier_total + 1, 1)
-            out.append(
-                Rising(c, self.concept_name(c), recent, earlier, round(share_r / share_e, 3))
-            )
-        out.sort(key=lambda r: (-r.growth, -r.recent, r.concept))
-        return out[:n]
 
     def card(self, concept: str, top: int = 5) -> ConceptCard:
         """Everything about one concept: names, hierarchy, top articles, neighbours."""
@@ -506,39 +326,3 @@ class GraphIndex(Relatedness, Paths):
         the node attribute ``community``, with its colour in ``r``, ``g``, ``b``.
         """
         return concept_map(self, min_articles, min_support, max_share, seed)
-
-
-def _pagerank(
-    n: int, src: list[int], dst: list[int], wts: list[float], alpha: float = 0.85
-) -> np.ndarray:
-    """PageRank on an undirected weighted graph (each edge both ways), numpy only."""
-    if n == 0:
-        return np.zeros(0)
-    s = np.asarray(src + dst, dtype=np.int64)
-    t = np.asarray(dst + src, dtype=np.int64)
-    w = np.asarray(wts + wts, dtype=np.float64)
-    out_w = np.bincount(s, weights=w, minlength=n)
-    share = np.divide(w, out_w[s], out=np.zeros_like(w), where=out_w[s] > 0)
-    dangling = out_w == 0
-    x = np.full(n, 1.0 / n)
-    for _ in range(100):
-        nxt = alpha * np.bincount(t, weights=share * x[s], minlength=n)
-        nxt += (alpha * x[dangling].sum() + 1.0 - alpha) / n
-        if np.abs(nxt - x).sum() < 1e-10:
-            x = nxt
-            break
-        x = nxt
-    return x
-
-
-def _fill_months(counts: Counter[str]) -> list[MonthCount]:
-    if not counts:
-        return []
-    first, last = min(counts), max(counts)
-    y, m = int(first[:4]), int(first[5:7])
-    out = []
-    while f"{y:04d}-{m:02d}" <= last:
-        key = f"{y:04d}-{m:02d}"
-        out.append(MonthCount(key, counts.get(key, 0)))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out

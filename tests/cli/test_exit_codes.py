@@ -152,6 +152,20 @@ def test_usage_errors_exit_2_in_the_same_style(name):
         (["map", "--format", "pdf"], "unknown format(s) pdf"),
         (["related"], "Missing argument 'ARTICLE'"),
         (["articles", "AWS", "-n", "0"], "Invalid value for '-n'"),
+        (["build", "--timeout", "0"], "Invalid value for '--timeout'"),
+        (["build", "--timeout", "-1"], "Invalid value for '--timeout'"),
+        (["candidates", "--limit", "0"], "Invalid value for '--limit'"),
+        (["candidates", "--limit", "-1"], "Invalid value for '--limit'"),
+        (["candidates", "--min-articles", "0"], "Invalid value for '--min-articles'"),
+        (["concepts", "--by", "votes"], "Invalid value for '--by'"),
+        (["map", "--max-share", "2"], "Invalid value for '--max-share'"),
+        (["eval", "--json=yes"], "Option '--json' does not take a value"),
+        (["show"], "Missing argument 'CONCEPT'"),
+        (["path", "golang"], "Missing argument 'B'"),
+        (["info", "--graph"], "Option '--graph' requires an argument"),
+        (["view", "a", "b"], "Got unexpected extra argument"),
+        (["cache", "info", "--cache-dir"], "Option '--cache-dir' requires an argument"),
+        (["cache", "clear", "--stale", "x"], "Got unexpected extra argument"),
     ],
 )
 def test_bad_values_are_usage_errors(args, message, tmp_path):
@@ -161,13 +175,52 @@ def test_bad_values_are_usage_errors(args, message, tmp_path):
     assert len(errors) == 1 and message in errors[0], result.stderr
 
 
-@pytest.mark.parametrize(
-    "args", [["related", "no such article at all"], ["show", "no-such-concept-xyz"]]
-)
-def test_an_unknown_name_exits_2(args, graph_file):
-    result = invoke([*args, "--graph", str(graph_file)])
+def test_every_command_is_in_these_tests():
+    from kgraph.cli.cache import cache
+
+    commands = {*main.commands, *(f"cache {c}" for c in cache.commands)} - {"cache"}
+    assert commands == set(OK_RUNS)
+
+
+#: every command that takes an article or concept name, with an unknown one
+UNKNOWN_NAMES = {
+    "related": ["related", "no such article at all"],
+    "concepts": ["concepts", "no such article at all"],
+    "articles": ["articles", "no-such-concept-xyz"],
+    "show": ["show", "no-such-concept-xyz"],
+    "path (first)": ["path", "no-such-concept-xyz", "S3"],
+    "path (second)": ["path", "golang", "no-such-concept-xyz"],
+    "path (catalogue only)": ["path", "golang", "#rust"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNKNOWN_NAMES))
+@pytest.mark.parametrize("as_json", [False, True], ids=["table", "json"])
+def test_an_unknown_name_exits_2(name, as_json, graph_file):
+    args = [*UNKNOWN_NAMES[name], "--graph", str(graph_file)] + (["--json"] if as_json else [])
+    result = invoke(args)
+    assert result.exit_code == 2, result.output
+    [line] = _errors(result.stderr)
+    assert "no-such-concept-xyz" in line or "no such article" in line or "rust" in line
+    assert result.stdout == ""
+
+
+def test_a_path_between_unconnected_concepts_is_an_answer(graph_file, monkeypatch):
+    from kgraph.query import GraphIndex
+
+    monkeypatch.setattr(GraphIndex, "path", lambda self, a, b: None)
+    result = invoke(["path", "golang", "S3", "--graph", str(graph_file)])
+    assert result.exit_code == 0 and _errors(result.stderr) == []
+    assert result.stdout.strip() == "Go and Amazon S3 are not connected"
+
+
+@pytest.mark.parametrize("group", [[], ["cache"]], ids=["kgraph", "kgraph cache"])
+def test_a_group_without_a_command_exits_2_after_its_help(group):
+    result = invoke(group)
     assert result.exit_code == 2
-    assert len(_errors(result.stderr)) == 1 and result.stdout == ""
+    assert result.stderr.startswith("Usage: ") and "Commands:" in result.stderr
+    assert _errors(result.stderr) == ["error: missing command: choose one of the above"]
+    assert result.stdout == ""
 
 
 def test_an_unwritable_output_exits_2(graph_file, tmp_path):
