@@ -31,6 +31,7 @@ import tomllib
 
 from kgraph.catalogue.concepts import normalise
 from kgraph.catalogue.load import models_dir
+from kgraph.extract.wordscan import word_count
 
 __all__ = [
     "ACRONYM_ZIPF",
@@ -38,7 +39,6 @@ __all__ = [
     "Found",
     "Lexicon",
     "find_terms",
-    "has_word",
     "load_lexicon",
     "opens_sentence",
     "title_case",
@@ -444,50 +444,11 @@ _NOT_BEFORE = frozenset("_@/\\$%.:-")
 _NOT_AFTER = frozenset("@/\\_")
 
 
-def has_word(text: str, word: str) -> bool:
-    """Whether ``word`` stands in ``text`` as a whole word (case-sensitive).
-
-    >>> has_word("decrypt it", "decrypt"), has_word("decrypted", "decrypt")
-    (True, False)
-    """
-    at = text.find(word)
-    while at >= 0:
-        end = at + len(word)
-        if (at == 0 or not _is_word(text[at - 1])) and (
-            end == len(text) or not _is_word(text[end])
-        ):
-            return True
-        at = text.find(word, end)
-    return False
-
-
-def word_count(text: str, word: str) -> int:
-    """How often ``word`` stands in ``text`` as a whole word (case-sensitive).
-
-    >>> word_count("Slop: slop and sloppy slop", "slop")
-    2
-    """
-    count = 0
-    at = text.find(word)
-    while at >= 0:
-        end = at + len(word)
-        if (at == 0 or not _is_word(text[at - 1])) and (
-            end == len(text) or not _is_word(text[end])
-        ):
-            count += 1
-        at = text.find(word, end)
-    return count
-
-
 def _ordinary(text: str, word: str) -> bool:
     """Whether a capitalised ``word`` is an ordinary word of ``text``: written
     in lowercase there at least half as often as capitalised."""
     lower = word_count(text, word.lower())
     return lower > 0 and 2 * lower >= word_count(text, word)
-
-
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
 
 
 def _field(text: str, start: int, end: int) -> bool:

@@ -25,6 +25,7 @@ from kgraph.catalogue import concepts as catalogue_module
 from kgraph.catalogue import context as context_module
 from kgraph.catalogue.concepts import AmbiguousAlias, Catalogue, normalise, surface_variants
 from kgraph.catalogue.context import WordRule, common_words, plural_matches, word_rules
+from kgraph.extract.wordscan import is_word_char
 from kgraph.memo import code_digest, memoised
 from kgraph.records import ArticleText
 
@@ -81,8 +82,8 @@ class _Phrases:
             while at >= 0:
                 end = at + len(phrase)
                 if not whole_words or (
-                    (at == 0 or not _is_word(lower[at - 1]))
-                    and (end == len(lower) or not _is_word(lower[end]))
+                    (at == 0 or not is_word_char(lower[at - 1]))
+                    and (end == len(lower) or not is_word_char(lower[end]))
                 ):
                     return True
                 at = lower.find(phrase, at + 1)
@@ -194,10 +195,6 @@ _URL = re.compile(r"[a-z][a-z0-9+.-]*://[^\s<>\"']+|www\.[^\s<>\"']+|[\w.+-]+@[\
 _SENT_END = re.compile(r"[.!?…][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
 
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
-
-
 def _as_searched(text: str) -> str:
     """``text`` as the automaton searches it, before marking: lowered
     (:func:`same_length_lower`), each URL and e-mail address blanked (no
@@ -251,7 +248,7 @@ def alias_table(catalogue: Catalogue) -> dict[str, _Entry]:
 
 #: ASCII non-word bytes to NUL: ``bytes.translate`` is a plain table lookup,
 #: three times faster than ``str.translate`` even on ASCII text.
-_ASCII_MARKS = bytes(i if _is_word(chr(i)) else 0 for i in range(256))
+_ASCII_MARKS = bytes(i if is_word_char(chr(i)) else 0 for i in range(256))
 _NON_WORD = re.compile(r"\W")  # the same as not _is_word, on every code point
 
 
@@ -314,7 +311,7 @@ def _compile_matcher(catalogue: Catalogue) -> ahocorasick.Automaton:
     """
     keyed: dict[str, list[_Variant]] = defaultdict(list)
     for form, (length, words, entries) in alias_table(catalogue).items():
-        tail = _is_word(form[-1])
+        tail = is_word_char(form[-1])
         key = automaton_key(form)
         variants = keyed[key]
         if _WORDS.fullmatch(form):
@@ -467,7 +464,7 @@ def automaton_key(form: str) -> str:
     >>> automaton_key("node.js"), automaton_key("c++")
     ('\\x00node\\x00js\\x00', '\\x00c\\x00\\x00')
     """
-    lead, tail = _is_word(form[0]), _is_word(form[-1])
+    lead, tail = is_word_char(form[0]), is_word_char(form[-1])
     return ("\x00" if lead else "") + _marked(form) + ("\x00" if tail else "")
 
 

@@ -22,7 +22,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from kgraph.catalogue.concepts import Catalogue, normalise, slugify
-from kgraph.extract.discover import Lexicon, find_terms, has_word, load_lexicon, title_case
+from kgraph.extract.discover import Lexicon, find_terms, load_lexicon, title_case
+from kgraph.extract.wordscan import has_word
 from kgraph.records import ArticleText, Mention
 
 __all__ = [
