@@ -37,7 +37,6 @@ MAX_LINES = 520
 OVERSIZED = {
     "kgraph.api": 530,
     "kgraph.graph.builder": 544,  # grew with term nodes (issue 20)
-    "kgraph.export.html": 727,
     "kgraph.query.index": 545,
 }
 

@@ -23,7 +23,8 @@ import pytest
 
 import kgraph
 from kgraph.errors import GraphError
-from kgraph.export.html import HEADLESS_CHROMIUM_ARGS, _force_layout, render_html, write_html
+from kgraph.export.html import HEADLESS_CHROMIUM_ARGS, render_html, write_html
+from kgraph.export.page_layout import force_layout
 
 XSS_IMG = "<img src=x onerror=\"window.__pwned='img'\">"
 XSS_SCRIPT = "</script><script>window.__pwned='script'</script>"
@@ -399,10 +400,10 @@ def test_layout_does_not_depend_on_blas_threads() -> None:
     root = Path(__file__).resolve().parents[2]
     script = (
         "import hashlib, numpy as np\n"
-        "from kgraph.export.html import _force_layout\n"
+        "from kgraph.export.page_layout import force_layout\n"
         "rng = np.random.default_rng(0)\n"
         "pairs = rng.integers(0, 1500, size=(4000, 2))\n"
-        "print(hashlib.sha256(_force_layout(1500, pairs).tobytes()).hexdigest())\n"
+        "print(hashlib.sha256(force_layout(1500, pairs).tobytes()).hexdigest())\n"
     )
     digests = set()
     for threads in ("1", "4"):
@@ -464,8 +465,8 @@ def test_force_layout_spreads_nodes_and_is_seeded() -> None:
     import numpy as np
 
     pairs = np.array([[i, i + 1] for i in range(199)])
-    a = _force_layout(200, pairs)
-    b = _force_layout(200, pairs)
+    a = force_layout(200, pairs)
+    b = force_layout(200, pairs)
     assert np.array_equal(a, b)
     assert a.shape == (200, 2) and float(np.abs(a).max()) <= 0.5 + 1e-9
     # neighbours in the chain end up closer than random pairs
@@ -846,14 +847,14 @@ def test_existing_positions_are_used_not_recomputed() -> None:
 
 @pytest.mark.issue(6)
 def test_existing_positions_skip_layout_on_large_graphs(monkeypatch) -> None:
-    import kgraph.export.html as html_mod
+    import kgraph.export.page_layout as layout_mod
 
     g = with_positions(make_large_graph(n_articles=900, n_concepts=300))
 
     def no_layout(*args, **kwargs):
         raise AssertionError("layout recomputed")
 
-    monkeypatch.setattr(html_mod, "_force_layout", no_layout)
+    monkeypatch.setattr(layout_mod, "force_layout", no_layout)
     data = page_data(render_html(g))
     assert data["meta"]["positions"] is True
     assert all("x" in n and "y" in n for n in data["nodes"])
