@@ -37,6 +37,7 @@ __all__ = [
     "place_around",
     "scaled",
     "weight_of",
+    "weighted_communities",
 ]
 
 #: Seed of the layout and of Louvain; change it to get another (still stable) picture.
@@ -416,3 +417,19 @@ def scaled(pos: dict[Hashable, tuple[float, float]]) -> dict[str, tuple[float, f
     return {
         str(k): (round(float(x), 2), round(float(y), 2)) for k, (x, y) in zip(pos, xs, strict=True)
     }
+
+
+def weighted_communities(
+    graph: nx.Graph, *, resolution: float = 1.0, seed: int = SEED
+) -> list[list[Hashable]]:
+    """Louvain communities of a weighted simple graph (``weight`` attribute),
+    each sorted, largest first (ties: smallest first member); the concept map's.
+
+    >>> g = nx.Graph([("a", "b", {"weight": 1.0}), ("c", "d", {"weight": 1.0})])
+    >>> weighted_communities(g)
+    [['a', 'b'], ['c', 'd']]
+    """
+    found = nx.community.louvain_communities(
+        graph, weight="weight", resolution=resolution, seed=seed
+    )
+    return sorted((sorted(c, key=str) for c in found), key=lambda c: (-len(c), str(c[0])))
