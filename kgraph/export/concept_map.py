@@ -32,6 +32,7 @@ def laid_out(graph: nx.MultiDiGraph, layout: MapLayout) -> nx.MultiDiGraph:
     for n, (x, y) in layout.pos.items():
         out.nodes[n]["x"], out.nodes[n]["y"] = x, -y
         out.nodes[n]["label_shown"] = int(n in layout.labels)
+        out.nodes[n]["radius"] = layout.radius[n]
     for key, values in (
         ("cluster_x", [c.x for c in layout.clusters]),
         ("cluster_y", [-c.y for c in layout.clusters]),

@@ -34,13 +34,17 @@ import numpy as np
 
 __all__ = ["HEIGHT", "WIDTH", "Cluster", "Label", "MapLayout", "map_layout", "text_width"]
 
-WIDTH, HEIGHT = 1100.0, 760.0
+WIDTH, HEIGHT = 860.0, 760.0
 #: Font sizes (px): cluster captions, the best concepts' labels, the others'.
 CAPTION_FONT, TOP_FONT, FONT = 15.0, 13.0, 10.5
+#: The font size (px) the packing leaves room for above each cluster: more than
+#: :data:`CAPTION_FONT`, as the page keeps its names one size on screen at the
+#: smaller scale a browser window shows the map at.
+CAPTION_ROOM = 21.0
 #: How many of each cluster's best-ranked concepts get the larger font.
 TOP_PER_CLUSTER = 3
 #: Room around a node (px) in a cluster's disc.
-NODE_ROOM = 34.0
+NODE_ROOM = 27.0
 
 
 @dataclass(frozen=True)
@@ -119,10 +123,17 @@ def map_layout(graph: nx.MultiDiGraph, seed: int = 42) -> MapLayout:
             local[ms[0]] = np.zeros(2)
         else:
             sub = simple.subgraph(ms)
-            pos = nx.spring_layout(sub, weight="weight", seed=seed, iterations=150)
+            pos = nx.spring_layout(
+                sub, weight="weight", seed=seed, iterations=150, k=1.6 / math.sqrt(len(ms))
+            )
             xy = np.array([pos[n] for n in ms])
             xy -= xy.mean(axis=0)
-            xy /= max(float(np.sqrt((xy**2).sum(axis=1)).max()), 1e-9)
+            # spread the bulk over the disc: the 80th percentile at 0.8, outliers to its edge
+            dist = np.sqrt((xy**2).sum(axis=1))
+            xy *= 0.8 / max(float(np.percentile(dist, 80)), 1e-9)
+            dist = np.sqrt((xy**2).sum(axis=1))
+            far = dist > 1.0
+            xy[far] /= dist[far, None]
             for n, p in zip(ms, xy, strict=True):
                 local[n] = p
         disc[i] = NODE_ROOM * math.sqrt(len(ms)) * 0.75 + 12.0
@@ -161,11 +172,11 @@ def _place_clusters(
         a, b = where[u], where[v]
         if a != b:
             ties[min(a, b), max(a, b)] += 1
-    gap = 16.0
+    gap = 18.0
 
     def box(i: int, x: float, y: float) -> tuple[float, float, float, float]:
-        half = max(disc[i], 0.5 * text_width(names[i], CAPTION_FONT))
-        return (x - half, y - disc[i] - CAPTION_FONT * 2.0, x + half, y + disc[i])
+        half = max(disc[i], 0.5 * text_width(names[i], CAPTION_ROOM))
+        return (x - half, y - disc[i] - CAPTION_ROOM * 1.8, x + half, y + disc[i])
 
     placed: dict[int, tuple[float, float]] = {}
     boxes: list[tuple[float, float, float, float]] = []

@@ -104,7 +104,11 @@ def payload(
     types = {text(graph.nodes[n].get("type")) for n in ids if kinds[str(n)] == "concept"}
     type_colours = {t: colour_of({"kind": "concept", "type": t}) for t in sorted(types - {""})}
     type_groups = {t: group_of({"kind": "concept", "type": t}) for t in sorted(types)}
-    positions = page_layout.given_positions(graph, ids, given)
+    concept_map = map_meta(graph)
+    if concept_map:  # laid out for reading (kgraph.export.map_layout), in page pixels
+        positions = {str(n): (float(graph.nodes[n]["x"]), -float(graph.nodes[n]["y"])) for n in ids}
+    else:
+        positions = page_layout.given_positions(graph, ids, given)
     if not positions and len(ids) > LAYOUT_NODE_LIMIT:
         positions = page_layout.positions(list(kinds), [(e[0], e[1]) for e in edges])
 
@@ -121,6 +125,13 @@ def payload(
             node["hub"] = 1
         if node["id"] in positions:
             node["x"], node["y"] = positions[node["id"]]
+        if concept_map:
+            d = graph.nodes[n]
+            node["size"] = float(value(d.get("radius", node["size"])))
+            node["cluster"] = to_int(d.get("community"), -1)
+            node["rank"] = to_int(d.get("cluster_rank"), 0)
+        if node["kind"] == "concept" and d_months(graph.nodes[n]):
+            node["months"] = d_months(graph.nodes[n])
         nodes.append(node)
 
     counts["edges"] = len(edges)
@@ -138,6 +149,7 @@ def payload(
             "hub_limit": hub_limit,
             "articles_left_out": left_out,
             "vis_version": VIS_VERSION,
+            "map": concept_map,
         },
         "kind_colours": {k: c for k, c in KIND_COLOURS.items() if k in NODE_FIELDS},
         # the legend: the palette's groups the concepts use, and each type's group
@@ -148,6 +160,50 @@ def payload(
         "nodes": nodes,
     }
     return payload, edges
+
+
+def d_months(attrs: Mapping[str, Any]) -> str:
+    """A concept's articles per month (``YYYY-MM:n|...``), if the graph has them."""
+    return text(attrs.get("months"))
+
+
+def map_meta(graph: nx.MultiDiGraph) -> dict[str, Any] | None:
+    """What the page shows of a laid-out concept map (its kind, counts and
+    clusters: number, name, disc, size); None for any other graph."""
+    g = graph.graph
+    if g.get("kind") != "concept_map" or not all(
+        isinstance(d.get("x"), (int, float)) and isinstance(d.get("y"), (int, float))
+        for _, d in graph.nodes(data=True)
+    ):
+        return None
+
+    def split(key: str) -> list[str]:
+        return [v for v in text(g.get(key)).split("|") if v]
+
+    sizes: dict[int, int] = defaultdict(int)
+    for _, d in graph.nodes(data=True):
+        sizes[to_int(d.get("community"), -1)] += 1
+    xs, ys, rs, names = (
+        split("cluster_x"),
+        split("cluster_y"),
+        split("cluster_r"),
+        split("cluster_labels"),
+    )
+    clusters = [
+        {"id": i, "name": names[i] if i < len(names) else "", "x": float(x), "y": -float(y),
+         "r": float(r), "size": sizes.get(i, 0)}
+        for i, (x, y, r) in enumerate(zip(xs, ys, rs, strict=False))
+    ]  # fmt: skip
+    return {
+        "clusters": clusters,
+        "articles": to_int(g.get("articles"), 0),
+        "hubs": len(split("hubs")),
+        "generic": len(split("generic")),
+        "isolated": len(split("isolated")),
+        "pairs": to_int(g.get("co_occurring_pairs"), 0),
+        "since": text(g.get("since")),
+        "until": text(g.get("until")),
+    }
 
 
 #: An edge as ``(from, to, kind, attributes)``: its record is made when written.

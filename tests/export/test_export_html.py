@@ -697,6 +697,8 @@ def test_browser_large_graph_opens_on_top_concepts(browser, tmp_path: Path) -> N
     assert p.js("kgraphViewer.selected()") == "concept:c1234"
     assert "concept:c1234" in p.js("kgraphViewer.visibleIds()")
     p.page.uncheck("#top-only")
+    assert p.js("kgraphViewer.nodeView.length") == 1500  # the concept map: every concept
+    p.page.check("input[name=mode][value=full]")  # expand to the articles, authors, tags
     assert p.js("kgraphViewer.nodeView.length") == 5000
     p.page.screenshot(path=str(tmp_path / "big.png"))
     assert p.errors == [] and p.foreign_requests() == []
@@ -718,8 +720,10 @@ def test_browser_filters(browser, tmp_path: Path) -> None:
     p.page.fill("#min-articles", "2")
     assert {i for i in shown() if i.startswith("concept:")} == {"concept:go"}
     p.page.fill("#min-articles", "0")
-    p.page.get_by_role("checkbox", name="language", exact=True).uncheck()
-    assert "concept:go" not in shown() and "concept:go-goroutine" in shown()
+    # one box per palette group: "Languages" holds language and go-concept
+    p.page.get_by_role("checkbox", name="Languages").uncheck()
+    assert "concept:go" not in shown() and "concept:go-goroutine" not in shown()
+    assert "concept:aws-lambda" in shown()
     p.page.get_by_role("checkbox", name="Articles", exact=True).uncheck()
     assert not any(i.startswith("article:") for i in shown())
     p.page.click("#reset")
@@ -766,7 +770,13 @@ def test_browser_sample_graph(browser, sample_kg: kgraph.KnowledgeGraph, tmp_pat
     n_nodes = graph.number_of_nodes()
     assert n_nodes > 200  # the sample is not a toy: 31 articles and their concepts and tags
     meta = p.js("JSON.parse(document.getElementById('kgraph-data').textContent).meta")
-    assert meta["large"] is False  # so the page opens on every node
+    assert meta["large"] is False
+    # more than 150 nodes: the page opens on the labelled concept map (issue 23)
+    concepts = {str(n) for n, d in graph.nodes(data=True) if d.get("kind") == "concept"}
+    shown_first = set(p.js("kgraphViewer.visibleIds()"))
+    assert shown_first <= concepts and len(shown_first) == min(len(concepts), 150)
+    assert p.js("kgraphViewer.labelled().length") >= 10
+    p.page.check("input[name=mode][value=full]")  # expand to every node
     assert p.js("kgraphViewer.nodes.length") == n_nodes
     assert p.js("kgraphViewer.nodeView.length") == n_nodes
     assert p.js("kgraphViewer.network.body.nodeIndices.length") == n_nodes
@@ -782,7 +792,7 @@ def test_browser_sample_graph(browser, sample_kg: kgraph.KnowledgeGraph, tmp_pat
     kinds = {"articles", "concepts", "authors", "tags", "feeds"}
     assert sum(shown[k] for k in kinds) == n_nodes
     assert shown["edges"] == graph.number_of_edges()
-    assert shown["nodes"] == n_nodes  # "showing N nodes": the page opens on all of them
+    assert shown["nodes"] == n_nodes  # "showing N nodes": the full graph shows all of them
     assert shown["articles"] == 31
 
     # search by alias
