@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 import networkx as nx
 import numpy as np
 
+from kgraph.query.map_clusters import sorted_subgraph
+
 __all__ = ["HEIGHT", "WIDTH", "Cluster", "Label", "MapLayout", "map_layout", "text_width"]
 
 WIDTH, HEIGHT = 860.0, 760.0
@@ -122,7 +124,7 @@ def map_layout(graph: nx.MultiDiGraph, seed: int = 42) -> MapLayout:
         if len(ms) == 1:
             local[ms[0]] = np.zeros(2)
         else:
-            sub = simple.subgraph(ms)
+            sub = sorted_subgraph(simple, ms)
             pos = nx.spring_layout(
                 sub, weight="weight", seed=seed, iterations=150, k=1.6 / math.sqrt(len(ms))
             )
@@ -296,9 +298,10 @@ def _place_labels(
         box = label.box()
         if any(_overlap(box, t) for t in taken):
             continue
+        # a label may cross a node's edge (it has a white halo) but not hide its
+        # centre; the best concepts' labels are placed first, whatever they cross
         if rank >= TOP_PER_CLUSTER and any(
-            m != n and _overlap(box, (mx - r, my - r, mx + r, my + r), 0.0)
-            for m, mx, my, r in discs
+            m != n and box[0] < mx < box[2] and box[1] < my < box[3] for m, mx, my, _ in discs
         ):
             continue
         taken.append(box)

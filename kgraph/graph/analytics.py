@@ -429,7 +429,20 @@ def weighted_communities(
     >>> weighted_communities(g)
     [['a', 'b'], ['c', 'd']]
     """
-    found = nx.community.louvain_communities(
-        graph, weight="weight", resolution=resolution, seed=seed
+    # Louvain walks sets of nodes: on numbers (whose hashes do not change between
+    # runs, unlike strings') the result is the same in every process
+    names = sorted(graph, key=str)
+    number = {n: i for i, n in enumerate(names)}
+    numbered = nx.Graph()
+    numbered.add_nodes_from(range(len(names)))
+    numbered.add_weighted_edges_from(
+        sorted(
+            (*sorted((number[u], number[v])), float(w))
+            for u, v, w in graph.edges(data="weight", default=1.0)
+        )
     )
-    return sorted((sorted(c, key=str) for c in found), key=lambda c: (-len(c), str(c[0])))
+    found = nx.community.louvain_communities(
+        numbered, weight="weight", resolution=resolution, seed=seed
+    )
+    groups = [sorted((names[i] for i in c), key=str) for c in found]
+    return sorted(groups, key=lambda c: (-len(c), str(c[0])))

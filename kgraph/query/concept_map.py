@@ -39,7 +39,13 @@ from collections import Counter, defaultdict
 import networkx as nx
 
 from kgraph.graph.palette import colour_of, hex_to_rgb
-from kgraph.query.map_clusters import ConceptIndex, clusters_of, generic_concepts, name_clusters
+from kgraph.query.map_clusters import (
+    ConceptIndex,
+    clusters_of,
+    generic_concepts,
+    name_clusters,
+    sorted_subgraph,
+)
 from kgraph.query.results import Community, concept_id
 
 __all__ = ["ConceptIndex", "communities_of", "concept_map"]
@@ -191,7 +197,7 @@ def _backbone(full: nx.Graph, cluster: dict[str, int], per_node: int) -> set[tup
     for c, i in cluster.items():
         members[i].append(c)
     for nodes in members.values():
-        tree = nx.maximum_spanning_tree(full.subgraph(nodes), weight="weight")
+        tree = nx.maximum_spanning_tree(sorted_subgraph(full, nodes), weight="weight")
         edges.update((min(x, y), max(x, y)) for x, y in tree.edges)
     for c in sorted(full):
         ranked = sorted(

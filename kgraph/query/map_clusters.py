@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import Any, Protocol
 
 import networkx as nx
@@ -24,6 +24,7 @@ __all__ = [
     "clusters_of",
     "generic_concepts",
     "name_clusters",
+    "sorted_subgraph",
 ]
 
 
@@ -57,6 +58,26 @@ BOILERPLATE_SHARE = 0.6
 SUBJECT_SALIENCE = 0.9
 #: Clusters of fewer concepts are merged into the cluster they are most tied to.
 MIN_CLUSTER = 3
+
+
+def sorted_subgraph(graph: nx.Graph, nodes: Iterable[Hashable]) -> nx.Graph:
+    """The subgraph of ``nodes`` as a new graph, nodes and edges in sorted order.
+
+    ``graph.subgraph`` iterates a small subgraph's nodes in the order of a set,
+    which changes from run to run with string hashing; layouts, spanning trees
+    and Louvain on it would too.
+    """
+    keep = set(nodes)
+    sub = nx.Graph()
+    sub.add_nodes_from(sorted(keep, key=str))
+    sub.add_edges_from(
+        sorted(
+            ((*sorted((u, v), key=str), d) for u, v, d in graph.edges(keep, data=True)
+             if u in keep and v in keep),
+            key=lambda e: (str(e[0]), str(e[1])),
+        )
+    )  # fmt: skip
+    return sub
 
 
 def generic_concepts(
@@ -115,7 +136,7 @@ def clusters_of(full: nx.Graph, *, max_share: float = 0.25, seed: int = 42) -> l
         if not big:
             break
         for p in big:
-            split = weighted_communities(full.subgraph(p), resolution=resolution, seed=seed)
+            split = weighted_communities(sorted_subgraph(full, p), resolution=resolution, seed=seed)
             if len(split) > 1:
                 parts.remove(p)
                 parts.extend(list(map(str, s)) for s in split)
@@ -156,7 +177,8 @@ def name_clusters(
     A concept ranks by how central it is in its cluster (the NPMI weight of its
     pairs inside it) times how much of its weight stays inside (a concept tied
     to every cluster does not name one) times how specific it is (the inverse
-    document frequency). The name is the best two, "Kubernetes · Autoscaling"."""
+    document frequency), tempered by how known it is (the square root of the
+    log of its articles). The name is the best two, "XtraDB · InnoDB"."""
     names: list[str] = []
     rank: dict[str, int] = {}
     for members in parts:
@@ -166,7 +188,9 @@ def name_clusters(
             total = sum(d["weight"] for d in full[c].values()) or 1.0
             within = sum(d["weight"] for o, d in full[c].items() if o in inside)
             idf = math.log(1 + n_articles / max(df.get(c, 1), 1))
-            score[c] = (within + 1e-6) * (within / total) * idf * math.log(1 + df.get(c, 1))
+            score[c] = (
+                (within + 1e-6) * (within / total) * idf * math.sqrt(math.log(1 + df.get(c, 1)))
+            )
         ordered = sorted(members, key=lambda c: (-score[c], c))
         for i, c in enumerate(ordered):
             rank[c] = i

@@ -133,3 +133,33 @@ def test_cli_map_svg_png_since(sample_kg, tmp_path: Path) -> None:
     }  # fmt: skip
     result = CliRunner().invoke(main, ["map", "--graph", graph, "--since", "May 2024"])
     assert result.exit_code == 2 and "YYYY" in result.output
+
+
+def test_map_is_the_same_in_every_process(sample_kg, tmp_path: Path) -> None:
+    """Regression: a small subgraph iterates its nodes in set order, which changed
+    the spanning trees and the layout with the string hash seed."""
+    import os
+    import subprocess
+    import sys
+
+    graph = sample_kg.write_graphml(tmp_path / "graph.graphml")
+    script = (
+        "import hashlib, sys, kgraph\n"
+        "from kgraph.export.map_layout import map_layout\n"
+        "m = kgraph.load(sys.argv[1]).concept_map()\n"
+        "lay = map_layout(m)\n"
+        "print(hashlib.sha256(repr((sorted(m.edges()), sorted(lay.pos.items()),"
+        " sorted(lay.labels))).encode()).hexdigest())\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script, str(graph)],
+            env=dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=str(root)),
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1

@@ -240,7 +240,7 @@ def test_concept_map_npmi_hubs_and_communities(tiny: GraphIndex) -> None:
     # Go shares no article with another concept: an isolated node is not drawn
     assert "concept:go" not in full and "go" in full.graph["isolated"].split("|")
     labels = [c.label for c in communities_of(full)]
-    assert labels[0] == "Amazon S3 · AWS"
+    assert labels[0] == "AWS · Amazon S3"
 
 
 # ---- the bundled feeds
