@@ -27,7 +27,7 @@ How (docs/queries.md, "Concept map"):
 >>> from kgraph.query.index import GraphIndex
 >>> m = concept_map(GraphIndex(tiny_graph()), min_articles=1, min_support=1, max_share=1.0)
 >>> [c.label for c in communities_of(m)]
-['Amazon S3 · AWS']
+['AWS · Amazon S3']
 """
 
 from __future__ import annotations
