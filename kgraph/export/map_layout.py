@@ -2,8 +2,9 @@
 
 Clusters are laid out apart: each cluster's concepts by a seeded force layout
 of its backbone, in a disc whose area grows with the cluster; the discs (with
-the cluster's caption above) placed by a force layout of the clusters and
-pushed apart until no two overlap. Node size follows the article count.
+the cluster's name above, on two lines if long) packed apart: largest first,
+each at the free spot nearest the middle and the clusters it is tied to.
+Node size follows the article count.
 Labels are placed greedily, best first (each cluster's best-ranked concepts,
 then by article count), centred under their node, and only where they overlap
 no other label, caption or node: so the top concepts of every cluster are
@@ -34,7 +35,16 @@ import numpy as np
 
 from kgraph.query.map_clusters import sorted_subgraph
 
-__all__ = ["HEIGHT", "WIDTH", "Cluster", "Label", "MapLayout", "map_layout", "text_width"]
+__all__ = [
+    "HEIGHT",
+    "WIDTH",
+    "Cluster",
+    "Label",
+    "MapLayout",
+    "map_layout",
+    "name_lines",
+    "text_width",
+]
 
 WIDTH, HEIGHT = 860.0, 760.0
 #: Font sizes (px): cluster captions, the best concepts' labels, the others'.
@@ -59,8 +69,9 @@ class Label:
     size: float
 
     def box(self) -> tuple[float, float, float, float]:
-        w = text_width(self.text, self.size)
-        return (self.x - w / 2, self.y, self.x + w / 2, self.y + self.size * 1.25)
+        lines = self.text.split("\n")
+        w = max(text_width(line, self.size) for line in lines)
+        return (self.x - w / 2, self.y, self.x + w / 2, self.y + self.size * 1.25 * len(lines))
 
 
 @dataclass
@@ -75,7 +86,21 @@ class Cluster:
     members: list[str] = field(default_factory=list)
 
     def caption(self) -> Label:
-        return Label(self.name, self.x, self.y - self.r - CAPTION_FONT * 1.6, CAPTION_FONT)
+        lines = name_lines(self.name)
+        top = self.y - self.r - CAPTION_FONT * (0.35 + 1.25 * len(lines))
+        return Label("\n".join(lines), self.x, top, CAPTION_FONT)
+
+
+def name_lines(name: str, most: int = 26) -> list[str]:
+    """A cluster's name on one line, or on two (after its " · ") if longer than ``most``.
+
+    >>> name_lines("Go · Goroutine"), name_lines("Cross-Site Request Forgery (CSRF) · Cross-site scripting")
+    (['Go · Goroutine'], ['Cross-Site Request Forgery (CSRF) ·', 'Cross-site scripting'])
+    """
+    if len(name) <= most or " · " not in name:
+        return [name]
+    first, rest = name.split(" · ", 1)
+    return [first + " ·", rest]
 
 
 @dataclass
@@ -177,8 +202,10 @@ def _place_clusters(
     gap = 18.0
 
     def box(i: int, x: float, y: float) -> tuple[float, float, float, float]:
-        half = max(disc[i], 0.5 * text_width(names[i], CAPTION_ROOM))
-        return (x - half, y - disc[i] - CAPTION_ROOM * 1.8, x + half, y + disc[i])
+        lines = name_lines(names[i])
+        half = max(disc[i], 0.5 * max(text_width(line, CAPTION_ROOM) for line in lines))
+        top = y - disc[i] - CAPTION_ROOM * (0.5 + 1.3 * len(lines))
+        return (x - half, top, x + half, y + disc[i])
 
     placed: dict[int, tuple[float, float]] = {}
     boxes: list[tuple[float, float, float, float]] = []

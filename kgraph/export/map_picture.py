@@ -108,8 +108,9 @@ def _draw(figure_cls: Any, graph: nx.MultiDiGraph, lay: MapLayout, title: str) -
     )
     for c in lay.clusters:
         cap = c.caption()
-        text(cap.x, cap.y, cap.text, cap.size, ha="center", va="top", weight="bold",
-             color="#24292f", zorder=4)  # fmt: skip
+        for k, part in enumerate(cap.text.split("\n")):  # one <text> per line
+            text(cap.x, cap.y + k * cap.size * 1.25, part, cap.size, ha="center", va="top",
+                 weight="bold", color="#24292f", zorder=4)  # fmt: skip
     for label in lay.labels.values():
         text(label.x, label.y, label.text, label.size, ha="center", va="top",
              color="#1f2328", zorder=3, bbox=HALO)  # fmt: skip

@@ -18,6 +18,7 @@ import networkx as nx
 import numpy as np
 
 from kgraph.export import page_layout
+from kgraph.export.map_layout import name_lines
 from kgraph.graph.palette import GROUP_COLOURS, KIND_COLOURS, colour_of, group_of
 
 __all__ = [
@@ -191,7 +192,8 @@ def map_meta(graph: nx.MultiDiGraph) -> dict[str, Any] | None:
     )
     clusters = [
         {"id": i, "name": names[i] if i < len(names) else "", "x": float(x), "y": -float(y),
-         "r": float(r), "size": sizes.get(i, 0)}
+         "r": float(r), "size": sizes.get(i, 0),
+         "lines": name_lines(names[i] if i < len(names) else "")}
         for i, (x, y, r) in enumerate(zip(xs, ys, rs, strict=False))
     ]  # fmt: skip
     return {

@@ -18,9 +18,10 @@ How (docs/queries.md, "Concept map"):
    named by its most specific central concepts.
 4. **Backbone.** Only the edges that carry the structure are kept: a maximum
    spanning tree of each cluster (so it stays connected) plus each concept's
-   ``per_node`` strongest pairs (which also tie the clusters together). About
-   1.3 edges per concept (2.6 per node counting both ends), where the
-   co-occurrence graph has three to ten times as many.
+   ``per_node`` strongest pairs; between two clusters only their strongest
+   pair (one bridge, not a bundle). About 1.2 edges per concept (2.4 per node
+   counting both ends), where the co-occurrence graph has three to ten times
+   as many.
    Concepts left without any pair are not drawn (``graph["isolated"]``).
 
 >>> from kgraph.query.examples import tiny_graph
@@ -191,7 +192,8 @@ def concept_map(
 
 def _backbone(full: nx.Graph, cluster: dict[str, int], per_node: int) -> set[tuple[str, str]]:
     """The edges kept: a maximum spanning tree (by NPMI) of each cluster, and the
-    ``per_node`` strongest pairs of every concept (ties: more shared articles, then ids)."""
+    ``per_node`` strongest pairs of every concept (ties: more shared articles, then
+    ids), of which a pair across two clusters only if it is their strongest."""
     edges: set[tuple[str, str]] = set()
     members: dict[int, list[str]] = defaultdict(list)
     for c, i in cluster.items():
@@ -199,11 +201,28 @@ def _backbone(full: nx.Graph, cluster: dict[str, int], per_node: int) -> set[tup
     for nodes in members.values():
         tree = nx.maximum_spanning_tree(sorted_subgraph(full, nodes), weight="weight")
         edges.update((min(x, y), max(x, y)) for x, y in tree.edges)
+    # between two clusters, only their strongest pair: one bridge, not a bundle
+    bridge: dict[tuple[int, int], tuple[float, int, str, str]] = {}
+    for x, y, d in full.edges(data=True):
+        a, b = sorted((cluster[x], cluster[y]))
+        if a != b:
+            cand = (d["weight"], d["articles"], *sorted((x, y)))
+            best = bridge.get((a, b))
+            if (
+                best is None
+                or (cand[0], cand[1]) > (best[0], best[1])
+                or ((cand[0], cand[1]) == (best[0], best[1]) and cand[2:] < best[2:])
+            ):
+                bridge[a, b] = cand
+    bridges = {(x, y) for _, _, x, y in bridge.values()}
     for c in sorted(full):
         ranked = sorted(
             full[c].items(), key=lambda kv: (-kv[1]["weight"], -kv[1]["articles"], kv[0])
         )
-        edges.update((min(c, o), max(c, o)) for o, _ in ranked[:per_node])
+        for o, _ in ranked[:per_node]:
+            pair = (min(c, o), max(c, o))
+            if cluster[c] == cluster[o] or pair in bridges:
+                edges.add(pair)
     return edges
 
 

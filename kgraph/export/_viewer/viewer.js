@@ -717,6 +717,9 @@
     measure.font = (bold ? "bold " : "") + px + "px system-ui, sans-serif";
     return measure.measureText(text).width;
   }
+  function nameWidth(c) {
+    return Math.max.apply(null, c.lines.map(function (line) { return textWidth(line, LABEL_PX.cluster, true); }));
+  }
   function overlaps(a, b) { return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]; }
   var namesShown = [];
   var labelled = new Set();
@@ -747,8 +750,8 @@
     if (MAP) {
       MAP.clusters.forEach(function (c) {
         var px = LABEL_PX.cluster / scale;
-        var w = (textWidth(c.name, LABEL_PX.cluster, true) + 8) / scale;
-        var box = [c.x - w / 2, c.y - c.r - 6 / scale - px * 1.3, c.x + w / 2, c.y - c.r];
+        var w = (nameWidth(c) + 8) / scale;
+        var box = [c.x - w / 2, c.y - c.r - 6 / scale - px * 1.3 * c.lines.length, c.x + w / 2, c.y - c.r];
         if (!taken.some(function (b) { return overlaps(b, box); })) { taken.push(box); namesShown.push(c); }
       });
     }
@@ -815,9 +818,13 @@
       ctx.lineWidth = 4 / scale;
       ctx.strokeStyle = "#ffffff";
       ctx.fillStyle = "#24292f";
+      var lineHeight = LABEL_PX.cluster * 1.25 / scale;
       namesShown.forEach(function (c) {  // canvas text: never parsed as HTML
-        ctx.strokeText(c.name, c.x, c.y - c.r - 6 / scale);
-        ctx.fillText(c.name, c.x, c.y - c.r - 6 / scale);
+        c.lines.forEach(function (line, k) {
+          var y = c.y - c.r - 6 / scale - (c.lines.length - 1 - k) * lineHeight;
+          ctx.strokeText(line, c.x, y);
+          ctx.fillText(line, c.x, y);
+        });
       });
       ctx.restore();
     });
@@ -829,9 +836,10 @@
       for (var round = 0; round < 3; round++) {  // names keep their size on screen: iterate
         x0 = Infinity; y0 = Infinity; x1 = -Infinity; y1 = -Infinity;
         MAP.clusters.forEach(function (c) {
-          var half = Math.max(c.r, (textWidth(c.name, LABEL_PX.cluster, true) + 8) / scale / 2);
+          var half = Math.max(c.r, (nameWidth(c) + 8) / scale / 2);
           x0 = Math.min(x0, c.x - half); x1 = Math.max(x1, c.x + half);
-          y0 = Math.min(y0, c.y - c.r - 30 / scale); y1 = Math.max(y1, c.y + c.r + 20 / scale);
+          y0 = Math.min(y0, c.y - c.r - (12 + 20 * c.lines.length) / scale);
+          y1 = Math.max(y1, c.y + c.r + 20 / scale);
         });
         scale = Math.min((w - 24) / (x1 - x0), (h - 24) / (y1 - y0));
       }
