@@ -128,6 +128,8 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...], pad: float = 1.0) -> bo
 def map_layout(graph: nx.MultiDiGraph, seed: int = 42) -> MapLayout:
     """The layout of a concept map (:func:`kgraph.query.concept_map.concept_map`)."""
     attrs = dict(graph.nodes(data=True))
+    if not attrs:  # nothing to map (e.g. a period without articles)
+        return MapLayout(WIDTH, HEIGHT, {}, {}, {}, [])
     members: dict[int, list[str]] = defaultdict(list)
     for node in sorted(graph, key=str):
         members[int(attrs[node].get("community", 0))].append(node)

@@ -114,10 +114,14 @@ def test_picture_escapes_feed_text(tmp_path: Path) -> None:
                    community=0, cluster_rank=i, article_count=2, cluster_label=evil)  # fmt: skip
     g.add_edge("concept:0", "concept:1", weight=0.5)
     g.add_edge("concept:1", "concept:2", weight=0.5)
-    path = write_concept_map(g, tmp_path, ["svg"])["svg"]
+    g.graph["cluster_labels"] = evil
+    written = write_concept_map(g, tmp_path, ["svg", "html"])
+    path = written["svg"]
     root = ET.fromstring(path.read_bytes())  # well-formed XML
     assert "<script>alert(1)</script> & $x^2$" in "".join(root.itertext())
     assert b"<script" not in path.read_bytes()
+    page = written["html"].read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page and "\\u003cscript\\u003ealert(1)" in page
 
 
 def test_cli_map_svg_png_since(sample_kg, tmp_path: Path) -> None:
@@ -131,6 +135,12 @@ def test_cli_map_svg_png_since(sample_kg, tmp_path: Path) -> None:
     assert {p.name for p in out.iterdir()} == {
         "concept_map.svg", "concept_map.png", "concept_map.html"
     }  # fmt: skip
+    # a period without articles: an empty map, still written
+    empty = tmp_path / "empty"
+    args = ["map", "--graph", graph, "-o", str(empty), "--since", "2999", "--format"]
+    result = CliRunner().invoke(main, [*args, "svg,png,html,graphml"])
+    assert result.exit_code == 0, result.output
+    assert "0 concepts" in result.output and len(list(empty.iterdir())) == 4
     result = CliRunner().invoke(main, ["map", "--graph", graph, "--since", "May 2024"])
     assert result.exit_code == 2 and "YYYY" in result.output
 
