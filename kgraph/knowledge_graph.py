@@ -169,10 +169,10 @@ class KnowledgeGraph:
         return self.index.rising(n, window)
 
     def concept_map(
-        self, min_articles: int = 2, min_support: int = 2, max_share: float = 0.5
+        self, min_articles: int = 2, min_support: int = 2, max_share: float = 0.5, **options: Any
     ) -> nx.MultiDiGraph:
-        """The concept-only map (NPMI co-occurrence, hubs left out, Louvain communities)."""
-        return self.index.concept_map(min_articles, min_support, max_share)
+        """The concept map (:meth:`GraphIndex.concept_map`; ``keep_generic``, ``since``, ``until``)."""
+        return self.index.concept_map(min_articles, min_support, max_share, **options)
 
     def communities(self, min_articles: int = 2) -> list[Community]:
         """Concept clusters of the concept map, labelled by their top concepts."""

@@ -11,6 +11,7 @@ The commands are registered on the group in :mod:`kgraph.cli.app` (import that).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -20,7 +21,7 @@ from kgraph import api
 from kgraph.cli.exits import error, fail, failing_on, finish
 from kgraph.cli.options import graph_option
 from kgraph.errors import KgraphError
-from kgraph.export.concept_map import write_concept_map
+from kgraph.export.concept_map import MAP_FORMATS, write_concept_map
 from kgraph.query import ArticleRef, Reason, communities_of
 
 __all__ = ["QUERY_COMMANDS"]
@@ -311,7 +312,18 @@ def path(a: str, b: str, graph_path: str, as_json: bool) -> None:
     "formats",
     default="graphml,html",
     show_default=True,
-    help="Comma-separated: graphml, html.",
+    help="Comma-separated: graphml, html, svg, png.",
+)
+@click.option(
+    "--keep-generic",
+    is_flag=True,
+    help="Also draw generic concepts (umbrella topics, names dropped in passing, a blog's boilerplate).",
+)
+@click.option(
+    "--since", metavar="DATE", help="Only articles published on or after DATE (YYYY[-MM[-DD]])."
+)
+@click.option(
+    "--until", metavar="DATE", help="Only articles published on or before DATE (YYYY[-MM[-DD]])."
 )
 @graph_option
 @_json_option
@@ -321,24 +333,36 @@ def concept_map(
     max_share: float,
     outdir: str,
     formats: str,
+    keep_generic: bool,
+    since: str | None,
+    until: str | None,
     graph_path: str,
     as_json: bool,
 ) -> None:
-    """Write the concept map: concepts joined by NPMI co-occurrence, coloured by community.
+    """Write the concept map: the backbone of the concepts' co-occurrence, in named
+    clusters, coloured by concept type.
 
-    Writes concept_map.graphml and concept_map.html into the output folder.
+    Writes concept_map.graphml, .html, .svg and/or .png into the output folder.
 
     \b
     Examples:
       kgraph map
-      kgraph map --min-articles 3 -o site/ --format graphml
+      kgraph map --format svg,png -o docs/
+      kgraph map --since 2024-01 --until 2024-06 --format html
     """
     fmts = [f.strip().lower() for f in formats.split(",") if f.strip()]
-    bad = [f for f in fmts if f not in ("graphml", "html")]
+    bad = [f for f in fmts if f not in MAP_FORMATS]
     if bad or not fmts:
-        fail(f"unknown format(s) {', '.join(bad) or '(none)'}; choose from graphml, html")
+        fail(
+            f"unknown format(s) {', '.join(bad) or '(none)'}; choose from {', '.join(MAP_FORMATS)}"
+        )
+    for name, value in (("--since", since), ("--until", until)):
+        if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+            fail(f"{name} {value!r}: give a date as YYYY, YYYY-MM or YYYY-MM-DD")
     kg = _load(graph_path)
-    cmap = kg.concept_map(min_articles, min_support, max_share)
+    cmap = kg.concept_map(
+        min_articles, min_support, max_share, keep_generic=keep_generic, since=since, until=until
+    )
     written: dict[str, str] = {}
     problems: list[str] = []
     for fmt in fmts:
@@ -356,6 +380,7 @@ def concept_map(
                 "concepts": cmap.number_of_nodes(),
                 "edges": cmap.number_of_edges(),
                 "hubs": hubs,
+                "generic": [h for h in str(cmap.graph.get("generic", "")).split("|") if h],
                 "communities": [c.to_dict() for c in comms],
                 "errors": problems,
             }
@@ -363,10 +388,15 @@ def concept_map(
     else:
         click.echo(
             f"concept map: {cmap.number_of_nodes()} concepts, {cmap.number_of_edges()} edges, "
-            f"{len(comms)} communities"
+            f"{len(comms)} clusters; coloured by concept type"
         )
         if hubs:
             click.echo(f"hubs left out: {', '.join(kg.index.concept_name(h) for h in hubs)}")
+        generic = [g for g in str(cmap.graph.get("generic", "")).split("|") if g]
+        if generic:
+            names = ", ".join(kg.index.concept_name(g) for g in generic[:12])
+            more = f" and {len(generic) - 12} more" if len(generic) > 12 else ""
+            click.echo(f"generic concepts hidden (--keep-generic shows them): {names}{more}")
         for c in comms[:10]:
             click.echo(f"  {c.colour}  {c.size:3}  {c.label}")
         for fmt, p in written.items():

@@ -17,7 +17,7 @@ the same picture as Gephi.
 >>> doc = cytoscape_data(g)
 >>> node = doc["elements"]["nodes"][1]
 >>> node["data"]["id"], node["data"]["color"], sorted(node["position"])
-('concept:go', '#e15759', ['x', 'y'])
+('concept:go', '#4e79a7', ['x', 'y'])
 >>> {k: doc["elements"]["edges"][0]["data"][k] for k in ("id", "source", "target", "weight")}
 {'id': 'mentions-1', 'source': 'article:a', 'target': 'concept:go', 'weight': 0.8}
 """

@@ -20,7 +20,7 @@ in the attribute declaration: the column is ``parents`` in Gephi and in
 >>> p = write_gexf(g, pathlib.Path(tempfile.mkdtemp()) / "g.gexf")
 >>> h = nx.read_gexf(p)
 >>> h.nodes["concept:go"]["viz"]["color"]
-{'r': 225, 'g': 87, 'b': 89, 'a': 1.0}
+{'r': 78, 'g': 121, 'b': 167, 'a': 1.0}
 >>> h.nodes["article:a"]["word_count"], [k for *_, k in h.edges(keys=True)]
 (120, ['mentions-1', 'mentions-2'])
 """

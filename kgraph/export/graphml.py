@@ -19,7 +19,7 @@ types they were written with (``long`` -> int, ``double`` -> float).
 >>> h = read_graphml(p); h.nodes["concept:go"]["label"], list(h.edges(keys=True))
 ('Go', [('concept:go', 'concept:go', 'e-1')])
 >>> h.nodes["concept:go"]["r"], h.nodes["concept:go"]["x"], h.edges["concept:go", "concept:go", "e-1"]["weight"]
-(225, 0.0, 1.0)
+(156, 0.0, 1.0)
 """
 
 from __future__ import annotations

@@ -8,8 +8,9 @@ schema of docs/schema.md. Everything is deterministic: the same graph gives the
 same numbers on every run and machine (seeded layout and Louvain, nodes
 processed in sorted order).
 
-The palette (:data:`KIND_COLOURS`, :data:`TYPE_COLOURS`) is shared by every
-exporter, so a concept has the same colour in Gephi, Cytoscape and the HTML page.
+The palette (:mod:`kgraph.graph.palette`, re-exported here) is shared by every
+exporter and the pages, so a concept has the same colour in Gephi, Cytoscape,
+the HTML page and the concept map.
 
 >>> import networkx as nx
 >>> g = nx.MultiDiGraph()
@@ -18,7 +19,7 @@ exporter, so a concept has the same colour in Gephi, Cytoscape and the HTML page
 >>> _ = g.add_edge("article:a", "concept:go", key="mentions-1", kind="mentions", weight=0.8)
 >>> d = decorate(g)
 >>> d.nodes["concept:go"]["r"], d.nodes["concept:go"]["g"], d.nodes["concept:go"]["b"]
-(225, 87, 89)
+(78, 121, 167)
 >>> d.nodes["concept:go"]["community"] == d.nodes["article:a"]["community"] == 0
 True
 >>> "x" in g.nodes["concept:go"]           # the input graph is left alone
@@ -43,6 +44,13 @@ from kgraph.graph.analytics import (
     weight_of,
 )
 from kgraph.graph.compact import EdgeAttrs
+from kgraph.graph.palette import (
+    DEFAULT_COLOUR,
+    KIND_COLOURS,
+    TYPE_COLOURS,
+    colour_of,
+    hex_to_rgb,
+)
 
 __all__ = [
     "DEFAULT_COLOUR",
@@ -55,63 +63,6 @@ __all__ = [
     "decoration",
     "hex_to_rgb",
 ]
-
-#: Colour of each node kind (concepts are coloured by their ``type`` instead).
-KIND_COLOURS: dict[str, str] = {
-    "article": "#4e79a7",
-    "author": "#f28e2b",
-    "feed": "#76b7b2",
-    "tag": "#bab0ac",
-    "concept": "#e15759",
-}
-#: Colour of each concept type (Tableau 20 based; similar types share a hue family).
-TYPE_COLOURS: dict[str, str] = {
-    "language": "#e15759",
-    "framework": "#ff9d9a",
-    "library": "#d37295",
-    "tool": "#59a14f",
-    "database": "#8cd17d",
-    "aws-service": "#f28e2b",
-    "cloud-service": "#ffbe7d",
-    "platform": "#b6992d",
-    "go-concept": "#499894",
-    "protocol": "#86bcb6",
-    "standard": "#a0cbe8",
-    "format": "#79706e",
-    "practice": "#b07aa1",
-    "architecture": "#d4a6c8",
-    "concept": "#9d7660",
-    "topic": "#d7b5a6",
-    "company": "#f1ce63",
-    "certification": "#fabfd2",
-    "os": "#bab0ac",
-}
-#: Colour of a node whose kind and type are unknown.
-DEFAULT_COLOUR = "#888888"
-
-
-def hex_to_rgb(colour: str) -> tuple[int, int, int]:
-    """``"#rrggbb"`` as an ``(r, g, b)`` tuple of ints.
-
-    >>> hex_to_rgb("#4e79a7")
-    (78, 121, 167)
-    """
-    c = colour.lstrip("#")
-    return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
-
-
-def colour_of(attrs: Mapping[str, object]) -> str:
-    """The palette colour of a node from its attributes (concept type, else kind).
-
-    >>> colour_of({"kind": "concept", "type": "aws-service"}), colour_of({"kind": "author"})
-    ('#f28e2b', '#f28e2b')
-    >>> colour_of({"kind": "concept", "type": "unheard-of"}), colour_of({})
-    ('#e15759', '#888888')
-    """
-    kind = str(attrs.get("kind", ""))
-    if kind == "concept":
-        return TYPE_COLOURS.get(str(attrs.get("type", "")), KIND_COLOURS["concept"])
-    return KIND_COLOURS.get(kind, DEFAULT_COLOUR)
 
 
 class Decoration:

@@ -39,6 +39,7 @@ __all__ = [
     "place_around",
     "scaled",
     "weight_of",
+    "weighted_communities",
 ]
 
 #: Seed of the layout and of Louvain; change it to get another (still stable) picture.
@@ -275,8 +276,7 @@ def louvain_groups(graph: nx.Graph, seed: int = SEED) -> list[list[str]]:
     >>> louvain_groups(nx.Graph([("b", "c"), ("c", "a"), ("x", "y")]))
     [['a', 'b', 'c'], ['x', 'y']]
     """
-    found = nx.community.louvain_communities(graph, weight="weight", seed=seed) if graph else []
-    return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
+    return [[str(n) for n in c] for c in weighted_communities(graph, seed=seed)] if graph else []
 
 
 def communities_arrays(graph: nx.MultiDiGraph, a: Arrays, seed: int = SEED) -> dict[Hashable, int]:
@@ -462,3 +462,32 @@ def scaled(pos: dict[Hashable, tuple[float, float]]) -> dict[str, tuple[float, f
     return {
         str(k): (round(float(x), 2), round(float(y), 2)) for k, (x, y) in zip(pos, xs, strict=True)
     }
+
+
+def weighted_communities(
+    graph: nx.Graph, *, resolution: float = 1.0, seed: int = SEED
+) -> list[list[Hashable]]:
+    """Louvain communities of a weighted simple graph (``weight`` attribute),
+    each sorted, largest first (ties: smallest first member); the concept map's.
+
+    >>> g = nx.Graph([("a", "b", {"weight": 1.0}), ("c", "d", {"weight": 1.0})])
+    >>> weighted_communities(g)
+    [['a', 'b'], ['c', 'd']]
+    """
+    # Louvain walks sets of nodes: on numbers (whose hashes do not change between
+    # runs, unlike strings') the result is the same in every process
+    names = sorted(graph, key=str)
+    number = {n: i for i, n in enumerate(names)}
+    numbered = nx.Graph()
+    numbered.add_nodes_from(range(len(names)))
+    numbered.add_weighted_edges_from(
+        sorted(
+            (*sorted((number[u], number[v])), float(w))
+            for u, v, w in graph.edges(data="weight", default=1.0)
+        )
+    )
+    found = nx.community.louvain_communities(
+        numbered, weight="weight", resolution=resolution, seed=seed
+    )
+    groups = [sorted((names[i] for i in c), key=str) for c in found]
+    return sorted(groups, key=lambda c: (-len(c), str(c[0])))

@@ -6,7 +6,7 @@ concept map. Computes results; never writes files (:mod:`kgraph.export` does).
 ['S3 versioning', 'Lambda layers']
 """
 
-from kgraph.query.concept_map import MAP_PALETTE, communities_of, concept_map
+from kgraph.query.concept_map import communities_of, concept_map
 from kgraph.query.index import GraphIndex
 from kgraph.query.results import (
     ArticleHit,
@@ -28,7 +28,6 @@ from kgraph.query.results import (
 )
 
 __all__ = [
-    "MAP_PALETTE",
     "ArticleHit",
     "ArticleRef",
     "Community",

@@ -316,13 +316,10 @@ class GraphIndex(Names, Rankings, Relatedness, Paths):
         min_support: int = 2,
         max_share: float = 0.5,
         seed: int = 42,
+        **options: Any,
     ) -> nx.MultiDiGraph:
-        """The concept-only projection: concepts mentioned by at least
-        ``min_articles`` articles, joined when at least ``min_support`` articles
-        mention both and they co-occur more than chance (NPMI > 0, the edge
-        ``weight``). Hubs, concepts in more than ``max_share`` of the articles,
-        are left out (listed in the graph attribute ``hubs``) so they do not
-        pull every cluster together. Louvain communities (fixed ``seed``) are
-        the node attribute ``community``, with its colour in ``r``, ``g``, ``b``.
-        """
-        return concept_map(self, min_articles, min_support, max_share, seed)
+        """The concept map: the backbone of the co-occurrence (NPMI) of the
+        concepts in ``min_articles`` articles or more, in named clusters, hubs
+        (``max_share``) and generic concepts left out; ``options`` (e.g.
+        ``keep_generic``, ``since``, ``until``): :func:`kgraph.query.concept_map.concept_map`."""
+        return concept_map(self, min_articles, min_support, max_share, seed, **options)

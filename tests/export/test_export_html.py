@@ -23,7 +23,8 @@ import pytest
 
 import kgraph
 from kgraph.errors import GraphError
-from kgraph.export.html import HEADLESS_CHROMIUM_ARGS, _force_layout, render_html, write_html
+from kgraph.export.html import HEADLESS_CHROMIUM_ARGS, render_html, write_html
+from kgraph.export.page_layout import force_layout
 
 XSS_IMG = "<img src=x onerror=\"window.__pwned='img'\">"
 XSS_SCRIPT = "</script><script>window.__pwned='script'</script>"
@@ -399,10 +400,10 @@ def test_layout_does_not_depend_on_blas_threads() -> None:
     root = Path(__file__).resolve().parents[2]
     script = (
         "import hashlib, numpy as np\n"
-        "from kgraph.export.html import _force_layout\n"
+        "from kgraph.export.page_layout import force_layout\n"
         "rng = np.random.default_rng(0)\n"
         "pairs = rng.integers(0, 1500, size=(4000, 2))\n"
-        "print(hashlib.sha256(_force_layout(1500, pairs).tobytes()).hexdigest())\n"
+        "print(hashlib.sha256(force_layout(1500, pairs).tobytes()).hexdigest())\n"
     )
     digests = set()
     for threads in ("1", "4"):
@@ -464,8 +465,8 @@ def test_force_layout_spreads_nodes_and_is_seeded() -> None:
     import numpy as np
 
     pairs = np.array([[i, i + 1] for i in range(199)])
-    a = _force_layout(200, pairs)
-    b = _force_layout(200, pairs)
+    a = force_layout(200, pairs)
+    b = force_layout(200, pairs)
     assert np.array_equal(a, b)
     assert a.shape == (200, 2) and float(np.abs(a).max()) <= 0.5 + 1e-9
     # neighbours in the chain end up closer than random pairs
@@ -696,6 +697,8 @@ def test_browser_large_graph_opens_on_top_concepts(browser, tmp_path: Path) -> N
     assert p.js("kgraphViewer.selected()") == "concept:c1234"
     assert "concept:c1234" in p.js("kgraphViewer.visibleIds()")
     p.page.uncheck("#top-only")
+    assert p.js("kgraphViewer.nodeView.length") == 1500  # the concept map: every concept
+    p.page.check("input[name=mode][value=full]")  # expand to the articles, authors, tags
     assert p.js("kgraphViewer.nodeView.length") == 5000
     p.page.screenshot(path=str(tmp_path / "big.png"))
     assert p.errors == [] and p.foreign_requests() == []
@@ -717,8 +720,10 @@ def test_browser_filters(browser, tmp_path: Path) -> None:
     p.page.fill("#min-articles", "2")
     assert {i for i in shown() if i.startswith("concept:")} == {"concept:go"}
     p.page.fill("#min-articles", "0")
-    p.page.get_by_role("checkbox", name="language", exact=True).uncheck()
-    assert "concept:go" not in shown() and "concept:go-goroutine" in shown()
+    # one box per palette group: "Languages" holds language and go-concept
+    p.page.get_by_role("checkbox", name="Languages").uncheck()
+    assert "concept:go" not in shown() and "concept:go-goroutine" not in shown()
+    assert "concept:aws-lambda" in shown()
     p.page.get_by_role("checkbox", name="Articles", exact=True).uncheck()
     assert not any(i.startswith("article:") for i in shown())
     p.page.click("#reset")
@@ -765,7 +770,13 @@ def test_browser_sample_graph(browser, sample_kg: kgraph.KnowledgeGraph, tmp_pat
     n_nodes = graph.number_of_nodes()
     assert n_nodes > 200  # the sample is not a toy: 31 articles and their concepts and tags
     meta = p.js("JSON.parse(document.getElementById('kgraph-data').textContent).meta")
-    assert meta["large"] is False  # so the page opens on every node
+    assert meta["large"] is False
+    # more than 150 nodes: the page opens on the labelled concept map (issue 23)
+    concepts = {str(n) for n, d in graph.nodes(data=True) if d.get("kind") == "concept"}
+    shown_first = set(p.js("kgraphViewer.visibleIds()"))
+    assert shown_first <= concepts and len(shown_first) == min(len(concepts), 150)
+    assert p.js("kgraphViewer.labelled().length") >= 10
+    p.page.check("input[name=mode][value=full]")  # expand to every node
     assert p.js("kgraphViewer.nodes.length") == n_nodes
     assert p.js("kgraphViewer.nodeView.length") == n_nodes
     assert p.js("kgraphViewer.network.body.nodeIndices.length") == n_nodes
@@ -781,7 +792,7 @@ def test_browser_sample_graph(browser, sample_kg: kgraph.KnowledgeGraph, tmp_pat
     kinds = {"articles", "concepts", "authors", "tags", "feeds"}
     assert sum(shown[k] for k in kinds) == n_nodes
     assert shown["edges"] == graph.number_of_edges()
-    assert shown["nodes"] == n_nodes  # "showing N nodes": the page opens on all of them
+    assert shown["nodes"] == n_nodes  # "showing N nodes": the full graph shows all of them
     assert shown["articles"] == 31
 
     # search by alias
@@ -846,14 +857,14 @@ def test_existing_positions_are_used_not_recomputed() -> None:
 
 @pytest.mark.issue(6)
 def test_existing_positions_skip_layout_on_large_graphs(monkeypatch) -> None:
-    import kgraph.export.html as html_mod
+    import kgraph.export.page_layout as layout_mod
 
     g = with_positions(make_large_graph(n_articles=900, n_concepts=300))
 
     def no_layout(*args, **kwargs):
         raise AssertionError("layout recomputed")
 
-    monkeypatch.setattr(html_mod, "_force_layout", no_layout)
+    monkeypatch.setattr(layout_mod, "force_layout", no_layout)
     data = page_data(render_html(g))
     assert data["meta"]["positions"] is True
     assert all("x" in n and "y" in n for n in data["nodes"])

@@ -13,11 +13,16 @@
   var NODES = DATA.nodes;
   var EDGES = DATA.edges;
   var SMALL = NODES.length <= 1000;
+  var MAP = META.map || null;  // a laid-out concept map (kgraph map): its clusters and counts
+  var HAS_ARTICLES = (META.counts.article || 0) > 0;
+  // the concept-map view (this page's only view for a concept map, the opening
+  // view of a graph's page): labels placed best first where they overlap nothing
+  var LABEL_PX = { top: 13, other: 11.5, cluster: 13 };
   var KIND_ORDER = { concept: 0, tag: 1, author: 2, feed: 3, article: 4, other: 5 };
   var KIND_NAMES = { article: "Articles", concept: "Concepts", author: "Authors", tag: "Tags", feed: "Feeds", other: "Other" };
   var EDGE_STYLES = {
     mentions: { color: "#8fb3d9", width: 1, dashes: false, arrows: "" },
-    co_occurs: { color: "#f2b880", width: 1, dashes: false, arrows: "" },
+    co_occurs: { color: "#a9b3bd", width: 1, dashes: false, arrows: "" },
     broader: { color: "#57606a", width: 2, dashes: false, arrows: "to" },
     wrote: { color: "#8cc084", width: 1, dashes: false, arrows: "" },
     published: { color: "#c8b6a6", width: 1, dashes: [2, 4], arrows: "" },
@@ -123,6 +128,11 @@
              highlight: { background: n.color, border: "#24292f" },
              hover: { background: n.color, border: "#24292f" } };
   }
+  var fontNow = new Map();  // node id -> the label's font size now (the label placement sets it)
+  function font(id, colour) {
+    var n = byId.get(id);
+    return { size: fontNow.has(id) ? fontNow.get(id) : fontSize(n), color: colour || "#1f2328" };
+  }
   function fontSize(n) {
     if (n.kind !== "concept") { return 11; }
     // Big graphs open zoomed far out: big concepts get big labels so they stay readable.
@@ -148,6 +158,15 @@
   }
   function visEdge(e) {
     var style = EDGE_STYLES[e.kind] || EDGE_STYLES.other;
+    if (MAP) {
+      var a = byId.get(e.from), b = byId.get(e.to);
+      var across = a && b && a.cluster !== b.cluster;
+      style = { color: across ? "#c3cad1" : "#97a1ab", width: 1, dashes: across ? [4, 4] : false, arrows: "" };
+      return { id: e.id, from: e.from, to: e.to, arrows: "", dashes: style.dashes,
+               width: 0.8 + 1.5 * (Number(e.weight) || 0),
+               color: { color: style.color, highlight: "#24292f", hover: "#24292f", opacity: 1 },
+               title: (e.articles ? e.articles + " shared article(s)" : "co-occur") + (across ? " · between clusters" : "") };
+    }
     var width = style.width;
     if (e.kind === "mentions" || e.kind === "co_occurs") { width = 1 + 3 * (Number(e.weight) || 0); }
     if (e.kind === "related") { width = 1 + 3 * (Number(e.score) || 0); }
@@ -195,10 +214,20 @@
   function buildControls() {
     var counts = META.counts;
     var bar = $("counts");
-    ["article", "concept", "author", "tag", "feed"].forEach(function (k) {
-      append(bar, append(el("span"), el("b", "", String(counts[k] || 0)), " " + KIND_NAMES[k].toLowerCase()));
-    });
-    append(bar, append(el("span"), el("b", "", String(counts.edges || 0)), " edges"));
+    if (MAP) {  // a concept map has only concepts: its own counts
+      append(bar, append(el("span"), el("b", "", String(counts.concept || 0)), " concepts"));
+      append(bar, append(el("span"), el("b", "", String(counts.edges || 0)), " links"));
+      append(bar, append(el("span"), el("b", "", String(MAP.clusters.length)), " clusters"));
+      append(bar, append(el("span"), "from ", el("b", "", String(MAP.articles)), " articles"));
+      if (MAP.since || MAP.until) {
+        append(bar, el("span", "", (MAP.since || "…") + " – " + (MAP.until || "…")));
+      }
+    } else {
+      ["article", "concept", "author", "tag", "feed"].forEach(function (k) {
+        append(bar, append(el("span"), el("b", "", String(counts[k] || 0)), " " + KIND_NAMES[k].toLowerCase()));
+      });
+      append(bar, append(el("span"), el("b", "", String(counts.edges || 0)), " edges"));
+    }
     if (META.articles_left_out) {
       var note = append(el("span"), "(most recent; ",
         el("b", "", String(META.articles_left_out)), " older articles only in GraphML/JSON)");
@@ -218,10 +247,13 @@
       checkbox($("kind-filter"), KIND_NAMES[k], DATA.kind_colours[k], DATA.kind_shapes[k], kindBoxes, k);
     });
     var types = Object.keys(DATA.type_colours).sort();
-    if (types.length === 0) { $("type-filter").hidden = true; }
-    types.forEach(function (t) {
-      var label = t === "term" ? "term (discovered, not in the catalogue)" : t;
-      checkbox($("type-filter"), label, DATA.type_colours[t], t === "term" ? "dot term" : "dot", typeBoxes, t);
+    var groups = Object.keys(DATA.groups);
+    if (groups.length === 0) { $("type-filter").hidden = true; }
+    groups.forEach(function (g) {  // one box per colour: the palette groups the types
+      var members = types.filter(function (t) { return DATA.type_groups[t] === g; });
+      checkbox($("type-filter"), g, DATA.groups[g], "dot", typeBoxes, g);
+      var row = $("type-filter").lastChild;
+      if (members.length) { row.appendChild(el("span", "types", members.join(", "))); }
     });
 
     var feeds = new Map();
@@ -235,15 +267,30 @@
     var authors = new Map();
     NODES.forEach(function (n) { if (n.kind === "author") { authors.set(n.id, n.name || n.label); } });
     fillSelect($("author-filter"), authors);
+    // only the filters that can change something are shown
+    var dated = NODES.some(function (n) { return n.kind === "article" && n.published; });
+    $("feed-row").hidden = feeds.size === 0;
+    $("author-row").hidden = authors.size === 0;
+    $("date-row").hidden = !dated;
+    $("hubs-row").hidden = !HAS_ARTICLES;
+    $("view-section").hidden = !HAS_ARTICLES;
+    $("kind-filter").hidden = kinds.length < 2;
 
-    $("top-only").checked = !!META.large;
-    $("top-row").hidden = !META.large && (counts.concept || 0) <= META.top_concepts;
+    document.querySelector("input[name=mode][value=" + startMode() + "]").checked = true;
+    $("top-only").checked = startsOnTop();
+    $("top-row").hidden = !!MAP || (!META.large && (counts.concept || 0) <= META.top_concepts);
     $("top-row").lastChild.textContent = " Top " + META.top_concepts + " concepts only";
     ["feed-filter", "author-filter", "date-from", "date-to", "min-articles", "hide-hubs", "top-only"].forEach(function (id) {
       $(id).addEventListener("change", applyFilters);
     });
     $("min-articles").addEventListener("input", applyFilters);
-    document.querySelectorAll("input[name=mode]").forEach(function (r) { r.addEventListener("change", applyFilters); });
+    document.querySelectorAll("input[name=mode]").forEach(function (r) {
+      r.addEventListener("change", function () {
+        // the full graph of a graph that is not large: every node, not the top concepts
+        if (r.checked && r.value === "full" && !META.large) { $("top-only").checked = false; }
+        applyFilters();
+      });
+    });
     $("reset").addEventListener("click", resetFilters);
     $("search").addEventListener("input", function () { runSearch($("search").value); });
     $("search").addEventListener("keydown", function (ev) {
@@ -253,6 +300,15 @@
       }
     });
     buildLegend(kinds, types);
+  }
+
+  // A graph of more than OPEN_ON_MAP nodes opens on its labelled concept map (the
+  // top concepts): the full graph is one click away.
+  var OPEN_ON_MAP = 150;
+  function startMode() { return MAP || NODES.length > OPEN_ON_MAP ? "map" : "full"; }
+  function startsOnTop() {
+    if (MAP) { return false; }  // a concept map is already cut to what reads
+    return !!META.large || (startMode() === "map" && (META.counts.concept || 0) > META.top_concepts);
   }
 
   function fillSelect(select, entries) {
@@ -273,14 +329,27 @@
       if (borderColour) { sw.style.borderTopColor = borderColour; } else { sw.style.background = colour; }
       legend.appendChild(append(el("li"), sw, text));
     }
-    legend.appendChild(el("li", "sub", "Node kinds (shape)"));
-    kinds.forEach(function (k) { item(DATA.kind_shapes[k], DATA.kind_colours[k], KIND_NAMES[k]); });
-    if (types.length) {
-      legend.appendChild(el("li", "sub", "Concept types (colour)"));
-      types.forEach(function (t) {
-        item(t === "term" ? "dot term" : "dot", DATA.type_colours[t],
-             t === "term" ? "term (discovered, not in the catalogue)" : t);
+    if (MAP && MAP.clusters.length) {
+      legend.appendChild(el("li", "sub", "Clusters (named by their most specific central concepts)"));
+      MAP.clusters.forEach(function (c) {
+        var b = el("button", "linklike", c.name + " (" + c.size + ")");
+        b.type = "button";
+        b.addEventListener("click", function () { showCluster(c); });
+        legend.appendChild(append(el("li", "cluster"), b));
       });
+    }
+    if (kinds.length > 1) {
+      legend.appendChild(el("li", "sub", "Node kinds (shape)"));
+      kinds.forEach(function (k) { item(DATA.kind_shapes[k], DATA.kind_colours[k], KIND_NAMES[k]); });
+    }
+    var groups = Object.keys(DATA.groups);
+    if (groups.length) {
+      legend.appendChild(el("li", "sub", "Colour: concept type"));
+      groups.forEach(function (g) {
+        var members = types.filter(function (t) { return DATA.type_groups[t] === g; });
+        item("dot", DATA.groups[g], g + (members.length ? " (" + members.join(", ") + ")" : ""));
+      });
+      if (types.indexOf("term") >= 0) { item("dot term", "#ffffff", "dashed: discovered, not in the catalogue"); }
     }
     var edgeKinds = Array.from(new Set(EDGES.map(function (e) { return e.kind; }))).sort();
     if (edgeKinds.length) {
@@ -290,7 +359,7 @@
         item("line" + (style.dashes ? " dashed" : ""), null, k + (style.arrows ? " →" : ""), style.color);
       });
     }
-    legend.appendChild(el("li", "sub", "Size: concepts by article count, others by links"));
+    legend.appendChild(el("li", "sub", MAP ? "Size: articles" : "Size: concepts by article count, others by links"));
   }
 
   function resetFilters() {
@@ -302,7 +371,8 @@
     $("date-to").value = "";
     $("min-articles").value = "0";
     $("hide-hubs").checked = false;
-    $("top-only").checked = !!META.large;
+    $("top-only").checked = startsOnTop();
+    document.querySelector("input[name=mode][value=" + startMode() + "]").checked = true;
     pinned.clear();
     applyFilters();
   }
@@ -349,7 +419,7 @@
       if (n.kind === "article") { if (okArticles.has(n.id)) { result.add(n.id); } return; }
       if (f.hideHubs && n.hub) { return; }
       if (n.kind === "concept") {
-        var typeBox = typeBoxes.get(n.type);
+        var typeBox = typeBoxes.get(DATA.type_groups[n.type]);
         if (typeBox && !typeBox.checked) { return; }
         if (n.articles < f.minArticles) { return; }
       }
@@ -371,6 +441,7 @@
     edgeKindsShown = f.mode === "map" ? new Set(["co_occurs"]) : null;
     nodeView.refresh();
     edgeView.refresh();
+    if (network) { relayout(); }
     var shown = $("shown");
     if (shown) {
       clear(shown);
@@ -388,7 +459,7 @@
     visible.forEach(function (v) {
       if (!keep.has(v) && !dimmed.has(v)) {
         dimmed.add(v);
-        updates.push({ id: v, color: { background: DIM.background, border: DIM.border }, font: { color: "#aab2bb" } });
+        updates.push({ id: v, color: { background: DIM.background, border: DIM.border }, font: font(v, "#aab2bb") });
       } else if (keep.has(v) && dimmed.has(v)) {
         dimmed.delete(v);
         updates.push(restore(v));
@@ -398,7 +469,7 @@
   }
   function restore(id) {
     var n = byId.get(id);
-    return { id: id, color: baseColour(n), font: { color: "#1f2328" } };
+    return { id: id, color: baseColour(n), font: font(id, n.curated === "false" ? "#57606a" : "#1f2328") };
   }
   function unhighlight() {
     var updates = [];
@@ -435,15 +506,78 @@
       .sort(function (x, y) { return byDateDesc(x.a, y.a); });
   }
 
+  // ---- articles over time (the side panel's sparkline) ------------------------------
+  function monthsOf(n) {
+    var counts = new Map();
+    if (n.months) {
+      String(n.months).split("|").forEach(function (part) {
+        var kv = part.split(":");
+        if (/^\d{4}-\d{2}$/.test(kv[0])) { counts.set(kv[0], Number(kv[1]) || 0); }
+      });
+    } else {
+      articlesVia(n.id, "mentions").forEach(function (x) {
+        var m = day(x.a.published).slice(0, 7);
+        if (/^\d{4}-\d{2}$/.test(m)) { counts.set(m, (counts.get(m) || 0) + 1); }
+      });
+    }
+    return counts;
+  }
+  function sparkline(counts) {
+    if (counts.size === 0) { return null; }
+    var months = Array.from(counts.keys()).sort();
+    var first = months[0], last = months[months.length - 1];
+    var all = [];
+    var y = Number(first.slice(0, 4)), m = Number(first.slice(5, 7));
+    while (all.length < 600) {
+      var key = y + "-" + (m < 10 ? "0" : "") + m;
+      all.push(counts.get(key) || 0);
+      if (key >= last) { break; }
+      m += 1;
+      if (m > 12) { m = 1; y += 1; }
+    }
+    var top = Math.max.apply(null, all) || 1;
+    var W = 300, H = 36, NS = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("viewBox", "0 0 " + W + " " + H);
+    svg.setAttribute("width", String(W));
+    svg.setAttribute("height", String(H));
+    svg.setAttribute("class", "spark");
+    svg.setAttribute("role", "img");
+    var bw = W / all.length;
+    all.forEach(function (k, i) {
+      if (!k) { return; }
+      var r = document.createElementNS(NS, "rect");
+      var h = Math.max(2, (H - 2) * k / top);
+      r.setAttribute("x", String(i * bw + bw * 0.1));
+      r.setAttribute("y", String(H - h));
+      r.setAttribute("width", String(Math.max(1, bw * 0.8)));
+      r.setAttribute("height", String(h));
+      svg.appendChild(r);
+    });
+    var caption = first === last ? first : first + " – " + last;
+    var title = document.createElementNS(NS, "title");
+    title.textContent = "Articles per month, " + caption + " (most: " + top + ")";
+    svg.appendChild(title);
+    var box = el("div", "sparkline");
+    append(box, svg, el("span", "meta", "Articles per month, " + caption + " · most " + top));
+    return box;
+  }
+
   function showDetails(id) {
     var n = byId.get(id);
     var panel = $("details");
     clear(panel);
-    if (!n) { panel.appendChild(el("p", "hint", "Click a node to see its articles, concepts and evidence.")); return; }
+    if (!n) {
+      delete panel.dataset.node;
+      panel.appendChild(el("p", "hint", "Click a node to see its articles, concepts and evidence. Esc or a click on empty space clears it."));
+      return;
+    }
     panel.appendChild(el("h3", "", nameOf(n)));
     panel.dataset.node = n.id;
     if (n.kind === "concept") {
       panel.appendChild(el("p", "meta", (n.type || "concept") + " · " + n.articles + " article(s)"));
+      var spark = sparkline(monthsOf(n));
+      if (spark) { panel.appendChild(spark); }
       if (n.aliases) { panel.appendChild(el("p", "meta", "Aliases: " + n.aliases.split("|").join(", "))); }
       if (n.url) { panel.appendChild(append(el("p", "meta"), "Docs: ", linkOrText(n.url))); }
       var broader = linked(id, "broader", "out").map(function (e) { return e.to; });
@@ -463,7 +597,11 @@
           return append(el("li"), nodeButton(other, nameOf(byId.get(other))), el("span", "date", e.articles ? e.articles + " shared article(s)" : ""));
         }));
       }
-      section(panel, "Articles", articlesVia(id, "mentions").map(function (x) { return articleItem(x.a, x.e.evidence); }));
+      if (HAS_ARTICLES) {
+        section(panel, "Articles", articlesVia(id, "mentions").map(function (x) { return articleItem(x.a, x.e.evidence); }));
+      } else {  // a concept map: its articles are in the graph's own page
+        panel.appendChild(el("p", "hint", "Its " + n.articles + " article(s) are listed in the graph's page (graph.html)."));
+      }
     } else if (n.kind === "article") {
       var meta = el("p", "meta");
       if (n.published) { meta.appendChild(document.createTextNode(day(n.published) + " · ")); }
@@ -564,9 +702,172 @@
       stabilization: { iterations: 250, fit: true }
     }
   };
+  var network = null;
+  var relayout = function () {};
   buildControls();
   applyFilters();
-  var network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
+  network = new vis.Network(container, { nodes: nodeView, edges: edgeView }, options);
+
+  // ---- labels and clusters of the concept-map view ----------------------------------
+  // Labels keep one size on screen (LABEL_PX) at any zoom, so zooming in makes
+  // room for more: they are placed best first (a cluster's best-ranked concepts,
+  // then by articles) wherever they overlap no label or cluster name placed before.
+  var measure = document.createElement("canvas").getContext("2d");
+  function textWidth(text, px, bold) {
+    measure.font = (bold ? "bold " : "") + px + "px system-ui, sans-serif";
+    return measure.measureText(text).width;
+  }
+  function nameWidth(c) {
+    return Math.max.apply(null, c.lines.map(function (line) { return textWidth(line, LABEL_PX.cluster, true); }));
+  }
+  function overlaps(a, b) { return a[0] < b[2] && b[0] < a[2] && a[1] < b[3] && b[1] < a[3]; }
+  var namesShown = [];
+  var labelled = new Set();
+  var labelsOn = false;
+  function labelMode() { return !!MAP || readFilters().mode === "map"; }
+  function updateLabels() {
+    if (!network) { return; }
+    var updates = [];
+    if (!labelMode()) {
+      if (labelsOn) {  // back to the full graph's plain labels
+        NODES.forEach(function (n) {
+          if (fontNow.has(n.id)) {
+            fontNow.delete(n.id);
+            updates.push({ id: n.id, label: shorten(n.label, n.kind === "article" ? 32 : 40), font: font(n.id, dimmed.has(n.id) ? "#aab2bb" : null) });
+          }
+        });
+        nodeSet.update(updates);
+      }
+      labelsOn = false;
+      labelled.clear();
+      namesShown = [];
+      return;
+    }
+    labelsOn = true;
+    var scale = network.getScale() || 1;
+    var taken = [];
+    namesShown = [];
+    if (MAP) {
+      MAP.clusters.forEach(function (c) {
+        var px = LABEL_PX.cluster / scale;
+        var w = (nameWidth(c) + 8) / scale;
+        var box = [c.x - w / 2, c.y - c.r - 6 / scale - px * 1.3 * c.lines.length, c.x + w / 2, c.y - c.r];
+        if (!taken.some(function (b) { return overlaps(b, box); })) { taken.push(box); namesShown.push(c); }
+      });
+    }
+    var ids = [];
+    visible.forEach(function (id) { if (byId.get(id).kind === "concept") { ids.push(id); } });
+    ids.sort(function (a, b) {
+      var x = byId.get(a), y = byId.get(b);
+      return (MAP ? x.rank - y.rank : 0) || y.articles - x.articles || (a < b ? -1 : 1);
+    });
+    var pos = network.getPositions(ids);
+    var now = new Set();
+    ids.forEach(function (id, i) {
+      var n = byId.get(id);
+      var p = pos[id];
+      if (!p) { return; }
+      var top = MAP ? n.rank < 3 : i < 40;
+      var px = top ? LABEL_PX.top : LABEL_PX.other;
+      var text = shorten(n.label, 40);
+      var w = (textWidth(text, px, false) + 8) / scale;
+      var y0 = p.y + n.size + 2;
+      var box = [p.x - w / 2, y0, p.x + w / 2, y0 + (px * 1.35 + 4) / scale];
+      var show = !taken.some(function (b) { return overlaps(b, box); });
+      var size = show ? px / scale : 1;
+      if (show) { taken.push(box); now.add(id); }
+      if (fontNow.get(id) !== size || labelled.has(id) !== show) {
+        fontNow.set(id, size);
+        var colour = dimmed.has(id) ? "#aab2bb" : (n.curated === "false" ? "#57606a" : null);
+        updates.push({ id: id, label: show ? text : "", font: font(id, colour) });
+      }
+    });
+    labelled = now;
+    if (updates.length) { nodeSet.update(updates); }
+  }
+  var labelTimer = null;
+  function labelsSoon() {
+    if (labelTimer) { clearTimeout(labelTimer); }
+    labelTimer = setTimeout(function () { labelTimer = null; updateLabels(); }, 120);
+  }
+  network.on("zoom", labelsSoon);
+  network.on("animationFinished", updateLabels);
+  network.on("dragEnd", function (params) { if (params.nodes.length) { labelsSoon(); } });
+  if (MAP) {
+    network.on("beforeDrawing", function (ctx) {
+      var scale = network.getScale() || 1;
+      ctx.save();
+      ctx.lineWidth = 1 / scale;
+      MAP.clusters.forEach(function (c) {
+        ctx.beginPath();
+        ctx.arc(c.x, c.y, c.r, 0, 2 * Math.PI);
+        ctx.fillStyle = "#f3f4f6";
+        ctx.strokeStyle = "#d0d7de";
+        ctx.fill();
+        ctx.stroke();
+      });
+      ctx.restore();
+    });
+    network.on("afterDrawing", function (ctx) {
+      var scale = network.getScale() || 1;
+      ctx.save();
+      ctx.font = "bold " + (LABEL_PX.cluster / scale) + "px system-ui, sans-serif";
+      ctx.textAlign = "center";
+      ctx.textBaseline = "bottom";
+      ctx.lineJoin = "round";
+      ctx.lineWidth = 4 / scale;
+      ctx.strokeStyle = "#ffffff";
+      ctx.fillStyle = "#24292f";
+      var lineHeight = LABEL_PX.cluster * 1.25 / scale;
+      namesShown.forEach(function (c) {  // canvas text: never parsed as HTML
+        c.lines.forEach(function (line, k) {
+          var y = c.y - c.r - 6 / scale - (c.lines.length - 1 - k) * lineHeight;
+          ctx.strokeText(line, c.x, y);
+          ctx.fillText(line, c.x, y);
+        });
+      });
+      ctx.restore();
+    });
+  }
+  function fitView() {
+    if (MAP && MAP.clusters.length) {  // the discs and the names above them, whole
+      var w = container.clientWidth || 800, h = container.clientHeight || 600;
+      var scale = 1, x0, y0, x1, y1;
+      for (var round = 0; round < 3; round++) {  // names keep their size on screen: iterate
+        x0 = Infinity; y0 = Infinity; x1 = -Infinity; y1 = -Infinity;
+        MAP.clusters.forEach(function (c) {
+          var half = Math.max(c.r, (nameWidth(c) + 8) / scale / 2);
+          x0 = Math.min(x0, c.x - half); x1 = Math.max(x1, c.x + half);
+          y0 = Math.min(y0, c.y - c.r - (12 + 20 * c.lines.length) / scale);
+          y1 = Math.max(y1, c.y + c.r + 20 / scale);
+        });
+        scale = Math.min((w - 24) / (x1 - x0), (h - 24) / (y1 - y0));
+      }
+      network.moveTo({ position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 }, scale: scale, animation: false });
+    } else {
+      network.fit({ animation: false });
+    }
+    updateLabels();
+  }
+  function showCluster(c) {
+    var ids = NODES.filter(function (n) { return n.cluster === c.id && visible.has(n.id); })
+      .map(function (n) { return n.id; });
+    if (ids.length) { network.fit({ nodes: ids, animation: { duration: 300 } }); }
+  }
+
+  // ---- selection: a click selects, Esc or a click on empty space clears ------------
+  function clearSelection() {
+    selected = null;
+    network.unselectAll();
+    unhighlight();
+    showDetails(null);
+  }
+  network.on("click", function (params) {
+    if (params.nodes.length === 0 && params.edges.length === 0) { clearSelection(); }
+  });
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" || ev.key === "Esc") { clearSelection(); }
+  });
 
   function focusNode(id) {
     if (!byId.has(id)) { return; }
@@ -597,7 +898,15 @@
   var layoutDone = !options.physics || visible.size === 0;  // nothing to lay out
   var timings = { script: Math.round(performance.now()) };
   window.kgraphTimings = timings;
-  network.once("stabilizationIterationsDone", function () {
+  var placed = new Set();
+  network.on("stabilizationIterationsDone", function () {
+    visible.forEach(function (id) { placed.add(id); });
+    if (layoutDone) {
+      network.setOptions({ physics: false });
+      updateLabels();
+      return;
+    }
+    fitView();
     layoutDone = true;
     // the layout has settled enough to read: stop the slow drift that would go on
     // for half a minute (dragging a node still works)
@@ -616,12 +925,26 @@
     if (!window.kgraphStable) { timings.stable = Math.round(performance.now()); }
     window.kgraphStable = true;
   });
-  if (layoutDone) { window.kgraphStable = true; }
+  if (layoutDone) {
+    window.kgraphStable = true;
+    visible.forEach(function (id) { placed.add(id); });
+    fitView();
+  }
+  relayout = function () {  // a filter showed nodes the layout never placed
+    if (!options.physics || !layoutDone) { updateLabels(); return; }
+    var fresh = false;
+    visible.forEach(function (id) { if (!placed.has(id)) { fresh = true; } });
+    if (!fresh) { updateLabels(); return; }
+    network.setOptions({ physics: options.physics });
+    network.stabilize(200);
+  };
 
   window.kgraphViewer = {
     network: network, nodes: nodeSet, edges: edgeSet, nodeView: nodeView, edgeView: edgeView,
     visibleIds: function () { return Array.from(visible).sort(); },
-    focusNode: focusNode, search: runSearch, showDetails: showDetails,
+    focusNode: focusNode, search: runSearch, showDetails: showDetails, clearSelection: clearSelection,
+    labelled: function () { return Array.from(labelled).sort(); },
+    clusterNames: function () { return namesShown.map(function (c) { return c.name; }); },
     selected: function () { return selected; }
   };
 }());
