@@ -325,8 +325,8 @@ def find_terms(
     capitalised (a capital at its start is then no sentence opener).
     ``people`` (if given) gets the names left out as a person's.
     ``lower_text``: the whole document (default: ``text``); a capitalised
-    word written in lowercase there about as often is an ordinary word (a
-    name mostly capitalised, ``Nokogiri`` beside ``require 'nokogiri'``, stays).
+    word written in lowercase there as often is an ordinary word (a name
+    mostly capitalised, ``Nokogiri`` beside ``require 'nokogiri'``, stays).
 
     >>> [(f.surface, f.kind) for f in find_terms("Tunnels: set up WireGuard and a TwiML Bin on a PE32 box.")]
     [('WireGuard', 'camel'), ('TwiML Bin', 'camel'), ('PE32', 'acronym')]
@@ -446,9 +446,22 @@ _NOT_AFTER = frozenset("@/\\_")
 
 def _ordinary(text: str, word: str) -> bool:
     """Whether a capitalised ``word`` is an ordinary word of ``text``: written
-    in lowercase there at least half as often as capitalised."""
-    lower = word_count(text, word.lower())
-    return lower > 0 and 2 * lower >= word_count(text, word)
+    in lowercase there, as a word of a sentence (not ``config/promtail.yaml``
+    or ``logging=promtail``), at least as often as capitalised.
+
+    >>> _ordinary("Slop is fun. We like slop.", "Slop")
+    True
+    >>> _ordinary("Promtail ships logs: see config/promtail.yaml and logging=promtail.", "Promtail")
+    False
+    """
+    lower = sum(1 for _ in _as_prose(word.lower()).finditer(text))
+    return lower > 0 and lower >= word_count(text, word)
+
+
+@functools.lru_cache(maxsize=4096)
+def _as_prose(word: str) -> re.Pattern[str]:
+    """``word`` between spaces or sentence punctuation, as prose writes it."""
+    return re.compile(rf"(?:^|(?<=[\s(\"'“‘]))({re.escape(word)})(?=$|[\s,;:!?)\"'”’]|\.(?!\w))")
 
 
 def _field(text: str, start: int, end: int) -> bool:
