@@ -27,8 +27,7 @@ from kgraph.export.concept_map import write_concept_map
 
 # FORMATS: the one registry of output formats, shared with the CLI
 from kgraph.export.formats import FORMATS, WriteOptions, check_formats, write_format
-from kgraph.export.graphml import read_graphml
-from kgraph.export.json import read_json
+from kgraph.export.loading import load_graph
 from kgraph.export.style import Decoration, decoration
 from kgraph.fileio import all_or_nothing
 from kgraph.graph.analytics import edge_count
@@ -525,6 +524,4 @@ def load(path: str | os.PathLike[str] = "outputs/graph.graphml") -> KnowledgeGra
     >>> load(p).summary()["articles"]
     31
     """
-    p = Path(path)
-    graph = read_json(p) if p.suffix.lower() == ".json" else read_graphml(p)
-    return KnowledgeGraph(graph)
+    return KnowledgeGraph(load_graph(path))

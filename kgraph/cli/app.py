@@ -19,6 +19,7 @@ from kgraph import api
 from kgraph.cli.cache import build_perf_options, open_cache
 from kgraph.cli.exits import PolicyGroup, error, fail, failing_on, finish
 from kgraph.cli.options import graph_option
+from kgraph.cli.terminal import say, say_json
 from kgraph.errors import KgraphError
 from kgraph.export import PAGE_MAX_ARTICLES
 from kgraph.export.formats import FORMATS, check_formats
@@ -247,15 +248,13 @@ def info(graph_path: str, as_json: bool) -> None:
         {k: kg.graph.graph.get(k, "") for k in ("kgraph_version", "catalogue_version", "built")}
     )
     if as_json:
-        click.echo(json.dumps(summary, indent=2))
+        say_json(json.dumps(summary, indent=2))
         return
-    click.echo(
-        f"{Path(graph_path)}: built {summary['built']} by kgraph {summary['kgraph_version']}"
-    )
+    say(f"{Path(graph_path)}: built {summary['built']} by kgraph {summary['kgraph_version']}")
     for key in ("articles", "concepts", "authors", "tags", "feeds", "edges"):
-        click.echo(f"  {key:9} {summary[key]}")
+        say(f"  {key:9} {summary[key]}")
     for c in summary["top_concepts"]:
-        click.echo(f"  {c['articles']:4}  {c['name']}")
+        say(f"  {c['articles']:4}  {c['name']}")
 
 
 @main.command()
