@@ -101,7 +101,12 @@ def test_build_samples_plus_every_bad_input_exits_1(
     articles = {n for n, k in graph.nodes(data="kind") if k == "article"}
     assert len(good_ids) == 31
     assert good_ids <= articles
-    for node in good_ids:  # the good articles are kept whole, not replaced by a bad duplicate
+    # the good articles are kept whole, not replaced by a bad duplicate, except
+    # the one duplicate-of-sample.xml repeats: sources are read sorted by name
+    # (issue 26), and that name sorts before forem-kodecapsule.rss.xml
+    taken = {n for n in good_ids if graph.nodes[n]["feed"] == "duplicate-of-sample.xml"}
+    assert len(taken) == 1
+    for node in good_ids - taken:
         assert graph.nodes[node]["title"] == good.graph.nodes[node]["title"]
         assert graph.nodes[node]["feed"] == good.graph.nodes[node]["feed"]
     # bad files are read with default limits here; one bad item duplicates a sample article

@@ -248,7 +248,7 @@ def _feedparser(data: bytes, where: str, base: str) -> Any:
 
 
 def parse_feed_or_error(
-    data: bytes, where: str, limits: Limits = Limits(), base_url: str = ""
+    data: bytes, where: str, limits: Limits = Limits(), base_url: str = "", name: str = ""
 ) -> ParsedFeed | FeedError:
     """:func:`parse_feed`, with the :class:`FeedError` returned, not raised;
     any other exception becomes one too: one bad feed never costs a build.
@@ -257,7 +257,7 @@ def parse_feed_or_error(
     'not an RSS or Atom feed (root element <html>, an HTML page); pass the feed URL, not the blog page'
     """
     try:
-        return parse_feed(data, where, limits, base_url=base_url)
+        return parse_feed(data, where, limits, base_url=base_url, name=name)
     except FeedError as err:
         return err
     except Exception as err:
@@ -266,12 +266,13 @@ def parse_feed_or_error(
 
 
 def parse_feed(
-    data: bytes, where: str, limits: Limits = Limits(), base_url: str = ""
+    data: bytes, where: str, limits: Limits = Limits(), base_url: str = "", name: str = ""
 ) -> ParsedFeed:
     """Parse one feed's bytes into a :class:`ParsedFeed`.
 
-    ``where`` names the feed in messages and becomes the feed id, except for a
-    local file whose feed declares its own http(s) URL (``rel="self"``).
+    ``where`` names the feed in messages; ``name`` (else ``where``) becomes
+    the feed id, except for a local file whose feed declares its own http(s)
+    URL (``rel="self"``): see :class:`~kgraph.records.Source`.
     ``base_url`` (the final URL of a fetched feed) resolves relative links;
     for a local file the feed's own home page or ``self`` URL is used.
 
@@ -333,7 +334,7 @@ def parse_feed(
             warn(f"{where}: malformed XML ({exc}); read what could be read")
 
     meta = parsed.feed
-    feed_id = where
+    feed_id = name or where
     self_url = ""
     for link in meta.get("links") or []:
         href = str(link.get("href", ""))
@@ -341,7 +342,7 @@ def parse_feed(
             self_url = href
             break
     if not base:  # a local file: name the feed by the URL it declares for itself
-        feed_id = self_url or where
+        feed_id = self_url or feed_id
     home = _resolve(str(meta.get("link", "")), base or self_url)
     link_base = base or home or self_url
     feed = Feed(
@@ -384,7 +385,7 @@ def parse_feed(
             if not title:
                 warn(f"{label}: no link, guid or title; skipped")
                 continue
-            ident = f"{where}#{title}"
+            ident = f"{name or where}#{title}"
             warn(f"{label}: no link or guid; identified by feed and title")
         if ident in seen:
             warn(f"{label}: duplicate of an earlier item ({ident[:100]!r}); skipped")

@@ -57,8 +57,10 @@ def is_url(text: str) -> bool:
 def expand(
     inputs: Iterable[str], errors: list[str] | None = None, warnings: list[str] | None = None
 ) -> list[Source]:
-    """Expand user inputs into sources: folders are walked recursively (sorted),
-    OPML lists are opened and their feed URLs listed.
+    """Expand user inputs into sources: folders are walked recursively,
+    OPML lists are opened and their feed URLs listed; the sources come sorted
+    by their names (see :class:`~kgraph.records.Source`), whatever the order
+    of ``inputs``.
 
     Problems (missing paths, unreadable OPML) are appended to ``errors`` when
     it is given, else raised as :class:`FeedError`. Skipped entries (an OPML
@@ -70,7 +72,7 @@ def expand(
     ([], ["file:///etc/passwd: unsupported URL scheme 'file'; use http(s) or a local path"])
     """
     out: list[Source] = []
-    seen: set[Source] = set()
+    seen: set[tuple[str, str]] = set()
 
     def warn(text: str) -> None:
         text = one_line(text)
@@ -85,8 +87,8 @@ def expand(
         errors.append(str(err))
 
     def add(src: Source) -> None:
-        if src not in seen:
-            seen.add(src)
+        if (src.kind, src.location) not in seen:  # the first name a file is met by
+            seen.add((src.kind, src.location))
             out.append(src)
 
     for item in inputs:
@@ -95,14 +97,34 @@ def expand(
                 add(src)
         except FeedError as err:
             fail(err)
-    return out
+    return _in_name_order(out)
+
+
+def _in_name_order(sources: list[Source]) -> list[Source]:
+    """The sources sorted by name, so the graph (its edge keys, which feed's
+    copy of an article is kept) does not depend on the order they were
+    passed in; two files of one name (``a/feed.xml``, ``b/feed.xml`` passed as
+    folders ``a`` and ``b``) are named by their full paths instead.
+
+    >>> [s.name for s in _in_name_order([Source("file", "/b/x.xml", "x.xml"),
+    ...     Source("url", "https://e.org/f", "https://e.org/f"), Source("file", "/a/x.xml", "x.xml")])]
+    ['/a/x.xml', '/b/x.xml', 'https://e.org/f']
+    """
+    where: dict[str, set[str]] = {}
+    for src in sources:
+        where.setdefault(src.name or src.location, set()).add(src.location)
+    named = [
+        src if len(where[src.name or src.location]) == 1 else Source(src.kind, src.location)
+        for src in sources
+    ]
+    return sorted(named, key=lambda s: (s.name or s.location, s.kind, s.location))
 
 
 def _expand_one(
     item: str, warn: Callable[[str], None], fail: Callable[[FeedError], None]
 ) -> Iterator[Source]:
     if is_url(item):
-        yield Source("url", item)
+        yield Source("url", item, item)
         return
     if "://" in item:
         scheme = item.split("://", 1)[0]
@@ -121,7 +143,7 @@ def _expand_one(
                     fail(err)
             elif low.endswith(FEED_SUFFIXES):
                 found = True
-                yield Source("file", str(p.resolve()))
+                yield Source("file", str(p.resolve()), p.relative_to(path).as_posix())
         if not found:
             warn(f"{item}: folder holds no feed files ({', '.join(FEED_SUFFIXES)})")
         return
@@ -130,7 +152,7 @@ def _expand_one(
     if path.name.lower().endswith(OPML_SUFFIXES) or _sniff_opml(path):
         yield from _opml_sources(path, warn)
         return
-    yield Source("file", str(path.resolve()))
+    yield Source("file", str(path.resolve()), path.name)
 
 
 def _sniff_opml(path: Path) -> bool:
@@ -170,7 +192,7 @@ def _opml_sources(path: Path, warn: Callable[[str], None]) -> Iterator[Source]:
             warn(f"{path}: skipped feed {url[:100]!r}: only http(s) URLs are read from OPML")
             continue
         count += 1
-        yield Source("url", url)
+        yield Source("url", url, url)
     if count == 0:
         warn(f"{path}: OPML list names no http(s) feed URL")
 

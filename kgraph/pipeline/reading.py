@@ -138,7 +138,7 @@ def parse_all(
             continue
         data, base, _sig = got
         base_url = base if src.kind == "url" else ""
-        yield src, parse_feed_or_error(data, src.location, limits, base_url)
+        yield src, parse_feed_or_error(data, src.location, limits, base_url, src.name)
 
 
 def reread(

@@ -267,7 +267,9 @@ def run_feeds(
             data, base, sig = got
             base_url = base if src.kind == "url" else ""
             if store is not None:
-                base_key = store.feed_base_key(data, src.location, base_url, limits)
+                base_key = store.feed_base_key(
+                    data, f"{src.location}\n{src.name}", base_url, limits
+                )
                 key = store.versioned(base_key)
                 if sig:
                     store.remember_file(src.location, sig, limits, base_key)
@@ -280,6 +282,7 @@ def run_feeds(
                     base_url,
                     store.generation if store else "",
                     str(store.path) if store else "",
+                    src.name,
                 )
                 on_engine = engine is not None and engine.ready()
                 item = engine.run(task) if on_engine and engine else here(task)
