@@ -36,6 +36,21 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     # per-item problems are summarised by the build command; show them with -v
     if not verbose:
         logging.getLogger("kgraph").setLevel(logging.CRITICAL)
+    # kgraph's warnings and errors are in the build report, which the command
+    # prints itself (as "warning: ..."): logged too, -v printed each twice
+    for handler in logging.getLogger().handlers:
+        if type(handler) is logging.StreamHandler and not any(
+            isinstance(f, _InTheReport) for f in handler.filters
+        ):
+            handler.addFilter(_InTheReport())
+
+
+class _InTheReport(logging.Filter):
+    """Drops kgraph's warning and error records (the report has them)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        reported = logging.WARNING <= record.levelno < logging.CRITICAL
+        return not (reported and record.name.startswith("kgraph"))
 
 
 @click.group(cls=PolicyGroup, context_settings={"help_option_names": ["-h", "--help"]})

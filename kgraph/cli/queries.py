@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import click
@@ -300,10 +301,9 @@ def path(a: str, b: str, graph_path: str, as_json: bool) -> None:
     "-o",
     "--output",
     "outdir",
-    default="outputs",
-    show_default=True,
+    default=None,
     type=click.Path(file_okay=False),
-    help="Folder to write the map to.",
+    help="Folder to write the map to. Default: the folder of --graph.",
 )
 @click.option(
     "--format",
@@ -318,14 +318,15 @@ def concept_map(
     min_articles: int,
     min_support: int,
     max_share: float,
-    outdir: str,
+    outdir: str | None,
     formats: str,
     graph_path: str,
     as_json: bool,
 ) -> None:
     """Write the concept map: concepts joined by NPMI co-occurrence, coloured by community.
 
-    Writes concept_map.graphml and concept_map.html into the output folder.
+    Writes concept_map.graphml and concept_map.html into the output folder
+    (by default the folder of the graph file).
 
     \b
     Examples:
@@ -337,6 +338,8 @@ def concept_map(
     if bad or not fmts:
         fail(f"unknown format(s) {', '.join(bad) or '(none)'}; choose from graphml, html")
     kg = _load(graph_path)
+    if outdir is None:  # beside the graph, as `kgraph export` writes
+        outdir = str(Path(graph_path).parent)
     cmap = kg.concept_map(min_articles, min_support, max_share)
     written: dict[str, str] = {}
     problems: list[str] = []

@@ -223,6 +223,14 @@ def _names(values: list[Any], key: str) -> tuple[str, ...]:
     )
 
 
+def _feed_authors(meta: Any) -> tuple[str, ...]:
+    """The authors a feed names for itself (``<author>`` of an Atom ``<feed>``)."""
+    authors = _names(meta.get("authors") or [], "name")
+    if not authors and str(meta.get("author") or "").strip():
+        authors = (" ".join(str(meta["author"]).split()),)
+    return authors
+
+
 def _item_list(numbers: list[int]) -> str:
     shown = ", ".join(str(n) for n in numbers[:10])
     return shown + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
@@ -313,7 +321,13 @@ def parse_feed(
             "pass the feed URL, not the blog page",
         )
     if root == "opml":
-        raise FeedError(where, "is an OPML list, not a feed; pass it as a source on its own")
+        if base_url or _http_url(where):
+            raise FeedError(
+                where,
+                "is an OPML list, not a feed; OPML lists are read from local files only: "
+                "save it and pass the file",
+            )
+        raise FeedError(where, "is an OPML list, not a feed; name it .opml to read it as one")
 
     base = base_url or (where if _http_url(where) else "")
     split = _split_bodies(data)
@@ -370,6 +384,8 @@ def parse_feed(
     no_link: list[int] = []
     no_date: list[int] = []
     no_author: list[int] = []
+    # Atom (RFC 4287, 4.2.1): the feed's <author> is each entry's that has none
+    feed_authors = _feed_authors(meta) if str(parsed.get("version", "")).startswith("atom") else ()
     for index, entry in enumerate(entries, start=1):
         raw_link = " ".join(str(entry.get("link") or "").split())
         link = _resolve(raw_link, link_base)
@@ -407,6 +423,8 @@ def parse_feed(
         authors = _names(entry.get("authors") or [], "name")
         if not authors and str(entry.get("author") or "").strip():
             authors = (" ".join(str(entry["author"]).split()),)
+        if not authors:
+            authors = feed_authors
         if not authors:
             no_author.append(index)
         tags = tuple(

@@ -201,7 +201,12 @@ def fetch_url_conditional(
         for _hop in range(limits.max_redirects + 1):
             if not is_url(current):
                 raise FeedError(url, f"refused redirect to a non-http(s) URL {current[:100]!r}")
-            addrs = _check_host(current)
+            try:
+                addrs = _check_host(current)
+            except FeedError as err:  # named by the URL passed, the hop in the message
+                if current == url:
+                    raise
+                raise FeedError(url, f"redirected to {current[:100]!r}: {err.what}") from err
             check_deadline()
             try:
                 with _connect(client, current, addrs, headers) as resp:

@@ -114,7 +114,9 @@ def _in_name_order(sources: list[Source]) -> list[Source]:
     for src in sources:
         where.setdefault(src.name or src.location, set()).add(src.location)
     named = [
-        src if len(where[src.name or src.location]) == 1 else Source(src.kind, src.location)
+        src
+        if len(where[src.name or src.location]) == 1
+        else Source(src.kind, src.location, src.location)
         for src in sources
     ]
     return sorted(named, key=lambda s: (s.name or s.location, s.kind, s.location))
@@ -138,19 +140,19 @@ def _expand_one(
             if low.endswith(OPML_SUFFIXES) or (low.endswith(FEED_SUFFIXES) and _sniff_opml(p)):
                 found = True
                 try:  # a broken OPML list must not cost the rest of the folder
-                    yield from _opml_sources(p, warn)
+                    yield from _opml_sources(p, warn, fail)
                 except FeedError as err:
                     fail(err)
             elif low.endswith(FEED_SUFFIXES):
                 found = True
                 yield Source("file", str(p.resolve()), p.relative_to(path).as_posix())
-        if not found:
-            warn(f"{item}: folder holds no feed files ({', '.join(FEED_SUFFIXES)})")
+        if not found:  # a failed input, said always (a warning hid it behind -v)
+            raise FeedError(item, f"folder holds no feed files ({', '.join(FEED_SUFFIXES)})")
         return
     if not path.exists():
         raise FeedError(item, "no such file or folder")
     if path.name.lower().endswith(OPML_SUFFIXES) or _sniff_opml(path):
-        yield from _opml_sources(path, warn)
+        yield from _opml_sources(path, warn, fail)
         return
     yield Source("file", str(path.resolve()), path.name)
 
@@ -164,11 +166,14 @@ def _sniff_opml(path: Path) -> bool:
     return b"<opml" in head
 
 
-def _opml_sources(path: Path, warn: Callable[[str], None]) -> Iterator[Source]:
+def _opml_sources(
+    path: Path, warn: Callable[[str], None], fail: Callable[[FeedError], None]
+) -> Iterator[Source]:
     """Feed URLs listed in an OPML file (``<outline xmlUrl=...>``), in order.
 
     Only http(s) URLs are taken: an OPML list must not make kgraph read local
-    files (``file://``) or other schemes.
+    files (``file://``) or other schemes. Each subscription refused is a
+    failed input (``fail``), as one that cannot be fetched is.
     """
     try:
         data = read_bounded(path, Limits().max_feed_bytes)
@@ -183,18 +188,23 @@ def _opml_sources(path: Path, warn: Callable[[str], None]) -> Iterator[Source]:
         raise FeedError(str(path), f"not valid OPML/XML: {err}") from err
     if root.tag.lower() != "opml":
         raise FeedError(str(path), f"not an OPML list (root element <{root.tag}>)")
-    count = 0
+    count = refused = 0
     for outline in root.iter("outline"):
         url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
         if not url:
             continue
         if not is_url(url):
-            warn(f"{path}: skipped feed {url[:100]!r}: only http(s) URLs are read from OPML")
+            refused += 1
+            fail(
+                FeedError(
+                    str(path), f"feed {url[:100]!r} refused: only http(s) URLs are read from OPML"
+                )
+            )
             continue
         count += 1
         yield Source("url", url, url)
-    if count == 0:
-        warn(f"{path}: OPML list names no http(s) feed URL")
+    if count == 0 and not refused:
+        warn(f"{path}: OPML list names no feed URL")
 
 
 def default_sources() -> list[str]:

@@ -147,9 +147,12 @@ def test_redirect_to_link_local_refused(feed_server, monkeypatch) -> None:
     monkeypatch.setattr(
         "kgraph.ingest.fetch.urljoin", lambda base, loc: "http://metadata.example/latest/"
     )
-    with pytest.raises(FeedError, match=r"169\.254\.169\.254"):
+    with pytest.raises(FeedError, match=r"169\.254\.169\.254") as err:
         fetch_url(feed_server.base + "/loop")
     assert feed_server.hits == ["/loop"]
+    # named by the URL the user passed (issue 26), the redirect target in the message
+    assert err.value.where == feed_server.base + "/loop"
+    assert "redirected to 'http://metadata.example/latest/': refused" in err.value.what
 
 
 def test_connection_goes_to_the_checked_address(feed_server, monkeypatch) -> None:
@@ -218,12 +221,13 @@ def test_opml_lists_only_http_urls(tmp_path: Path, feed_server) -> None:
         '<outline xmlUrl="/etc/passwd"/>'
         f'<outline xmlUrl="{feed_server.base}/feed.xml"/></body></opml>'
     )
-    warnings: list[str] = []
-    sources = expand([str(opml)], errors=[], warnings=warnings)
+    errors: list[str] = []
+    sources = expand([str(opml)], errors=errors, warnings=[])
     assert [s.location for s in sources] == [feed_server.base + "/feed.xml"]
-    assert len(warnings) == 3 and all("only http(s) URLs are read from OPML" in w for w in warnings)
+    # each refused subscription is a failed input (issue 26: it was a warning, exit 0)
+    assert len(errors) == 3 and all("only http(s) URLs are read from OPML" in e for e in errors)
     kg = kgraph.build([str(opml)])
-    assert kg.report.articles == 11 and len(kg.report.warnings) == 3
+    assert kg.report.articles == 11 and len(kg.report.errors) == 3
 
 
 def test_cli_unreachable_and_good_url_exit_1(feed_server, tmp_path: Path) -> None:
