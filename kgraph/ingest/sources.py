@@ -10,6 +10,7 @@ sources, with the limits on what a build reads (the bytes are read by
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,7 +134,7 @@ def _expand_one(
         raise FeedError(item, f"unsupported URL scheme {scheme!r}; use http(s) or a local path")
     path = Path(item).expanduser()
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file())
+        files = _files_under(path, fail)
         found = False
         for p in files:
             low = p.name.lower()
@@ -155,6 +156,39 @@ def _expand_one(
         yield from _opml_sources(path, warn, fail)
         return
     yield Source("file", str(path.resolve()), path.name)
+
+
+def _files_under(folder: Path, fail: Callable[[FeedError], None]) -> list[Path]:
+    """Every file under ``folder``, sorted, walked with a list, not recursion
+    (``Path.rglob`` raised RecursionError on a folder 1,000 levels deep).
+    Symbolic links to folders are not followed (as ``rglob`` does not);
+    a folder that cannot be listed is a failed input.
+
+    >>> import tempfile
+    >>> top = deep = Path(tempfile.mkdtemp())
+    >>> for _ in range(1200):
+    ...     deep = deep / "d"; deep.mkdir()
+    >>> _ = (deep / "f.xml").write_text("<rss/>")
+    >>> [len(p.relative_to(top).parts) for p in _files_under(top, print)]
+    [1201]
+    """
+    found: list[Path] = []
+    pending = [folder]
+    while pending:
+        here = pending.pop()
+        try:
+            with os.scandir(here) as entries:
+                for entry in entries:
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            pending.append(Path(entry.path))
+                        elif entry.is_file():
+                            found.append(Path(entry.path))
+                    except OSError:
+                        continue
+        except OSError as err:
+            fail(FeedError(str(here), f"cannot list folder: {err.strerror or err}"))
+    return sorted(found)
 
 
 def _sniff_opml(path: Path) -> bool:

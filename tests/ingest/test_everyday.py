@@ -107,3 +107,22 @@ def test_redirect_to_a_refused_address_names_the_url_passed(feed_server, monkeyp
         fetch_url(url)
     assert err.value.where == url
     assert "redirected to 'http://169.254.169.254/latest/': refused" in err.value.what
+
+
+def test_a_folder_1000_levels_deep_builds(tmp_path: Path) -> None:
+    """`Path.rglob` recursed once per level: RecursionError, and the build lost."""
+    import os
+
+    top = tmp_path / "corpus"
+    top.mkdir()
+    deep = str(top)
+    for _ in range(1000):
+        deep = os.path.join(deep, "d")
+        os.mkdir(deep)
+    Path(deep, "blog.xml").write_bytes(ATOM)
+    (top / "near.xml").write_bytes(ATOM.replace(b"https://e.org/", b"https://f.org/"))
+    result = CliRunner().invoke(
+        main, ["build", str(top), "-o", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c")]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "4 articles from 2 feeds" in result.stdout
