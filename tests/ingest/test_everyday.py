@@ -121,8 +121,15 @@ def test_a_folder_1000_levels_deep_builds(tmp_path: Path) -> None:
         os.mkdir(deep)
     Path(deep, "blog.xml").write_bytes(ATOM)
     (top / "near.xml").write_bytes(ATOM.replace(b"https://e.org/", b"https://f.org/"))
-    result = CliRunner().invoke(
-        main, ["build", str(top), "-o", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c")]
-    )
-    assert result.exit_code == 0, result.stderr
-    assert "4 articles from 2 feeds" in result.stdout
+    try:
+        result = CliRunner().invoke(
+            main,
+            ["build", str(top), "-o", str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c")],
+        )
+        assert result.exit_code == 0, result.stderr
+        assert "4 articles from 2 feeds" in result.stdout
+    finally:  # pytest's own clean-up of old temporary folders recurses too
+        os.remove(os.path.join(deep, "blog.xml"))
+        while deep != str(top):
+            os.rmdir(deep)
+            deep = os.path.dirname(deep)

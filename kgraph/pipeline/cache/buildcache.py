@@ -40,6 +40,7 @@ from kgraph.pipeline.cache.store import (
     Transaction,
     analysis_rows,
     connect,
+    deleted_for_space,
     info,
     move_aside,
     previous,
@@ -91,6 +92,7 @@ class BuildCache:
         except (sqlite3.OperationalError, OSError) as err:
             # locked by another build for too long, read-only, disk full: not damage
             msg = f"{self.path}: build cache not usable ({err}); building without it"
+            msg += deleted_for_space(self.directory, err)
             LOGGER.warning("%s", msg)
             self.problems.append(msg)
         except sqlite3.DatabaseError as err:  # not a database, malformed: damage
@@ -117,14 +119,16 @@ class BuildCache:
             err, sqlite3.OperationalError
         )
         msg = f"{self.path}: build cache failed ({err}); the rest of this build runs without it"
-        LOGGER.warning("%s", msg)
-        self.problems.append(msg)
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
         self._db = None
-        if damaged:
+        freed = deleted_for_space(self.directory, err)
+        msg += freed
+        if damaged and not freed:
             move_aside(self.path)
+        LOGGER.warning("%s", msg)
+        self.problems.append(msg)
 
     @property
     def enabled(self) -> bool:
