@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -95,7 +96,10 @@ def load_graph(path: str | os.PathLike[str], expect: str = "") -> nx.MultiDiGrap
     where = one_line(os.fspath(path), 200)
     max_bytes, _ = graph_limits()
     try:
-        size = os.stat(path).st_size
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise GraphError(f"{where}: not a regular file (a folder, device or pipe); {_HINT}")
+        size = info.st_size
         if size > max_bytes:
             raise GraphError(
                 f"{where}: file is {size:,} bytes, over the {max_bytes:,}-byte limit for a "

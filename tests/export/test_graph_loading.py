@@ -220,3 +220,14 @@ def test_json_output_escapes_what_it_cannot_print(hostile_graph: Path) -> None:
     assert "\x9b" not in out and "\x1b" not in out and "\\u009b" in out
     # the data is whole (the writer already dropped the C0 controls XML forbids)
     assert "\x9b31m\u202e\x7fUnderstanding" in json.loads(out)["article"]["title"]
+
+
+def test_a_folder_or_pipe_is_not_read(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "graph.graphml"
+    os.mkfifo(fifo)  # opening it to read would wait for a writer for ever
+    code, _, err, _ = run("info", "--graph", str(fifo))
+    assert code == 2 and "not a regular file" in err
+    with pytest.raises(GraphError, match="not a regular file"):
+        load_graph(tmp_path)

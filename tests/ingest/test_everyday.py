@@ -133,3 +133,35 @@ def test_a_folder_1000_levels_deep_builds(tmp_path: Path) -> None:
         while deep != str(top):
             os.rmdir(deep)
             deep = os.path.dirname(deep)
+
+
+# What docs/robustness.md says, held by a test (issue 26: it says only what is tested)
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-le", "utf-32-be"])
+def test_utf32_with_or_without_bom_is_read(encoding: str) -> None:
+    rss = (
+        f'<?xml version="1.0" encoding="{encoding}"?>\n<rss version="2.0"><channel><title>T'
+        "</title><item><title>Ünïcode Go</title><link>https://e.org/1</link></item></channel></rss>"
+    )
+    parsed = parse_feed(rss.encode(encoding), "f.xml")
+    assert [a.title for a in parsed.articles] == ["Ünïcode Go"]
+
+
+def test_relative_links_resolve_against_xml_base() -> None:
+    atom = (
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" '
+        b'xml:base="https://blog.example.org/posts/"><title>B</title><id>urn:b</id>'
+        b'<entry><title>Rel</title><link href="go-tips"/><id>urn:1</id>'
+        b"<updated>2024-05-06T10:00:00Z</updated><content>x</content></entry></feed>"
+    )
+    assert [a.url for a in parse_feed(atom, "f.xml").articles] == [
+        "https://blog.example.org/posts/go-tips"
+    ]
+
+
+@pytest.mark.parametrize("address", ["100.100.100.200", "192.0.0.192", "::ffff:100.100.100.200"])
+def test_metadata_addresses_refused(monkeypatch, address: str) -> None:
+    monkeypatch.setattr("kgraph.ingest.fetch._resolve_host", lambda host: {address})
+    with pytest.raises(FeedError, match="a link-local or cloud-metadata address"):
+        fetch_url("http://metadata.example/latest/")
