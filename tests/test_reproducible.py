@@ -57,3 +57,26 @@ def test_shuffled_and_moved_sources_give_the_same_bytes(tmp_path: Path, monkeypa
     shutil.move(str(moved), str(tmp_path / "copy"))
     assert _build(tmp_path, [str(tmp_path / "copy")], "d") == whole
     assert b"more/" in whole[1] or b"forem" in whole[1]
+
+
+def test_a_cached_file_read_under_another_name_takes_the_new_name(tmp_path: Path) -> None:
+    """The cache knows a file it saw unchanged by its path and the name it was
+    read under: passed as itself after being read in a folder, it is named anew."""
+    import networkx as nx
+
+    folder = tmp_path / "corpus" / "sub"
+    folder.mkdir(parents=True)
+    feed = folder / "atom.xml"
+    shutil.copy(FEEDS / "rss2.xml", feed)
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    for source, name in ((tmp_path / "corpus", "sub/atom.xml"), (feed, "atom.xml")):
+        out = tmp_path / name.replace("/", "_")
+        result = CliRunner().invoke(
+            main, ["build", str(source), "-o", str(out), "--format", "json", *cache]
+        )
+        assert result.exit_code == 0, result.stderr
+        graph = nx.node_link_graph(
+            __import__("json").loads((out / "graph.json").read_text()), edges="links"
+        )
+        feeds = {d["feed"] for _, d in graph.nodes(data=True) if d.get("kind") == "article"}
+        assert feeds == {name}

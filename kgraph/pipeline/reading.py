@@ -103,7 +103,7 @@ def read_all(
             future: _Pending = ""
             if src.kind == "file" and cache is not None:
                 future = cache.file_signature(src.location)
-                key = cache.unchanged_file(src.location, future, limits)
+                key = cache.unchanged_file(src.location, future, limits, src.name)
                 if key:
                     future = Unchanged(key)
             elif src.kind == "url":

@@ -313,7 +313,7 @@ def run_feeds(
                 )
                 key = store.versioned(base_key)
                 if sig:
-                    store.remember_file(src.location, sig, limits, base_key)
+                    store.remember_file(src.location, sig, limits, base_key, src.name)
                 hit = cached(base_key) if base_key != tried else None
             if hit is None:
                 task = FeedTask(
