@@ -205,15 +205,15 @@ def build(
         )
     for msg in kg.report.warnings:
         if "build cache" in msg and not verbose:  # a reset cache is worth one line always
-            click.echo(f"warning: {msg}", err=True)
+            say(f"warning: {msg}", err=True)
     report = kg.report
     for msg in report.errors:
         error(msg)
     if verbose:
         for msg in report.warnings:
-            click.echo(f"warning: {msg}", err=True)
+            say(f"warning: {msg}", err=True)
     elif report.warnings and not quiet:
-        click.echo(f"{len(report.warnings)} warning(s); run with -v to see them", err=True)
+        say(f"{len(report.warnings)} warning(s); run with -v to see them", err=True)
     if report.articles == 0:
         fail("no articles could be read; nothing was written")
     with failing_on(OSError, prefix="cannot write outputs: "):
@@ -226,22 +226,20 @@ def build(
     summary["seconds"] = report.seconds
     summary["cache"] = {"hits": report.cache_hits, "misses": report.cache_misses}
     if as_json:
-        click.echo(json.dumps(summary, indent=2))
+        say_json(json.dumps(summary, indent=2))
     elif not quiet:
-        click.echo(
+        say(
             f"{summary['articles']} articles from {summary['feeds']} feeds "
             f"({report.duplicates} duplicates skipped) in {report.seconds:.1f}s\n"
             f"{summary['mentioned_concepts']} concepts mentioned ({summary['concepts']} with broader ones), "
             f"{summary['authors']} authors, {summary['tags']} tags, {summary['edges']} edges"
         )
         top = ", ".join(f"{c['name']} ({c['articles']})" for c in summary["top_concepts"])
-        click.echo(f"top concepts: {top}")
+        say(f"top concepts: {top}")
         if report.cache_hits or report.cache_misses:
-            click.echo(
-                f"cache: {report.cache_hits} articles reused, {report.cache_misses} analysed"
-            )
+            say(f"cache: {report.cache_hits} articles reused, {report.cache_misses} analysed")
         for fmt, path in written.items():
-            click.echo(f"wrote {fmt:8} {path}")
+            say(f"wrote {fmt:8} {path}")
     finish(len(report.errors))
 
 
