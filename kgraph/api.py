@@ -17,15 +17,13 @@ import logging
 import os
 import time
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 
 from kgraph.catalogue import Catalogue, load_catalogue
 from kgraph.errors import KgraphError
 
 # FORMATS: the one registry of output formats, shared with the CLI
 from kgraph.export.formats import FORMATS
-from kgraph.export.graphml import read_graphml
-from kgraph.export.json import read_json
+from kgraph.export.loading import load_graph
 from kgraph.graph.builder import GraphBuilder
 from kgraph.ingest.sources import Limits, default_sources
 from kgraph.knowledge_graph import KnowledgeGraph
@@ -199,6 +197,4 @@ def load(path: str | os.PathLike[str] = "outputs/graph.graphml") -> KnowledgeGra
     >>> load(p).summary()["articles"]
     31
     """
-    p = Path(path)
-    graph = read_json(p) if p.suffix.lower() == ".json" else read_graphml(p)
-    return KnowledgeGraph(graph)
+    return KnowledgeGraph(load_graph(path))

@@ -51,9 +51,12 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[An
             os.replace(tmp, target)
         else:  # inside all_or_nothing(): renamed with the others at its end
             pending.append((tmp, target))
-    except BaseException:
+    except BaseException as err:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(err, OSError) and err.filename is None and err.errno is not None:
+            # "No space left on device" named no file: name the one being written
+            raise OSError(err.errno, err.strerror, str(target)) from err
         raise
 
 

@@ -36,10 +36,14 @@ class Source:
 
     ``kind`` is ``"file"``, ``"url"`` or ``"opml"`` (folders are expanded into
     files). ``location`` is the path or URL as the user gave it (paths resolved).
+    ``name`` identifies the feed in the graph wherever it lives: a URL is its
+    own name, a file is named by its path relative to the folder passed (or
+    by its file name when passed itself); ``""`` means ``location``.
     """
 
     kind: str
     location: str
+    name: str = ""
 
 
 @dataclass(frozen=True)

@@ -159,6 +159,23 @@ def _feed_handler(state: _FeedServer, feed: bytes):
                             time.sleep(pause)
                 except OSError:  # the client hung up: what we want to see
                     return
+            elif path == "/drip-headers":  # the status line, then a header byte a second
+                self.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+                try:
+                    for _ in range(60):
+                        self.wfile.write(b"a")
+                        self.wfile.flush()
+                        state.sent[path] = state.sent.get(path, 0) + 1
+                        time.sleep(1.0)
+                except OSError:
+                    return
+            elif path.startswith("/slow-hops/"):  # each hop answers after 1.8 s
+                n = int(path.rsplit("/", 1)[1])
+                time.sleep(1.8)
+                try:
+                    self._send(302, Location=f"/slow-hops/{n - 1}" if n > 1 else "/feed.xml")
+                except OSError:
+                    return
             else:
                 self._send(404)
 

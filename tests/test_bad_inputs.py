@@ -101,7 +101,12 @@ def test_build_samples_plus_every_bad_input_exits_1(
     articles = {n for n, k in graph.nodes(data="kind") if k == "article"}
     assert len(good_ids) == 31
     assert good_ids <= articles
-    for node in good_ids:  # the good articles are kept whole, not replaced by a bad duplicate
+    # the good articles are kept whole, not replaced by a bad duplicate, except
+    # the one duplicate-of-sample.xml repeats: sources are read sorted by name
+    # (issue 26), and that name sorts before forem-kodecapsule.rss.xml
+    taken = {n for n in good_ids if graph.nodes[n]["feed"] == "duplicate-of-sample.xml"}
+    assert len(taken) == 1
+    for node in good_ids - taken:
         assert graph.nodes[node]["title"] == good.graph.nodes[node]["title"]
         assert graph.nodes[node]["feed"] == good.graph.nodes[node]["feed"]
     # bad files are read with default limits here; one bad item duplicates a sample article
@@ -111,9 +116,11 @@ def test_build_samples_plus_every_bad_input_exits_1(
     error_files = [
         c.get("names", c["file"]) for c in MANIFEST if c["outcome"] == "error" and "limits" not in c
     ]
-    assert len(errors) == len(error_files)
+    # an OPML list's refused subscriptions are one failed input each (issue 26)
+    per_file = {"opml-file-urls.opml": 3}
+    assert len(errors) == sum(per_file.get(name, 1) for name in error_files)
     for name in error_files:  # each failed feed named once, on one line
-        assert sum(name in line for line in errors) == 1, name
+        assert sum(name in line for line in errors) == per_file.get(name, 1), name
     assert MARKER not in (tmp_path / "graph.graphml").read_text(encoding="utf-8")
     assert MARKER not in (tmp_path / "graph.json").read_text(encoding="utf-8")
     assert nx.is_directed(read_json(tmp_path / "graph.json"))

@@ -19,6 +19,7 @@ from kgraph import api
 from kgraph.cli.cache import build_perf_options, open_cache
 from kgraph.cli.exits import PolicyGroup, error, fail, failing_on, finish
 from kgraph.cli.options import graph_option
+from kgraph.cli.terminal import say, say_json
 from kgraph.errors import KgraphError
 from kgraph.export import PAGE_MAX_ARTICLES
 from kgraph.export.formats import FORMATS, check_formats
@@ -35,6 +36,21 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     # per-item problems are summarised by the build command; show them with -v
     if not verbose:
         logging.getLogger("kgraph").setLevel(logging.CRITICAL)
+    # kgraph's warnings and errors are in the build report, which the command
+    # prints itself (as "warning: ..."): logged too, -v printed each twice
+    for handler in logging.getLogger().handlers:
+        if type(handler) is logging.StreamHandler and not any(
+            isinstance(f, _InTheReport) for f in handler.filters
+        ):
+            handler.addFilter(_InTheReport())
+
+
+class _InTheReport(logging.Filter):
+    """Drops kgraph's warning and error records (the report has them)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        reported = logging.WARNING <= record.levelno < logging.CRITICAL
+        return not (reported and record.name.startswith("kgraph"))
 
 
 @click.group(cls=PolicyGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -189,15 +205,15 @@ def build(
         )
     for msg in kg.report.warnings:
         if "build cache" in msg and not verbose:  # a reset cache is worth one line always
-            click.echo(f"warning: {msg}", err=True)
+            say(f"warning: {msg}", err=True)
     report = kg.report
     for msg in report.errors:
         error(msg)
     if verbose:
         for msg in report.warnings:
-            click.echo(f"warning: {msg}", err=True)
+            say(f"warning: {msg}", err=True)
     elif report.warnings and not quiet:
-        click.echo(f"{len(report.warnings)} warning(s); run with -v to see them", err=True)
+        say(f"{len(report.warnings)} warning(s); run with -v to see them", err=True)
     if report.articles == 0:
         fail("no articles could be read; nothing was written")
     with failing_on(OSError, prefix="cannot write outputs: "):
@@ -210,22 +226,20 @@ def build(
     summary["seconds"] = report.seconds
     summary["cache"] = {"hits": report.cache_hits, "misses": report.cache_misses}
     if as_json:
-        click.echo(json.dumps(summary, indent=2))
+        say_json(json.dumps(summary, indent=2))
     elif not quiet:
-        click.echo(
+        say(
             f"{summary['articles']} articles from {summary['feeds']} feeds "
             f"({report.duplicates} duplicates skipped) in {report.seconds:.1f}s\n"
             f"{summary['mentioned_concepts']} concepts mentioned ({summary['concepts']} with broader ones), "
             f"{summary['authors']} authors, {summary['tags']} tags, {summary['edges']} edges"
         )
         top = ", ".join(f"{c['name']} ({c['articles']})" for c in summary["top_concepts"])
-        click.echo(f"top concepts: {top}")
+        say(f"top concepts: {top}")
         if report.cache_hits or report.cache_misses:
-            click.echo(
-                f"cache: {report.cache_hits} articles reused, {report.cache_misses} analysed"
-            )
+            say(f"cache: {report.cache_hits} articles reused, {report.cache_misses} analysed")
         for fmt, path in written.items():
-            click.echo(f"wrote {fmt:8} {path}")
+            say(f"wrote {fmt:8} {path}")
     finish(len(report.errors))
 
 
@@ -247,15 +261,13 @@ def info(graph_path: str, as_json: bool) -> None:
         {k: kg.graph.graph.get(k, "") for k in ("kgraph_version", "catalogue_version", "built")}
     )
     if as_json:
-        click.echo(json.dumps(summary, indent=2))
+        say_json(json.dumps(summary, indent=2))
         return
-    click.echo(
-        f"{Path(graph_path)}: built {summary['built']} by kgraph {summary['kgraph_version']}"
-    )
+    say(f"{Path(graph_path)}: built {summary['built']} by kgraph {summary['kgraph_version']}")
     for key in ("articles", "concepts", "authors", "tags", "feeds", "edges"):
-        click.echo(f"  {key:9} {summary[key]}")
+        say(f"  {key:9} {summary[key]}")
     for c in summary["top_concepts"]:
-        click.echo(f"  {c['articles']:4}  {c['name']}")
+        say(f"  {c['articles']:4}  {c['name']}")
 
 
 @main.command()

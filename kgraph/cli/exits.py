@@ -35,6 +35,7 @@ from typing import IO, Any, NoReturn
 
 import click
 
+from kgraph.cli.terminal import say
 from kgraph.errors import KgraphError
 
 __all__ = [
@@ -56,7 +57,7 @@ FAILED = 2
 
 def error(message: object) -> None:
     """Print one ``error: message`` line on stderr (the command goes on)."""
-    click.echo(f"error: {message}", err=True)
+    say(f"error: {message}", err=True)
 
 
 class CommandError(click.ClickException):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import click
@@ -20,6 +21,7 @@ import click
 from kgraph import api
 from kgraph.cli.exits import error, fail, failing_on, finish
 from kgraph.cli.options import graph_option
+from kgraph.cli.terminal import say, say_json
 from kgraph.errors import KgraphError
 from kgraph.export.concept_map import MAP_FORMATS, write_concept_map
 from kgraph.query import ArticleRef, Reason, communities_of
@@ -42,7 +44,7 @@ def _run(func: Callable[[], Any]) -> Any:
 
 
 def _print_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    say_json(json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def _cut(text: str, width: int) -> str:
@@ -55,10 +57,10 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequen
     cells = [[_cut(str(c), w) for c, w in zip(row, widths, strict=True)] for row in rows]
     sizes = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     line = "  ".join(h.ljust(s) for h, s in zip(headers, sizes, strict=True)).rstrip()
-    click.echo(line)
-    click.echo("  ".join("-" * s for s in sizes))
+    say(line)
+    say("  ".join("-" * s for s in sizes))
     for r in cells:
-        click.echo("  ".join(c.ljust(s) for c, s in zip(r, sizes, strict=True)).rstrip())
+        say("  ".join(c.ljust(s) for c, s in zip(r, sizes, strict=True)).rstrip())
 
 
 def _article_ref(kg: api.KnowledgeGraph, article: str) -> ArticleRef:
@@ -84,9 +86,9 @@ def related(article: str, k: int, graph_path: str, as_json: bool) -> None:
     if as_json:
         _print_json({"article": ref.to_dict(), "related": [h.to_dict() for h in hits]})
         return
-    click.echo(f'Related to "{ref.title}" ({ref.url or ref.article})\n')
+    say(f'Related to "{ref.title}" ({ref.url or ref.article})\n')
     if not hits:
-        click.echo("no related article: it shares no concept, word, link or author with another")
+        say("no related article: it shares no concept, word, link or author with another")
         return
     rows = [(f"{h.score:.3f}", h.title, h.published[:10], _because(h.reasons)) for h in hits]
     _table(("score", "article", "date", "because of"), rows, (6, 56, 10, 80))
@@ -145,7 +147,7 @@ def articles(concept: str, exact: bool, limit: int | None, graph_path: str, as_j
             }
         )
         return
-    click.echo(f"{len(hits)} article(s) about {name} ({cid})\n")
+    say(f"{len(hits)} article(s) about {name} ({cid})\n")
     rows = [
         (
             f"{h.weight:.2f}",
@@ -200,7 +202,7 @@ def concepts(article: str | None, by: str, n: int, graph_path: str, as_json: boo
     if as_json:
         _print_json({"article": ref.to_dict(), "concepts": [h.to_dict() for h in hits]})
         return
-    click.echo(f'Concepts of "{ref.title}"\n')
+    say(f'Concepts of "{ref.title}"\n')
     rows = [(f"{h.weight:.2f}", h.count, h.name, h.type, h.evidence) for h in hits]
     _table(("weight", "count", "concept", "type", "evidence"), rows, (6, 5, 30, 14, 70))
 
@@ -221,22 +223,22 @@ def show(concept: str, graph_path: str, as_json: bool) -> None:
     if as_json:
         _print_json(card.to_dict())
         return
-    click.echo(f"{card.name}  ({card.concept}, {card.type})")
+    say(f"{card.name}  ({card.concept}, {card.type})")
     if card.url:
-        click.echo(f"  docs:      {card.url}")
+        say(f"  docs:      {card.url}")
     if card.aliases:
-        click.echo(f"  aliases:   {_cut(', '.join(card.aliases), 100)}")
-    click.echo(f"  broader:   {', '.join(p.name for p in card.parents) or '-'}")
-    click.echo(f"  narrower:  {_cut(', '.join(c.name for c in card.children), 100) or '-'}")
-    click.echo(f"  articles:  {card.articles} ({card.rolled_up} with narrower concepts)")
+        say(f"  aliases:   {_cut(', '.join(card.aliases), 100)}")
+    say(f"  broader:   {', '.join(p.name for p in card.parents) or '-'}")
+    say(f"  narrower:  {_cut(', '.join(c.name for c in card.children), 100) or '-'}")
+    say(f"  articles:  {card.articles} ({card.rolled_up} with narrower concepts)")
     if card.top_articles:
-        click.echo("\nTop articles")
+        say("\nTop articles")
         for h in card.top_articles:
             via = "" if h.matched == card.concept else f"  [via {h.matched_name}]"
-            click.echo(f"  {h.weight:.2f}  {_cut(h.title, 80)}{via}")
+            say(f"  {h.weight:.2f}  {_cut(h.title, 80)}{via}")
     if card.neighbours:
-        click.echo("\nOften together with")
-        click.echo("  " + ", ".join(f"{nb.name} ({nb.articles})" for nb in card.neighbours))
+        say("\nOften together with")
+        say("  " + ", ".join(f"{nb.name} ({nb.articles})" for nb in card.neighbours))
 
 
 @click.command()
@@ -260,20 +262,18 @@ def path(a: str, b: str, graph_path: str, as_json: bool) -> None:
                 {"source": src, "target": dst, "cost": None, "steps": [], "explanation": ""}
             )
         else:
-            click.echo(
-                f"{kg.index.concept_name(src)} and {kg.index.concept_name(dst)} are not connected"
-            )
+            say(f"{kg.index.concept_name(src)} and {kg.index.concept_name(dst)} are not connected")
         return
     if as_json:
         _print_json({**found.to_dict(), "explanation": found.explain()})
         return
-    click.echo(found.explain() + "\n")
+    say(found.explain() + "\n")
     for i, step in enumerate(found.steps):
         arrow = f"-[{step.relation}]-> " if step.relation else ""
         label = f'"{step.label}"' if step.kind == "article" else step.label
-        click.echo(f"  {i}. {arrow}{label}")
+        say(f"  {i}. {arrow}{label}")
         if step.evidence:
-            click.echo(f"       “{_cut(step.evidence, 110)}”")
+            say(f"       “{_cut(step.evidence, 110)}”")
 
 
 @click.command(name="map")
@@ -302,10 +302,9 @@ def path(a: str, b: str, graph_path: str, as_json: bool) -> None:
     "-o",
     "--output",
     "outdir",
-    default="outputs",
-    show_default=True,
+    default=None,
     type=click.Path(file_okay=False),
-    help="Folder to write the map to.",
+    help="Folder to write the map to. Default: the folder of --graph.",
 )
 @click.option(
     "--format",
@@ -331,7 +330,7 @@ def concept_map(
     min_articles: int,
     min_support: int,
     max_share: float,
-    outdir: str,
+    outdir: str | None,
     formats: str,
     keep_generic: bool,
     since: str | None,
@@ -342,7 +341,8 @@ def concept_map(
     """Write the concept map: the backbone of the concepts' co-occurrence, in named
     clusters, coloured by concept type.
 
-    Writes concept_map.graphml, .html, .svg and/or .png into the output folder.
+    Writes concept_map.graphml, .html, .svg and/or .png into the output folder
+    (by default the folder of the graph file).
 
     \b
     Examples:
@@ -360,6 +360,8 @@ def concept_map(
         if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
             fail(f"{name} {value!r}: give a date as YYYY, YYYY-MM or YYYY-MM-DD")
     kg = _load(graph_path)
+    if outdir is None:  # beside the graph, as `kgraph export` writes
+        outdir = str(Path(graph_path).parent)
     cmap = kg.concept_map(
         min_articles, min_support, max_share, keep_generic=keep_generic, since=since, until=until
     )
@@ -386,21 +388,21 @@ def concept_map(
             }
         )
     else:
-        click.echo(
+        say(
             f"concept map: {cmap.number_of_nodes()} concepts, {cmap.number_of_edges()} edges, "
             f"{len(comms)} clusters; coloured by concept type"
         )
         if hubs:
-            click.echo(f"hubs left out: {', '.join(kg.index.concept_name(h) for h in hubs)}")
+            say(f"hubs left out: {', '.join(kg.index.concept_name(h) for h in hubs)}")
         generic = [g for g in str(cmap.graph.get("generic", "")).split("|") if g]
         if generic:
             names = ", ".join(kg.index.concept_name(g) for g in generic[:12])
             more = f" and {len(generic) - 12} more" if len(generic) > 12 else ""
-            click.echo(f"generic concepts hidden (--keep-generic shows them): {names}{more}")
+            say(f"generic concepts hidden (--keep-generic shows them): {names}{more}")
         for c in comms[:10]:
-            click.echo(f"  {c.colour}  {c.size:3}  {c.label}")
+            say(f"  {c.colour}  {c.size:3}  {c.label}")
         for fmt, p in written.items():
-            click.echo(f"wrote {fmt:8} {p}")
+            say(f"wrote {fmt:8} {p}")
     for msg in problems:
         error(msg)
     finish(len(problems), written=bool(written))

@@ -7,7 +7,7 @@ The file carries Gephi's visual attributes (``size``, ``r``/``g``/``b``,
 ``x``/``y``, ``community``, ``pagerank``; edge ``weight``), added to a copy by
 :func:`kgraph.export.style.decorate`. Each attribute name is declared with one
 type in the whole file, so Gephi and Cytoscape import every column.
-Reading goes through defusedxml first, so a GraphML file from elsewhere cannot
+Reading (:mod:`kgraph.export.loading`) goes through defusedxml, so a GraphML file from elsewhere cannot
 expand entities or load external ones; it returns the attributes with the
 types they were written with (``long`` -> int, ``double`` -> float).
 
@@ -34,11 +34,9 @@ from xml.etree.ElementTree import (  # type: ignore[attr-defined]  # ElementTree
     _escape_cdata,
 )
 
-import defusedxml.ElementTree as safe_et
 import networkx as nx
-from defusedxml import DefusedXmlException
 
-from kgraph.errors import GraphError
+from kgraph.export.loading import load_graph
 from kgraph.export.style import Decoration, decoration
 from kgraph.fileio import atomic_open
 
@@ -53,7 +51,6 @@ __all__ = [
 
 # XML 1.0 allows tab, LF, CR and U+0020..U+D7FF, U+E000..U+FFFD, U+10000..U+10FFFF
 _XML_BAD = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-MAX_GRAPHML_BYTES = 2 * 1024 * 1024 * 1024
 
 
 def clean_value(value: Any) -> str | int | float:
@@ -366,30 +363,9 @@ def _quote(value: str) -> str:
 
 
 def read_graphml(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
-    """Read a GraphML file as a ``MultiDiGraph``, refusing DTDs and entities.
+    """Read a GraphML file as a ``MultiDiGraph``, refusing DTDs and entities
+    (the checks and limits of :func:`kgraph.export.loading.parse_graphml`).
 
     Raises :class:`~kgraph.errors.GraphError` naming the file and the problem.
     """
-    try:
-        size = os.path.getsize(path)
-        if size > MAX_GRAPHML_BYTES:
-            raise GraphError(
-                f"{path}: file is {size:,} bytes, over the {MAX_GRAPHML_BYTES:,} limit"
-            )
-        data = Path(path).read_bytes()
-        safe_et.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-        graph = nx.parse_graphml(data, force_multigraph=True)
-    except OSError as err:
-        raise GraphError(
-            f"{path}: cannot read graph: {err.strerror or err}; build one first with `kgraph build`"
-        ) from err
-    except DefusedXmlException as err:
-        raise GraphError(f"{path}: refused: the file declares a DTD or entities") from err
-    except (safe_et.ParseError, nx.NetworkXError, ValueError, KeyError) as err:
-        raise GraphError(f"{path}: not a readable GraphML file: {err}") from err
-    if not graph.is_directed():
-        graph = nx.MultiDiGraph(graph)
-    for key in ("node_default", "edge_default"):  # added by networkx's reader
-        if graph.graph.get(key) == {}:
-            del graph.graph[key]
-    return graph
+    return load_graph(path, "graphml")

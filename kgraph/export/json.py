@@ -18,8 +18,8 @@ from typing import Any, TextIO
 
 import networkx as nx
 
-from kgraph.errors import GraphError
 from kgraph.export.graphml import clean_value, iter_sorted_edges
+from kgraph.export.loading import load_graph
 from kgraph.fileio import atomic_open
 
 __all__ = ["read_json", "write_json"]
@@ -117,10 +117,6 @@ def _flat_dumps(level: int) -> Callable[[dict[str, Any]], str]:
 
 
 def read_json(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
-    """Read a node-link JSON file written by :func:`write_json`."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        graph = nx.node_link_graph(data, directed=True, multigraph=True, edges="links")
-    except (OSError, ValueError, KeyError, TypeError) as err:
-        raise GraphError(f"{path}: not a readable node-link JSON graph: {err}") from err
-    return graph
+    """Read a node-link JSON file written by :func:`write_json` (checked as
+    :func:`kgraph.export.loading.parse_node_link` does)."""
+    return load_graph(path, "json")

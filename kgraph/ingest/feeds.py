@@ -223,6 +223,14 @@ def _names(values: list[Any], key: str) -> tuple[str, ...]:
     )
 
 
+def _feed_authors(meta: Any) -> tuple[str, ...]:
+    """The authors a feed names for itself (``<author>`` of an Atom ``<feed>``)."""
+    authors = _names(meta.get("authors") or [], "name")
+    if not authors and str(meta.get("author") or "").strip():
+        authors = (" ".join(str(meta["author"]).split()),)
+    return authors
+
+
 def _item_list(numbers: list[int]) -> str:
     shown = ", ".join(str(n) for n in numbers[:10])
     return shown + (f" and {len(numbers) - 10} more" if len(numbers) > 10 else "")
@@ -248,7 +256,7 @@ def _feedparser(data: bytes, where: str, base: str) -> Any:
 
 
 def parse_feed_or_error(
-    data: bytes, where: str, limits: Limits = Limits(), base_url: str = ""
+    data: bytes, where: str, limits: Limits = Limits(), base_url: str = "", name: str = ""
 ) -> ParsedFeed | FeedError:
     """:func:`parse_feed`, with the :class:`FeedError` returned, not raised;
     any other exception becomes one too: one bad feed never costs a build.
@@ -257,7 +265,7 @@ def parse_feed_or_error(
     'not an RSS or Atom feed (root element <html>, an HTML page); pass the feed URL, not the blog page'
     """
     try:
-        return parse_feed(data, where, limits, base_url=base_url)
+        return parse_feed(data, where, limits, base_url=base_url, name=name)
     except FeedError as err:
         return err
     except Exception as err:
@@ -266,12 +274,13 @@ def parse_feed_or_error(
 
 
 def parse_feed(
-    data: bytes, where: str, limits: Limits = Limits(), base_url: str = ""
+    data: bytes, where: str, limits: Limits = Limits(), base_url: str = "", name: str = ""
 ) -> ParsedFeed:
     """Parse one feed's bytes into a :class:`ParsedFeed`.
 
-    ``where`` names the feed in messages and becomes the feed id, except for a
-    local file whose feed declares its own http(s) URL (``rel="self"``).
+    ``where`` names the feed in messages; ``name`` (else ``where``) becomes
+    the feed id, except for a local file whose feed declares its own http(s)
+    URL (``rel="self"``): see :class:`~kgraph.records.Source`.
     ``base_url`` (the final URL of a fetched feed) resolves relative links;
     for a local file the feed's own home page or ``self`` URL is used.
 
@@ -312,7 +321,13 @@ def parse_feed(
             "pass the feed URL, not the blog page",
         )
     if root == "opml":
-        raise FeedError(where, "is an OPML list, not a feed; pass it as a source on its own")
+        if base_url or _http_url(where):
+            raise FeedError(
+                where,
+                "is an OPML list, not a feed; OPML lists are read from local files only: "
+                "save it and pass the file",
+            )
+        raise FeedError(where, "is an OPML list, not a feed; name it .opml to read it as one")
 
     base = base_url or (where if _http_url(where) else "")
     split = _split_bodies(data)
@@ -333,7 +348,7 @@ def parse_feed(
             warn(f"{where}: malformed XML ({exc}); read what could be read")
 
     meta = parsed.feed
-    feed_id = where
+    feed_id = name or where
     self_url = ""
     for link in meta.get("links") or []:
         href = str(link.get("href", ""))
@@ -341,7 +356,7 @@ def parse_feed(
             self_url = href
             break
     if not base:  # a local file: name the feed by the URL it declares for itself
-        feed_id = self_url or where
+        feed_id = self_url or feed_id
     home = _resolve(str(meta.get("link", "")), base or self_url)
     link_base = base or home or self_url
     feed = Feed(
@@ -369,6 +384,8 @@ def parse_feed(
     no_link: list[int] = []
     no_date: list[int] = []
     no_author: list[int] = []
+    # Atom (RFC 4287, 4.2.1): the feed's <author> is each entry's that has none
+    feed_authors = _feed_authors(meta) if str(parsed.get("version", "")).startswith("atom") else ()
     for index, entry in enumerate(entries, start=1):
         raw_link = " ".join(str(entry.get("link") or "").split())
         link = _resolve(raw_link, link_base)
@@ -384,7 +401,7 @@ def parse_feed(
             if not title:
                 warn(f"{label}: no link, guid or title; skipped")
                 continue
-            ident = f"{where}#{title}"
+            ident = f"{name or where}#{title}"
             warn(f"{label}: no link or guid; identified by feed and title")
         if ident in seen:
             warn(f"{label}: duplicate of an earlier item ({ident[:100]!r}); skipped")
@@ -406,6 +423,8 @@ def parse_feed(
         authors = _names(entry.get("authors") or [], "name")
         if not authors and str(entry.get("author") or "").strip():
             authors = (" ".join(str(entry["author"]).split()),)
+        if not authors:
+            authors = feed_authors
         if not authors:
             no_author.append(index)
         tags = tuple(

@@ -193,12 +193,20 @@ def fetch_url_conditional(
             raise FeedError(url, f"timed out after {limits.timeout:g}s; raise it with --timeout")
 
     with httpx.Client(
-        timeout=limits.timeout, follow_redirects=False, trust_env=False, verify=_TLS_VERIFY
+        timeout=limits.timeout,
+        follow_redirects=False,
+        trust_env=False,
+        transport=_deadline_transport(deadline),
     ) as client:
         for _hop in range(limits.max_redirects + 1):
             if not is_url(current):
                 raise FeedError(url, f"refused redirect to a non-http(s) URL {current[:100]!r}")
-            addrs = _check_host(current)
+            try:
+                addrs = _check_host(current)
+            except FeedError as err:  # named by the URL passed, the hop in the message
+                if current == url:
+                    raise
+                raise FeedError(url, f"redirected to {current[:100]!r}: {err.what}") from err
             check_deadline()
             try:
                 with _connect(client, current, addrs, headers) as resp:
@@ -235,6 +243,94 @@ def fetch_url_conditional(
 
 #: What httpx verifies servers' certificates with (tests put a test CA here).
 _TLS_VERIFY: Any = True
+
+
+def _deadline_transport(deadline: float) -> Any:
+    """An httpx transport whose every socket operation (connect, TLS
+    handshake, each read and write) waits at most until ``deadline``.
+
+    httpx's timeouts are per operation: a server sending one header byte a
+    second never trips a 3 s read timeout, and held a ``--timeout 3`` build
+    for a minute. Here each ``recv`` gets only the time left of the whole
+    fetch, headers included, so the fetch ends by the deadline.
+    """
+    import httpcore
+    import httpx
+
+    transport = httpx.HTTPTransport(verify=_TLS_VERIFY, trust_env=False)
+    # the pool httpx would make, with the deadline-bound network backend
+    transport._pool = httpcore.ConnectionPool(
+        ssl_context=httpx.create_ssl_context(verify=_TLS_VERIFY, trust_env=False),
+        network_backend=_DeadlineBackend(deadline),
+    )
+    return transport
+
+
+def _left(deadline: float, timeout: float | None) -> float:
+    """The smaller of ``timeout`` and the time left before ``deadline``;
+    past the deadline, httpcore's ``ReadTimeout``."""
+    import httpcore
+
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise httpcore.ReadTimeout("the fetch's deadline has passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream:
+    """A network stream whose operations end by a deadline (see :func:`_deadline_transport`)."""
+
+    def __init__(self, inner: Any, deadline: float) -> None:
+        self.inner, self.deadline = inner, deadline
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        data: bytes = self.inner.read(max_bytes, _left(self.deadline, timeout))
+        return data
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.inner.write(buffer, _left(self.deadline, timeout))
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def start_tls(
+        self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None
+    ) -> _DeadlineStream:
+        tls = self.inner.start_tls(ssl_context, server_hostname, _left(self.deadline, timeout))
+        return _DeadlineStream(tls, self.deadline)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self.inner.get_extra_info(info)
+
+
+class _DeadlineBackend:
+    """httpcore's sync network backend, its streams bound by a deadline."""
+
+    def __init__(self, deadline: float) -> None:
+        import httpcore
+
+        self.inner, self.deadline = httpcore.SyncBackend(), deadline
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Any = None,
+    ) -> _DeadlineStream:
+        stream = self.inner.connect_tcp(
+            host, port, _left(self.deadline, timeout), local_address, socket_options
+        )
+        return _DeadlineStream(stream, self.deadline)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Any = None
+    ) -> Any:
+        raise NotImplementedError("feeds are fetched over TCP only")
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(min(seconds, max(0.0, self.deadline - time.monotonic())))
 
 
 @contextlib.contextmanager

@@ -103,7 +103,7 @@ def read_all(
             future: _Pending = ""
             if src.kind == "file" and cache is not None:
                 future = cache.file_signature(src.location)
-                key = cache.unchanged_file(src.location, future, limits)
+                key = cache.unchanged_file(src.location, future, limits, src.name)
                 if key:
                     future = Unchanged(key)
             elif src.kind == "url":
@@ -138,7 +138,7 @@ def parse_all(
             continue
         data, base, _sig = got
         base_url = base if src.kind == "url" else ""
-        yield src, parse_feed_or_error(data, src.location, limits, base_url)
+        yield src, parse_feed_or_error(data, src.location, limits, base_url, src.name)
 
 
 def reread(

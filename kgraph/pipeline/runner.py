@@ -26,6 +26,7 @@ import os
 import pickle
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -79,11 +80,48 @@ _READERS: dict[str, AnalysisReader] = {}
 _CARRIERS: dict[str, Carrier] = {}
 
 
-def _init_worker(catalogue_file: str) -> None:
-    """Runs in each worker as it starts: load the catalogue (pickled to a file
-    by the build process), then the extractor, then keep the collector from
-    rescanning them (they live as long as the worker) on every full collection."""
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` is running (a zombie, killed but not yet
+    reaped, is not).
+
+    >>> _alive(os.getpid()), _alive(2**22 + 1)
+    (True, False)
+    """
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rpartition(b")")[2].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True  # no /proc: kill(0) said it is there
+
+
+def _watch_build(pid: int, interval: float = 0.5) -> None:
+    """End this worker (at once, mid-task) soon after the build process
+    ``pid`` is gone: killed with SIGKILL, it cannot stop its pool, and its
+    workers went on (one for 17 minutes). The forkserver and the resource
+    tracker end by themselves once the build and its workers are gone."""
+
+    def watch() -> None:
+        while _alive(pid):
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="kgraph-watch-build", daemon=True).start()
+
+
+def _init_worker(catalogue_file: str, build_pid: int = 0) -> None:
+    """Runs in each worker as it starts: watch the build process, load the
+    catalogue (pickled to a file by the build process), then the extractor,
+    then keep the collector from rescanning them (they live as long as the
+    worker) on every full collection."""
     global _CATALOGUE
+    if build_pid:
+        _watch_build(build_pid)
     with open(catalogue_file, "rb") as f:
         _CATALOGUE = pickle.load(f)
     # a task allocates many objects and frees them by reference counting:
@@ -171,7 +209,10 @@ def local_engine(jobs: int, catalogue: Catalogue) -> Iterator[Engine]:
         with os.fdopen(fd, "wb") as f:
             pickle.dump(catalogue, f, protocol=pickle.HIGHEST_PROTOCOL)
         with cf.ProcessPoolExecutor(
-            jobs, mp_context=ctx, initializer=_init_worker, initargs=(catalogue_file,)
+            jobs,
+            mp_context=ctx,
+            initializer=_init_worker,
+            initargs=(catalogue_file, os.getpid()),
         ) as pool:
 
             def start() -> None:
@@ -267,10 +308,12 @@ def run_feeds(
             data, base, sig = got
             base_url = base if src.kind == "url" else ""
             if store is not None:
-                base_key = store.feed_base_key(data, src.location, base_url, limits)
+                base_key = store.feed_base_key(
+                    data, f"{src.location}\n{src.name}", base_url, limits
+                )
                 key = store.versioned(base_key)
                 if sig:
-                    store.remember_file(src.location, sig, limits, base_key)
+                    store.remember_file(src.location, sig, limits, base_key, src.name)
                 hit = cached(base_key) if base_key != tried else None
             if hit is None:
                 task = FeedTask(
@@ -280,6 +323,7 @@ def run_feeds(
                     base_url,
                     store.generation if store else "",
                     str(store.path) if store else "",
+                    src.name,
                 )
                 on_engine = engine is not None and engine.ready()
                 item = engine.run(task) if on_engine and engine else here(task)

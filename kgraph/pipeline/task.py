@@ -76,6 +76,7 @@ class FeedTask:
     base_url: str = ""
     generation: str = ""
     cache_path: str = ""
+    name: str = ""  # the feed's location-independent name (Source.name)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -184,7 +185,7 @@ def run_feed(
     )
 
     started = time.perf_counter()
-    parsed = parse_feed_or_error(task.data, task.where, task.limits, task.base_url)
+    parsed = parse_feed_or_error(task.data, task.where, task.limits, task.base_url, task.name)
     if isinstance(parsed, FeedError):
         return FeedFailed(parsed.where, parsed.what)
     parsed_at = time.perf_counter()

@@ -171,3 +171,18 @@ def test_missing_graph_file(tmp_path: Path) -> None:
     code, _, err = run("concepts", "--graph", str(tmp_path / "none.graphml"))
     assert code == 2
     assert "cannot read graph" in err and "kgraph build" in err
+
+
+@pytest.mark.issue(26)
+def test_map_writes_beside_the_graph(graph_file: str, tmp_path: Path, monkeypatch) -> None:
+    """Like `kgraph export`, `kgraph map --graph DIR/graph.graphml` writes into DIR."""
+    import shutil
+
+    folder = tmp_path / "site"
+    folder.mkdir()
+    graph = shutil.copy(graph_file, folder / "graph.graphml")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("map", "--graph", str(graph), "--format", "graphml")
+    assert code == 0, err
+    assert (folder / "concept_map.graphml").exists()
+    assert not (tmp_path / "outputs").exists()

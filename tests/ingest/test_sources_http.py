@@ -147,9 +147,12 @@ def test_redirect_to_link_local_refused(feed_server, monkeypatch) -> None:
     monkeypatch.setattr(
         "kgraph.ingest.fetch.urljoin", lambda base, loc: "http://metadata.example/latest/"
     )
-    with pytest.raises(FeedError, match=r"169\.254\.169\.254"):
+    with pytest.raises(FeedError, match=r"169\.254\.169\.254") as err:
         fetch_url(feed_server.base + "/loop")
     assert feed_server.hits == ["/loop"]
+    # named by the URL the user passed (issue 26), the redirect target in the message
+    assert err.value.where == feed_server.base + "/loop"
+    assert "redirected to 'http://metadata.example/latest/': refused" in err.value.what
 
 
 def test_connection_goes_to_the_checked_address(feed_server, monkeypatch) -> None:
@@ -218,12 +221,13 @@ def test_opml_lists_only_http_urls(tmp_path: Path, feed_server) -> None:
         '<outline xmlUrl="/etc/passwd"/>'
         f'<outline xmlUrl="{feed_server.base}/feed.xml"/></body></opml>'
     )
-    warnings: list[str] = []
-    sources = expand([str(opml)], errors=[], warnings=warnings)
+    errors: list[str] = []
+    sources = expand([str(opml)], errors=errors, warnings=[])
     assert [s.location for s in sources] == [feed_server.base + "/feed.xml"]
-    assert len(warnings) == 3 and all("only http(s) URLs are read from OPML" in w for w in warnings)
+    # each refused subscription is a failed input (issue 26: it was a warning, exit 0)
+    assert len(errors) == 3 and all("only http(s) URLs are read from OPML" in e for e in errors)
     kg = kgraph.build([str(opml)])
-    assert kg.report.articles == 11 and len(kg.report.warnings) == 3
+    assert kg.report.articles == 11 and len(kg.report.errors) == 3
 
 
 def test_cli_unreachable_and_good_url_exit_1(feed_server, tmp_path: Path) -> None:
@@ -250,3 +254,51 @@ def test_cli_unreachable_and_good_url_exit_1(feed_server, tmp_path: Path) -> Non
     assert "/status/404: HTTP 404 Not Found" in result.output
     assert "/loop: more than 1 redirects" in result.output
     assert "11 articles from 1 feeds" in result.output
+
+
+@pytest.mark.issue(26)
+def test_header_drip_hits_the_total_timeout(feed_server) -> None:
+    """A status line, then a header byte a second: httpx's per-read timeout
+    never fires (this ran until the server gave up, 61 s); the deadline of
+    the whole fetch must."""
+    import time
+
+    start = time.monotonic()
+    with pytest.raises(FeedError, match="timed out after 2s; raise it with --timeout"):
+        fetch_url(feed_server.base + "/drip-headers", Limits(timeout=2.0))
+    assert time.monotonic() - start < 2.8
+    assert feed_server.sent["/drip-headers"] <= 4
+
+
+@pytest.mark.issue(26)
+def test_a_slow_redirect_hop_is_bounded_by_the_deadline(feed_server) -> None:
+    """Hops of 1.8 s each under a 2 s timeout: the second hop is cut at 2 s
+    (the deadline was checked between hops only: 3.6 s)."""
+    import time
+
+    start = time.monotonic()
+    with pytest.raises(FeedError, match="timed out after 2s"):
+        fetch_url(feed_server.base + "/slow-hops/3", Limits(timeout=2.0))
+    assert time.monotonic() - start < 2.8
+
+
+@pytest.mark.issue(26)
+def test_cli_build_with_a_header_drip_returns_by_its_timeout(feed_server, tmp_path: Path) -> None:
+    """`kgraph build URL --timeout 3` against the header drip: done in 5 s,
+    saying "timed out" (the fetch starts after the command has loaded)."""
+    import subprocess
+    import sys
+    import time
+
+    cmd = [sys.executable, "-m", "kgraph", "build", feed_server.base + "/drip-headers"]
+    start = time.monotonic()
+    proc = subprocess.run(
+        [*cmd, "--timeout", "3", "-o", str(tmp_path), "--no-cache"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    elapsed = time.monotonic() - start
+    assert proc.returncode == 2, proc.stderr
+    assert "/drip-headers: timed out after 3s; raise it with --timeout" in proc.stderr
+    assert elapsed < 5.0, f"{elapsed:.1f}s"

@@ -40,6 +40,7 @@ from kgraph.pipeline.cache.store import (
     Transaction,
     analysis_rows,
     connect,
+    deleted_for_space,
     info,
     move_aside,
     previous,
@@ -91,6 +92,7 @@ class BuildCache:
         except (sqlite3.OperationalError, OSError) as err:
             # locked by another build for too long, read-only, disk full: not damage
             msg = f"{self.path}: build cache not usable ({err}); building without it"
+            msg += deleted_for_space(self.directory, err)
             LOGGER.warning("%s", msg)
             self.problems.append(msg)
         except sqlite3.DatabaseError as err:  # not a database, malformed: damage
@@ -117,14 +119,16 @@ class BuildCache:
             err, sqlite3.OperationalError
         )
         msg = f"{self.path}: build cache failed ({err}); the rest of this build runs without it"
-        LOGGER.warning("%s", msg)
-        self.problems.append(msg)
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()
         self._db = None
-        if damaged:
+        freed = deleted_for_space(self.directory, err)
+        msg += freed
+        if damaged and not freed:
             move_aside(self.path)
+        LOGGER.warning("%s", msg)
+        self.problems.append(msg)
 
     @property
     def enabled(self) -> bool:
@@ -438,20 +442,20 @@ class BuildCache:
             return ""
         return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}:{st.st_dev}"
 
-    def _file_context(self, limits: object) -> str:
-        return f"{self.base}|{limits!r}"
+    def _file_context(self, limits: object, name: str) -> str:
+        return f"{self.base}|{limits!r}|{name}"
 
-    def unchanged_file(self, path: str, sig: str, limits: object) -> str | None:
+    def unchanged_file(self, path: str, sig: str, limits: object, name: str = "") -> str | None:
         """The :meth:`feed_base_key` of the file at ``path``, whose signature
-        is now ``sig``, if it has not changed since it was read (see module
-        doc), else None."""
+        is now ``sig``, if it has not changed since it was read as the source
+        named ``name`` (see module doc), else None."""
         if self._db is None or not sig:
             return None
         try:
             row = self._db.execute(
                 "SELECT sig, context, read_ns, feed_key, used FROM files WHERE path=?", (path,)
             ).fetchone()
-            if row is None or row[0] != sig or row[1] != self._file_context(limits):
+            if row is None or row[0] != sig or row[1] != self._file_context(limits, name):
                 return None
             _size, mtime, ctime, *_ = sig.split(":")
             if max(int(mtime), int(ctime)) >= row[2] - int(RACY_SECONDS * 1e9):
@@ -464,10 +468,10 @@ class BuildCache:
             return None
         return str(row[3])
 
-    def remember_file(self, path: str, sig: str, limits: object, feed_key: str) -> None:
-        """Note that the file at ``path``, with signature ``sig`` (taken before
-        it was read), holds the feed of ``feed_key`` (a :meth:`feed_base_key`)."""
-        row = (path, sig, self._file_context(limits), time.time_ns(), feed_key, self._today)
+    def remember_file(self, path: str, sig: str, limits: object, key: str, name: str = "") -> None:
+        """Note that the file at ``path``, with signature ``sig`` (taken before it was
+        read as the source named ``name``), holds the feed of ``key`` (a feed base key)."""
+        row = (path, sig, self._file_context(limits, name), time.time_ns(), key, self._today)
         self._store("files", [row])
 
     # -- HTTP validators ------------------------------------------------------------------

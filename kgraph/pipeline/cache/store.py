@@ -14,6 +14,8 @@ True
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
 import os
 import sqlite3
@@ -28,10 +30,13 @@ __all__ = [
     "CACHE_FILE",
     "PAGE_SIZE",
     "Transaction",
+    "WrongSchema",
     "analysis_rows",
     "clear_cache",
     "connect",
     "default_cache_dir",
+    "deleted_for_space",
+    "disk_full",
     "info",
     "move_aside",
     "previous",
@@ -84,9 +89,39 @@ def default_cache_dir(outdir: str | os.PathLike[str] = "outputs") -> Path:
     return Path(outdir).expanduser().absolute().parent / ".kgraph-cache"
 
 
+class WrongSchema(sqlite3.DatabaseError):
+    """A valid SQLite file whose tables are not the cache's: treated as damage
+    (moved aside and started afresh), not as a passing problem."""
+
+
+def _columns(db: sqlite3.Connection) -> dict[str, list[str]]:
+    """Each table's column names."""
+    names = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    return {t: [c[1] for c in db.execute(f'PRAGMA table_info("{t}")')] for t in names}
+
+
+def _expected_columns() -> dict[str, list[str]]:
+    mem = sqlite3.connect(":memory:")
+    try:
+        mem.executescript(SCHEMA)
+        return _columns(mem)
+    finally:
+        mem.close()
+
+
+def _check_schema(db: sqlite3.Connection) -> None:
+    """Raise :class:`WrongSchema` if a table of the cache's has other columns
+    (a file of the current format: another format is emptied instead)."""
+    found, expected = _columns(db), _expected_columns()
+    wrong = sorted(t for t in expected if t in found and found[t] != expected[t])
+    if wrong:
+        raise WrongSchema(f"not a kgraph cache: table(s) {', '.join(wrong)} have other columns")
+
+
 def connect(path: Path) -> sqlite3.Connection:
     """Open (or create) the cache file at ``path``; a file of another
-    :data:`~kgraph.pipeline.cache.keys.CACHE_FORMAT` is emptied."""
+    :data:`~kgraph.pipeline.cache.keys.CACHE_FORMAT` is emptied, and a SQLite
+    file whose tables are not the cache's raises :class:`WrongSchema`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, timeout=30, isolation_level=None)
     try:
@@ -94,6 +129,9 @@ def connect(path: Path) -> sqlite3.Connection:
         db.execute(f"PRAGMA page_size={PAGE_SIZE}")
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
+        meta = _columns(db).get("meta")
+        if meta is not None and meta != ["name", "value"]:
+            raise WrongSchema("not a kgraph cache: table meta has other columns")
         db.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
         row = db.execute("SELECT value FROM meta WHERE name='format'").fetchone()
         if row is not None and row[0] != CACHE_FORMAT:  # another layout: start afresh
@@ -102,12 +140,36 @@ def connect(path: Path) -> sqlite3.Connection:
                 "DROP TABLE IF EXISTS http; DROP TABLE IF EXISTS files; "
                 "DROP TABLE IF EXISTS catalogues;"
             )
+        _check_schema(db)
         db.executescript(SCHEMA)
         db.execute("INSERT OR REPLACE INTO meta VALUES ('format', ?)", (CACHE_FORMAT,))
     except BaseException:
         db.close()
         raise
     return db
+
+
+def disk_full(err: BaseException) -> bool:
+    """SQLite's "database or disk is full" (SQLITE_FULL), or ENOSPC, EFBIG, EDQUOT.
+
+    >>> disk_full(sqlite3.OperationalError("database or disk is full")), disk_full(OSError(28, "x"))
+    (True, True)
+    """
+    if isinstance(err, sqlite3.Error):
+        return getattr(err, "sqlite_errorcode", None) == 13 or "is full" in str(err)
+    return isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT)
+
+
+def deleted_for_space(directory: Path, err: BaseException) -> str:
+    """After ``err``: if the disk is full, delete the cache (and its WAL,
+    which left there kept the disk full; a cache is rebuilt from the feeds)
+    and say so, as the end of a message; else ``""``."""
+    if not disk_full(err):
+        return ""
+    freed = 0
+    with contextlib.suppress(OSError):
+        freed = clear_cache(directory)
+    return f"; the disk is full: the cache was deleted ({freed:,} bytes freed)"
 
 
 def move_aside(path: Path) -> None:
@@ -187,7 +249,7 @@ def size(path: Path) -> int:
 
 
 def clear_cache(directory: str | os.PathLike[str]) -> int:
-    """Delete the cache file(s) in ``directory``; return the bytes freed.
+    """Delete the cache file(s) in ``directory`` (its WAL too); return the bytes freed.
 
     >>> import tempfile
     >>> d = tempfile.mkdtemp(); connect(Path(d) / CACHE_FILE).close(); clear_cache(d) > 0

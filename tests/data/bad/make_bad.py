@@ -162,7 +162,7 @@ case(
     "opml-as-feed.rss",
     '<?xml version="1.0"?><opml version="2.0"><body><outline text="x"/></body></opml>',
     "warning",
-    "OPML list names no http(s) feed URL",
+    "OPML list names no feed URL",
     0,
 )
 
@@ -470,7 +470,7 @@ case(
 case(
     "opml-file-urls.opml",
     '<?xml version="1.0"?><opml version="2.0"><body><outline xmlUrl="file:///etc/passwd"/><outline xmlUrl="ftp://bad.example/f.xml"/><outline xmlUrl="gopher://x"/></body></opml>',
-    "warning",
+    "error",
     "only http(s) URLs are read from OPML",
     0,
 )
