@@ -275,6 +275,12 @@ def article_terms(
             for name, kind in code_names(b.text, lex):
                 add(name, kind, i, "code", _line_of(b.text, name))
             continue
+        release = _RELEASE.match(b.text) if b.kind == "title" else None
+        if release and not any(s < release.end(1) for s, _ in taken.get(i, ())):
+            # "mat2 0.13.4", "fortify-headers 2.1": a release of the name
+            name = release.group(1)
+            if not lex.common(name):
+                add(name, "release", i, b.kind, b.text)
         heading = b.kind in ("title", "heading") and title_case(b.text)
         for f in find_terms(b.text, taken.get(i, ()), lex, heading, people, prose):
             if code_text and _identifier(code_text, f.surface, f.kind, used):
@@ -416,6 +422,9 @@ class TermStats:
         return min(self.spellings, key=lambda s: (-self.spellings[s], s))
 
 
+#: a title that announces a release: a lowercase name, then a version number
+_RELEASE = re.compile(r"([a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*) v?\d+(?:\.\d+)+\b")
+
 #: a package that only builds something else: a library's headers, a toolchain
 _BUILD_DEPENDENCY = re.compile(r"^lib|-(?:dev|devel|headers)$|^build-essential$", re.I)
 
@@ -423,7 +432,8 @@ _BUILD_DEPENDENCY = re.compile(r"^lib|-(?:dev|devel|headers)$|^build-essential$"
 def keeps(t: TermStats) -> bool:
     """Whether a build shows a term as a node (docs/catalogue.md):
 
-    - a Go module imported: always; a package installed: always, but a
+    - a Go module imported or a release a title announces ("mat2 0.13.4"):
+      always; a package installed: always, but a
       build dependency (``lib...``, ``...-dev``, ``...-devel``,
       ``build-essential``) only in two articles or also met another way;
     - a command run at a prompt or a module imported: in two articles, or
@@ -443,7 +453,7 @@ def keeps(t: TermStats) -> bool:
     (False, False)
     """
     k = t.kinds
-    if "module" in k:
+    if "module" in k or "release" in k:
         return True
     if "install" in k:
         # a build dependency only installed, in one article (libogg-devel,
