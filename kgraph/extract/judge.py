@@ -51,6 +51,8 @@ def _direct_evidence(h: Hit, rule: Rule, named: dict[tuple[int, str], set[str]])
     Jasmine)."""
     if rule.cues and rule.cues.search(h.sentence):
         return True
+    if rule.proper and h.kind in _PROSE_KINDS and h.surface == rule.case_form:
+        return _proper_noun(h.sentence, h.surface)
     if not rule.word:
         return False
     others = named.get((h.block, h.sentence))
@@ -74,6 +76,22 @@ def _direct_evidence(h: Hit, rule: Rule, named: dict[tuple[int, str], set[str]])
         at = h.sentence.find(h.surface)
         return at >= 0 and is_command(h.sentence, at, at + len(h.surface))
     return False
+
+
+def _proper_noun(sentence: str, surface: str) -> bool:
+    """Whether ``surface`` stands in ``sentence`` as a proper noun of its own:
+    capitalised inside the sentence, not right after a capitalised word (not
+    the tail of a title-case label: "the Command Palette").
+
+    >>> _proper_noun("I opened it in Excel.", "Excel"), _proper_noun("Open the Command Palette.", "Palette")
+    (True, False)
+    """
+    at = sentence.find(surface)
+    before = sentence[:at].rstrip()
+    if at <= 0 or not before.strip(_LEADING):
+        return False  # a capital opening the sentence says nothing
+    prev = before.rsplit(None, 1)[-1].strip(_LEADING)
+    return not (prev[:1].isupper() and prev[1:2].islower())  # "I", "VBA" are fine
 
 
 def judge(hits: list[Hit], rules: dict[str, Rule], catalogue: Catalogue) -> list[bool]:

@@ -10,6 +10,7 @@ runs the same patterns in spaCy) and finds every match in a text.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from bisect import bisect_left, bisect_right
@@ -24,7 +25,13 @@ import ahocorasick
 from kgraph.catalogue import concepts as catalogue_module
 from kgraph.catalogue import context as context_module
 from kgraph.catalogue.concepts import AmbiguousAlias, Catalogue, normalise, surface_variants
-from kgraph.catalogue.context import WordRule, common_words, plural_matches, word_rules
+from kgraph.catalogue.context import (
+    WordRule,
+    common_words,
+    plural_matches,
+    word_frequencies,
+    word_rules,
+)
 from kgraph.extract.wordscan import is_word_char
 from kgraph.memo import code_digest, memoised
 from kgraph.records import ArticleText
@@ -108,9 +115,25 @@ class Rule:
     case_any: bool = False
     word: bool = False
     short: bool = False
+    #: a generated product name (Excel, Jasmine) that also counts written as
+    #: a proper noun: capitalised inside a sentence of prose
+    proper: bool = False
 
 
 _NO_PHRASES = _Phrases(())
+
+
+#: catalogue files generated from lists of software names (StackOverflowNER,
+#: GitHub topics, the CNCF landscape), whose rules were not written for each word
+GENERATED_PRODUCT_FILES = (
+    "stackoverflow-ner-names.jsonl",
+    "github-topics.jsonl",
+    "cncf-landscape.jsonl",
+)
+#: a name whose lowercase word is rarer than this reads as the product when
+#: capitalised inside a sentence ("opened it in Excel"); commoner words
+#: (Word, Office, Storm) need their context as written in the catalogue
+PROPER_ZIPF = 4.5
 
 
 def _compile_rule(rule: AmbiguousAlias) -> Rule:
@@ -144,6 +167,22 @@ def compile_rules(catalogue: Catalogue) -> dict[str, Rule]:
     rules = {
         f"{c.id}#{n}": _compile_rule(rule) for c in catalogue for n, rule in enumerate(c.ambiguous)
     }
+    freq = word_frequencies()
+    for c in catalogue:
+        if not c.source.startswith(GENERATED_PRODUCT_FILES):
+            continue  # hand-written rules say all the context their word needs
+        for n, rule in enumerate(c.ambiguous):
+            a = rule.alias
+            if (
+                rule.case_sensitive
+                and a[:1].isupper()
+                and a[1:].isalpha()
+                and (a[1:].islower() or (a.isupper() and len(a) >= 3))  # Excel, XAML
+                and freq.get(a.lower(), 0.0) < PROPER_ZIPF
+            ):
+                rules[f"{c.id}#{n}"] = dataclasses.replace(
+                    rules[f"{c.id}#{n}"], case_form=a, proper=True
+                )
     for form, rule in word_rules(catalogue).items():
         cid = catalogue.index.get(normalise(rule.form))
         if cid is not None:

@@ -266,7 +266,8 @@ def test_header_drip_hits_the_total_timeout(feed_server) -> None:
     start = time.monotonic()
     with pytest.raises(FeedError, match="timed out after 2s; raise it with --timeout"):
         fetch_url(feed_server.base + "/drip-headers", Limits(timeout=2.0))
-    assert time.monotonic() - start < 2.8
+    # the bug ran for a minute; the margin is for a loaded machine, not a speed target
+    assert time.monotonic() - start < 5.0
     assert feed_server.sent["/drip-headers"] <= 4
 
 
@@ -279,13 +280,15 @@ def test_a_slow_redirect_hop_is_bounded_by_the_deadline(feed_server) -> None:
     start = time.monotonic()
     with pytest.raises(FeedError, match="timed out after 2s"):
         fetch_url(feed_server.base + "/slow-hops/3", Limits(timeout=2.0))
-    assert time.monotonic() - start < 2.8
+    assert time.monotonic() - start < 3.5  # checked between hops only: 3.6 s or more
 
 
 @pytest.mark.issue(26)
 def test_cli_build_with_a_header_drip_returns_by_its_timeout(feed_server, tmp_path: Path) -> None:
-    """`kgraph build URL --timeout 3` against the header drip: done in 5 s,
-    saying "timed out" (the fetch starts after the command has loaded)."""
+    """`kgraph build URL --timeout 3` against the header drip: it stops at its
+    deadline, saying "timed out" (the bug ran for a minute). The whole command
+    takes about 4.5 s here, start-up included; the bound leaves room for a
+    loaded machine, it is not a speed target."""
     import subprocess
     import sys
     import time
@@ -301,4 +304,4 @@ def test_cli_build_with_a_header_drip_returns_by_its_timeout(feed_server, tmp_pa
     elapsed = time.monotonic() - start
     assert proc.returncode == 2, proc.stderr
     assert "/drip-headers: timed out after 3s; raise it with --timeout" in proc.stderr
-    assert elapsed < 5.0, f"{elapsed:.1f}s"
+    assert elapsed < 12.0, f"{elapsed:.1f}s"
