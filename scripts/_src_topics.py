@@ -71,6 +71,7 @@ ublock-origin-filters dsh agent-harness data-space kiota-index netbox-plugin xon
 mathcomp molecular-dynamics synthetic-biology pixel-vision-8 liko-12 fabricmc quiltmc pmmp opencomputers
 bonsai-rx plover superproductivity deta deta-space visual-novel z-machine dle gcj02 portapps wordplate
 animation password-store nanocurrency sui move-sui flow-blockchain m3o msp-mcp runtime-node webapp source-port rocket neo
+readme
 """.split())  # noqa: SIM905
 # fmt: on
 #: topics that are an existing concept under another name (reviewed by hand)

@@ -45,7 +45,7 @@ TERM_MARK = "term"
 
 
 _INSTALL = re.compile(
-    r"\b(?:pip3?|npm|yarn|pnpm|gem|brew|apt-get|apt|yum|dnf|apk|cargo|go|choco)[ \t]+"
+    r"\b(?:pip3?|npm|yarn|pnpm|gem|brew|apt-get|apt|yum|dnf|apk|cargo|go|choco|port)[ \t]+"
     r"(?:install|add|get|i)[ \t]+((?:[^\s;&|]+[ \t]*)+)"
 )
 _MANAGERS = frozenset(
@@ -65,6 +65,7 @@ _MANAGERS = frozenset(
         "cargo",
         "go",
         "choco",
+        "port",
         "sudo",
     ]
 )
