@@ -4,7 +4,7 @@ their context supports them; :mod:`kgraph.extract.salience` then makes the
 matches that count into :class:`~kgraph.records.Mention` records.
 
 >>> from kgraph.catalogue.load import load_catalogue
->>> from kgraph.extract.matcher import compile_rules
+>>> from kgraph.extract.rules import compile_rules
 >>> cat = load_catalogue()
 >>> hits = [Hit("docker", "", 0, "paragraph", "We ship it with Docker.", "Docker", 16),
 ...         Hit("containers", "containers#w:container", 1, "paragraph", "Each container is small.", "container", 5)]
@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from kgraph.catalogue.concepts import Catalogue
 from kgraph.extract.code import is_command
-from kgraph.extract.matcher import Rule
+from kgraph.extract.rules import Rule
 
 __all__ = ["Hit", "judge"]
 

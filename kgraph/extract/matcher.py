@@ -10,13 +10,10 @@ runs the same patterns in spaCy) and finds every match in a text.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
@@ -24,14 +21,13 @@ import ahocorasick
 
 from kgraph.catalogue import concepts as catalogue_module
 from kgraph.catalogue import context as context_module
-from kgraph.catalogue.concepts import AmbiguousAlias, Catalogue, normalise, surface_variants
+from kgraph.catalogue.concepts import Catalogue, normalise, surface_variants
 from kgraph.catalogue.context import (
-    WordRule,
     common_words,
     plural_matches,
-    word_frequencies,
     word_rules,
 )
+from kgraph.extract.rules import compile_rules, word_key
 from kgraph.extract.wordscan import is_word_char
 from kgraph.memo import code_digest, memoised
 from kgraph.records import ArticleText
@@ -43,14 +39,11 @@ __all__ = [
     "EVIDENCE_MAX",
     "SENTENCE_MAX",
     "FastMatcher",
-    "Rule",
     "alias_patterns",
     "alias_table",
     "automaton_key",
-    "compile_rules",
     "same_length_lower",
     "searched_forms",
-    "word_key",
 ]
 
 LOGGER = logging.getLogger(__name__)
@@ -59,135 +52,6 @@ EVIDENCE_MAX = 300
 #: A "sentence" longer than this (a run-on block with no full stops) is cut to
 #: a window around each match, so the work per match stays bounded.
 SENTENCE_MAX = 1000
-_WORDY = re.compile(r"^[\w ]+$")
-
-
-class _Phrases:
-    """Phrases to look for in a sentence, case-insensitively; a phrase made of
-    words and spaces only must stand as whole words (``in go`` is not in ``in going``).
-
-    Plain substring search (C speed) with a boundary check, not one big regex:
-    a rule is checked once per ambiguous match, thousands of times per article.
-
-    >>> _Phrases(["in go", "go.mod"]).search("Written in Go, see go.mod")
-    True
-    >>> _Phrases(["in go"]).search("keep going in gold")
-    False
-    """
-
-    def __init__(self, phrases: Iterable[str]) -> None:
-        stripped = sorted({p.strip().lower() for p in phrases if p.strip()})
-        self.items = tuple((p, bool(_WORDY.match(p))) for p in stripped)
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def search(self, sentence: str) -> bool:
-        lower = sentence.lower()
-        for phrase, whole_words in self.items:
-            at = lower.find(phrase)
-            while at >= 0:
-                end = at + len(phrase)
-                if not whole_words or (
-                    (at == 0 or not is_word_char(lower[at - 1]))
-                    and (end == len(lower) or not is_word_char(lower[end]))
-                ):
-                    return True
-                at = lower.find(phrase, at + 1)
-        return False
-
-
-@dataclass(frozen=True)
-class Rule:
-    """An ambiguous alias rule compiled for fast checks on a sentence.
-
-    A word rule (:mod:`kgraph.catalogue.context`: a plain alias that is a
-    common word or three letters or fewer) also counts with its exact spelling
-    (``case_form``: anywhere if ``case_any``, else not at a sentence start nor
-    in a title or heading), in code as a command or import, and (a common
-    word, not a ``short`` alias) beside two other concepts named in its
-    sentence."""
-
-    needs: frozenset[str]
-    cues: _Phrases
-    veto: _Phrases
-    case_form: str = ""
-    case_any: bool = False
-    word: bool = False
-    short: bool = False
-    #: a generated product name (Excel, Jasmine) that also counts written as
-    #: a proper noun: capitalised inside a sentence of prose
-    proper: bool = False
-
-
-_NO_PHRASES = _Phrases(())
-
-
-#: catalogue files generated from lists of software names (StackOverflowNER,
-#: GitHub topics, the CNCF landscape), whose rules were not written for each word
-GENERATED_PRODUCT_FILES = (
-    "stackoverflow-ner-names.jsonl",
-    "github-topics.jsonl",
-    "cncf-landscape.jsonl",
-)
-#: a name whose lowercase word is rarer than this reads as the product when
-#: capitalised inside a sentence ("opened it in Excel"); commoner words
-#: (Word, Office, Storm) need their context as written in the catalogue
-PROPER_ZIPF = 4.5
-
-
-def _compile_rule(rule: AmbiguousAlias) -> Rule:
-    return Rule(frozenset(rule.needs), _Phrases(rule.cues), _Phrases(rule.veto))
-
-
-def _compile_word_rule(rule: WordRule) -> Rule:
-    return Rule(
-        rule.support,
-        _NO_PHRASES,
-        _NO_PHRASES,
-        case_form=rule.form if rule.case else "",
-        case_any=rule.case == "any",
-        word=True,
-        short=rule.reason == "short",
-    )
-
-
-def word_key(concept: str, form: str) -> str:
-    """The match key of a plain alias form that needs context (its word rule).
-
-    >>> word_key("containers", "container")
-    'containers#w:container'
-    """
-    return f"{concept}#w:{form}"
-
-
-def compile_rules(catalogue: Catalogue) -> dict[str, Rule]:
-    """Every ambiguous alias rule, keyed ``"<concept>#<n>"``, and every word
-    rule, keyed by :func:`word_key`."""
-    rules = {
-        f"{c.id}#{n}": _compile_rule(rule) for c in catalogue for n, rule in enumerate(c.ambiguous)
-    }
-    freq = word_frequencies()
-    for c in catalogue:
-        if not c.source.startswith(GENERATED_PRODUCT_FILES):
-            continue  # hand-written rules say all the context their word needs
-        for n, rule in enumerate(c.ambiguous):
-            a = rule.alias
-            if (
-                rule.case_sensitive
-                and a[:1].isupper()
-                and a[1:].isalpha()
-                and (a[1:].islower() or (a.isupper() and len(a) >= 3))  # Excel, XAML
-                and freq.get(a.lower(), 0.0) < PROPER_ZIPF
-            ):
-                rules[f"{c.id}#{n}"] = dataclasses.replace(
-                    rules[f"{c.id}#{n}"], case_form=a, proper=True
-                )
-    for form, rule in word_rules(catalogue).items():
-        cid = catalogue.index.get(normalise(rule.form))
-        if cid is not None:
-            rules[word_key(cid, form)] = _compile_word_rule(rule)
-    return rules
 
 
 def alias_patterns(catalogue: Catalogue) -> list[tuple[str, str, bool]]:

@@ -33,7 +33,8 @@ from kgraph.catalogue.concepts import Catalogue, normalise, slugify
 from kgraph.catalogue.load import load_catalogue
 from kgraph.extract.discover import Lexicon, find_terms, load_lexicon
 from kgraph.extract.judge import Hit, judge
-from kgraph.extract.matcher import SENTENCE_MAX, alias_patterns, compile_rules
+from kgraph.extract.matcher import SENTENCE_MAX, alias_patterns
+from kgraph.extract.rules import compile_rules
 
 __all__ = ["ConceptMatcher", "make_nlp"]
 

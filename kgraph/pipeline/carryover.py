@@ -40,7 +40,8 @@ from typing import Any
 
 from kgraph.catalogue.concepts import Catalogue
 from kgraph.catalogue.context import word_rules
-from kgraph.extract.matcher import alias_table, automaton_key, compile_rules
+from kgraph.extract.matcher import alias_table, automaton_key
+from kgraph.extract.rules import compile_rules
 from kgraph.extract.salience import specificity
 from kgraph.memo import code_digest, memoised
 from kgraph.pipeline.sketch import SKETCH_BITS, has_bits, text_sketch, trigram_bits

@@ -222,7 +222,7 @@ def test_pair_counts_count_what_a_counter_counts(chunks, fold_bytes):
     the folding points, the counts are a Counter's."""
     from array import array
 
-    from kgraph.graph.builder import PairCounts
+    from kgraph.graph.counts import PairCounts
 
     counts = PairCounts()
     counts.FOLD_BYTES = fold_bytes  # fold every one to eight pairs
@@ -290,7 +290,7 @@ def test_code_counts_count_what_a_counter_counts(chunks, fold_bytes):
     """CodeCounts (concept and top-concept article counts) at any folding point."""
     from array import array
 
-    from kgraph.graph.builder import CodeCounts
+    from kgraph.graph.counts import CodeCounts
 
     counts = CodeCounts(10)
     counts.FOLD_BYTES = fold_bytes
