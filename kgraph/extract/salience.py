@@ -55,6 +55,22 @@ _UI_STEP = re.compile(
     r"tick|press|hit|fill|leave|toggle)\b",
     re.I,
 )
+_THANKS = re.compile(
+    r"\b(?:thanks|thank you|kudos|shout-?outs?|grateful|acknowledge?ments?|credits? to)\b", re.I
+)
+
+
+def _thanks(sentence: str) -> bool:
+    """Whether a sentence is a list of thanks (a thanks word and two commas or more).
+
+    >>> _thanks("Thanks to Ann for the clang patches, Bob for FreeBSD, and the people of Red Hat.")
+    True
+    >>> _thanks("Thanks to Kubernetes, scaling is easy.")
+    False
+    """
+    return sentence.count(",") >= 2 and _THANKS.search(sentence) is not None
+
+
 #: matches in code beyond this many add nothing (a tool on every line of a
 #: shell session is still a tool the session uses)
 _CODE_MAX = 8
@@ -270,7 +286,9 @@ def mentions(
             lead_blocks.add(i)
             if len(lead_blocks) == 2:
                 break
-    hits = list(hits)
+    # a list of thanks ("thanks to A for the clang patches, the people from
+    # B, C for ...") names people's affiliations and gifts, not the subject
+    hits = [h for h in hits if not _thanks(h.sentence)]
     # a sentence that names many concepts is a list of examples ("such as AWS,
     # Azure, GCP, Kubernetes, Docker"): each is named in passing there
     per_sentence: dict[tuple[int, str], set[str]] = {}
