@@ -66,12 +66,13 @@ def _direct_evidence(h: Hit, rule: Rule, named: dict[tuple[int, str], set[str]])
         and h.surface[:1] == rule.case_form[:1]
         and h.surface[1:2].islower()
         and h.kind in _PROSE_KINDS
-    ):
         # a name as written (Docker, WordPress or Wordpress), not DOCKER nor docker,
-        # and capitalised not because a sentence starts there
-        at = h.sentence.find(h.surface)
-        if at > 0 and h.sentence[:at].strip(_LEADING):
-            return True
+        # capitalised not because a sentence starts there nor inside a title-case
+        # run ("Agile Web Development with Rails", a book)
+        and _proper_noun(h.sentence, h.surface)
+        and not _title_run_after(h.sentence, h.surface)
+    ):
+        return True
     if h.kind == "code":
         at = h.sentence.find(h.surface)
         return at >= 0 and is_command(h.sentence, at, at + len(h.surface))
@@ -92,6 +93,19 @@ def _proper_noun(sentence: str, surface: str) -> bool:
         return False  # a capital opening the sentence says nothing
     prev = before.rsplit(None, 1)[-1].strip(_LEADING)
     return not (prev[:1].isupper() and prev[1:2].islower())  # "I", "VBA" are fine
+
+
+def _title_run_after(sentence: str, surface: str) -> bool:
+    """Whether a title-case word follows ``surface`` ("Agile Web ...").
+
+    >>> _title_run_after("Agile Web Development with Rails", "Agile"), _title_run_after("Use Agile now", "Agile")
+    (True, False)
+    """
+    at = sentence.find(surface) + len(surface)
+    if sentence[at : at + 1] != " ":
+        return False
+    nxt = sentence[at + 1 : at + 3]
+    return nxt[:1].isupper() and nxt[1:2].islower()
 
 
 def judge(hits: list[Hit], rules: dict[str, Rule], catalogue: Catalogue) -> list[bool]:
