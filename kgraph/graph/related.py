@@ -23,10 +23,14 @@ from collections import defaultdict
 
 import networkx as nx
 
+from kgraph.graph.compact import CompactMultiDiGraph, shared_names
 from kgraph.graph.relatedness import Corpus, Doc, Weights, explain
 from kgraph.ingest.words import parse_terms
 
 __all__ = ["RELATED_STORED", "add_related", "corpus_of", "decode_reasons", "encode_reasons"]
+
+_RELATED = shared_names(("kind", "rank", "score", "shared", "reasons"))
+_SAME_STORY = shared_names(("kind", "score"))
 
 #: Related articles stored per article (``kg.related(k)`` beyond this computes).
 RELATED_STORED = 10
@@ -100,23 +104,24 @@ def add_related(
                 (articles[i], articles[j], rank, round(score, 4), shared, encode_reasons(reasons))
             )
         stories.extend((i, j) for j in copies if i < j)
-    for n, (u, v, rank, score, shared, reasons) in enumerate(rows, 1):
-        graph.add_edge(
-            u,
-            v,
-            key=f"related-{n}",
-            kind="related",
-            rank=rank,
-            score=score,
-            shared=shared,
-            reasons=reasons,
-        )
-    for n, (i, j) in enumerate(stories, 1):
-        graph.add_edge(
+    related = [
+        (u, v, f"related-{n}", ("related", rank, score, shared, reasons))
+        for n, (u, v, rank, score, shared, reasons) in enumerate(rows, 1)
+    ]
+    copies = [
+        (
             articles[i],
             articles[j],
-            key=f"same_story-{n}",
-            kind="same_story",
-            score=round(corpus.word_cosine(i, j), 4),
+            f"same_story-{n}",
+            ("same_story", round(corpus.word_cosine(i, j), 4)),
         )
+        for n, (i, j) in enumerate(stories, 1)
+    ]
+    if isinstance(graph, CompactMultiDiGraph):  # the build's graph: its bulk path
+        graph.add_edges_fast(_RELATED, related)
+        graph.add_edges_fast(_SAME_STORY, copies)
+    else:
+        for names, edges in ((_RELATED, related), (_SAME_STORY, copies)):
+            for u, v, key, values in edges:
+                graph.add_edge(u, v, key=key, **dict(zip(names, values, strict=True)))
     graph.graph["related_stored"] = k

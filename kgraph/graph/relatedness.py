@@ -50,6 +50,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 __all__ = ["COPIES_MAX", "Corpus", "Doc", "Weights", "explain"]
 
@@ -149,12 +150,12 @@ class Corpus:
         self.indptr = np.asarray(indptr, dtype=np.int64)
         self.indices = np.asarray(indices, dtype=np.int64)
         self.data = np.asarray(data, dtype=np.float64)
-        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.indptr))
-        order = np.argsort(self.indices, kind="stable")
-        self.col_rows = rows[order]
-        self.col_data = self.data[order]
-        self.colptr = np.zeros(len(self.vocab) + len(self.concept_ids) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(self.indices, minlength=len(self.colptr) - 1), out=self.colptr[1:])
+        shape = (n, len(self.vocab) + len(self.concept_ids))
+        self.matrix = sparse.csr_matrix((self.data, self.indices, self.indptr), shape=shape)
+        # its transpose, rows in order within each feature: the product below adds
+        # each pair's parts in the order of the article's features
+        self.matrix_t = self.matrix.T.tocsr()
+        self.matrix_t.sort_indices()
         # authors and feeds, links, lengths
         self.feeds = [d.feed for d in docs]
         self.authors = [tuple(sorted(d.authors)) for d in docs]
@@ -182,38 +183,45 @@ class Corpus:
         """Every article ``j`` with a score above 0 for each article ``i`` in
         ``first..last-1``: parallel arrays ``i``, ``j``, score (sorted by ``i``, then ``j``).
 
-        Sparse all the way: the work is the number of (article, feature,
-        other article) triples, never ``n`` per article."""
+        One sparse product (the articles' rows times the transposed matrix):
+        the work is the number of (article, feature, other article) triples,
+        never ``n`` per article."""
         n, w = self.n, self.weights
-        lo, hi = self.indptr[first], self.indptr[last]
-        feats, vals = self.indices[lo:hi], self.data[lo:hi]
-        rows = np.repeat(
-            np.arange(first, last, dtype=np.int64), np.diff(self.indptr[first : last + 1])
-        )
-        starts = self.colptr[feats]
-        lengths = self.colptr[feats + 1] - starts
-        total = int(lengths.sum())
-        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-        keys = np.repeat(rows * n, lengths) + self.col_rows[offsets]
-        weight = np.repeat(vals, lengths) * self.col_data[offsets]
-        link_keys = [i * n + self.links[i] for i in range(first, last) if i in self.links]
-        if link_keys:
-            keys = np.concatenate([keys, *link_keys])
-            weight = np.concatenate([weight, np.zeros(len(keys) - len(weight))])
-        keys, inverse = np.unique(keys, return_inverse=True)
-        content = np.bincount(inverse, weight, minlength=len(keys)).astype(np.float64)
-        i, j = keys // n, keys % n
+        product = (self.matrix[first:last] @ self.matrix_t).tocsr()
+        product.sort_indices()
+        counts = np.diff(product.indptr)
+        i = np.repeat(np.arange(first, last, dtype=np.int64), counts)
+        j = product.indices.astype(np.int64)
+        content = product.data.astype(np.float64)
+        linked = np.zeros(len(i), dtype=bool)
+        link_js = [self.links[a] for a in range(first, last) if a in self.links]
+        if link_js:
+            link_i = np.concatenate(
+                [np.full(len(self.links[a]), a) for a in range(first, last) if a in self.links]
+            )
+            link_keys = link_i * n + np.concatenate(link_js)
+            keys = i * n + j
+            at = np.searchsorted(keys, link_keys)
+            found = at < len(keys)
+            found[found] = keys[at[found]] == link_keys[found]
+            linked[at[found]] = True
+            new = link_keys[~found]
+            if len(new):  # linked, nothing in common: content 0
+                keys = np.concatenate([keys, new])
+                order = np.argsort(keys, kind="stable")
+                keys = keys[order]
+                content = np.concatenate([content, np.zeros(len(new))])[order]
+                linked = np.concatenate([linked, np.ones(len(new), dtype=bool)])[order]
+                i, j = keys // n, keys % n
         keep = i != j
-        i, j, content = i[keep], j[keep], content[keep]
+        i, j, content, linked = i[keep], j[keep], content[keep], linked[keep]
         score = content.copy()
         same = (self.feed_code[i] == self.feed_code[j]) & (self.feed_code[i] >= 0)
         same |= (self.author_code[i] == self.author_code[j]) & (self.author_code[i] >= 0)
         for p in np.flatnonzero(self.many_authors[i] | self.many_authors[j]).tolist():
             same[p] |= bool(set(self.authors[i[p]]) & set(self.authors[j[p]]))
         score += w.source * (same & (content > 0))
-        if link_keys:
-            linked = np.isin(keys[keep], np.concatenate(link_keys))
-            score += w.link * linked
+        score += w.link * linked
         score *= self.length[i] * self.length[j]
         np.minimum(score, 1.0, out=score)
         ok = score > 1e-9
@@ -257,19 +265,26 @@ class Corpus:
         i, j, score = i[head], j[head], score[head]
         bounds = np.searchsorted(i, np.arange(first, last + 1))
         floor = self.weights.text * self.weights.same_story * self.length[i] * self.length[j] - 1e-9
-        maybe = set(np.flatnonzero(score >= floor).tolist())
+        copy = np.zeros(len(i), dtype=bool)
+        for p in np.flatnonzero(score >= floor).tolist():
+            copy[p] = self.is_same_story(int(i[p]), int(j[p]))
+        # each article's best k that are not copies (or all, ``with_same_story``)
+        shown = np.ones(len(i), dtype=bool) if with_same_story else ~copy
+        kept = np.cumsum(shown)
+        starts = np.concatenate([[0], kept])[bounds[:-1]]
+        kept -= shown
+        shown &= (kept - starts[i - first]) < k
+        js, scores, ii = j[shown].tolist(), score[shown].tolist(), i[shown] - first
+        shown_bounds = np.searchsorted(ii, np.arange(0, last - first + 1)).tolist()
+        copies_of: dict[int, list[int]] = defaultdict(list)
+        for p in np.flatnonzero(copy).tolist():
+            copies_of[int(i[p])].append(int(j[p]))
         out = []
         for r, a in enumerate(range(first, last)):
-            lo, hi = int(bounds[r]), int(bounds[r + 1])
-            copies = sorted(
-                int(j[p]) for p in range(lo, hi) if p in maybe and self.is_same_story(a, int(j[p]))
+            lo, hi = shown_bounds[r], shown_bounds[r + 1]
+            out.append(
+                (list(zip(js[lo:hi], scores[lo:hi], strict=True)), sorted(copies_of.get(a, ())))
             )
-            best = [
-                (int(j[p]), float(score[p]))
-                for p in range(lo, hi)
-                if with_same_story or int(j[p]) not in copies
-            ][:k]
-            out.append((best, copies))
         return out
 
     def top(self, i: int, k: int, with_same_story: bool = False) -> list[tuple[int, float]]:
@@ -355,6 +370,10 @@ def _ancestors(
     return found
 
 
+def _by_share(part: tuple[str, float]) -> tuple[float, str]:
+    return -part[1], part[0]
+
+
 def explain(
     corpus: Corpus, i: int, j: int, terms_shown: int = 6
 ) -> list[tuple[str, float, str, str]]:
@@ -379,15 +398,13 @@ def explain(
     ci, cj = corpus.concept_rows[i], corpus.concept_rows[j]
     di, dj = corpus.direct[i], corpus.direct[j]
     ei, ej = corpus.expanded[i], corpus.expanded[j]
-    concept_parts = []
-    for c in sorted(set(ci) & set(cj)):
-        share = w.concepts * ci[c] * cj[c] * scale
-        concept_parts.append((c, share))
+    wc, wt = w.concepts, w.text
+    concept_parts = [(c, wc * ci[c] * cj[c] * scale) for c in sorted(ci.keys() & cj.keys())]
     content = sum(s for _, s in concept_parts)
     wi, wj = corpus.word_rows[i], corpus.word_rows[j]
     term_parts = sorted(
-        ((t, w.text * x * wj[t] * scale) for t, x in wi.items() if t in wj),
-        key=lambda p: (-p[1], p[0]),
+        ((t, wt * wi[t] * wj[t] * scale) for t in wi.keys() & wj.keys()),
+        key=_by_share,
     )
     content += sum(s for _, s in term_parts)
     reasons: list[tuple[str, float, str, str]] = []
