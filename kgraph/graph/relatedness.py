@@ -48,11 +48,11 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from scipy import sparse
 
-__all__ = ["COPIES_MAX", "Corpus", "Doc", "Weights", "explain"]
+__all__ = ["COPIES_MAX", "Corpus", "Doc", "Weights"]
 
 #: Same-story copies of one article looked for among its best ``k + COPIES_MAX``
 COPIES_MAX = 4
@@ -102,6 +102,8 @@ class Corpus:
         parents: Mapping[str, Sequence[str]],
         weights: Weights | None = None,
     ) -> None:
+        from scipy import sparse  # a third of a second to import: not on the CLI's start
+
         self.weights = w = weights or Weights()
         self.n = n = len(docs)
         self.titles = [d.title for d in docs]
@@ -166,6 +168,26 @@ class Corpus:
             [author_codes[au[0]] if au else -1 for au in self.authors], dtype=np.int64
         )
         self.many_authors = np.asarray([len(au) > 1 for au in self.authors], dtype=bool)
+        # articles x authors (ones), for the pairs where one has several
+        held = [sorted(author_codes[a] for a in au) for au in self.authors]
+        self.author_matrix = sparse.csr_matrix(
+            (
+                np.ones(sum(map(len, held))),
+                np.asarray([c for h in held for c in h], dtype=np.int64),
+                np.cumsum([0, *map(len, held)]),
+            ),
+            shape=(n, max(1, len(author_codes))),
+        )
+        # the word vectors alone (same-story copies)
+        words_of = [sorted((wcode[t], x) for t, x in r.items()) for r in self.word_rows]
+        self.word_matrix = sparse.csr_matrix(
+            (
+                np.asarray([x for r in words_of for _, x in r], dtype=np.float64),
+                np.asarray([c for r in words_of for c, _ in r], dtype=np.int64),
+                np.cumsum([0, *map(len, words_of)]),
+            ),
+            shape=(n, max(1, len(self.vocab))),
+        )
         links: dict[int, set[int]] = defaultdict(set)
         for i, d in enumerate(docs):
             for j in d.links:
@@ -218,8 +240,9 @@ class Corpus:
         score = content.copy()
         same = (self.feed_code[i] == self.feed_code[j]) & (self.feed_code[i] >= 0)
         same |= (self.author_code[i] == self.author_code[j]) & (self.author_code[i] >= 0)
-        for p in np.flatnonzero(self.many_authors[i] | self.many_authors[j]).tolist():
-            same[p] |= bool(set(self.authors[i[p]]) & set(self.authors[j[p]]))
+        several = np.flatnonzero(self.many_authors[i] | self.many_authors[j])
+        if len(several):
+            same[several] |= _row_dots(self.author_matrix, i[several], j[several]) > 0
         score += w.source * (same & (content > 0))
         score += w.link * linked
         score *= self.length[i] * self.length[j]
@@ -266,8 +289,10 @@ class Corpus:
         bounds = np.searchsorted(i, np.arange(first, last + 1))
         floor = self.weights.text * self.weights.same_story * self.length[i] * self.length[j] - 1e-9
         copy = np.zeros(len(i), dtype=bool)
-        for p in np.flatnonzero(score >= floor).tolist():
-            copy[p] = self.is_same_story(int(i[p]), int(j[p]))
+        maybe = np.flatnonzero(score >= floor)
+        if len(maybe):
+            cosine = _row_dots(self.word_matrix, i[maybe], j[maybe])
+            copy[maybe] = cosine >= self.weights.same_story
         # each article's best k that are not copies (or all, ``with_same_story``)
         shown = np.ones(len(i), dtype=bool) if with_same_story else ~copy
         kept = np.cumsum(shown)
@@ -297,6 +322,11 @@ class Corpus:
         for first in range(0, self.n, block):
             out.extend(self.top_rows(first, min(self.n, first + block), k))
         return out
+
+
+def _row_dots(matrix: Any, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """The dot products of rows ``i[p]`` and ``j[p]`` of a sparse ``matrix``, for every ``p``."""
+    return np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel()
 
 
 def _template_concepts(docs: Sequence[Doc]) -> set[tuple[str, str]]:
@@ -368,81 +398,3 @@ def _ancestors(
     if memo is not None:
         memo[key] = found
     return found
-
-
-def _by_share(part: tuple[str, float]) -> tuple[float, str]:
-    return -part[1], part[0]
-
-
-def explain(
-    corpus: Corpus, i: int, j: int, terms_shown: int = 6
-) -> list[tuple[str, float, str, str]]:
-    """Why article ``j`` is related to article ``i``: (kind, weight, key,
-    detail) tuples, each weight its part of the score.
-
-    - ``shared_concept`` (key: the concept): both articles mention it;
-    - ``broader_concept`` (key: the concept; detail: the concepts each article
-      mentions, ``"a|b"``): they meet at it through the hierarchy;
-    - ``shared_terms`` (weight: all shared words; detail: up to ``terms_shown``
-      of them found in at most half of the articles (or 3), ``"a|b|c"``,
-      the largest part of the score first);
-    - ``links_to`` / ``linked_from``; ``same_author`` (key: the author) or
-      ``same_feed`` (key: the feed).
-
-    Concepts come most specific (fewest articles) first; a concept in more
-    than half of the articles, or worth less than 2% of the score, is no
-    reason. A concept is never explained by itself.
-    """
-    w, n = corpus.weights, corpus.n
-    scale = float(corpus.length[i] * corpus.length[j])
-    ci, cj = corpus.concept_rows[i], corpus.concept_rows[j]
-    di, dj = corpus.direct[i], corpus.direct[j]
-    ei, ej = corpus.expanded[i], corpus.expanded[j]
-    wc, wt = w.concepts, w.text
-    concept_parts = [(c, wc * ci[c] * cj[c] * scale) for c in sorted(ci.keys() & cj.keys())]
-    content = sum(s for _, s in concept_parts)
-    wi, wj = corpus.word_rows[i], corpus.word_rows[j]
-    term_parts = sorted(
-        ((t, wt * wi[t] * wj[t] * scale) for t in wi.keys() & wj.keys()),
-        key=_by_share,
-    )
-    content += sum(s for _, s in term_parts)
-    reasons: list[tuple[str, float, str, str]] = []
-    floor = 0.02 * content
-    shown_via: set[str] = set()
-    at: dict[str, int] = {}  # concept -> index of its reason
-    for c, share in sorted(concept_parts, key=lambda p: (corpus.concept_df[p[0]], -p[1], p[0])):
-        if share < floor or corpus.concept_df[c] > max(n / 2, 10):
-            continue
-        if c in di and c in dj:
-            at[c] = len(reasons)
-            reasons.append(("shared_concept", share, c, ""))
-            continue
-        via = [s for s in dict.fromkeys((ei[c][1], ej[c][1])) if s != c]
-        if not via or set(via) <= shown_via | (set(di) & set(dj)):
-            # nothing new: its part goes to the concept it comes through
-            if via and via[0] in at:
-                kind, old, key, detail = reasons[at[via[0]]]
-                reasons[at[via[0]]] = (kind, old + share, key, detail)
-            continue
-        shown_via.update(via)
-        at[c] = len(reasons)
-        reasons.append(("broader_concept", share, c, "|".join(via)))
-    reasons = [(kind, round(share, 4), key, detail) for kind, share, key, detail in reasons]
-    # words shown: not in most of the articles
-    telling = max(3.0, n / 2)
-    words = [t for t, _ in term_parts if corpus.word_df[t] <= telling][:terms_shown]
-    if term_parts:
-        total = sum(s for _, s in term_parts)
-        reasons.append(("shared_terms", round(total, 4), "", "|".join(words)))
-    if j in corpus.links_out[i]:
-        reasons.append(("links_to", round(w.link * scale, 4), "", ""))
-    if i in corpus.links_out[j]:
-        reasons.append(("linked_from", round(w.link * scale, 4), "", ""))
-    if content > 0:
-        authors = sorted(set(corpus.authors[i]) & set(corpus.authors[j]))
-        if authors:
-            reasons.append(("same_author", round(w.source * scale, 4), authors[0], ""))
-        elif corpus.feeds[i] and corpus.feeds[i] == corpus.feeds[j]:
-            reasons.append(("same_feed", round(w.source * scale, 4), corpus.feeds[i], ""))
-    return reasons

@@ -10,8 +10,9 @@ import pytest
 import kgraph
 from kgraph.export.graphml import read_graphml, write_graphml
 from kgraph.export.json import read_json, write_json
+from kgraph.graph.reasons import explain
 from kgraph.graph.related import RELATED_STORED, add_related, decode_reasons
-from kgraph.graph.relatedness import Corpus, Doc, Weights, explain
+from kgraph.graph.relatedness import Corpus, Doc, Weights
 from kgraph.ingest.words import distinctive_terms, format_terms, parse_terms
 from kgraph.query import GraphIndex
 from kgraph.records import ArticleText, Block
