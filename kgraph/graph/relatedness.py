@@ -203,38 +203,41 @@ class Corpus:
 
     def pairs(self, first: int, last: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every article ``j`` with a score above 0 for each article ``i`` in
-        ``first..last-1``: parallel arrays ``i``, ``j``, score (sorted by ``i``, then ``j``).
+        ``first..last-1``: parallel arrays ``i``, ``j``, score (in no set order).
 
         One sparse product (the articles' rows times the transposed matrix):
         the work is the number of (article, feature, other article) triples,
         never ``n`` per article."""
+        from scipy import sparse
+
         n, w = self.n, self.weights
         product = (self.matrix[first:last] @ self.matrix_t).tocsr()
-        product.sort_indices()
         counts = np.diff(product.indptr)
         i = np.repeat(np.arange(first, last, dtype=np.int64), counts)
         j = product.indices.astype(np.int64)
         content = product.data.astype(np.float64)
         linked = np.zeros(len(i), dtype=bool)
-        link_js = [self.links[a] for a in range(first, last) if a in self.links]
-        if link_js:
-            link_i = np.concatenate(
-                [np.full(len(self.links[a]), a) for a in range(first, last) if a in self.links]
+        rows = [a for a in range(first, last) if a in self.links]
+        if rows:
+            link_i = np.concatenate([np.full(len(self.links[a]), a) for a in rows])
+            link_j = np.concatenate([self.links[a] for a in rows])
+            # where each linked pair is in the product: its position (+1) as the value
+            at = sparse.csr_matrix(
+                (np.arange(1, len(i) + 1, dtype=np.float64), product.indices, product.indptr),
+                shape=product.shape,
             )
-            link_keys = link_i * n + np.concatenate(link_js)
-            keys = i * n + j
-            at = np.searchsorted(keys, link_keys)
-            found = at < len(keys)
-            found[found] = keys[at[found]] == link_keys[found]
-            linked[at[found]] = True
-            new = link_keys[~found]
-            if len(new):  # linked, nothing in common: content 0
-                keys = np.concatenate([keys, new])
-                order = np.argsort(keys, kind="stable")
-                keys = keys[order]
-                content = np.concatenate([content, np.zeros(len(new))])[order]
-                linked = np.concatenate([linked, np.ones(len(new), dtype=bool)])[order]
-                i, j = keys // n, keys % n
+            link = sparse.csr_matrix(
+                (np.ones(len(link_i)), (link_i - first, link_j)), shape=product.shape
+            )
+            hit = link.multiply(at).tocoo()
+            linked[hit.data.astype(np.int64) - 1] = True
+            found = (hit.row.astype(np.int64) + first) * n + hit.col
+            new = ~np.isin(link_i * n + link_j, found)
+            if new.any():  # linked, nothing in common: content 0
+                i = np.concatenate([i, link_i[new]])
+                j = np.concatenate([j, link_j[new]])
+                content = np.concatenate([content, np.zeros(int(new.sum()))])
+                linked = np.concatenate([linked, np.ones(int(new.sum()), dtype=bool)])
         keep = i != j
         i, j, content, linked = i[keep], j[keep], content[keep], linked[keep]
         score = content.copy()
@@ -275,17 +278,8 @@ class Corpus:
         best first (ties by position), same-story copies left out (unless
         ``with_same_story``); and the positions of its copies."""
         i, j, score = self.pairs(first, last)
-        # by article, then score (to 9 decimals), then position: one stable sort
-        # of article << 30 | (2**30 - 1 - score * 1e9); the pairs come sorted by
-        # article and position
-        quantised = np.rint(score * 1e9).astype(np.int64)
-        order = np.argsort((i << 30) | ((1 << 30) - 1 - quantised), kind="stable")
-        i, j, score = i[order], j[order], score[order]
-        bounds = np.searchsorted(i, np.arange(first, last + 1))
-        # each article's best k + COPIES_MAX only
-        rank = np.arange(len(i)) - bounds[i - first]
-        head = rank < k + COPIES_MAX
-        i, j, score = i[head], j[head], score[head]
+        i, j, score = _best(i - first, j, score, last - first, self.n, k + COPIES_MAX)
+        i += first
         bounds = np.searchsorted(i, np.arange(first, last + 1))
         floor = self.weights.text * self.weights.same_story * self.length[i] * self.length[j] - 1e-9
         copy = np.zeros(len(i), dtype=bool)
@@ -322,6 +316,35 @@ class Corpus:
         for first in range(0, self.n, block):
             out.extend(self.top_rows(first, min(self.n, first + block), k))
         return out
+
+
+def _best(
+    r: np.ndarray, j: np.ndarray, score: np.ndarray, rows: int, n: int, m: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``m`` best pairs of each row ``0..rows-1`` (row ``r``, column ``j``),
+    by row, then score (to 9 decimals) best first, then column: from a dense
+    table and a partition when the pairs fill an eighth of it, else one sort."""
+    down = (1 << 30) - 1 - np.rint(score * 1e9).astype(np.int64)
+    if n >= 1 << 24 or rows > 512:
+        order = np.lexsort((j, down, r))
+    elif len(r) * 8 < rows * n or n <= m:
+        order = np.argsort((r << 54) | (down << 24) | j)  # each key unique
+    else:
+        # larger is better: score, then the smaller column; -1: no pair
+        table = np.full((rows, n), -1, dtype=np.int64)
+        table[r, j] = (((1 << 30) - 1 - down) << 24) | ((1 << 24) - 1 - j)
+        at = np.full((rows, n), -1, dtype=np.int64)
+        at[r, j] = np.arange(len(r))
+        top = np.argpartition(table, n - m, axis=1)[:, n - m :]
+        keys = np.take_along_axis(table, top, axis=1)
+        by = np.argsort(-keys, axis=1)
+        top, keys = np.take_along_axis(top, by, axis=1), np.take_along_axis(keys, by, axis=1)
+        order = np.take_along_axis(at, top, axis=1)[keys >= 0]
+        return r[order], j[order], score[order]
+    r, j, score = r[order], j[order], score[order]
+    bounds = np.searchsorted(r, np.arange(rows + 1))
+    head = np.arange(len(r)) - bounds[r] < m
+    return r[head], j[head], score[head]
 
 
 def _row_dots(matrix: Any, i: np.ndarray, j: np.ndarray) -> np.ndarray:
