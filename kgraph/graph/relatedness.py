@@ -322,25 +322,13 @@ def _best(
     r: np.ndarray, j: np.ndarray, score: np.ndarray, rows: int, n: int, m: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The ``m`` best pairs of each row ``0..rows-1`` (row ``r``, column ``j``),
-    by row, then score (to 9 decimals) best first, then column: from a dense
-    table and a partition when the pairs fill an eighth of it, else one sort."""
+    by row, then score (to 9 decimals) best first, then column: one sort of
+    ``row << 54 | (2**30 - 1 - score * 1e9) << 24 | column``, each key unique."""
     down = (1 << 30) - 1 - np.rint(score * 1e9).astype(np.int64)
-    if n >= 1 << 24 or rows > 512:
-        order = np.lexsort((j, down, r))
-    elif len(r) * 8 < rows * n or n <= m:
-        order = np.argsort((r << 54) | (down << 24) | j)  # each key unique
+    if n < 1 << 24 and rows <= 512:
+        order = np.argsort((r << 54) | (down << 24) | j)
     else:
-        # larger is better: score, then the smaller column; -1: no pair
-        table = np.full((rows, n), -1, dtype=np.int64)
-        table[r, j] = (((1 << 30) - 1 - down) << 24) | ((1 << 24) - 1 - j)
-        at = np.full((rows, n), -1, dtype=np.int64)
-        at[r, j] = np.arange(len(r))
-        top = np.argpartition(table, n - m, axis=1)[:, n - m :]
-        keys = np.take_along_axis(table, top, axis=1)
-        by = np.argsort(-keys, axis=1)
-        top, keys = np.take_along_axis(top, by, axis=1), np.take_along_axis(keys, by, axis=1)
-        order = np.take_along_axis(at, top, axis=1)[keys >= 0]
-        return r[order], j[order], score[order]
+        order = np.lexsort((j, down, r))
     r, j, score = r[order], j[order], score[order]
     bounds = np.searchsorted(r, np.arange(rows + 1))
     head = np.arange(len(r)) - bounds[r] < m

@@ -224,7 +224,7 @@ def test_add_related_reads_only_graph_attributes():
     assert related == [("article:0", "article:1"), ("article:1", "article:0")]
 
 
-# every article paired with most others (a table and a partition), or with few (one sort)
+# every article paired with most others, or with few
 @pytest.mark.parametrize(("shared", "draws"), [(3, 30), (3000, 4)])
 def test_the_best_of_each_article_are_its_best_pairs_in_order(shared, draws):
     import random
@@ -244,7 +244,6 @@ def test_the_best_of_each_article_are_its_best_pairs_in_order(shared, draws):
     ]
     corpus = Corpus(docs, {"c1": ("c0",)})
     i, j, score = corpus.pairs(0, corpus.n)
-    assert (len(i) * 8 >= corpus.n**2) == (draws > 10)
     got = corpus.top_rows(0, corpus.n, 6, with_same_story=True)
     for a in range(corpus.n):
         mine = [
