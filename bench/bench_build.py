@@ -9,11 +9,16 @@ RSS; then the ratios against the issue's targets.
     python bench/bench_build.py --size 100000 --runs jobs2     # the memory target
     python bench/bench_build.py --size 2000 --profile # + pyinstrument hot spots
     python bench/bench_build.py --corpus /tmp/c --size 5000    # reuse a corpus folder
+    python bench/bench_build.py --kind real --size 2000 --real kgraph/samples DIR
+                                  # real articles: the --real feeds copied (make_real_corpus)
 
 Runs (``--runs``, comma-separated): ``jobs1`` (cold, no cache, then GraphML,
 JSON and HTML written and timed), ``jobs2`` (two worker processes),
 ``cache`` (cold build filling a fresh cache, then one feed of the corpus
-changed and the build run again: the incremental build), ``naive``.
+changed and the build run again: the incremental build), ``naive``, ``cli``
+(the ``kgraph build`` command end to end, start-up included, with
+``--format graphml`` and with all three formats, against the naive pipeline's
+articles/s).
 ``--repeat N`` measures ``jobs1``, ``jobs2`` and the incremental build in N
 rounds of one run each, back to back, and keeps each one's fastest run.
 """
@@ -166,8 +171,20 @@ def child_kgraph(
 ) -> dict:
     import kgraph
     import kgraph.api  # imported on first use of kgraph.build: not part of the build's time
+    import kgraph.graph.builder as builder_module
     from kgraph.pipeline.cache import BuildCache
 
+    # the related edges' part of the graph stage (issue 22: under 10% of the build)
+    related_s = [0.0, 0.0]  # wall, CPU (this process's: the graph stage runs here)
+    add_related = builder_module.add_related
+
+    def timed_related(*args: object, **kwargs: object) -> None:
+        t, cpu = time.perf_counter(), time.process_time()
+        add_related(*args, **kwargs)
+        related_s[0] += time.perf_counter() - t
+        related_s[1] += time.process_time() - cpu
+
+    builder_module.add_related = timed_related
     sampler = _Sampler()
     with sampler:
         t0 = time.perf_counter()
@@ -180,6 +197,8 @@ def child_kgraph(
         build_s = time.perf_counter() - t0
         build_peak, build_cpu = sampler.result()
         stages = dict(kg.report.stage_seconds)
+        stages["related"] = related_s[0]  # part of "graph"
+        related_cpu = related_s[1]
         sizes = {}
         if write_to:
             # what `kgraph build` runs: kg.write(folder, graphml+json+html), which
@@ -210,6 +229,7 @@ def child_kgraph(
         "edges": kg.graph.number_of_edges(),
         "errors": len(kg.report.errors),
         "cpu_s": build_cpu,
+        "related_cpu_s": related_cpu,
         "total_cpu_s": total_cpu,
         "peak_rss": peak,
         "build_peak_rss": build_peak,
@@ -238,6 +258,30 @@ def child_naive(corpus: str, limit: int) -> dict:
         "cpu_s": cpu,
         "peak_rss": peak,
     }
+
+
+def run_cli(corpus: str, formats: str, out: str) -> float:
+    """Wall seconds of ``kgraph build`` (a new process: start-up and writing included)."""
+    shutil.rmtree(out, ignore_errors=True)
+    t0 = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kgraph",
+            "build",
+            corpus,
+            "-q",
+            "--no-cache",
+            "-o",
+            out,
+            "--format",
+            formats,
+        ],
+        check=True,
+        cwd=ROOT,
+    )
+    return time.perf_counter() - t0
 
 
 def child_real(paths: list[str], repeat: int) -> dict:
@@ -449,7 +493,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--corpus", type=Path, help="corpus folder (made if empty)")
     parser.add_argument("--naive-size", type=int, default=1000, help="articles the naive run reads")
-    parser.add_argument("--runs", default="jobs1,jobs2,cache,catalogue,naive,real")
+    parser.add_argument("--runs", default="jobs1,jobs2,cache,catalogue,naive,cli,real")
+    parser.add_argument(
+        "--kind",
+        choices=("synthetic", "real"),
+        default="synthetic",
+        help="corpus: synthetic (make_corpus) or real articles (the --real feeds copied)",
+    )
     parser.add_argument(
         "--real",
         type=Path,
@@ -482,23 +532,27 @@ def main() -> None:
         return
 
     from make_corpus import make_corpus, touch_feed
+    from make_real_corpus import make_real_corpus, touch_real_feed
 
     per_feed = args.per_feed or max(1, args.size // 100)
     work = Path(tempfile.mkdtemp(prefix="kgraph-bench-"))
     corpus = args.corpus or work / "corpus"
     t0 = time.perf_counter()
+    real = real_feeds(args.real)
     if not (corpus.is_dir() and any(corpus.glob("*.xml"))):
-        make_corpus(corpus, args.size, args.seed, per_feed)
+        if args.kind == "real":
+            make_real_corpus(corpus, args.size, real, args.seed)
+        else:
+            make_corpus(corpus, args.size, args.seed, per_feed)
     feeds = sorted(corpus.glob("*.xml"))
     mb = sum(p.stat().st_size for p in feeds) / 1e6
     print(
-        f"corpus: {args.size} articles in {len(feeds)} feeds, {mb:.0f} MB ({corpus}; "
+        f"{args.kind} corpus: {args.size} articles in {len(feeds)} feeds, {mb:.0f} MB ({corpus}; "
         f"ready in {time.perf_counter() - t0:.0f}s); python {sys.version.split()[0]}, "
         f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}"
     )
     from corpus_stats import HEADER, density
 
-    real = real_feeds(args.real)
     print(f"markup per word of text ({HEADER.split(maxsplit=1)[1].strip()}):")
     for label, sample in (("synthetic (first 3 feeds)", feeds[:3]), ("real feeds", real)):
         print(density(sample).line(f"  {label}"))
@@ -521,9 +575,15 @@ def main() -> None:
             run = run_child("kgraph", str(corpus), "2", "", "")
             rounds.setdefault("kgraph jobs=2", []).append(run)
         if "cache" in runs:  # each run after a new edit of the same feed
-            touched = touch_feed(
-                corpus, len(feeds) // 2, args.size, args.seed, per_feed, int(time.time()) + rev
-            )
+            revision = int(time.time()) + rev
+            if args.kind == "real":
+                touched = touch_real_feed(
+                    corpus, len(feeds) // 2, args.size, real, args.seed, revision
+                )
+            else:
+                touched = touch_feed(
+                    corpus, len(feeds) // 2, args.size, args.seed, per_feed, revision
+                )
             run = run_child("kgraph", str(corpus), "1", cache_dir, "")
             rounds.setdefault("kgraph incremental", []).append(run)
     for name, measured in rounds.items():
@@ -548,6 +608,19 @@ def main() -> None:
             + f"\n{'':24}(naive run on the first {res['naive']['articles']} articles only)",
             flush=True,
         )
+
+    if "cli" in runs:
+        for label, formats in (("cli graphml", "graphml"), ("cli all", "graphml,json,html")):
+            secs = min(
+                run_cli(str(corpus), formats, str(work / "cli")) for _ in range(max(1, args.repeat))
+            )
+            arts = res.get("kgraph jobs=1", {}).get("articles") or args.size
+            res[label] = {"articles": arts, "build_s": secs, "total_s": secs, "peak_rss": 0}
+            print(
+                f"{label:<24}kgraph build --format {formats}: {secs:.2f}s end to end "
+                f"({arts / secs:.0f} articles/s)",
+                flush=True,
+            )
 
     if "real" in runs and real:
         r = run_child("real", str(max(3, args.repeat)), *map(str, real))
@@ -580,6 +653,9 @@ def main() -> None:
             if mine > 0 and base > 0:
                 per_stage.append(f"{theirs} {base / mine:.1f}x")
         print(f"         per stage, seconds per article: {', '.join(per_stage)}")
+    for label, target in (("cli graphml", 15), ("cli all", 12)):
+        if label in res and "naive" in res:
+            print(ratio(f"{label} (end to end) vs naive", rate(label) / rate("naive"), target))
     if "real" in res:
         r = res["real"]
         print(
@@ -624,6 +700,14 @@ def main() -> None:
             f"  {name} vs the cold build: {cold / r['build_s']:.1f}x "
             f"({r['cache_misses']} of {r['articles']} articles analysed again)"
         )
+    for name in ("kgraph jobs=1", "kgraph incremental"):
+        if name in res and "related" in res[name]["stages"]:
+            r = res[name]
+            print(
+                f"  related edges take {100 * r['stages']['related'] / r['build_s']:.0f}% "
+                f"of the {name.split()[1]} build (target < 10%), "
+                f"{100 * r['related_cpu_s'] / r['cpu_s']:.0f}% of its CPU seconds"
+            )
     if "kgraph jobs=1" in res:
         r = res["kgraph jobs=1"]
         writes = sum(v for k, v in r["stages"].items() if k.startswith("write_"))

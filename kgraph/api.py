@@ -135,7 +135,11 @@ def build(
             report.cache_feed_hits = cache.feed_hits
             report.warnings.extend(cache.problems)
         graphing = time.perf_counter()
+        if progress:
+            progress("graph", 0, 1)
         graph = builder.finish()
+        if progress:
+            progress("graph", 1, 1)
     graph.graph.update(
         kgraph_version=kgraph_version(), catalogue_version=cat.version, built=_built_stamp()
     )

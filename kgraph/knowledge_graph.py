@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -220,11 +220,13 @@ class KnowledgeGraph:
         formats: Iterable[str] = ("graphml", "html", "json"),
         *,
         page_articles: int | None = PAGE_MAX_ARTICLES,
+        progress: Callable[[str, int, int], None] | None = None,
     ) -> dict[str, Path]:
         """Write the graph in each of ``formats`` (any of :data:`FORMATS`, the
         registry ``kgraph export --format`` uses too) into ``directory``, each
         under its default name (``graph.gexf``, a ``neo4j/`` folder...);
-        ``page_articles``: the most articles the HTML page shows, None: all.
+        ``page_articles``: the most articles the HTML page shows, None: all;
+        ``progress("write", done, total)`` is called before and after each file.
         Returns the written path of each format.
 
         The files are written atomically and as a set: they replace the
@@ -244,8 +246,12 @@ class KnowledgeGraph:
         options = WriteOptions(self._decoration, page_articles)
         written: dict[str, Path] = {}
         with all_or_nothing():
-            for fmt in fmts:
+            for n, fmt in enumerate(fmts):
+                if progress:
+                    progress("write", n, len(fmts))
                 target = out / FORMATS[fmt].filename  # a folder for neo4j
                 write_format(self.graph, fmt, target, options)
                 written[fmt] = target
+            if progress:
+                progress("write", len(fmts), len(fmts))
         return written

@@ -19,6 +19,7 @@ from kgraph import api
 from kgraph.cli.cache import build_perf_options, open_cache
 from kgraph.cli.exits import PolicyGroup, error, fail, failing_on, finish
 from kgraph.cli.options import graph_option
+from kgraph.cli.progress import StageBar
 from kgraph.cli.terminal import say, say_json
 from kgraph.errors import KgraphError
 from kgraph.export import PAGE_MAX_ARTICLES
@@ -188,11 +189,9 @@ def build(
         max_redirects=max_redirects,
     )
 
-    def progress(stage: str, done: int, total: int) -> None:
-        if not quiet and not as_json and total >= 20 and sys.stderr.isatty():
-            click.echo(f"\r{stage}: {done}/{total}", err=True, nl=done == total)
-
-    with failing_on(), open_cache(no_cache, cache_dir, outdir) as cache:
+    # a bar per stage, writing included, on a terminal only (never with -q or --json)
+    progress = StageBar(None if not (quiet or as_json) else False)
+    with failing_on(), open_cache(no_cache, cache_dir, outdir) as cache, progress:
         kg = api.build(
             list(sources),
             limits=limits,
@@ -216,8 +215,8 @@ def build(
         say(f"{len(report.warnings)} warning(s); run with -v to see them", err=True)
     if report.articles == 0:
         fail("no articles could be read; nothing was written")
-    with failing_on(OSError, prefix="cannot write outputs: "):
-        written = kg.write(outdir, fmts, page_articles=page_articles or None)
+    with failing_on(OSError, prefix="cannot write outputs: "), progress:
+        written = kg.write(outdir, fmts, page_articles=page_articles or None, progress=progress)
     summary = kg.summary()
     summary["files"] = {k: str(v) for k, v in written.items()}
     summary["errors"] = len(report.errors)

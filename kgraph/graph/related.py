@@ -1,6 +1,7 @@
 """Stage 5c: each article's most related articles as ``related`` edges, and
 same-story copies as ``same_story`` edges, worked out from the finished graph
-(:mod:`kgraph.graph.relatedness` scores them).
+(:mod:`kgraph.graph.relatedness` scores them, :mod:`kgraph.graph.reasons`
+explains them).
 
 Everything is read from node and edge attributes (an article's ``terms``,
 ``word_count`` and ``feed``, its ``mentions``, ``wrote`` and ``links_to``
@@ -22,11 +23,17 @@ import json
 from collections import defaultdict
 
 import networkx as nx
+import numpy as np
 
-from kgraph.graph.relatedness import Corpus, Doc, Weights, explain
+from kgraph.graph.compact import CompactMultiDiGraph, shared_names
+from kgraph.graph.reasons import explain_many
+from kgraph.graph.relatedness import Corpus, Doc, Weights
 from kgraph.ingest.words import parse_terms
 
 __all__ = ["RELATED_STORED", "add_related", "corpus_of", "decode_reasons", "encode_reasons"]
+
+_RELATED = shared_names(("kind", "rank", "score", "shared", "reasons"))
+_SAME_STORY = shared_names(("kind", "score"))
 
 #: Related articles stored per article (``kg.related(k)`` beyond this computes).
 RELATED_STORED = 10
@@ -90,33 +97,40 @@ def add_related(
     ``reasons`` as JSON) and a ``same_story`` edge (``score``: word cosine) per pair of copies;
     ``graph.graph["related_stored"] = k``."""
     corpus, articles = corpus_of(graph, weights)
+    tops = corpus.all_top(k)
+    first = [i for i, (best, _) in enumerate(tops) for _ in best]
+    second = [j for best, _ in tops for j, _ in best]
+    why = iter(
+        explain_many(corpus, np.asarray(first, dtype=np.int64), np.asarray(second, dtype=np.int64))
+    )
     rows = []
     stories = []
-    for i, (best, copies) in enumerate(corpus.all_top(k)):
+    for i, (best, copies) in enumerate(tops):
         for rank, (j, score) in enumerate(best, 1):
-            reasons = explain(corpus, i, j)
+            reasons = next(why)
             shared = "|".join(key for kind, _, key, _ in reasons if kind == "shared_concept")
             rows.append(
                 (articles[i], articles[j], rank, round(score, 4), shared, encode_reasons(reasons))
             )
         stories.extend((i, j) for j in copies if i < j)
-    for n, (u, v, rank, score, shared, reasons) in enumerate(rows, 1):
-        graph.add_edge(
-            u,
-            v,
-            key=f"related-{n}",
-            kind="related",
-            rank=rank,
-            score=score,
-            shared=shared,
-            reasons=reasons,
-        )
-    for n, (i, j) in enumerate(stories, 1):
-        graph.add_edge(
+    related = [
+        (u, v, f"related-{n}", ("related", rank, score, shared, reasons))
+        for n, (u, v, rank, score, shared, reasons) in enumerate(rows, 1)
+    ]
+    copies = [
+        (
             articles[i],
             articles[j],
-            key=f"same_story-{n}",
-            kind="same_story",
-            score=round(corpus.word_cosine(i, j), 4),
+            f"same_story-{n}",
+            ("same_story", round(corpus.word_cosine(i, j), 4)),
         )
+        for n, (i, j) in enumerate(stories, 1)
+    ]
+    if isinstance(graph, CompactMultiDiGraph):  # the build's graph: its bulk path
+        graph.add_edges_fast(_RELATED, related)
+        graph.add_edges_fast(_SAME_STORY, copies)
+    else:
+        for names, edges in ((_RELATED, related), (_SAME_STORY, copies)):
+            for u, v, key, values in edges:
+                graph.add_edge(u, v, key=key, **dict(zip(names, values, strict=True)))
     graph.graph["related_stored"] = k

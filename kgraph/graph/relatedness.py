@@ -48,10 +48,11 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-__all__ = ["COPIES_MAX", "Corpus", "Doc", "Weights", "explain"]
+__all__ = ["COPIES_MAX", "Corpus", "Doc", "Weights"]
 
 #: Same-story copies of one article looked for among its best ``k + COPIES_MAX``
 COPIES_MAX = 4
@@ -101,6 +102,8 @@ class Corpus:
         parents: Mapping[str, Sequence[str]],
         weights: Weights | None = None,
     ) -> None:
+        from scipy import sparse  # a third of a second to import: not on the CLI's start
+
         self.weights = w = weights or Weights()
         self.n = n = len(docs)
         self.titles = [d.title for d in docs]
@@ -149,12 +152,12 @@ class Corpus:
         self.indptr = np.asarray(indptr, dtype=np.int64)
         self.indices = np.asarray(indices, dtype=np.int64)
         self.data = np.asarray(data, dtype=np.float64)
-        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(self.indptr))
-        order = np.argsort(self.indices, kind="stable")
-        self.col_rows = rows[order]
-        self.col_data = self.data[order]
-        self.colptr = np.zeros(len(self.vocab) + len(self.concept_ids) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(self.indices, minlength=len(self.colptr) - 1), out=self.colptr[1:])
+        shape = (n, len(self.vocab) + len(self.concept_ids))
+        self.matrix = sparse.csr_matrix((self.data, self.indices, self.indptr), shape=shape)
+        # its transpose, rows in order within each feature: the product below adds
+        # each pair's parts in the order of the article's features
+        self.matrix_t = self.matrix.T.tocsr()
+        self.matrix_t.sort_indices()
         # authors and feeds, links, lengths
         self.feeds = [d.feed for d in docs]
         self.authors = [tuple(sorted(d.authors)) for d in docs]
@@ -165,6 +168,26 @@ class Corpus:
             [author_codes[au[0]] if au else -1 for au in self.authors], dtype=np.int64
         )
         self.many_authors = np.asarray([len(au) > 1 for au in self.authors], dtype=bool)
+        # articles x authors (ones), for the pairs where one has several
+        held = [sorted(author_codes[a] for a in au) for au in self.authors]
+        self.author_matrix = sparse.csr_matrix(
+            (
+                np.ones(sum(map(len, held))),
+                np.asarray([c for h in held for c in h], dtype=np.int64),
+                np.cumsum([0, *map(len, held)]),
+            ),
+            shape=(n, max(1, len(author_codes))),
+        )
+        # the word vectors alone (same-story copies)
+        words_of = [sorted((wcode[t], x) for t, x in r.items()) for r in self.word_rows]
+        self.word_matrix = sparse.csr_matrix(
+            (
+                np.asarray([x for r in words_of for _, x in r], dtype=np.float64),
+                np.asarray([c for r in words_of for c, _ in r], dtype=np.int64),
+                np.cumsum([0, *map(len, words_of)]),
+            ),
+            shape=(n, max(1, len(self.vocab))),
+        )
         links: dict[int, set[int]] = defaultdict(set)
         for i, d in enumerate(docs):
             for j in d.links:
@@ -180,40 +203,51 @@ class Corpus:
 
     def pairs(self, first: int, last: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every article ``j`` with a score above 0 for each article ``i`` in
-        ``first..last-1``: parallel arrays ``i``, ``j``, score (sorted by ``i``, then ``j``).
+        ``first..last-1``: parallel arrays ``i``, ``j``, score (in no set order).
 
-        Sparse all the way: the work is the number of (article, feature,
-        other article) triples, never ``n`` per article."""
+        One sparse product (the articles' rows times the transposed matrix):
+        the work is the number of (article, feature, other article) triples,
+        never ``n`` per article."""
+        from scipy import sparse
+
         n, w = self.n, self.weights
-        lo, hi = self.indptr[first], self.indptr[last]
-        feats, vals = self.indices[lo:hi], self.data[lo:hi]
-        rows = np.repeat(
-            np.arange(first, last, dtype=np.int64), np.diff(self.indptr[first : last + 1])
-        )
-        starts = self.colptr[feats]
-        lengths = self.colptr[feats + 1] - starts
-        total = int(lengths.sum())
-        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-        keys = np.repeat(rows * n, lengths) + self.col_rows[offsets]
-        weight = np.repeat(vals, lengths) * self.col_data[offsets]
-        link_keys = [i * n + self.links[i] for i in range(first, last) if i in self.links]
-        if link_keys:
-            keys = np.concatenate([keys, *link_keys])
-            weight = np.concatenate([weight, np.zeros(len(keys) - len(weight))])
-        keys, inverse = np.unique(keys, return_inverse=True)
-        content = np.bincount(inverse, weight, minlength=len(keys)).astype(np.float64)
-        i, j = keys // n, keys % n
+        product = (self.matrix[first:last] @ self.matrix_t).tocsr()
+        counts = np.diff(product.indptr)
+        i = np.repeat(np.arange(first, last, dtype=np.int64), counts)
+        j = product.indices.astype(np.int64)
+        content = product.data.astype(np.float64)
+        linked = np.zeros(len(i), dtype=bool)
+        rows = [a for a in range(first, last) if a in self.links]
+        if rows:
+            link_i = np.concatenate([np.full(len(self.links[a]), a) for a in rows])
+            link_j = np.concatenate([self.links[a] for a in rows])
+            # where each linked pair is in the product: its position (+1) as the value
+            at = sparse.csr_matrix(
+                (np.arange(1, len(i) + 1, dtype=np.float64), product.indices, product.indptr),
+                shape=product.shape,
+            )
+            link = sparse.csr_matrix(
+                (np.ones(len(link_i)), (link_i - first, link_j)), shape=product.shape
+            )
+            hit = link.multiply(at).tocoo()
+            linked[hit.data.astype(np.int64) - 1] = True
+            found = (hit.row.astype(np.int64) + first) * n + hit.col
+            new = ~np.isin(link_i * n + link_j, found)
+            if new.any():  # linked, nothing in common: content 0
+                i = np.concatenate([i, link_i[new]])
+                j = np.concatenate([j, link_j[new]])
+                content = np.concatenate([content, np.zeros(int(new.sum()))])
+                linked = np.concatenate([linked, np.ones(int(new.sum()), dtype=bool)])
         keep = i != j
-        i, j, content = i[keep], j[keep], content[keep]
+        i, j, content, linked = i[keep], j[keep], content[keep], linked[keep]
         score = content.copy()
         same = (self.feed_code[i] == self.feed_code[j]) & (self.feed_code[i] >= 0)
         same |= (self.author_code[i] == self.author_code[j]) & (self.author_code[i] >= 0)
-        for p in np.flatnonzero(self.many_authors[i] | self.many_authors[j]).tolist():
-            same[p] |= bool(set(self.authors[i[p]]) & set(self.authors[j[p]]))
+        several = np.flatnonzero(self.many_authors[i] | self.many_authors[j])
+        if len(several):
+            same[several] |= _row_dots(self.author_matrix, i[several], j[several]) > 0
         score += w.source * (same & (content > 0))
-        if link_keys:
-            linked = np.isin(keys[keep], np.concatenate(link_keys))
-            score += w.link * linked
+        score += w.link * linked
         score *= self.length[i] * self.length[j]
         np.minimum(score, 1.0, out=score)
         ok = score > 1e-9
@@ -244,32 +278,32 @@ class Corpus:
         best first (ties by position), same-story copies left out (unless
         ``with_same_story``); and the positions of its copies."""
         i, j, score = self.pairs(first, last)
-        # by article, then score (to 9 decimals), then position: one stable sort
-        # of article << 30 | (2**30 - 1 - score * 1e9); the pairs come sorted by
-        # article and position
-        quantised = np.rint(score * 1e9).astype(np.int64)
-        order = np.argsort((i << 30) | ((1 << 30) - 1 - quantised), kind="stable")
-        i, j, score = i[order], j[order], score[order]
-        bounds = np.searchsorted(i, np.arange(first, last + 1))
-        # each article's best k + COPIES_MAX only
-        rank = np.arange(len(i)) - bounds[i - first]
-        head = rank < k + COPIES_MAX
-        i, j, score = i[head], j[head], score[head]
+        i, j, score = _best(i - first, j, score, last - first, self.n, k + COPIES_MAX)
+        i += first
         bounds = np.searchsorted(i, np.arange(first, last + 1))
         floor = self.weights.text * self.weights.same_story * self.length[i] * self.length[j] - 1e-9
-        maybe = set(np.flatnonzero(score >= floor).tolist())
+        copy = np.zeros(len(i), dtype=bool)
+        maybe = np.flatnonzero(score >= floor)
+        if len(maybe):
+            cosine = _row_dots(self.word_matrix, i[maybe], j[maybe])
+            copy[maybe] = cosine >= self.weights.same_story
+        # each article's best k that are not copies (or all, ``with_same_story``)
+        shown = np.ones(len(i), dtype=bool) if with_same_story else ~copy
+        kept = np.cumsum(shown)
+        starts = np.concatenate([[0], kept])[bounds[:-1]]
+        kept -= shown
+        shown &= (kept - starts[i - first]) < k
+        js, scores, ii = j[shown].tolist(), score[shown].tolist(), i[shown] - first
+        shown_bounds = np.searchsorted(ii, np.arange(0, last - first + 1)).tolist()
+        copies_of: dict[int, list[int]] = defaultdict(list)
+        for p in np.flatnonzero(copy).tolist():
+            copies_of[int(i[p])].append(int(j[p]))
         out = []
         for r, a in enumerate(range(first, last)):
-            lo, hi = int(bounds[r]), int(bounds[r + 1])
-            copies = sorted(
-                int(j[p]) for p in range(lo, hi) if p in maybe and self.is_same_story(a, int(j[p]))
+            lo, hi = shown_bounds[r], shown_bounds[r + 1]
+            out.append(
+                (list(zip(js[lo:hi], scores[lo:hi], strict=True)), sorted(copies_of.get(a, ())))
             )
-            best = [
-                (int(j[p]), float(score[p]))
-                for p in range(lo, hi)
-                if with_same_story or int(j[p]) not in copies
-            ][:k]
-            out.append((best, copies))
         return out
 
     def top(self, i: int, k: int, with_same_story: bool = False) -> list[tuple[int, float]]:
@@ -282,6 +316,28 @@ class Corpus:
         for first in range(0, self.n, block):
             out.extend(self.top_rows(first, min(self.n, first + block), k))
         return out
+
+
+def _best(
+    r: np.ndarray, j: np.ndarray, score: np.ndarray, rows: int, n: int, m: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``m`` best pairs of each row ``0..rows-1`` (row ``r``, column ``j``),
+    by row, then score (to 9 decimals) best first, then column: one sort of
+    ``row << 54 | (2**30 - 1 - score * 1e9) << 24 | column``, each key unique."""
+    down = (1 << 30) - 1 - np.rint(score * 1e9).astype(np.int64)
+    if n < 1 << 24 and rows <= 512:
+        order = np.argsort((r << 54) | (down << 24) | j)
+    else:
+        order = np.lexsort((j, down, r))
+    r, j, score = r[order], j[order], score[order]
+    bounds = np.searchsorted(r, np.arange(rows + 1))
+    head = np.arange(len(r)) - bounds[r] < m
+    return r[head], j[head], score[head]
+
+
+def _row_dots(matrix: Any, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """The dot products of rows ``i[p]`` and ``j[p]`` of a sparse ``matrix``, for every ``p``."""
+    return np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel()
 
 
 def _template_concepts(docs: Sequence[Doc]) -> set[tuple[str, str]]:
@@ -353,79 +409,3 @@ def _ancestors(
     if memo is not None:
         memo[key] = found
     return found
-
-
-def explain(
-    corpus: Corpus, i: int, j: int, terms_shown: int = 6
-) -> list[tuple[str, float, str, str]]:
-    """Why article ``j`` is related to article ``i``: (kind, weight, key,
-    detail) tuples, each weight its part of the score.
-
-    - ``shared_concept`` (key: the concept): both articles mention it;
-    - ``broader_concept`` (key: the concept; detail: the concepts each article
-      mentions, ``"a|b"``): they meet at it through the hierarchy;
-    - ``shared_terms`` (weight: all shared words; detail: up to ``terms_shown``
-      of them found in at most half of the articles (or 3), ``"a|b|c"``,
-      the largest part of the score first);
-    - ``links_to`` / ``linked_from``; ``same_author`` (key: the author) or
-      ``same_feed`` (key: the feed).
-
-    Concepts come most specific (fewest articles) first; a concept in more
-    than half of the articles, or worth less than 2% of the score, is no
-    reason. A concept is never explained by itself.
-    """
-    w, n = corpus.weights, corpus.n
-    scale = float(corpus.length[i] * corpus.length[j])
-    ci, cj = corpus.concept_rows[i], corpus.concept_rows[j]
-    di, dj = corpus.direct[i], corpus.direct[j]
-    ei, ej = corpus.expanded[i], corpus.expanded[j]
-    concept_parts = []
-    for c in sorted(set(ci) & set(cj)):
-        share = w.concepts * ci[c] * cj[c] * scale
-        concept_parts.append((c, share))
-    content = sum(s for _, s in concept_parts)
-    wi, wj = corpus.word_rows[i], corpus.word_rows[j]
-    term_parts = sorted(
-        ((t, w.text * x * wj[t] * scale) for t, x in wi.items() if t in wj),
-        key=lambda p: (-p[1], p[0]),
-    )
-    content += sum(s for _, s in term_parts)
-    reasons: list[tuple[str, float, str, str]] = []
-    floor = 0.02 * content
-    shown_via: set[str] = set()
-    at: dict[str, int] = {}  # concept -> index of its reason
-    for c, share in sorted(concept_parts, key=lambda p: (corpus.concept_df[p[0]], -p[1], p[0])):
-        if share < floor or corpus.concept_df[c] > max(n / 2, 10):
-            continue
-        if c in di and c in dj:
-            at[c] = len(reasons)
-            reasons.append(("shared_concept", share, c, ""))
-            continue
-        via = [s for s in dict.fromkeys((ei[c][1], ej[c][1])) if s != c]
-        if not via or set(via) <= shown_via | (set(di) & set(dj)):
-            # nothing new: its part goes to the concept it comes through
-            if via and via[0] in at:
-                kind, old, key, detail = reasons[at[via[0]]]
-                reasons[at[via[0]]] = (kind, old + share, key, detail)
-            continue
-        shown_via.update(via)
-        at[c] = len(reasons)
-        reasons.append(("broader_concept", share, c, "|".join(via)))
-    reasons = [(kind, round(share, 4), key, detail) for kind, share, key, detail in reasons]
-    # words shown: not in most of the articles
-    telling = max(3.0, n / 2)
-    words = [t for t, _ in term_parts if corpus.word_df[t] <= telling][:terms_shown]
-    if term_parts:
-        total = sum(s for _, s in term_parts)
-        reasons.append(("shared_terms", round(total, 4), "", "|".join(words)))
-    if j in corpus.links_out[i]:
-        reasons.append(("links_to", round(w.link * scale, 4), "", ""))
-    if i in corpus.links_out[j]:
-        reasons.append(("linked_from", round(w.link * scale, 4), "", ""))
-    if content > 0:
-        authors = sorted(set(corpus.authors[i]) & set(corpus.authors[j]))
-        if authors:
-            reasons.append(("same_author", round(w.source * scale, 4), authors[0], ""))
-        elif corpus.feeds[i] and corpus.feeds[i] == corpus.feeds[j]:
-            reasons.append(("same_feed", round(w.source * scale, 4), corpus.feeds[i], ""))
-    return reasons

@@ -25,6 +25,8 @@ TERMS_MAX = 64
 PROSE_MAX = 3000
 
 _WORD = re.compile(r"[a-z][a-z0-9+#]{2,}")
+#: one ``word:count`` item of :func:`format_terms` (the word: up to the last colon)
+_TERM = re.compile(r"(?<!\S)(\S+):([0-9]+)(?!\S)")
 
 # English stop words: scikit-learn's ENGLISH_STOP_WORDS (BSD-3-Clause,
 # (c) 2007-2024 The scikit-learn developers), from the Glasgow Information
@@ -87,9 +89,4 @@ def parse_terms(value: object) -> tuple[tuple[str, int], ...]:
     >>> parse_terms("bucket:3 s3:1")
     (('bucket', 3), ('s3', 1))
     """
-    out = []
-    for item in str(value or "").split():
-        word, _, n = item.rpartition(":")
-        if word and n.isdigit():
-            out.append((word, int(n)))
-    return tuple(out)
+    return tuple((word, int(n)) for word, n in _TERM.findall(str(value or "")))

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from kgraph.graph.reasons import explain
 from kgraph.graph.related import corpus_of, decode_reasons
-from kgraph.graph.relatedness import Corpus, explain
+from kgraph.graph.relatedness import Corpus
 from kgraph.query.results import ArticleRef, Reason, Related
 
 __all__ = ["Relatedness"]

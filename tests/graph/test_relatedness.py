@@ -10,8 +10,9 @@ import pytest
 import kgraph
 from kgraph.export.graphml import read_graphml, write_graphml
 from kgraph.export.json import read_json, write_json
+from kgraph.graph.reasons import explain
 from kgraph.graph.related import RELATED_STORED, add_related, decode_reasons
-from kgraph.graph.relatedness import Corpus, Doc, Weights, explain
+from kgraph.graph.relatedness import Corpus, Doc, Weights
 from kgraph.ingest.words import distinctive_terms, format_terms, parse_terms
 from kgraph.query import GraphIndex
 from kgraph.records import ArticleText, Block
@@ -221,3 +222,34 @@ def test_add_related_reads_only_graph_attributes():
     add_related(g)
     related = [(u, v) for u, v, k in g.edges(data="kind") if k == "related"]
     assert related == [("article:0", "article:1"), ("article:1", "article:0")]
+
+
+# every article paired with most others, or with few
+@pytest.mark.parametrize(("shared", "draws"), [(3, 30), (3000, 4)])
+def test_the_best_of_each_article_are_its_best_pairs_in_order(shared, draws):
+    import random
+
+    rng = random.Random(shared)
+    pool = [f"word{c}" for c in range(shared)]
+    docs = [
+        doc(
+            f"t{n}",
+            " ".join(rng.choice(pool) for _ in range(draws)) + " " + filler(20, f"own{n}x"),
+            {f"c{rng.randrange(5 if draws > 10 else 400)}": 0.5},
+            feed=f"f{n % 3}",
+            authors=(f"a{n % 4}", f"b{n % 5}") if n % 2 else (),
+            links=(n + 1,) if n % 7 == 0 and n + 1 < 40 else (),
+        )
+        for n in range(40)
+    ]
+    corpus = Corpus(docs, {"c1": ("c0",)})
+    i, j, score = corpus.pairs(0, corpus.n)
+    got = corpus.top_rows(0, corpus.n, 6, with_same_story=True)
+    for a in range(corpus.n):
+        mine = [
+            (-round(float(s) * 1e9), int(b), float(s))
+            for x, b, s in zip(i, j, score, strict=True)
+            if x == a
+        ]
+        want = [(b, s) for _, b, s in sorted(mine)[:6]]
+        assert got[a][0] == want
