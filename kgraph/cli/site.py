@@ -51,11 +51,13 @@ def site_cmd(graph_path: str, outdir: str, no_map: bool) -> None:
       kgraph site --graph other/graph.json -o /var/www/concepts
     """
     from kgraph.export.site import write_site
+    from kgraph.query.index import GraphIndex
 
     kg = _load(graph_path)
     start = time.perf_counter()
     with failing_on(OSError, prefix=f"{outdir}: cannot write: "):
-        report = write_site(kg.graph, outdir, index=kg.index, concept_map=not no_map)
+        # no catalogue: the site names no concept from user input (saves loading it)
+        report = write_site(kg.graph, outdir, index=GraphIndex(kg.graph), concept_map=not no_map)
     for msg in report.problems:
         error(msg)
     click.echo(

@@ -16,6 +16,7 @@ only http(s).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import re
@@ -34,6 +35,8 @@ __all__ = ["atom_date", "concept_entries", "render_concept_feed", "write_concept
 
 #: The date of an entry whose article has none (and of an empty feed without a build date).
 EPOCH = "1970-01-01T00:00:00Z"
+_version = functools.cache(kgraph_version)
+_normalise_url = functools.lru_cache(maxsize=1 << 16)(normalise_url)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})")
 
@@ -74,7 +77,7 @@ def concept_entries(
     for h in hits:
         keys = {f"t:{h.title.casefold().strip()}|{h.published[:10]}"}
         if h.url:
-            keys.add(f"u:{normalise_url(h.url)}")
+            keys.add(f"u:{_normalise_url(h.url)}")
         if keys & seen:
             continue
         seen |= keys
@@ -98,12 +101,16 @@ def render_concept_feed(
     *,
     limit: int | None = None,
     page_url: str = "",
+    hits: list[ArticleHit] | None = None,
 ) -> str:
-    """The Atom feed of ``concept`` as a string (see :func:`concept_entries`);
-    ``page_url``, when an http(s) URL, is the feed's ``alternate`` link."""
+    """The Atom feed of ``concept`` as a string: its newest ``limit`` articles
+    (None: all; see :func:`concept_entries`, or ``hits`` if given: those
+    entries, already chosen); ``page_url``, when an http(s) URL, is the
+    feed's ``alternate`` link."""
     cid = index.resolve_concept(concept)
     name = index.concept_name(cid)
-    hits = concept_entries(index, cid, narrower, limit)
+    if hits is None:
+        hits = concept_entries(index, cid, narrower, limit)
     built = atom_date(index.graph.graph.get("built", ""))
     updated = max((atom_date(h.published, built) for h in hits), default=built)
     scope = " and narrower concepts" if narrower else ""
@@ -115,7 +122,7 @@ def render_concept_feed(
         f"  <id>urn:kgraph:concept:{esc(quote(cid, safe=''))}</id>",
         f"  <updated>{updated}</updated>",
         "  <author><name>kgraph</name></author>",
-        f'  <generator version="{esc(kgraph_version())}">kgraph</generator>',
+        f'  <generator version="{esc(_version())}">kgraph</generator>',
     ]
     if safe_url(page_url):
         lines.append(f'  <link rel="alternate" type="text/html" href="{esc(safe_url(page_url))}"/>')

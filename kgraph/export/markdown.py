@@ -34,8 +34,8 @@ import networkx as nx
 
 from kgraph.errors import GraphError
 from kgraph.export.atom import concept_entries
+from kgraph.export.folder import folder_writer
 from kgraph.export.safe_text import md_text, safe_url, xml_text
-from kgraph.fileio import all_or_nothing, atomic_open
 from kgraph.query.index import GraphIndex
 
 __all__ = ["note_name", "write_markdown"]
@@ -86,8 +86,10 @@ def write_markdown(
 ) -> list[Path]:
     """Write the vault of ``graph`` into ``directory`` (see the module); return
     the notes written. Every concept with an article (its own or a narrower
-    one's) gets a note; every article does. The notes replace the previous
-    ones together (a failed write leaves the old vault)."""
+    one's) gets a note; every article does. Notes of an earlier export that
+    this one does not write are removed (:mod:`kgraph.export.folder`); other
+    files of the vault (your own notes) are kept unless they are in
+    ``Concepts/`` or ``Articles/``."""
     root = Path(directory)
     idx = index or GraphIndex(graph)
     names = _Names()
@@ -103,17 +105,12 @@ def write_markdown(
 
     written: list[Path] = []
     try:
-        with all_or_nothing():
+        with folder_writer(root, ["Concepts", "Articles"]) as out:
             for c in concepts:
-                path = root / "Concepts" / f"{cnote[c]}.md"
-                with atomic_open(path) as fh:
-                    fh.write(_concept_note(idx, c, clink, anote))
-                written.append(path)
+                note = _concept_note(idx, c, clink, anote)
+                written.append(out.write(f"Concepts/{cnote[c]}.md", note))
             for a in idx.articles:
-                path = root / "Articles" / f"{anote[a]}.md"
-                with atomic_open(path) as fh:
-                    fh.write(_article_note(idx, a, clink))
-                written.append(path)
+                written.append(out.write(f"Articles/{anote[a]}.md", _article_note(idx, a, clink)))
     except OSError as err:
         raise GraphError(f"{root}: cannot write the notes ({err.strerror or err})") from err
     return written

@@ -16,6 +16,7 @@ link through :func:`safe_url`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import re
@@ -49,6 +50,12 @@ def esc(text: object) -> str:
     >>> esc("Tom & 'Jerry'")
     'Tom &amp; &#x27;Jerry&#x27;'
     """
+    return _esc(text if isinstance(text, str) else str(text if text is not None else ""))
+
+
+# A site repeats the same names, titles and links on many pages: each is escaped once.
+@functools.lru_cache(maxsize=1 << 16)
+def _esc(text: str) -> str:
     return html.escape(xml_text(text), quote=True)
 
 
@@ -59,6 +66,11 @@ def safe_url(url: object) -> str:
     >>> safe_url("HTTPS://example.org/a b"), safe_url("//example.org"), safe_url("data:,x")
     ('HTTPS://example.org/a%20b', '', '')
     """
+    return _safe_url(url if isinstance(url, str) else str(url if url is not None else ""))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _safe_url(url: str) -> str:
     text = xml_text(url).strip()
     if not text or any(c in text for c in "\r\n\t"):
         return ""
@@ -71,6 +83,7 @@ def safe_url(url: object) -> str:
     return text.replace(" ", "%20")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def file_slug(name: str) -> str:
     """A file name for ``name`` (a concept id, an author slug): letters,
     digits, ``-`` and ``_`` kept, anything else as ``_xx`` (its UTF-8 bytes
@@ -88,6 +101,7 @@ def file_slug(name: str) -> str:
     return "".join(out)[:180] or "_"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def article_slug(node: str) -> str:
     """A short file name for an article node id (its URL or guid).
 

@@ -27,8 +27,6 @@ from __future__ import annotations
 import base64
 import logging
 import os
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,6 +34,7 @@ import networkx as nx
 
 from kgraph.errors import GraphError
 from kgraph.export.atom import concept_entries, render_concept_feed
+from kgraph.export.folder import FolderWriter, folder_writer
 from kgraph.export.page_data import json_for_script
 from kgraph.export.safe_text import article_slug, esc, file_slug
 from kgraph.export.site_pages import (
@@ -46,7 +45,6 @@ from kgraph.export.site_pages import (
     outside_link,
     shell,
 )
-from kgraph.fileio import atomic_open
 from kgraph.query.concept_map import communities_of
 from kgraph.query.index import GraphIndex
 
@@ -113,12 +111,15 @@ class SiteReport:
     problems: list[str] = field(default_factory=list)
 
 
-def _writer(root: Path) -> Callable[[str, str], None]:
-    def write(rel: str, text: str) -> None:
-        with atomic_open(root / rel) as fh:
-            fh.write(text)
-
-    return write
+#: What :func:`write_site` writes into its folder (and prunes there: see
+#: :mod:`kgraph.export.folder`; the index is written last).
+ENTRIES = ("index.html", "concept_map.svg", "concepts", "articles", "authors", "feeds")
+#: The most entries a concept's feed on the site carries (the newest; a reader
+#: keeps what it has seen). ``kgraph feed`` writes them all.
+FEED_ENTRIES = 200
+#: The index's concept map picture shows at most this many concepts (the
+#: most mentioned): a bigger map is unreadable at page width.
+MAP_CONCEPTS = 250
 
 
 def write_site(
@@ -149,21 +150,26 @@ def write_site(
         for n, d in graph.nodes(data=True)
         if d.get("kind") == "feed"
     }
-    write = _writer(root)
     try:
-        for cid in concepts:
-            hits = concept_entries(idx, cid)
-            desc = str(idx.concept_attrs[cid].get("description") or "")
-            slug = file_slug(cid)
-            write(f"concepts/{slug}.html", concept_page(idx, cid, hits, links, feed_titles, desc))
-            write(f"feeds/{slug}.xml", render_concept_feed(idx, cid))
-        for a in idx.articles:
-            write(f"articles/{article_slug(a)}.html", article_page(idx, a, links, feed_titles))
-        for node in authors:
-            slug = file_slug(node.removeprefix("author:"))
-            write(f"authors/{slug}.html", author_page(idx, node, links))
-        picture, clusters = _map_parts(idx, root, links, report) if concept_map else ("", "")
-        write("index.html", _index_page(idx, concepts, links, picture, clusters, top, recent))
+        with folder_writer(root, ENTRIES) as out:
+            write = out.write
+            for cid in concepts:
+                hits = concept_entries(idx, cid)
+                desc = str(idx.concept_attrs[cid].get("description") or "")
+                slug = file_slug(cid)
+                page = concept_page(idx, cid, hits, links, feed_titles, desc)
+                write(f"concepts/{slug}.html", page)
+                feed = render_concept_feed(idx, cid, limit=FEED_ENTRIES, hits=hits[:FEED_ENTRIES])
+                write(f"feeds/{slug}.xml", feed)
+            for a in idx.articles:
+                write(f"articles/{article_slug(a)}.html", article_page(idx, a, links, feed_titles))
+            for node in authors:
+                slug = file_slug(node.removeprefix("author:"))
+                write(f"authors/{slug}.html", author_page(idx, node, links))
+            picture, clusters = ("", "")
+            if concept_map:
+                picture, clusters = _map_parts(idx, out, links, report)
+            write("index.html", _index_page(idx, concepts, links, picture, clusters, top, recent))
     except OSError as err:
         raise GraphError(f"{root}: cannot write the site ({err.strerror or err})") from err
     report.concepts, report.feeds = len(concepts), len(concepts)
@@ -172,20 +178,21 @@ def write_site(
 
 
 def _map_parts(
-    idx: GraphIndex, root: Path, links: SiteLinks, report: SiteReport
+    idx: GraphIndex, out: FolderWriter, links: SiteLinks, report: SiteReport
 ) -> tuple[str, str]:
     """The concept map picture (an ``<img>`` of an inline SVG, also written
     as ``concept_map.svg``) and the list of its clusters."""
     try:
         from kgraph.export.map_picture import write_map_picture
 
-        cmap = idx.concept_map()
+        counts = sorted((len(p) for p in idx.postings.values()), reverse=True)
+        floor = counts[MAP_CONCEPTS] + 1 if len(counts) > MAP_CONCEPTS else 2
+        cmap = idx.concept_map(min_articles=max(floor, 2))
         if cmap.number_of_nodes() == 0:
             return "", ""
-        with tempfile.TemporaryDirectory() as tmp:
-            svg = write_map_picture(cmap, Path(tmp) / "concept_map.svg", "svg").read_bytes()
-        with atomic_open(root / "concept_map.svg", "wb") as fh:
-            fh.write(svg)
+        path = write_map_picture(cmap, out.root / "concept_map.svg", "svg")
+        out.written.add(path)
+        svg = path.read_bytes()
     except (ImportError, GraphError, ValueError) as err:
         report.problems.append(f"no concept map picture: {err}")
         return "", ""

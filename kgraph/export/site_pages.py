@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ __all__ = [
     "author_page",
     "concept_page",
     "month_chart",
+    "months_of",
     "outside_link",
     "shell",
 ]
@@ -171,6 +173,25 @@ def month_chart(months: Sequence[tuple[str, int]], width: int = 640, height: int
     )
 
 
+def months_of(dates: Iterable[str]) -> list[tuple[str, int]]:
+    """Articles per month ``YYYY-MM`` from their dates, months without any as 0.
+
+    >>> months_of(["2024-01-05", "2024-03-01", "", "2024-03-09"])
+    [('2024-01', 1), ('2024-02', 0), ('2024-03', 2)]
+    """
+    counts = Counter(d[:7] for d in dates if len(d) >= 7 and d[4] == "-")
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    y, m = int(first[:4]), int(first[5:7])
+    out = []
+    while f"{y:04d}-{m:02d}" <= last:
+        key = f"{y:04d}-{m:02d}"
+        out.append((key, counts.get(key, 0)))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
 def _article_item(index: GraphIndex, hit: ArticleHit, links: SiteLinks, cid: str) -> str:
     via = ""
     if hit.matched != cid:
@@ -185,10 +206,13 @@ def _article_item(index: GraphIndex, hit: ArticleHit, links: SiteLinks, cid: str
 
 
 def _names(items: Iterable[tuple[str, int]], render: Callable[[str], str], limit: int = 15) -> str:
-    rows = [f'<li>{render(key)} <span class="meta">({n})</span></li>' for key, n in items]
+    rows = [
+        f'<li>{render(key)} <span class="meta">({n})</span></li>'
+        for key, n in itertools.islice(items, limit)
+    ]
     if not rows:
         return '<p class="meta">None.</p>'
-    return f'<ul class="inline">{"".join(rows[:limit])}</ul>'
+    return f'<ul class="inline">{"".join(rows)}</ul>'
 
 
 def concept_page(
@@ -226,9 +250,8 @@ def concept_page(
             shown = ", ".join(links.concept(c, index.concept_name(c)) for c in group[:60])
             more = f" and {len(group) - 60} more" if len(group) > 60 else ""
             parts.append(f"<p>{label}: {shown}{more}</p>")
-    timeline = index.timeline(cid)
     parts.append("<h2>Articles over time</h2>")
-    parts.append(month_chart([(m.month, m.articles) for m in timeline.months]))
+    parts.append(month_chart(months_of(h.published for h in hits)))
     together = sorted(
         index.co_occurs.get(cid, {}).items(), key=lambda kv: (-kv[1][1], -kv[1][0], kv[0])
     )

@@ -256,3 +256,20 @@ def test_empty_graph_site(tmp_path: Path) -> None:
     report = write_site(nx.MultiDiGraph(), tmp_path)
     assert (report.concepts, report.articles) == (0, 0)
     check_page(tmp_path / "index.html")
+
+
+def test_a_second_site_in_the_same_folder_drops_stale_pages_and_keeps_other_files(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "graph.graphml").write_text("mine")
+    write_site(make_graph(), tmp_path, concept_map=False)
+    smaller = make_graph()
+    smaller.remove_node("article:https://blog.example.org/lambda")
+    smaller.remove_node("concept:aws-lambda")
+    write_site(smaller, tmp_path, concept_map=False)
+    assert (tmp_path / "graph.graphml").read_text() == "mine"
+    assert not (tmp_path / "concepts" / "aws-lambda.html").exists()
+    assert not (tmp_path / "feeds" / "aws-lambda.xml").exists()
+    assert len(list((tmp_path / "articles").iterdir())) == 1
+    for page in tmp_path.rglob("*.html"):
+        check_page(page)  # no link to a page that is gone
