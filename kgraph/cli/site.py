@@ -89,6 +89,7 @@ def feed_cmd(concept: str, include_narrower: bool, output: str | None, graph_pat
       kgraph feed golang
     """
     from kgraph.export.atom import concept_entries, write_concept_feed
+    from kgraph.export.digest import term_text
     from kgraph.export.safe_text import file_slug
 
     kg = _load(graph_path)
@@ -98,7 +99,8 @@ def feed_cmd(concept: str, include_narrower: bool, output: str | None, graph_pat
     with failing_on(OSError):
         write_concept_feed(kg.index, cid, target, narrower=include_narrower)
     count = len(concept_entries(kg.index, cid, include_narrower))
-    click.echo(f"wrote {target}: {count} article(s) about {kg.index.concept_name(cid)}")
+    name = term_text(kg.index.concept_name(cid))  # a discovered term's name is feed text
+    click.echo(f"wrote {target}: {count} article(s) about {name}")
 
 
 @click.command(name="diff")
