@@ -298,8 +298,9 @@ from kgraph.cli.cache import cache as _cache_group  # noqa: E402
 from kgraph.cli.catalogue import candidates_cmd, eval_cmd  # noqa: E402
 from kgraph.cli.export import export  # noqa: E402
 from kgraph.cli.queries import QUERY_COMMANDS  # noqa: E402
+from kgraph.cli.site import SITE_COMMANDS  # noqa: E402
 
-for _command in (eval_cmd, candidates_cmd, export, _cache_group, *QUERY_COMMANDS):
+for _command in (eval_cmd, candidates_cmd, export, _cache_group, *QUERY_COMMANDS, *SITE_COMMANDS):
     main.add_command(_command)
 
 

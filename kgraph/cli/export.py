@@ -37,7 +37,7 @@ from kgraph.export.formats import FORMATS, WriteOptions, write_format
     "--output",
     "output",
     type=click.Path(),
-    help="File to write (a folder for neo4j). Default: graph.<ext> (or neo4j/) next to --graph.",
+    help="File to write (a folder for neo4j and markdown). Default: graph.<ext> (or neo4j/, notes/) next to --graph.",
 )
 @click.option(
     "--base",
@@ -62,6 +62,8 @@ def export(
       gexf       GEXF 1.2 (Gephi), colours/sizes/positions as viz elements
       cytoscape  Cytoscape.js / Cytoscape desktop JSON (.cyjs) with positions
       neo4j      CSVs for `neo4j-admin database import` + load.cypher
+      markdown   a folder of notes with [[wikilinks]] and YAML front matter
+                 (one per concept and article: an Obsidian vault)
       turtle     RDF Turtle: SKOS concepts, Dublin Core / schema.org articles
                  (needs the [rdf] extra: pip install 'kgraph[rdf]')
 
@@ -72,6 +74,7 @@ def export(
       kgraph export --format neo4j -o /var/lib/neo4j/import
       kgraph export --format turtle --base https://example.org/kg/ --all-concepts
       kgraph export -f graphml --graph other/graph.json -o other/graph.graphml
+      kgraph export --format markdown -o ~/vaults/tech-concepts
     """
     fmt = fmt.lower()
     target = Path(output) if output else Path(graph_path).parent / FORMATS[fmt].filename
@@ -84,7 +87,9 @@ def export(
 
             cat = load_catalogue()
         written = write_format(kg.graph, fmt, target, WriteOptions(base=base, catalogue=cat))
-    for path in written:
+    if fmt == "markdown":  # hundreds of notes: one line
+        click.echo(f"wrote {target}: {len(written)} notes (open the folder as an Obsidian vault)")
+    for path in written if fmt != "markdown" else ():
         click.echo(f"wrote {path}")
     if fmt == "neo4j":
         from kgraph.export.neo4j import admin_import_command

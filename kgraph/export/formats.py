@@ -1,13 +1,13 @@
 """The one registry of output formats, used by ``KnowledgeGraph.write``,
 ``kgraph build --format`` and ``kgraph export --format``.
 
-Each :class:`Format` names its default file (a folder for ``neo4j``), says what
+Each :class:`Format` names its default file (a folder for ``neo4j`` and ``markdown``), says what
 it is for and which pip extra it needs, and writes a graph. The writers are
 imported on use, so an optional dependency (rdflib for Turtle) is only needed
 by the format that uses it.
 
 >>> sorted(FORMATS)
-['cytoscape', 'gexf', 'graphml', 'html', 'json', 'neo4j', 'turtle']
+['cytoscape', 'gexf', 'graphml', 'html', 'json', 'markdown', 'neo4j', 'turtle']
 >>> FORMATS["gexf"].filename, FORMATS["turtle"].extra
 ('graph.gexf', 'rdf')
 """
@@ -105,6 +105,12 @@ def _neo4j(graph: nx.MultiDiGraph, path: Path, opts: WriteOptions) -> list[Path]
     return write_neo4j(graph, path)
 
 
+def _markdown(graph: nx.MultiDiGraph, path: Path, opts: WriteOptions) -> list[Path]:
+    from kgraph.export.markdown import write_markdown
+
+    return write_markdown(graph, path)
+
+
 def _turtle(graph: nx.MultiDiGraph, path: Path, opts: WriteOptions) -> Path:
     from kgraph.export import rdf  # rdflib (the [rdf] extra) is imported on use
 
@@ -141,6 +147,12 @@ FORMATS: Mapping[str, Format] = {
             _neo4j,
         ),
         Format(
+            "markdown",
+            "notes",
+            "Markdown notes with [[wikilinks]] and YAML front matter, a vault (a folder)",
+            _markdown,
+        ),
+        Format(
             "turtle",
             "graph.ttl",
             "RDF Turtle: SKOS concepts, Dublin Core / schema.org articles",
@@ -159,7 +171,7 @@ def check_formats(names: Iterable[str]) -> list[str]:
     >>> check_formats(["pdf"])
     Traceback (most recent call last):
     ...
-    kgraph.errors.KgraphError: unknown format(s) pdf; choose from graphml, html, json, gexf, cytoscape, neo4j, turtle
+    kgraph.errors.KgraphError: unknown format(s) pdf; choose from graphml, html, json, gexf, cytoscape, neo4j, markdown, turtle
     """
     fmts = [n.strip().lower() for n in names if n.strip()]
     bad = [f for f in fmts if f not in FORMATS]

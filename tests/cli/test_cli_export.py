@@ -52,6 +52,9 @@ def test_export_writes_each_format_next_to_the_graph(fmt, sample_kg, graph_file)
         assert rows == n_nodes
         assert "neo4j-admin database import full" in result.output
         assert "cypher-shell" in result.output
+    elif fmt == "markdown":  # one note per article and per concept with an article
+        n_articles = len(sample_kg.nodes_of("article"))
+        assert n_articles < len(list(target.glob("*/*.md"))) < n_nodes
     else:
         rdf = rdflib.Graph().parse(target, format="turtle")
         assert len(rdf) > n_nodes

@@ -26,6 +26,9 @@ GRAPH_COMMANDS = {
     "show": ["show", "S3"],
     "path": ["path", "golang", "S3"],
     "map": ["map", "--format", "graphml"],
+    "site": ["site", "--no-map"],
+    "feed": ["feed", "S3", "--include-narrower"],
+    "digest": ["digest", "--since", "2024"],
 }
 
 #: every command, with arguments under which it succeeds (GRAPH and OUT are
@@ -38,9 +41,10 @@ OK_RUNS = {
     "view": ["view", "PAGE"],
     "cache info": ["cache", "info"],
     "cache clear": ["cache", "clear"],
+    "diff": ["diff", "GRAPH", "GRAPH"],
 }
 #: where a command writes: -o OUT (the cache commands: the cache beside OUT)
-WRITES = {"build", "map", "cache info", "cache clear"}
+WRITES = {"build", "map", "site", "cache info", "cache clear"}
 
 
 def invoke(args: list[str]):
@@ -60,10 +64,13 @@ def graph_file(sample_kg, tmp_path_factory) -> Path:
 
 def _filled(name: str, args: list[str], graph_file: Path, out: Path) -> list[str]:
     args = [str(graph_file.with_suffix(".html")) if a == "PAGE" else a for a in args]
+    args = [str(graph_file) if a == "GRAPH" else a for a in args]
     if name in GRAPH_COMMANDS:
         args += ["--graph", str(graph_file)]
     if name == "export":
         args += ["-o", str(out / "graph.json")]
+    if name == "feed":
+        args += ["-o", str(out / "s3.xml")]
     if name in WRITES:
         args += ["-o", str(out)]
     return args
@@ -85,7 +92,7 @@ def test_exit_2_and_one_error_line_when_the_graph_is_missing(name, tmp_path):
     missing = tmp_path / "none.graphml"
     result = invoke(
         [*GRAPH_COMMANDS[name], "--graph", str(missing), "-o", str(tmp_path / "o")]
-        if name in ("map", "export")
+        if name in ("map", "export", "site", "feed")
         else [*GRAPH_COMMANDS[name], "--graph", str(missing)]
     )
     assert result.exit_code == 2, result.output
@@ -166,6 +173,11 @@ def test_usage_errors_exit_2_in_the_same_style(name):
         (["view", "a", "b"], "Got unexpected extra argument"),
         (["cache", "info", "--cache-dir"], "Option '--cache-dir' requires an argument"),
         (["cache", "clear", "--stale", "x"], "Got unexpected extra argument"),
+        (["feed"], "Missing argument 'CONCEPT'"),
+        (["diff", "a.graphml"], "Missing argument 'NEW'"),
+        (["digest"], "Missing option '--since'"),
+        (["digest", "--since", "2024", "--format", "pdf"], "Invalid value for '--format'"),
+        (["digest", "--since", "yesterday"], "--since 'yesterday'"),
     ],
 )
 def test_bad_values_are_usage_errors(args, message, tmp_path):
@@ -221,6 +233,33 @@ def test_a_group_without_a_command_exits_2_after_its_help(group):
     assert result.stderr.startswith("Usage: ") and "Commands:" in result.stderr
     assert _errors(result.stderr) == ["error: missing command: choose one of the above"]
     assert result.stdout == ""
+
+
+def test_a_feed_of_an_unknown_concept_exits_2(graph_file, tmp_path):
+    out = tmp_path / "x.xml"
+    result = invoke(["feed", "no-such-concept-xyz", "--graph", str(graph_file), "-o", str(out)])
+    assert result.exit_code == 2 and result.stdout == "" and not out.exists()
+    [line] = _errors(result.stderr)
+    assert "no-such-concept-xyz" in line
+
+
+@pytest.mark.parametrize("which", ["old", "new"])
+def test_diff_of_a_missing_graph_exits_2_naming_it(which, graph_file, tmp_path):
+    missing = str(tmp_path / "none.graphml")
+    args = [missing, str(graph_file)] if which == "old" else [str(graph_file), missing]
+    result = invoke(["diff", *args])
+    assert result.exit_code == 2 and result.stdout == ""
+    [line] = _errors(result.stderr)
+    assert missing in line
+
+
+def test_an_unwritable_site_exits_2(graph_file, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = invoke(["site", "--no-map", "--graph", str(graph_file), "-o", str(blocker / "s")])
+    assert result.exit_code == 2
+    [line] = _errors(result.stderr)
+    assert str(blocker) in line
 
 
 def test_an_unwritable_output_exits_2(graph_file, tmp_path):

@@ -20,7 +20,16 @@ SAME_BYTES = ["gexf", "cytoscape", "json", "turtle"]
 
 def test_the_api_and_the_cli_share_one_registry():
     assert API_FORMATS is FORMATS
-    assert set(FORMATS) == {"graphml", "html", "json", "gexf", "cytoscape", "neo4j", "turtle"}
+    assert set(FORMATS) == {
+        "graphml",
+        "html",
+        "json",
+        "gexf",
+        "cytoscape",
+        "neo4j",
+        "markdown",
+        "turtle",
+    }
     export = main.get_command(None, "export")
     choice = next(p for p in export.params if p.name == "fmt").type
     assert list(choice.choices) == list(FORMATS)
