@@ -68,6 +68,8 @@ class Candidate:
     url: str = ""
     source: str = ""
     license: str = ""
+    #: what the source says the concept is, one or two sentences
+    description: str = ""
     aliases: list[str] = field(default_factory=list)
     cues: list[str] = field(default_factory=list)
     #: concept ids whose presence supports an ambiguous alias (default: parents)
@@ -214,6 +216,8 @@ def resolve(
         entry["parents"] = c.parents
         if c.url:
             entry["url"] = c.url
+        if c.description:
+            entry["description"] = c.description
         if rules:
             entry["ambiguous"] = rules
         entry["source"] = c.source

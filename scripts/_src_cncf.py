@@ -147,6 +147,7 @@ def candidates() -> list[Candidate]:
                 url=row.get("homepage_url") or repo,
                 source=SOURCE,
                 license=LICENSE,
+                description=" ".join((row.get("description") or "").split())[:400],
                 aliases=aliases,
                 cues=[*dict.fromkeys([*cues, *BASE_CUES])],
                 keys=[name.lower()],

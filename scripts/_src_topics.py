@@ -71,7 +71,7 @@ ublock-origin-filters dsh agent-harness data-space kiota-index netbox-plugin xon
 mathcomp molecular-dynamics synthetic-biology pixel-vision-8 liko-12 fabricmc quiltmc pmmp opencomputers
 bonsai-rx plover superproductivity deta deta-space visual-novel z-machine dle gcj02 portapps wordplate
 animation password-store nanocurrency sui move-sui flow-blockchain m3o msp-mcp runtime-node webapp source-port rocket neo
-readme
+readme internal-tools
 """.split())  # noqa: SIM905
 # fmt: on
 #: topics that are an existing concept under another name (reviewed by hand)
@@ -436,6 +436,7 @@ def candidates(keymap: dict[str, str], types: dict[str, str]) -> list[Candidate]
                 url=row.get("url") or row.get("wikipedia_url") or "",
                 source=SOURCE,
                 license=LICENSE,
+                description=" ".join(desc.split())[:400],
                 aliases=aliases,
                 cues=[*cues, *[r.replace("-", " ") for r in row.get("related", [])[:4]]],
                 keys=[slug],

@@ -159,6 +159,8 @@ class Concept:
     url: str = ""
     ambiguous: tuple[AmbiguousAlias, ...] = ()
     source: str = field(default="", compare=False)
+    #: what the concept is, in a sentence or two (from its source, where it gives one)
+    description: str = field(default="", compare=False)
 
     @property
     def all_aliases(self) -> tuple[str, ...]:

@@ -60,9 +60,14 @@ def _parse_entry(obj: object, where: str, problems: list[str]) -> Concept | None
             f"{where}: {cid}: unknown type {ctype!r}; use one of {sorted(CONCEPT_TYPES)}"
         )
     unknown = set(obj) - {
-        "id", "name", "type", "aliases", "parents", "url", "ambiguous", "note", "source", "license"
+        "id", "name", "type", "aliases", "parents", "url", "ambiguous", "note", "source", "license",
+        "description",
     }  # fmt: skip
-    for key in ("source", "license"):  # where a generated entry comes from, and its terms
+    for key in (
+        "source",
+        "license",
+        "description",
+    ):  # where a generated entry comes from, and its terms
         if key in obj and (not isinstance(obj[key], str) or not obj[key].strip()):
             problems.append(f"{where}: {cid}: {key!r} must be a non-empty string")
     if unknown:
@@ -106,6 +111,7 @@ def _parse_entry(obj: object, where: str, problems: list[str]) -> Concept | None
         url=str(url),
         ambiguous=tuple(rules),
         source=where,
+        description=str(obj.get("description") or "").strip(),
     )
 
 

@@ -52,7 +52,7 @@ def _direct_evidence(h: Hit, rule: Rule, named: dict[tuple[int, str], set[str]])
     if rule.cues and rule.cues.search(h.sentence):
         return True
     if rule.proper and h.kind in _PROSE_KINDS and h.surface == rule.case_form:
-        return _proper_noun(h.sentence, h.surface)
+        return _proper_noun(h.sentence, h.surface) and not _title_run_after(h.sentence, h.surface)
     if not rule.word:
         return False
     others = named.get((h.block, h.sentence))

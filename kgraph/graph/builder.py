@@ -81,7 +81,7 @@ def concept_attrs(concept: Concept, article_count: int = 0) -> dict[str, str | i
     >>> concept_attrs(load_catalogue()["go"])["aliases"].split("|")[:2]
     ['golang', 'Go language']
     """
-    return {
+    attrs: dict[str, str | int] = {
         "kind": "concept",
         "label": concept.name,
         "name": concept.name,
@@ -91,7 +91,9 @@ def concept_attrs(concept: Concept, article_count: int = 0) -> dict[str, str | i
         "url": concept.url,
         "article_count": int(article_count),
         "curated": "true",
+        "description": concept.description,
     }
+    return attrs
 
 
 class GraphBuilder:

@@ -47,6 +47,7 @@ def term_attrs(stats: TermStats) -> dict[str, str | int]:
         "url": "",
         "article_count": int(stats.articles),
         "curated": "false",
+        "description": "",
     }
 
 

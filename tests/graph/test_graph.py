@@ -34,6 +34,7 @@ NODE_ATTRS = {
         "url",
         "article_count",
         "curated",
+        "description",
     },
     "author": {"kind", "label", "name"},
     "tag": {"kind", "label", "name", "concept"},
