@@ -204,7 +204,7 @@ def test_graph_export_round_trips_hostile_text(
     st.lists(st.one_of(HOSTILE, st.just(" Go and Kubernetes "), st.just("x" * 400)), max_size=12)
 )
 def test_extracted_evidence_and_summary_stay_bounded(catalogue, parts: list[str]) -> None:
-    """DESIGN.md bounds evidence and summary to 300 characters, whatever the input."""
+    """The schema (docs/schema.md) bounds evidence and summary to 300 characters, whatever the input."""
     from kgraph.extract.extractor import get_extractor
 
     html = "<p>" + "".join(parts) + " Go is used with Kubernetes. " + "".join(parts) + "</p>"

@@ -41,7 +41,7 @@ def make_graph(
     url: str = "https://blog.example.org/goroutines",
     summary: str = "How goroutines and channels work.",
 ) -> nx.MultiDiGraph:
-    """A small graph following DESIGN.md: 2 articles, 3 concepts, author, tag, feed."""
+    """A small graph following docs/schema.md: 2 articles, 3 concepts, author, tag, feed."""
     g = nx.MultiDiGraph(
         kgraph_version="0.1.0", catalogue_version="2024.08", built="2024-08-05T03:00:00Z"
     )
