@@ -57,6 +57,11 @@ VERY_COMMON = 3.3
 DICTIONARY = 1.5
 
 
+#: concept id -> (description, source, licence) for candidates folded into a
+#: concept that another file holds (written to ``models/descriptions.jsonl``)
+FOLDED_DESCRIPTIONS: dict[str, tuple[str, str, str]] = {}
+
+
 @dataclass
 class Candidate:
     """One concept proposed by a source, before aliases are judged."""
@@ -164,6 +169,9 @@ def resolve(
         if hit is not None:
             for k in c.keys:
                 keymap.setdefault(k, hit)
+            if c.description and c.id == hit and hit not in FOLDED_DESCRIPTIONS:
+                # what the source says of a concept another file already holds
+                FOLDED_DESCRIPTIONS[hit] = (c.description, c.source, c.license)
             continue
         ids.add(c.id)
         by_name[key] = c.id

@@ -97,3 +97,25 @@ def test_a_loaded_catalogue_is_kept_in_the_user_cache_and_follows_edits(tmp_path
     current.write_bytes(b"not a pickle")
     catalogue_module._load_cached.cache_clear()
     assert load_catalogue(models).lookup("rust-lang") == "rust"
+
+
+def test_concepts_carry_what_their_open_source_says_they_are(tmp_path):
+    """Generated concepts keep their source's description, hand-written ones get
+    the description of the topic folded into them (models/descriptions.jsonl),
+    and a concept's own description is never replaced."""
+    from kgraph.catalogue.load import load_catalogue
+
+    cat = load_catalogue()
+    assert cat["kubernetes"].description.startswith("Kubernetes is")
+    assert sum(1 for c in cat if c.description) > 1000
+    folder = tmp_path / "models"
+    (folder / "concepts").mkdir(parents=True)
+    (folder / "concepts" / "a.jsonl").write_text(
+        '{"id": "x", "name": "X", "type": "tool", "description": "Its own words."}\n'
+        '{"id": "y", "name": "Y", "type": "tool"}\n'
+    )
+    (folder / "descriptions.jsonl").write_text(
+        '// generated\n{"id": "x", "description": "Other words."}\n{"id": "y", "description": "Y is a tool."}\n'
+    )
+    small = load_catalogue(folder)
+    assert (small["x"].description, small["y"].description) == ("Its own words.", "Y is a tool.")
