@@ -442,7 +442,7 @@ def keeps(t: TermStats) -> bool:
     - a bare word in inline code: in three articles;
     - CamelCase, letters with digits, dotted or hyphened: met twice;
     - a rare capitalised word, named in prose: in two articles, three times,
-      or also in a title or heading;
+      or also in a title or heading; or named in the title and a heading;
     - an acronym: in two articles (three for two letters), or three times
       and in a title or heading.
 
@@ -470,6 +470,8 @@ def keeps(t: TermStats) -> bool:
     shown = "title" in k or "heading" in k
     if "cap" in k and "prose" in k and (t.articles >= 2 or t.count >= 3 or shown):
         return True
+    if "cap" in k and "title" in k and "heading" in k:
+        return True  # named in the title and a heading: the subject ("Promtail")
     if "acronym" in k:
         short = bool(t.spellings) and len(t.name) < 3
         return t.articles >= (3 if short else 2) or (t.count >= 3 and shown)
