@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from kgraph.export.safe_text import article_slug, esc, file_slug, safe_url
 from kgraph.graph.palette import colour_of
 from kgraph.query.index import GraphIndex
+from kgraph.query.rankings import month_range
 from kgraph.query.results import ArticleHit
 
 __all__ = [
@@ -179,17 +180,7 @@ def months_of(dates: Iterable[str]) -> list[tuple[str, int]]:
     >>> months_of(["2024-01-05", "2024-03-01", "", "2024-03-09"])
     [('2024-01', 1), ('2024-02', 0), ('2024-03', 2)]
     """
-    counts = Counter(d[:7] for d in dates if len(d) >= 7 and d[4] == "-")
-    if not counts:
-        return []
-    first, last = min(counts), max(counts)
-    y, m = int(first[:4]), int(first[5:7])
-    out = []
-    while f"{y:04d}-{m:02d}" <= last:
-        key = f"{y:04d}-{m:02d}"
-        out.append((key, counts.get(key, 0)))
-        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return out
+    return month_range(Counter(d[:7] for d in dates if len(d) >= 7 and d[4] == "-"))
 
 
 def _article_item(index: GraphIndex, hit: ArticleHit, links: SiteLinks, cid: str) -> str:

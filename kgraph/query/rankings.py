@@ -12,6 +12,7 @@ month, and the concepts whose share of recent articles grew most.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ from kgraph.errors import QueryError
 from kgraph.graph.analytics import pagerank_edges
 from kgraph.query.results import MonthCount, Rising, Timeline, TopConcept
 
-__all__ = ["Rankings"]
+__all__ = ["Rankings", "month_range"]
 
 
 class Rankings:
@@ -124,6 +125,16 @@ class Rankings:
 
 
 def _fill_months(counts: Counter[str]) -> list[MonthCount]:
+    return [MonthCount(month, n) for month, n in month_range(counts)]
+
+
+def month_range(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    """Every month ``YYYY-MM`` from the first to the last of ``counts``, with
+    its count (0 for a month without any).
+
+    >>> month_range({"2024-01": 1, "2024-03": 2})
+    [('2024-01', 1), ('2024-02', 0), ('2024-03', 2)]
+    """
     if not counts:
         return []
     first, last = min(counts), max(counts)
@@ -131,6 +142,6 @@ def _fill_months(counts: Counter[str]) -> list[MonthCount]:
     out = []
     while f"{y:04d}-{m:02d}" <= last:
         key = f"{y:04d}-{m:02d}"
-        out.append(MonthCount(key, counts.get(key, 0)))
+        out.append((key, counts.get(key, 0)))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
