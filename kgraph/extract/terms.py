@@ -270,10 +270,14 @@ def article_terms(
             s.evidence = (quality, sentence)
 
     prose = "\n".join(b.text for b in text.blocks if b.kind != "code")
-    used = _used_names(text, lex) if code_text else frozenset()
+    # what the code installs, imports or runs, found once: each code block's
+    # names and each inline span's
+    in_blocks = {i: code_names(b.text, lex) for i, b in enumerate(text.blocks) if b.kind == "code"}
+    inline = [code_names(c, lex) for c in text.code]
+    used = frozenset(n.lower() for found in (*in_blocks.values(), *inline) for n, _ in found)
     for i, b in enumerate(text.blocks):
         if b.kind == "code":
-            for name, kind in code_names(b.text, lex):
+            for name, kind in in_blocks[i]:
                 add(name, kind, i, "code", _line_of(b.text, name))
             continue
         release = _RELEASE.match(b.text) if b.kind == "title" else None
@@ -287,8 +291,7 @@ def article_terms(
             if code_text and _identifier(code_text, f.surface, f.kind, used):
                 continue  # an identifier of the article's own code
             add(f.surface, f.kind, i, b.kind, _sentence_of(b.text, f.start, f.end))
-    for c in text.code:
-        found = code_names(c, lex)
+    for c, found in zip(text.code, inline, strict=True):
         if not found and _BARE.fullmatch(c) and not lex.common(c) and c.lower() not in lex.commands:
             found = [(c, "code")]  # `frobnicatord`: a bare word in inline code
         for name, kind in found:
@@ -312,12 +315,6 @@ def article_terms(
         )
     out.sort(key=lambda m: (-m.weight, -m.count, m.concept))
     return out
-
-
-def _used_names(text: ArticleText, lex: Lexicon) -> frozenset[str]:
-    """The names (lowercase) the article's code installs, imports or runs."""
-    codes = [*(b.text for b in text.blocks if b.kind == "code"), *text.code]
-    return frozenset(n.lower() for c in codes for n, _ in code_names(c, lex))
 
 
 def _identifier(code: str, surface: str, kind: str, used: frozenset[str]) -> bool:
