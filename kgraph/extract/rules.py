@@ -11,9 +11,8 @@ the spellings that count as written.
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from kgraph.catalogue.concepts import AmbiguousAlias, Catalogue, normalise
@@ -99,8 +98,30 @@ GENERATED_PRODUCT_FILES = (
 PROPER_ZIPF = 4.5
 
 
-def _compile_rule(rule: AmbiguousAlias) -> Rule:
-    return Rule(frozenset(rule.needs), _Phrases(rule.cues), _Phrases(rule.veto))
+def _compile_rule(rule: AmbiguousAlias, proper: bool = False) -> Rule:
+    return Rule(
+        frozenset(rule.needs),
+        _Phrases(rule.cues),
+        _Phrases(rule.veto),
+        case_form=rule.alias if proper else "",
+        proper=proper,
+    )
+
+
+def _proper(source: str, rule: AmbiguousAlias, freq: Mapping[str, float]) -> bool:
+    """Whether a rule's alias is a generated product name that also counts as
+    a proper noun (see :attr:`Rule.proper`): one capitalised word (Excel) or
+    acronym (XAML) of a generated file whose lowercase is no common word."""
+    a = rule.alias
+    return (
+        # hand-written rules say all the context their word needs
+        source.startswith(GENERATED_PRODUCT_FILES)
+        and rule.case_sensitive
+        and a[:1].isupper()
+        and a[1:].isalpha()
+        and (a[1:].islower() or (a.isupper() and len(a) >= 3))
+        and freq.get(a.lower(), 0.0) < PROPER_ZIPF
+    )
 
 
 def _compile_word_rule(rule: WordRule) -> Rule:
@@ -127,25 +148,12 @@ def word_key(concept: str, form: str) -> str:
 def compile_rules(catalogue: Catalogue) -> dict[str, Rule]:
     """Every ambiguous alias rule, keyed ``"<concept>#<n>"``, and every word
     rule, keyed by :func:`word_key`."""
-    rules = {
-        f"{c.id}#{n}": _compile_rule(rule) for c in catalogue for n, rule in enumerate(c.ambiguous)
-    }
     freq = word_frequencies()
-    for c in catalogue:
-        if not c.source.startswith(GENERATED_PRODUCT_FILES):
-            continue  # hand-written rules say all the context their word needs
-        for n, rule in enumerate(c.ambiguous):
-            a = rule.alias
-            if (
-                rule.case_sensitive
-                and a[:1].isupper()
-                and a[1:].isalpha()
-                and (a[1:].islower() or (a.isupper() and len(a) >= 3))  # Excel, XAML
-                and freq.get(a.lower(), 0.0) < PROPER_ZIPF
-            ):
-                rules[f"{c.id}#{n}"] = dataclasses.replace(
-                    rules[f"{c.id}#{n}"], case_form=a, proper=True
-                )
+    rules = {
+        f"{c.id}#{n}": _compile_rule(rule, _proper(c.source, rule, freq))
+        for c in catalogue
+        for n, rule in enumerate(c.ambiguous)
+    }
     for form, rule in word_rules(catalogue).items():
         cid = catalogue.index.get(normalise(rule.form))
         if cid is not None:
