@@ -237,8 +237,9 @@ class _Walker:
                 if kind == "paragraph" and (looks_like_command(text) or looks_like_source(text)):
                     kind = "code"  # a shell session the page did not mark up as code
                 self.blocks.append(Block(kind, text))
-                # clean_inline() leaves exactly one space between words
-                self.words += text.count(" ") + 1
+                if kind != "code":
+                    # clean_inline() leaves exactly one space between words
+                    self.words += text.count(" ") + 1
 
     def link(self, href: str | None) -> None:
         """Keep ``href`` if it resolves to an http(s) URL (see :func:`_resolve`)."""
