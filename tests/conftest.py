@@ -5,24 +5,33 @@ from __future__ import annotations
 import contextlib
 import functools
 import gzip
+import os
 import ssl
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 import kgraph
 from kgraph.ingest.sources import SAMPLES_DIR
 
 DATA = Path(__file__).parent / "data"
 
+# Property tests draw the same examples on every run of the suite ("repeatable",
+# the default: a CI run's verdict depends on the code, not on the draw), or new
+# ones each run with more of them ("explore": HYPOTHESIS_PROFILE=explore pytest
+# tests/...), which is how new failing inputs are hunted; each one found is then
+# pinned with @example in its test.
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
+settings.register_profile("explore", max_examples=1000, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_cache_dir(tmp_path_factory):
     """Tests never read or write the user's kgraph cache."""
-    import os
-
     old = os.environ.get("KGRAPH_CACHE_DIR")
     os.environ["KGRAPH_CACHE_DIR"] = str(tmp_path_factory.mktemp("kgraph-cache"))
     yield
@@ -64,8 +73,6 @@ FEEDS = DATA / "feeds"
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """In CI (KGRAPH_REQUIRE_BROWSER=1) a skipped browser test is a failure."""
-    import os
-
     outcome = yield
     report = outcome.get_result()
     if (
