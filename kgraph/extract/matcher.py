@@ -42,6 +42,7 @@ __all__ = [
     "alias_patterns",
     "alias_table",
     "automaton_key",
+    "camel_split",
     "same_length_lower",
     "searched_forms",
 ]
@@ -79,6 +80,9 @@ def alias_patterns(catalogue: Catalogue) -> list[tuple[str, str, bool]]:
                 if key and catalogue.index.get(key) == c.id:
                     low = " ".join(form.lower().split())
                     out[(low, word_key(c.id, low) if low in words else c.id, False)] = None
+            for form in camel_split(alias) if c.hand_written else ():
+                if catalogue.index.get(normalise(form), c.id) == c.id:
+                    out[(form, c.id, True)] = None
         for n, rule in enumerate(c.ambiguous):
             rid = f"{c.id}#{n}"
             if rule.case_sensitive:
@@ -87,6 +91,44 @@ def alias_patterns(catalogue: Catalogue) -> list[tuple[str, str, bool]]:
                 for form in surface_variants(rule.alias):
                     out[(" ".join(form.lower().split()), rid, False)] = None
     return sorted(out)
+
+
+#: a CamelCase name's words: "TypeScript" -> Type, Script; "DynamoDB" -> Dynamo, DB
+_CAMEL_WORDS = re.compile(r"[A-Z][a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def camel_split(alias: str) -> list[str]:
+    """A CamelCase name written as its words, as people often write it
+    ("Type Script", "Dynamo DB", "Postgre SQL", "Git Hub"): matched in exactly
+    that case only, only where the first word has three letters or more
+    ("My SQL" and "Go Land" are ordinary words at the start of a sentence),
+    and only for the hand-written catalogue's well-known names (a generated
+    "SimpleDB" split is the title "A Simple DB in Rust").
+
+    >>> camel_split("TypeScript"), camel_split("DynamoDB"), camel_split("MySQL")
+    (['Type Script'], ['Dynamo DB'], [])
+    >>> camel_split("macOS"), camel_split("Kubernetes"), camel_split("AWS")
+    ([], [], [])
+    >>> camel_split("GitHub Actions")
+    ['Git Hub Actions']
+    """
+    tokens = alias.split(" ")
+    split = [_camel_words(t) for t in tokens]
+    if split == tokens:
+        return []
+    return [" ".join(split)]
+
+
+def _camel_words(token: str) -> str:
+    """One CamelCase word as its words ("GitHub" -> "Git Hub"), else as it is."""
+    if not token.isalnum() or not token[:1].isupper():
+        return token
+    words = _CAMEL_WORDS.findall(token)
+    if not 2 <= len(words) <= 3 or "".join(words) != token or len(words[0]) < 3:
+        return token
+    if not words[0][1:].islower():
+        return token  # "AWSLambda", "IBMCloud": an acronym first is a name of its own
+    return " ".join(words)
 
 
 _LINE_END = re.compile(r"\n")

@@ -3,6 +3,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
+
 from kgraph.extract.extractor import extract, make_nlp
 from kgraph.extract.matcher import EVIDENCE_MAX
 from kgraph.records import ArticleText, Block
@@ -267,3 +269,34 @@ def test_judging_with_a_shared_cache_of_broader_concepts_changes_nothing(catalog
     assert judge(hits, matcher.rules, dataclasses.replace(catalogue)) == first
     for cid, closure in fresh._with_broader.items():
         assert closure == {cid, *catalogue.ancestors(cid)}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "concept"),
+    [
+        ("We created an auto-scaling group for the web tier.", "aws-auto-scaling"),
+        ("I stored the sessions in Dynamo DB.", "amazon-dynamodb"),
+        ("The orders live in Postgre SQL.", "postgresql"),
+        ("We wrote the parser in Type Script.", "typescript"),
+        ("Run the tests with Git Hub Actions.", "github-actions"),
+    ],
+)
+def test_spelling_variants_people_write(sentence, concept):
+    """A compound hyphenated before its noun, and a CamelCase name written as
+    its words, are the concept (not a shorter name inside them: "Java" in
+    "Java Script")."""
+    found = {m.concept for m in extract(ArticleText("t", (Block("paragraph", sentence),)))}
+    assert concept in found
+
+
+def test_camel_split_needs_the_names_case_and_a_hand_written_entry():
+    found = {
+        m.concept
+        for m in extract(
+            ArticleText(
+                "t",
+                (Block("paragraph", "My SQL skills and a type script grew; A Simple DB in Rust."),),
+            )
+        )
+    }
+    assert not found & {"mysql", "typescript", "amazon-simpledb"}
