@@ -22,7 +22,7 @@ import re
 from pathlib import Path
 
 from _gen_common import zipf
-from _gen_open import Candidate
+from _gen_open import UMBRELLA, Candidate
 
 from kgraph.catalogue.concepts import slugify
 
@@ -94,6 +94,10 @@ CUES = {
     "webassembly": ["wasm", "webassembly"],
 }
 BASE_CUES = ["cncf", "cloud native", "cloud-native"]
+#: landscape areas whose projects are not Kubernetes add-ons (the rest are read
+#: as the project where the article is about Kubernetes: "cert-manager",
+#: "external-secrets" in a post that names Kubernetes)
+NOT_K8S = {"Wasm", "Serverless", "AI Agent", "AI Native Infra", "Inference", "Training", "Data"}
 
 
 def place(category: str, subcategory: str) -> tuple[str, list[str]]:
@@ -151,6 +155,9 @@ def candidates() -> list[Candidate]:
                 aliases=aliases,
                 cues=[*dict.fromkeys([*cues, *BASE_CUES])],
                 keys=[name.lower()],
+                needs=None
+                if row["category"] in NOT_K8S or "kubernetes" in parents
+                else [*(p for p in parents if p not in UMBRELLA), "kubernetes"],
             )
         )
     return out

@@ -124,13 +124,17 @@ _CALL = re.compile(
     r"share (?:this|it) (?:on|with)\b|tweet (?:about|this)\b|thanks for reading\b|thank you for reading\b|"
     r"if you (?:liked|enjoyed|like|enjoy) (?:this|the|my|it)\b|originally published (?:in|on|at)\b|"
     r"buy me a coffee\b|leave a comment\b|let me know in the comments\b|connect with me\b|"
-    r"find me on\b|join (?:my|our) (?:newsletter|mailing list)\b|where people are continuing the conversation)",
+    r"find me on\b|join (?:my|our) (?:newsletter|mailing list)\b|where people are continuing the conversation|"
+    # where the post's code lives: "the complete code is available in my GitHub repository"
+    r"(?:code|source|project|examples?)(?: of this \w+| for this \w+| used here)? (?:is|are|will be|can be) "
+    r"(?:available|found|hosted|published) (?:on|in|at) (?:my|our|its own|the accompanying) "
+    r"(?:github|gitlab|bitbucket|git|repo\b|repository))",
     re.I,
 )
 #: words one of which every call to action has (a cheap test before the regex)
 _CALL_HINT = re.compile(
     "follow |subscribe|sign up|share |tweet|thank|if you|originally published|buy me|comment"
-    "|connect with|find me|newsletter|mailing list|conversation"
+    "|connect with|find me|newsletter|mailing list|conversation|github|gitlab|bitbucket|repo"
 )
 #: a call to action is a short paragraph; a longer one is content that says so in passing
 CALL_MAX_WORDS = 60
@@ -197,6 +201,10 @@ def is_call_to_action(text: str) -> bool:
     "thanks for reading"), short enough not to be content.
 
     >>> is_call_to_action("Kubernetes operators follow the controller pattern.")
+    False
+    >>> is_call_to_action("The complete code is available in my GitHub repository.")
+    True
+    >>> is_call_to_action("GitHub Actions runs the code in our repository on every push.")
     False
     """
     if text.count(" ") >= CALL_MAX_WORDS:

@@ -70,3 +70,17 @@ def test_a_shell_session_set_as_text_is_code():
     assert kinds == ["title", "code", "paragraph"]
     assert looks_like_command("$ docker ps -a")
     assert not looks_like_command("Docker lists containers when you run docker ps.")
+
+
+def test_where_the_code_lives_is_boilerplate_not_a_mention():
+    """ "The complete code is available in my GitHub repository" says where the
+    code is hosted, not that the post is about GitHub; a sentence about
+    GitHub's own features is content."""
+    from kgraph.ingest.boilerplate import is_call_to_action
+
+    assert is_call_to_action("The code of this project can be found on my github profile.")
+    assert is_call_to_action("Complete code is available in its own git repository.")
+    assert not is_call_to_action("The source is hosted on GitHub at github.com/x/y.")
+    assert not is_call_to_action(
+        "We moved the project to GitLab and the code in our repository is mirrored."
+    )
