@@ -39,7 +39,7 @@ from kgraph.extract.discover import load_lexicon
 from kgraph.extract.judge import Hit, judge
 from kgraph.extract.matcher import FastMatcher, searched_forms
 from kgraph.extract.salience import broad_concepts, mentions, salience, specificity
-from kgraph.extract.terms import article_terms
+from kgraph.extract.terms import alone, article_terms
 
 __all__ = ["Extractor", "extract", "extract_many", "get_extractor", "make_nlp"]
 
@@ -240,7 +240,13 @@ class Extractor:
             self.broad,
         )
         if self.discover:
-            found += article_terms(art, taken or {}, self.catalogue, self.lexicon, _term_salience)
+            terms = article_terms(art, taken or {}, self.catalogue, self.lexicon, _term_salience)
+            if not found:
+                # an article naming no catalogue concept (a record or book
+                # review on a tech blog) may not be tech writing: its names
+                # count as terms only if another article names them too
+                terms = [alone(m) for m in terms]
+            found += terms
         return found
 
 

@@ -19,7 +19,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from kgraph.catalogue.concepts import Catalogue, normalise, slugify
 from kgraph.extract.discover import Lexicon, find_terms, load_lexicon, title_case
@@ -27,10 +27,12 @@ from kgraph.extract.wordscan import has_word
 from kgraph.records import ArticleText, Mention
 
 __all__ = [
+    "ALONE",
     "TERM_MARK",
     "TERM_TYPE",
     "TermStats",
     "TermTally",
+    "alone",
     "article_terms",
     "code_names",
     "is_term",
@@ -401,6 +403,21 @@ def is_term(m: Mention) -> bool:
     return bool(m.extra) and m.extra[0][0] == TERM_MARK
 
 
+#: the kind of a term found in an article that names no catalogue concept
+ALONE = "alone"
+
+
+def alone(m: Mention) -> Mention:
+    """A term mention marked as found in an article naming no catalogue concept
+    (:func:`keeps` then wants it in a second article).
+
+    >>> alone(Mention("netra", 1, 0.7, "Netra", "Netra", ((TERM_MARK, "cap+title"),))).extra
+    (('term', 'cap+title+alone'),)
+    """
+    mark, kinds = m.extra[0]
+    return replace(m, extra=((mark, f"{kinds}+{ALONE}"), *m.extra[1:]))
+
+
 @dataclass
 class TermStats:
     """What a build saw of one term: in how many articles, how many times,
@@ -441,7 +458,9 @@ def keeps(t: TermStats) -> bool:
     - a rare capitalised word, named in prose: in two articles, three times,
       or also in a title or heading; or named in the title and a heading;
     - an acronym: in two articles (three for two letters), or three times
-      and in a title or heading.
+      and in a title or heading;
+    - and whatever its shape, in two articles if one of them names no
+      catalogue concept (``alone``: a record or book review on a tech blog).
 
     >>> keeps(TermStats(1, 1, {"install"}, Counter(["httpx"]))), keeps(TermStats(1, 2, {"camel", "prose"}))
     (True, True)
@@ -449,8 +468,12 @@ def keeps(t: TermStats) -> bool:
     False
     >>> keeps(TermStats(1, 1, {"cap", "prose"})), keeps(TermStats(2, 2, {"cap", "heading"}))
     (False, False)
+    >>> keeps(TermStats(1, 3, {"cap", "title", "heading", "alone"}))
+    False
     """
     k = t.kinds
+    if ALONE in k and t.articles < 2:
+        return False  # one article naming no catalogue concept: an album, a book
     if "module" in k or "release" in k:
         return True
     if "install" in k:

@@ -356,3 +356,29 @@ def test_cli_build_draws_terms_distinctly_and_no_discover_leaves_them_out(tmp_pa
     graph = json.loads((tmp_path / "off" / "graph.json").read_text(encoding="utf-8"))
     assert not [n for n in graph["nodes"] if n.get("type") == "term"]
     assert any(n["id"] == "concept:amazon-s3" for n in graph["nodes"])
+
+
+def test_an_article_naming_no_catalogue_concept_keeps_its_names_only_if_another_does():
+    """A record review on a tech blog names its album and band, capitalised,
+    in the title and repeated: in an article naming no catalogue concept they
+    are terms only if another article names them too (a company blog's own
+    product, Spinn3r, in its hiring post); beside a catalogue concept they are."""
+    from kgraph.extract.extractor import get_extractor
+
+    review = _article(
+        ("title", "Netra - Ingrats"),
+        ("paragraph", "Ingrats is the third album from Netra. The material on Ingrats is bleak."),
+    )
+    tech = _article(
+        ("title", "Netra - Ingrats"),
+        ("paragraph", "Ingrats is the third release of Netra, written in Rust. Ingrats is fast."),
+    )
+    extractor = get_extractor(discover=True)
+    alone_tally, tech_tally, both = TermTally(), TermTally(), TermTally()
+    alone_tally.add(extractor.extract(review))
+    tech_tally.add(extractor.extract(tech))
+    both.add(extractor.extract(review))
+    both.add(extractor.extract(review))
+    assert not {"ingrats", "netra"} & set(alone_tally.kept())
+    assert "netra" in tech_tally.kept()
+    assert "netra" in both.kept()
