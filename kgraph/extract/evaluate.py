@@ -35,7 +35,7 @@ from typing import Any
 from kgraph.catalogue.concepts import Catalogue, slugify
 from kgraph.catalogue.load import load_catalogue
 from kgraph.extract.extractor import get_extractor
-from kgraph.extract.terms import TermTally
+from kgraph.extract.tally import TermTally
 from kgraph.ingest.text import to_text
 from kgraph.records import Article, ArticleText
 

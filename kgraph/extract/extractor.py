@@ -39,7 +39,8 @@ from kgraph.extract.discover import load_lexicon
 from kgraph.extract.judge import Hit, judge
 from kgraph.extract.matcher import FastMatcher, searched_forms
 from kgraph.extract.salience import broad_concepts, mentions, salience, specificity
-from kgraph.extract.terms import alone, article_terms
+from kgraph.extract.tally import alone
+from kgraph.extract.terms import article_terms
 
 __all__ = ["Extractor", "extract", "extract_many", "get_extractor", "make_nlp"]
 

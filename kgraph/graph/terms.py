@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Container
 
-from kgraph.extract.terms import TERM_MARK, TERM_TYPE, TermStats, TermTally, keeps
+from kgraph.extract.tally import TermStats, TermTally, keeps
+from kgraph.extract.terms import TERM_MARK, TERM_TYPE
 from kgraph.records import Mention
 
 __all__ = ["TermNodes", "TermRow", "term_attrs"]

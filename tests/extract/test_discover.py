@@ -10,14 +10,8 @@ import pytest
 
 from kgraph.catalogue import load_catalogue
 from kgraph.extract.discover import find_terms, load_lexicon
-from kgraph.extract.terms import (
-    TermStats,
-    TermTally,
-    article_terms,
-    code_names,
-    is_term,
-    keeps,
-)
+from kgraph.extract.tally import TermStats, TermTally, keeps
+from kgraph.extract.terms import article_terms, code_names, is_term
 from kgraph.records import ArticleText, Block, Mention
 
 JUDGED = Path(__file__).resolve().parents[1] / "data" / "discovered_terms.jsonl"
