@@ -127,7 +127,7 @@ _CALL = re.compile(
     r"find me on\b|join (?:my|our) (?:newsletter|mailing list)\b|where people are continuing the conversation|"
     # where the post's code lives: "the complete code is available in my GitHub repository"
     r"(?:code|source|project|examples?)(?: of this \w+| for this \w+| used here)? (?:is|are|will be|can be) "
-    r"(?:available|found|hosted|published) (?:on|in|at) (?:my|our|its own|the accompanying) "
+    r"(?:available|found|hosted|published) (?:on|in|at) (?:(?:my|our|its own|the accompanying) )?"
     r"(?:github|gitlab|bitbucket|git|repo\b|repository))",
     re.I,
 )

@@ -80,7 +80,8 @@ def test_where_the_code_lives_is_boilerplate_not_a_mention():
 
     assert is_call_to_action("The code of this project can be found on my github profile.")
     assert is_call_to_action("Complete code is available in its own git repository.")
-    assert not is_call_to_action("The source is hosted on GitHub at github.com/x/y.")
+    assert is_call_to_action("The source code is hosted on github.")
+    assert not is_call_to_action("GitHub hosts the source of most Go modules.")
     assert not is_call_to_action(
         "We moved the project to GitLab and the code in our repository is mirrored."
     )
