@@ -44,6 +44,8 @@ _COMMAND_PREFIX = re.compile(
     r"^\s*(?:[$#>%]\s*|\w+@[\w.-]+:[^$#]*[$#]\s*)?(?:(?:sudo|RUN|exec|time|env)\s+|-\s+)*$"
 )
 _KEY = re.compile(r"^\s*(?:-\s+)?[\w.-]+$")
+#: what only a file pattern or a list holds inside a quoted string
+_GLOB = re.compile(r"""["'`][^"'`]*[*{},?\[][^"'`]*["'`]""")
 
 
 def _in_string(line: str, start: int) -> bool:
@@ -80,6 +82,9 @@ def names_concept(line: str, start: int, end: int) -> bool:
     >>> t = 'import "net/http"'
     >>> names_concept(t, 8, 16)
     True
+    >>> t = "  'ext/nokogiri/*.{o,so,bundle,dll}',"
+    >>> names_concept(t, t.index("dll"), t.index("dll") + 3)
+    False
     >>> t = "gzip_types text/plain text/css text/xml;"
     >>> names_concept(t, t.index("xml"), t.index("xml") + 3)
     False
@@ -91,7 +96,12 @@ def names_concept(line: str, start: int, end: int) -> bool:
     if after == "." and _EXTENSION.match(line, end):
         return False  # a file name (index.html), not a call (json.dumps)
     if _in_string(line, start):
-        return bool(_IMPORT.match(line) or _LONE_STRING.match(line))
+        if _IMPORT.match(line):
+            return True
+        lone = _LONE_STRING.match(line)
+        # a Go import block's line names a package; a glob or a list in a
+        # string ('ext/*.{o,so,dll}') names files
+        return lone is not None and not _GLOB.search(lone.group(0))
     # a mapping key (YAML, JSON, an HTTP header): the match, then a colon
     return not (after == ":" and _KEY.match(line[:end]) and not line.startswith("::", end))
 
