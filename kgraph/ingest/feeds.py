@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import feedparser
 from lxml import etree
 
 from kgraph.errors import FeedError, one_line
@@ -240,6 +239,8 @@ def _feedparser(data: bytes, where: str, base: str) -> Any:
     # content-location resolves relative links; without a content-type next to
     # it feedparser flags every fetched feed as bozo ("no Content-type specified")
     headers = {"content-location": base, "content-type": "application/xml"} if base else {}
+    import feedparser  # 0.1 s (http.client, email, ...): imported by the first feed that needs it
+
     try:
         # No sanitising or URI rewriting inside bodies: the text stage reads HTML as
         # data (never rendered), resolves links itself, and these two passes re-parse
@@ -341,8 +342,10 @@ def parse_feed(
             where, f"not an RSS or Atom feed ({what}{'; ' + str(reason) if reason else ''})"
         )
     if parsed.get("bozo"):
+        from feedparser import CharacterEncodingOverride
+
         exc = parsed.get("bozo_exception")
-        if isinstance(exc, feedparser.CharacterEncodingOverride):
+        if isinstance(exc, CharacterEncodingOverride):
             warn(f"{where}: wrong encoding declared ({exc}); read it as the bytes show")
         elif parsed.entries:
             warn(f"{where}: malformed XML ({exc}); read what could be read")
