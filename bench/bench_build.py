@@ -172,6 +172,7 @@ def child_kgraph(
     import kgraph
     import kgraph.api  # imported on first use of kgraph.build: not part of the build's time
     import kgraph.graph.builder as builder_module
+    from kgraph.ingest.feeds import READ_BY
     from kgraph.pipeline.cache import BuildCache
 
     # the related edges' part of the graph stage (issue 22: under 10% of the build)
@@ -228,6 +229,9 @@ def child_kgraph(
         "nodes": kg.graph.number_of_nodes(),
         "edges": kg.graph.number_of_edges(),
         "errors": len(kg.report.errors),
+        # feeds parsed on the lxml fast path and by feedparser (issue 24); a
+        # --jobs build parses in its workers, which count their own
+        "read_by": dict(READ_BY),
         "cpu_s": build_cpu,
         "related_cpu_s": related_cpu,
         "total_cpu_s": total_cpu,
@@ -625,6 +629,8 @@ def main() -> None:
                 f"{'':24}files: GraphML {r['graphml_mb']:.0f} MB, JSON {r['json_mb']:.0f} MB, "
                 f"HTML {r['html_mb']:.0f} MB; graph {r['nodes']} nodes, {r['edges']} edges"
             )
+            fast, slow = r["read_by"].get("lxml", 0), r["read_by"].get("feedparser", 0)
+            print(f"{'':24}feeds parsed by lxml (fast path) / feedparser: {fast} / {slow}")
         if name == "kgraph incremental":
             print(
                 f"{'':24}after changing {touched.name} (1 of {len(feeds)} feeds): "

@@ -1,7 +1,11 @@
 """Stage 2: parse feed bytes (RSS 2.0, RSS 1.0, Atom 1.0) into article records.
 
-feedparser does the parsing (formats, encodings). Around it (bytes made safe
-in :mod:`kgraph.ingest.xmlsafe`, dates read in :mod:`kgraph.ingest.dates`):
+A well-formed UTF-8 feed is read from its lxml tree by
+:mod:`kgraph.ingest.fastfeed` (feedparser's rules, the same records);
+feedparser parses the rest (malformed XML, other encodings, what the fast path
+declines), with the text-only bodies of a well-formed feed cut out first.
+Around both (bytes made safe in :mod:`kgraph.ingest.xmlsafe`, dates read in
+:mod:`kgraph.ingest.dates`):
 
 * UTF-16/UTF-32 input is transcoded to UTF-8 first, so the next step sees it;
 * the DOCTYPE (with any internal subset and its ENTITY declarations) is cut
