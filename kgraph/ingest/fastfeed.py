@@ -49,6 +49,7 @@ from kgraph.ingest.fprules import (
     TITLES,
     XML_BASE,
     Declined,
+    add_tag,
     category,
     content_type,
     fp_attrs,
@@ -227,6 +228,8 @@ def _entry(reader: _Reader, item: Any) -> dict[str, Any]:
     as the split path reads them; see :data:`RSS_BODIES` and :func:`atom_body_ok`)."""
     state = _Entry(reader)
     entry = state.data
+    if {"href", "lastmod"} & fp_attrs(item).keys():  # feedparser's CDF link and date
+        raise Declined("an item with an href or lastmod attribute")
     outer = reader.base
     reader.enter(item)
     about = item.get(f"{{{RDF_NS}}}about")
@@ -267,6 +270,20 @@ def _entry(reader: _Reader, item: Any) -> dict[str, Any]:
         elif name == "og":
             for grand in child:
                 state.nested(grand)
+        elif name == "itunes_summary":  # feedparser's summary (a content if one came before)
+            leaf(child)
+            if "summary" in entry or child.attrib:
+                raise Declined("an itunes:summary after a summary, or with attributes")
+            state.store("summary", fp_text(child.text), 1)
+        elif name == "itunes_keywords":  # feedparser's tags, comma-separated
+            leaf(child)
+            if child.attrib:
+                raise Declined("itunes:keywords with attributes")
+            for term in fp_text(child.text).split(","):
+                if term.strip():
+                    add_tag(
+                        entry.setdefault("tags", []), term.strip(), "http://www.itunes.com/", None
+                    )
         elif name in ITEM_IGNORED or ":" in name:
             leaf(child)
         else:
@@ -332,6 +349,8 @@ def read_tree(root: Any, items: list[Any], base: str, has_xml_base: bool = True)
             for el in root.iterfind(".//*[@{http://www.w3.org/XML/1998/namespace}base]")
         ):
             raise Declined("an xml:base deep inside the feed")
+    if {"href", "lastmod"} & fp_attrs(channel).keys():
+        raise Declined("a channel with an href or lastmod attribute")
     reader = _Reader(base, atom=version.startswith("atom"))
     reader.enter(root)
     if channel is not root:

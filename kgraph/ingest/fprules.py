@@ -39,6 +39,7 @@ __all__ = [
     "TITLES",
     "URI_FIXER",
     "XML_BASE",
+    "XML_NS",
     "Declined",
     "add_tag",
     "category",
@@ -54,7 +55,8 @@ __all__ = [
 ATOM_NS = "http://www.w3.org/2005/Atom"
 RSS1_NS = "http://purl.org/rss/1.0/"
 RDF_NS = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+XML_BASE = f"{{{XML_NS}}}base"
 
 
 def words(text: str) -> frozenset[str]:
@@ -93,7 +95,7 @@ FP_PREFIXES = words(
 TITLES = frozenset(["title", "dc_title"])
 LINKS = frozenset(["link"])
 IDS = frozenset(["guid", "id"])
-AUTHORS = frozenset(["author", "dc_creator", "dc_author"])
+AUTHORS = frozenset(["author", "dc_creator", "dc_author", "itunes_author"])
 TAGS = frozenset(["category", "dc_subject"])
 DATES = {
     "pubdate": "published",
@@ -120,8 +122,10 @@ ATOM_BODIES = frozenset([f"{{{ATOM_NS}}}content", f"{{{ATOM_NS}}}summary"])
 ATOM_TEXT_TYPES = frozenset(["text", "html", "text/html", "text/plain"])
 #: Elements of an item that change none of the fields read (feedparser keeps
 #: them under other keys): read only when they hold text alone.
-ITEM_IGNORED = frozenset(
-    ["comments", "wfw_commentrss", "wfw_comment", "slash_comments", "enclosure", "media_thumbnail"]
+ITEM_IGNORED = words(
+    "comments wfw_commentrss wfw_comment slash_comments enclosure media_thumbnail itunes_explicit "
+    "itunes_subtitle itunes_duration itunes_image itunes_episode itunes_season itunes_episodetype "
+    "itunes_title itunes_block itunes_order"
 )
 #: Elements inside an item's ``og`` or ``author`` block that change nothing read.
 NESTED_IGNORED = frozenset(["type", "site_name", "url", "department", "company"])
@@ -198,10 +202,20 @@ def fp_name(el: Any, feed_level: bool = False) -> str:
 
 
 def fp_attrs(el: Any) -> dict[str, str]:
-    """Attributes by lower-case name; rel and type values lower case too (as feedparser)."""
+    """Attributes by lower-case name, a namespaced one with feedparser's prefix
+    (``rdf:about``); rel and type values lower case too (as feedparser).
+    feedparser reads an attribute of a namespace it does not know as the plain
+    one (``x:href`` as ``href``) as well: declined."""
     out = {}
     for key, value in el.attrib.items():
-        name = key.rsplit("}", 1)[-1].lower()
+        name = key
+        if key[0] == "{":
+            ns, local = key[1:].split("}", 1)
+            prefix = "xml" if ns == XML_NS else NAMESPACES.get(ns.lower())
+            if prefix is None:
+                raise Declined(f"attribute {key} of a namespace feedparser may not know")
+            name = f"{prefix}:{local}" if prefix else local
+        name = name.lower()
         out[name] = value.lower() if name in ("rel", "type") else value
     return out
 

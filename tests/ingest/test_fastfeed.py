@@ -82,7 +82,8 @@ def test_every_feed_reads_the_same_both_ways(base, monkeypatch):
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"
  xmlns:atom="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/"
- xmlns:x="http://example.org/ns" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+ xmlns:x="http://example.org/ns" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">
 <channel>{channel}{items}</channel></rss>"""
 CHANNEL = "<title>Blog</title><link>https://blog.example.org/</link>"
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
@@ -193,6 +194,29 @@ QUIRKS = [
         True,
     ),
     ("extension", _rss("<title>T</title><link>https://e.org/21</link><x:views>3</x:views>"), True),
+    (
+        "cdf href",
+        _rss("<title>T</title>").replace(b"<item>", b'<item href="https://e.org/h">'),
+        False,
+    ),
+    (
+        "namespaced href",
+        _rss('<title>T</title><atom:link x:href="https://e.org/x">https://e.org/24</atom:link>'),
+        False,
+    ),
+    (
+        "itunes",
+        _rss(
+            "<title>T</title><link>https://e.org/26</link><itunes:explicit>no</itunes:explicit>"
+            "<itunes:subtitle>Sub</itunes:subtitle><itunes:summary>A summary longer than the body"
+            "</itunes:summary><itunes:keywords>mysql, Go ,,k8s</itunes:keywords>"
+            "<itunes:author>Kevin</itunes:author><description>short</description>",
+            "<title>U</title><link>https://e.org/27</link><description>A much longer body than"
+            " the summary here</description><itunes:summary>short</itunes:summary>",
+        ),
+        True,
+    ),
+    ("comment in title", _rss("<title>A<!-- c -->B</title><link>https://e.org/25</link>"), False),
     (
         "channel titles",
         _rss(
