@@ -161,6 +161,8 @@ def fp_text(value: str | None) -> str:
     """Element text as feedparser stores it: stripped, text that is UTF-8 read
     as Latin-1 repaired, C1 controls mapped as cp1252."""
     out = (value or "").strip()
+    if out.isascii():  # neither step changes ASCII text
+        return out
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         out = out.encode("iso-8859-1").decode("utf-8")
     return out.translate(CP1252)
