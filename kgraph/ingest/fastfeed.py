@@ -9,17 +9,20 @@ type, ``link``, ``id``, ``authors``/``author``, ``tags``, the dates, the feed's
 ``links``), following feedparser's rules for each: text stripped, feedparser's
 mojibake repair and cp1252 mapping, links resolved against the base, a
 permalink ``guid`` as the link when the item has none, the first non-empty
-title and the last of other repeated elements, categories as feedparser
-merges them. The bodies are read as the split path reads them
-(:func:`kgraph.ingest.feeds._split_bodies`): raw, from the item's direct children.
+title (a nested one, in ``og``, ``author`` or ``media:content``, by
+feedparser's depth rules) and the last of other repeated elements,
+categories as feedparser merges them. The bodies are read as the split path
+reads them (:func:`kgraph.ingest.feeds._split_bodies`): raw, from the item's
+direct children.
 
 Anything whose reading depends on more than that is declined, with the
 reason, and feedparser reads the feed: an element the reader does not know
-(or a known one in an unusual place, such as a ``title`` nested in another
-element), an RSS title that may be HTML, XHTML or base64 content, an
-``xml:base`` that is not on a body, a date only feedparser's lenient parser
-reads. ``tests/ingest/test_fastfeed.py`` checks that both paths give the same
-records on every feed of the test data and the bundled samples.
+(or a known one where its rules are not copied), an RSS title that may be
+HTML, XHTML or base64 content, an ``xml:base`` deep inside an item, an
+attribute of a namespace feedparser may not know, a date only feedparser's
+lenient parser reads. ``tests/ingest/test_fastfeed.py`` checks that both
+paths give the same records on every feed of the test data and the bundled
+samples, and on feeds made of feedparser's quirks.
 """
 
 from __future__ import annotations
