@@ -17,14 +17,13 @@ import logging
 import os
 import time
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from kgraph.catalogue import Catalogue, load_catalogue
 from kgraph.errors import KgraphError
 
 # FORMATS: the one registry of output formats, shared with the CLI
 from kgraph.export.formats import FORMATS
-from kgraph.export.loading import load_graph
-from kgraph.graph.builder import GraphBuilder
 from kgraph.ingest.sources import Limits, default_sources
 from kgraph.knowledge_graph import KnowledgeGraph
 from kgraph.pipeline import BuildCache
@@ -33,6 +32,11 @@ from kgraph.pipeline.feed_stream import BuildReport, Progress, analysed_feeds, r
 from kgraph.pipeline.runner import Engine, local_engine
 from kgraph.records import Article, Feed
 from kgraph.version import kgraph_version
+
+# The graph stage (networkx, numpy) and the GraphML/JSON loader are imported on
+# use: `kgraph build` reads and analyses its first feed while they load.
+if TYPE_CHECKING:
+    from kgraph.graph.builder import GraphBuilder
 
 __all__ = ["FORMATS", "BuildReport", "KnowledgeGraph", "build", "load", "read_articles"]
 
@@ -113,7 +117,7 @@ def build(
     if cache is not None and cat.version and cache.catalogue_version == cat.version:
         # what the catalogue's forms mean, for a later version to tell what changed
         cache.note_catalogue(cat.version, lambda: form_signatures(cat))
-    builder = GraphBuilder(cat, discover=discover)
+    builder: GraphBuilder | None = None
     graph_seconds = 0.0
     added = 0
     with _young_gc_only():
@@ -122,6 +126,8 @@ def build(
                 inputs, cat, limits, report, progress, cache, eng
             ):
                 t0 = time.perf_counter()
+                if builder is None:  # networkx and numpy load once the first feed is read
+                    builder = _graph_builder(cat, discover)
                 builder.add_feed(feed)
                 builder.add_parts(parts)
                 # parsing here leaves short-lived cycles: collect them every few hundred articles
@@ -137,7 +143,7 @@ def build(
         graphing = time.perf_counter()
         if progress:
             progress("graph", 0, 1)
-        graph = builder.finish()
+        graph = (builder or _graph_builder(cat, discover)).finish()
         if progress:
             progress("graph", 1, 1)
     graph.graph.update(
@@ -149,6 +155,12 @@ def build(
         "built %d articles from %d feeds in %.2fs", report.articles, report.feeds, report.seconds
     )
     return KnowledgeGraph(graph, cat, report)
+
+
+def _graph_builder(cat: Catalogue, discover: bool) -> GraphBuilder:
+    from kgraph.graph.builder import GraphBuilder
+
+    return GraphBuilder(cat, discover=discover)
 
 
 @contextlib.contextmanager
@@ -201,4 +213,6 @@ def load(path: str | os.PathLike[str] = "outputs/graph.graphml") -> KnowledgeGra
     >>> load(p).summary()["articles"]
     31
     """
+    from kgraph.export.loading import load_graph
+
     return KnowledgeGraph(load_graph(path))

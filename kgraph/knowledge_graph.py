@@ -15,32 +15,34 @@ import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from kgraph.catalogue import Catalogue, load_catalogue
 from kgraph.export import PAGE_MAX_ARTICLES
-from kgraph.export.concept_map import write_concept_map
 from kgraph.export.formats import FORMATS, WriteOptions, check_formats, write_format
-from kgraph.export.style import Decoration, decoration
 from kgraph.fileio import all_or_nothing
-from kgraph.graph.analytics import edge_count
 from kgraph.pipeline.feed_stream import BuildReport
-from kgraph.query import (
-    ArticleHit,
-    Community,
-    ConceptCard,
-    ConceptHit,
-    ConceptPath,
-    GraphIndex,
-    Neighbour,
-    Related,
-    Rising,
-    Timeline,
-    TopConcept,
-    communities_of,
-)
+
+# The queries, the decoration and the writers import networkx and numpy: they
+# are imported on use, so that `import kgraph.api` (and `kgraph build`, which
+# reads its first feed before it builds a graph) does not wait for them.
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from kgraph.export.style import Decoration
+    from kgraph.query import (
+        ArticleHit,
+        Community,
+        ConceptCard,
+        ConceptHit,
+        ConceptPath,
+        GraphIndex,
+        Neighbour,
+        Related,
+        Rising,
+        Timeline,
+        TopConcept,
+    )
 
 __all__ = ["KnowledgeGraph"]
 
@@ -115,6 +117,8 @@ class KnowledgeGraph:
     def index(self) -> GraphIndex:
         """The query index, built on first use and kept (rebuilt if ``graph`` is replaced)."""
         if self._index is None or self._index.graph is not self.graph:
+            from kgraph.query import GraphIndex
+
             self._index = GraphIndex(self.graph, self.catalogue)
         return self._index
 
@@ -176,6 +180,8 @@ class KnowledgeGraph:
 
     def communities(self, min_articles: int = 2) -> list[Community]:
         """Concept clusters of the concept map, labelled by their top concepts."""
+        from kgraph.query import communities_of
+
         return communities_of(self.concept_map(min_articles))
 
     def write_concept_map(
@@ -185,13 +191,18 @@ class KnowledgeGraph:
         formats: Sequence[str] = ("graphml", "html"),
     ) -> dict[str, Path]:
         """Write ``concept_map.graphml`` and ``concept_map.html`` into ``directory``."""
-        return write_concept_map(self.concept_map(min_articles), directory, formats)
+        from kgraph.export import concept_map
+
+        return concept_map.write_concept_map(self.concept_map(min_articles), directory, formats)
 
     def _decoration(self) -> Decoration:
         """The viewers' attributes (colours, PageRank, communities, layout) of
         ``graph``, computed on first use and shared by the GraphML file and a
         large graph's page. Computed again if ``graph`` is replaced or gains or
         loses nodes or edges (not if only attribute values are edited in place)."""
+        from kgraph.export.style import decoration
+        from kgraph.graph.analytics import edge_count
+
         counts = (self.graph.number_of_nodes(), edge_count(self.graph))
         if self._style is None or self._style[0] is not self.graph or self._style[1] != counts:
             self._style = (self.graph, counts, decoration(self.graph))

@@ -7,14 +7,15 @@ True
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 __all__ = ["kgraph_version"]
 
 
 def kgraph_version() -> str:
     """The installed kgraph's version, or ``0+unknown`` in a source tree that
     is not installed."""
+    # imported here: importlib.metadata (email, zipfile, ...) is 0.03 s of every start-up
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("kgraph")
     except PackageNotFoundError:  # a source tree that is not installed

@@ -25,6 +25,7 @@ from kgraph.errors import KgraphError
 from kgraph.export import PAGE_MAX_ARTICLES
 from kgraph.export.formats import FORMATS, check_formats
 from kgraph.ingest.sources import Limits
+from kgraph.version import kgraph_version
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -54,8 +55,22 @@ class _InTheReport(logging.Filter):
         return not (reported and record.name.startswith("kgraph"))
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """``--version``: the version is looked up only when asked for (importlib.metadata)."""
+    if value and not ctx.resilient_parsing:
+        click.echo(f"kgraph, version {kgraph_version()}")
+        ctx.exit()
+
+
 @click.group(cls=PolicyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(api.kgraph_version(), prog_name="kgraph")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and exit.",
+)
 def main() -> None:
     """Build a knowledge graph of tech concepts from tech-blog feeds.
 

@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -23,8 +23,10 @@ from kgraph.cli.exits import error, fail, failing_on, finish
 from kgraph.cli.options import graph_option
 from kgraph.cli.terminal import say, say_json
 from kgraph.errors import KgraphError
-from kgraph.export.concept_map import MAP_FORMATS, write_concept_map
-from kgraph.query import ArticleRef, Reason, communities_of
+from kgraph.export import MAP_FORMATS
+
+if TYPE_CHECKING:  # kgraph.query (networkx) is imported by the commands that query
+    from kgraph.query import ArticleRef, Reason
 
 __all__ = ["QUERY_COMMANDS"]
 
@@ -97,6 +99,7 @@ def related(article: str, k: int, graph_path: str, as_json: bool) -> None:
 def _because(reasons: list[Reason]) -> str:
     """One line of reasons: concepts (most specific first), shared words, link, author or feed.
 
+    >>> from kgraph.query import Reason
     >>> _because([Reason("shared_concept", 0.2, "amazon-s3", "Amazon S3"),
     ...           Reason("broader_concept", 0.1, "aws", "AWS", "via AWS Lambda"),
     ...           Reason("shared_terms", 0.3, detail="bucket, versioning"), Reason("links_to", 0.08),
@@ -359,6 +362,9 @@ def concept_map(
     for name, value in (("--since", since), ("--until", until)):
         if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
             fail(f"{name} {value!r}: give a date as YYYY, YYYY-MM or YYYY-MM-DD")
+    from kgraph.export.concept_map import write_concept_map  # networkx: imported on use
+    from kgraph.query import communities_of
+
     kg = _load(graph_path)
     if outdir is None:  # beside the graph, as `kgraph export` writes
         outdir = str(Path(graph_path).parent)

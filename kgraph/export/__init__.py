@@ -7,3 +7,11 @@ API share without importing a writer (and its dependencies) lives here.
 #: The most articles the HTML page shows by default (see
 #: :func:`kgraph.export.html.page_graph`): about 30 MB of page.
 PAGE_MAX_ARTICLES = 5000
+
+#: The formats of :func:`kgraph.export.concept_map.write_concept_map`, by file name.
+MAP_FORMATS = {
+    "graphml": "concept_map.graphml",
+    "html": "concept_map.html",
+    "svg": "concept_map.svg",
+    "png": "concept_map.png",
+}

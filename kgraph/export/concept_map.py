@@ -11,17 +11,10 @@ from pathlib import Path
 import networkx as nx
 
 from kgraph.errors import QueryError
+from kgraph.export import MAP_FORMATS
 from kgraph.export.map_layout import MapLayout, map_layout
 
 __all__ = ["MAP_FORMATS", "laid_out", "write_concept_map"]
-
-#: The formats of :func:`write_concept_map`, by file name.
-MAP_FORMATS = {
-    "graphml": "concept_map.graphml",
-    "html": "concept_map.html",
-    "svg": "concept_map.svg",
-    "png": "concept_map.png",
-}
 
 
 def laid_out(graph: nx.MultiDiGraph, layout: MapLayout) -> nx.MultiDiGraph:

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from kgraph.errors import KgraphError
 from kgraph.export import PAGE_MAX_ARTICLES
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from kgraph.catalogue import Catalogue
     from kgraph.export.style import Decoration
 
@@ -192,6 +192,7 @@ def write_format(
 
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
+    >>> import networkx as nx
     >>> [p.name for p in write_format(nx.MultiDiGraph(), "gexf", folder / "g.gexf")]
     ['g.gexf']
     """

@@ -1,7 +1,11 @@
 """Stage 2: parse feed bytes (RSS 2.0, RSS 1.0, Atom 1.0) into article records.
 
-feedparser does the parsing (formats, encodings). Around it (bytes made safe
-in :mod:`kgraph.ingest.xmlsafe`, dates read in :mod:`kgraph.ingest.dates`):
+A well-formed UTF-8 feed is read from its lxml tree by
+:mod:`kgraph.ingest.fastfeed` (feedparser's rules, the same records);
+feedparser parses the rest (malformed XML, other encodings, what the fast path
+declines), with the text-only bodies of a well-formed feed cut out first.
+Around both (bytes made safe in :mod:`kgraph.ingest.xmlsafe`, dates read in
+:mod:`kgraph.ingest.dates`):
 
 * UTF-16/UTF-32 input is transcoded to UTF-8 first, so the next step sees it;
 * the DOCTYPE (with any internal subset and its ENTITY declarations) is cut
@@ -28,24 +32,28 @@ Every problem becomes one line naming the feed (and item) and what is wrong.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import feedparser
 from lxml import etree
 
 from kgraph.errors import FeedError, one_line
 from kgraph.ingest.dates import parse_date
+from kgraph.ingest.fastfeed import RSS_BODIES, Declined, atom_body_ok, read_tree
 from kgraph.ingest.sources import Limits
 from kgraph.ingest.xmlsafe import drop_bad_charrefs, root_element, strip_doctype, to_utf8
 from kgraph.records import Article, Feed
 
-__all__ = ["ParsedFeed", "parse_feed", "parse_feed_or_error"]
+__all__ = ["READ_BY", "ParsedFeed", "parse_feed", "parse_feed_or_error"]
 
 LOGGER = logging.getLogger(__name__)
 
-_CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
+#: Feeds this process parsed, by reader: ``lxml`` (the fast path,
+#: :mod:`kgraph.ingest.fastfeed`) or ``feedparser`` (the rest; ``-vv`` logs why).
+READ_BY: Counter[str] = Counter()
+
 _RSS1_NS = "http://purl.org/rss/1.0/"
 _SAFE_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
@@ -57,16 +65,6 @@ _STRICT_PARSER = etree.XMLParser(
 _ATOM_NS = "http://www.w3.org/2005/Atom"
 _ATOM_CONTENT = f"{{{_ATOM_NS}}}content"
 _ATOM_SUMMARY = f"{{{_ATOM_NS}}}summary"
-#: Atom text constructs whose text feedparser takes as it is (others: base64, XHTML).
-_ATOM_TEXT_TYPES = frozenset(["text", "html", "text/html", "text/plain"])
-#: Elements of an RSS item that hold its body.
-_BODY_TAGS = frozenset(
-    [
-        "description",
-        f"{{{_CONTENT_NS}}}encoded",
-        f"{{{_RSS1_NS}}}description",
-    ]
-)
 
 
 @dataclass
@@ -113,7 +111,7 @@ def _item_bodies(items: list[Any], split: bool) -> list[str]:
     for item in items:
         best = ""
         for child in list(item):
-            if child.tag in _BODY_TAGS:
+            if child.tag in RSS_BODIES:
                 text = child.text or ""
                 if len(text) > len(best):
                     best = text
@@ -123,26 +121,23 @@ def _item_bodies(items: list[Any], split: bool) -> list[str]:
     return bodies
 
 
-def _entry_bodies(entries: list[Any]) -> list[str]:
+def _entry_bodies(entries: list[Any], split: bool = True) -> list[str]:
     """The richest body of each Atom entry (as :func:`_richest_body` picks it)
     when all its ``content`` and ``summary`` elements hold only text of type
-    text or html, which are then removed from the tree; ``""`` for an entry
-    left whole (XHTML or base64 content) for feedparser to read. Bodies are
-    stripped, as feedparser strips them."""
+    text or html, which are then removed from the tree (with ``split``); ``""``
+    for an entry left whole (XHTML or base64 content) for feedparser to read.
+    Bodies are stripped, as feedparser strips them."""
     bodies = []
     for entry in entries:
         parts = [c for c in entry if c.tag in (_ATOM_CONTENT, _ATOM_SUMMARY)]
-        if not all(
-            len(c) == 0 and c.get("type", "text") in _ATOM_TEXT_TYPES and c.get("src") is None
-            for c in parts
-        ):
+        if not all(atom_body_ok(c) for c in parts):
             bodies.append("")
             continue
         texts = [(c.tag, (c.text or "").strip()) for c in parts]
         content = max((t for tag, t in texts if tag == _ATOM_CONTENT), key=len, default="")
         summary = next((t for tag, t in texts if tag == _ATOM_SUMMARY), "")
         bodies.append(content if len(content) >= len(summary) else summary)
-        for c in parts:
+        for c in parts if split else ():
             entry.remove(c)
     return bodies
 
@@ -151,14 +146,8 @@ def _rss_items(root: Any) -> list[Any]:
     return root.findall("channel/item") or root.findall(f"{{{_RSS1_NS}}}item")
 
 
-def _split_bodies(data: bytes) -> tuple[bytes, list[str]] | None:
-    """For a well-formed UTF-8 RSS or Atom 1.0 feed: each item's body as
-    :func:`_direct_bodies` (RSS) or :func:`_entry_bodies` (Atom) reads it,
-    and the feed without the body elements that hold only text, for
-    feedparser to read the rest (it makes a Python call per run of character
-    data, a few hundred per article body). None for anything else, which
-    feedparser then reads whole.
-    """
+def _strict_tree(data: bytes) -> Any:
+    """The tree of a well-formed UTF-8 document; None for anything else."""
     try:
         root = etree.fromstring(data, _STRICT_PARSER)
     except etree.XMLSyntaxError:
@@ -168,6 +157,33 @@ def _split_bodies(data: bytes) -> tuple[bytes, list[str]] | None:
         "utf8",
     ):
         return None
+    return root
+
+
+def _fast(root: Any, data: bytes, where: str, base: str) -> tuple[Any, list[str]] | None:
+    """The fast path: the feed and its bodies read from the lxml tree
+    (:mod:`kgraph.ingest.fastfeed`); None when feedparser must read it."""
+    items = _rss_items(root)
+    atom = root.tag == f"{{{_ATOM_NS}}}feed"
+    if atom:
+        items = root.findall(f"{{{_ATOM_NS}}}entry")
+    try:
+        parsed = read_tree(root, items, base, has_xml_base=b"xml:base" in data)
+    except Declined as why:
+        LOGGER.debug("%s: read by feedparser: %s", where, why)
+        return None
+    return parsed, (_entry_bodies(items, split=False) if atom else _item_bodies(items, split=False))
+
+
+def _split_bodies(root: Any, data: bytes) -> tuple[bytes, list[str]] | None:
+    """For a well-formed UTF-8 RSS or Atom 1.0 feed (``root``, see
+    :func:`_strict_tree`) the fast path declined: each item's body as
+    :func:`_direct_bodies` (RSS) or :func:`_entry_bodies` (Atom) reads it,
+    and the feed without the body elements that hold only text, for
+    feedparser to read the rest (it makes a Python call per run of character
+    data, a few hundred per article body). None for anything else, which
+    feedparser then reads whole. Removes those elements from ``root``.
+    """
     items = _rss_items(root)
     if items:
         bodies = _item_bodies(items, split=True)
@@ -240,6 +256,8 @@ def _feedparser(data: bytes, where: str, base: str) -> Any:
     # content-location resolves relative links; without a content-type next to
     # it feedparser flags every fetched feed as bozo ("no Content-type specified")
     headers = {"content-location": base, "content-type": "application/xml"} if base else {}
+    import feedparser  # 0.1 s (http.client, email, ...): imported by the first feed that needs it
+
     try:
         # No sanitising or URI rewriting inside bodies: the text stage reads HTML as
         # data (never rendered), resolves links itself, and these two passes re-parse
@@ -330,10 +348,18 @@ def parse_feed(
         raise FeedError(where, "is an OPML list, not a feed; name it .opml to read it as one")
 
     base = base_url or (where if _http_url(where) else "")
-    split = _split_bodies(data)
-    parsed = _feedparser(split[0] if split else data, where, base)
-    if split is not None and len(parsed.entries) != len(split[1]):
-        split, parsed = None, _feedparser(data, where, base)  # items elsewhere: read it whole
+    tree = _strict_tree(data)
+    fast = _fast(tree, data, where, base) if tree is not None else None
+    split: tuple[bytes, list[str]] | None = None
+    if fast is not None:
+        READ_BY["lxml"] += 1
+        parsed: Any = fast[0]
+    else:
+        READ_BY["feedparser"] += 1
+        split = _split_bodies(tree, data) if tree is not None else None
+        parsed = _feedparser(split[0] if split else data, where, base)
+        if split is not None and len(parsed.entries) != len(split[1]):
+            split, parsed = None, _feedparser(data, where, base)  # items elsewhere: read it whole
     if not parsed.get("version") and not parsed.entries:
         reason = parsed.get("bozo_exception") or ""
         what = f"root element <{root}>" if root else "no XML element found"
@@ -341,8 +367,10 @@ def parse_feed(
             where, f"not an RSS or Atom feed ({what}{'; ' + str(reason) if reason else ''})"
         )
     if parsed.get("bozo"):
+        from feedparser import CharacterEncodingOverride
+
         exc = parsed.get("bozo_exception")
-        if isinstance(exc, feedparser.CharacterEncodingOverride):
+        if isinstance(exc, CharacterEncodingOverride):
             warn(f"{where}: wrong encoding declared ({exc}); read it as the bytes show")
         elif parsed.entries:
             warn(f"{where}: malformed XML ({exc}); read what could be read")
@@ -371,8 +399,8 @@ def parse_feed(
             f"{limits.max_items_per_feed} (raise with --max-items)"
         )
         entries = entries[: limits.max_items_per_feed]
-    if split is not None:
-        direct: list[str] | None = split[1]
+    if fast is not None or split is not None:
+        direct: list[str] | None = fast[1] if fast is not None else split[1]  # type: ignore[index]
     else:
         direct = _direct_bodies(data) if str(parsed.get("version", "")).startswith("rss") else None
     if direct is not None and len(direct) < len(entries):
