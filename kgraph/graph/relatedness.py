@@ -188,6 +188,27 @@ class Corpus:
             ),
             shape=(n, max(1, len(self.vocab))),
         )
+        # the concept vectors alone (reasons), columns in the order of ``concept_ids``
+        concepts_of = [
+            sorted((ccode[c] - len(self.vocab), x) for c, x in r.items()) for r in self.concept_rows
+        ]
+        self.concept_matrix = sparse.csr_matrix(
+            (
+                np.asarray([x for r in concepts_of for _, x in r], dtype=np.float64),
+                np.asarray([c for r in concepts_of for c, _ in r], dtype=np.int64),
+                np.cumsum([0, *map(len, concepts_of)]),
+            ),
+            shape=(n, max(1, len(self.concept_ids))),
+        )
+        mentioned = [sorted(ccode[c] - len(self.vocab) for c in d) for d in self.direct]
+        self.direct_matrix = sparse.csr_matrix(
+            (
+                np.ones(sum(map(len, mentioned))),
+                np.asarray([c for m in mentioned for c in m], dtype=np.int64),
+                np.cumsum([0, *map(len, mentioned)]),
+            ),
+            shape=(n, max(1, len(self.concept_ids))),
+        )
         links: dict[int, set[int]] = defaultdict(set)
         for i, d in enumerate(docs):
             for j in d.links:
