@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from kgraph.graph.relatedness import Corpus
+from kgraph.graph.relatedness import Corpus, added_runs
 
 __all__ = ["Reason", "explain", "explain_many", "round4"]
 
@@ -32,7 +32,7 @@ def _by_share(part: tuple[str, float]) -> tuple[float, str]:
 
 def _added(values: Sequence[float]) -> float:
     """The sum of ``values`` added one after the other, left to right (what
-    :func:`_sums` does for many rows at once, on any Python version)."""
+    :func:`~kgraph.graph.relatedness.added_runs` does for many runs at once, on any Python version)."""
     total = 0.0
     for x in values:
         total += x
@@ -57,7 +57,7 @@ def explain(corpus: Corpus, i: int, j: int, terms_shown: int = 6) -> list[Reason
     reason. A concept is never explained by itself.
     """
     scale = float(corpus.length[i] * corpus.length[j])
-    wi, wj, wt = corpus.word_rows[i], corpus.word_rows[j], corpus.weights.text
+    wi, wj, wt = corpus.word_row(i), corpus.word_row(j), corpus.weights.text
     term_parts = sorted(
         ((t, wt * wi[t] * wj[t] * scale) for t in wi.keys() & wj.keys()),
         key=_by_share,
@@ -95,7 +95,7 @@ def explain_many(
     pair = np.repeat(np.arange(len(i)), counts)
     order = _ordered_runs(-share, counts)
     cols, share = cols[order], share[order]
-    terms = _sums(share, counts)
+    terms = added_runs(share, counts)
     telling = max(3.0, corpus.n / 2)
     df = np.asarray([corpus.word_df[t] for t in corpus.vocab] or [0])
     shown = df[cols] <= telling
@@ -107,7 +107,7 @@ def explain_many(
     picked = cols[shown_at].tolist()
     # each pair's shared concepts (by id): the content, then those worth a reason
     ccounts, ccols, cshare = _shared_parts(corpus.concept_matrix, i, j, w.concepts, scales)
-    content = _sums(cshare, ccounts) + terms
+    content = added_runs(cshare, ccounts) + terms
     cpair = np.repeat(np.arange(len(i)), ccounts)
     cdf = np.asarray([corpus.concept_df[c] for c in corpus.concept_ids] or [0])[ccols]
     told = np.flatnonzero((cshare >= 0.02 * content[cpair]) & (cdf <= max(corpus.n / 2, 10)))
@@ -198,18 +198,6 @@ def _ordered_runs(key: np.ndarray, counts: np.ndarray) -> np.ndarray:
     pad[np.repeat(np.arange(len(counts)), counts), at] = key
     order = np.argsort(pad, axis=1, kind="stable") + starts[:, None]
     return order[np.arange(width)[None, :] < counts[:, None]]
-
-
-def _sums(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The sum of each run of ``counts`` consecutive ``values``, added left
-    to right as :func:`_added` adds them (so one pair's figures do not
-    depend on how many are explained at once)."""
-    out = np.zeros(len(counts))
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-    for k in range(int(counts.max(initial=0))):
-        rows = np.flatnonzero(counts > k)
-        out[rows] += values[starts[rows] + k]
-    return out
 
 
 def _concept_reasons(corpus: Corpus, i: int, j: int, told: list[tuple[str, float]]) -> list[Reason]:

@@ -48,11 +48,12 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 import numpy as np
 
-__all__ = ["COPIES_MAX", "Corpus", "Doc", "Weights"]
+__all__ = ["COPIES_MAX", "Corpus", "Doc", "Weights", "added_runs"]
 
 #: Same-story copies of one article looked for among its best ``k + COPIES_MAX``
 COPIES_MAX = 4
@@ -108,17 +109,15 @@ class Corpus:
         self.n = n = len(docs)
         self.titles = [d.title for d in docs]
         # words: (1 + ln count) * idf, words in too many articles left out
-        df: Counter[str] = Counter()
-        for d in docs:
-            df.update(t for t, _ in d.terms)
+        every = [p for d in docs for p in d.terms]
+        words, counts = [t for t, _ in every], [c for _, c in every]
+        df = Counter(words)
         limit = max(20.0, min(w.max_df * n, w.max_df_articles))
         self.vocab = sorted(t for t, c in df.items() if c <= limit)
         self.word_df = {t: df[t] for t in self.vocab}
         wcode = {t: i for i, t in enumerate(self.vocab)}
-        widf = {t: math.log((1 + n) / (1 + df[t])) + 1 for t in self.vocab}
-        self.word_rows = [
-            _unit({t: (1 + math.log(c)) * widf[t] for t, c in d.terms if t in widf}) for d in docs
-        ]
+        widf = [math.log((1 + n) / (1 + df[t])) + 1 for t in self.vocab]
+        self._word_vectors(docs, words, counts, wcode, np.asarray(widf or [0.0]))
         # concepts: salience * idf, expanded to broader concepts; a feed's
         # template concepts (in most of its articles, never salient) left out
         template = _template_concepts(docs)
@@ -138,20 +137,22 @@ class Corpus:
             _unit({c: v * cidf[c] for c, (v, _src) in e.items() if cidf[c] > 0 and cdf[c] <= limit})
             for e in self.expanded
         ]
-        # one sparse matrix: sqrt(TEXT) * words | sqrt(CONCEPTS) * concepts, rows and columns
+        # one sparse matrix: sqrt(TEXT) * words | sqrt(CONCEPTS) * concepts, rows and
+        # columns; each row's words, then its concepts, in the order of its vectors
         st, sc = math.sqrt(w.text), math.sqrt(w.concepts)
-        indptr, indices, data = [0], [], []
-        for wr, cr in zip(self.word_rows, self.concept_rows, strict=True):
-            for t, x in wr.items():
-                indices.append(wcode[t])
-                data.append(st * x)
-            for c, x in cr.items():
-                indices.append(ccode[c])
-                data.append(sc * x)
-            indptr.append(len(indices))
-        self.indptr = np.asarray(indptr, dtype=np.int64)
-        self.indices = np.asarray(indices, dtype=np.int64)
-        self.data = np.asarray(data, dtype=np.float64)
+        crow = np.repeat(np.arange(n), [len(r) for r in self.concept_rows])
+        ccol = np.asarray([ccode[c] for r in self.concept_rows for c in r], dtype=np.int64)
+        cval = np.asarray([x for r in self.concept_rows for x in r.values()], dtype=np.float64)
+        wrow, wlen = self._wrow, np.diff(self._wptr)
+        clen = np.bincount(crow, minlength=n)
+        self.indptr = np.concatenate([[0], np.cumsum(wlen + clen)]).astype(np.int64)
+        self.indices = np.empty(self.indptr[-1], dtype=np.int64)
+        self.data = np.empty(self.indptr[-1], dtype=np.float64)
+        at = self.indptr[wrow] + np.arange(len(wrow)) - self._wptr[wrow]
+        self.indices[at], self.data[at] = self._wcode, st * self._wval
+        cptr = np.concatenate([[0], np.cumsum(clen)])
+        at = self.indptr[crow] + wlen[crow] + np.arange(len(crow)) - cptr[crow]
+        self.indices[at], self.data[at] = ccol, sc * cval
         shape = (n, len(self.vocab) + len(self.concept_ids))
         self.matrix = sparse.csr_matrix((self.data, self.indices, self.indptr), shape=shape)
         # its transpose, rows in order within each feature: the product below adds
@@ -178,36 +179,26 @@ class Corpus:
             ),
             shape=(n, max(1, len(author_codes))),
         )
-        # the word vectors alone (same-story copies)
-        words_of = [sorted((wcode[t], x) for t, x in r.items()) for r in self.word_rows]
+        # the word vectors alone (same-story copies), columns in order
+        order = np.lexsort((self._wcode, wrow))
         self.word_matrix = sparse.csr_matrix(
-            (
-                np.asarray([x for r in words_of for _, x in r], dtype=np.float64),
-                np.asarray([c for r in words_of for c, _ in r], dtype=np.int64),
-                np.cumsum([0, *map(len, words_of)]),
-            ),
+            (self._wval[order], self._wcode[order], self._wptr),
             shape=(n, max(1, len(self.vocab))),
         )
         # the concept vectors alone (reasons), columns in the order of ``concept_ids``
-        concepts_of = [
-            sorted((ccode[c] - len(self.vocab), x) for c, x in r.items()) for r in self.concept_rows
-        ]
-        self.concept_matrix = sparse.csr_matrix(
-            (
-                np.asarray([x for r in concepts_of for _, x in r], dtype=np.float64),
-                np.asarray([c for r in concepts_of for c, _ in r], dtype=np.int64),
-                np.cumsum([0, *map(len, concepts_of)]),
-            ),
-            shape=(n, max(1, len(self.concept_ids))),
+        ccol -= len(self.vocab)
+        order = np.lexsort((ccol, crow))
+        width = max(1, len(self.concept_ids))
+        self.concept_matrix = sparse.csr_matrix((cval[order], ccol[order], cptr), shape=(n, width))
+        # the concepts each article mentions (ones)
+        drow = np.repeat(np.arange(n), [len(d) for d in self.direct])
+        dcol = np.asarray(
+            [ccode[c] - len(self.vocab) for d in self.direct for c in d], dtype=np.int64
         )
-        mentioned = [sorted(ccode[c] - len(self.vocab) for c in d) for d in self.direct]
+        order = np.lexsort((dcol, drow))
+        dptr = np.concatenate([[0], np.cumsum(np.bincount(drow, minlength=n))])
         self.direct_matrix = sparse.csr_matrix(
-            (
-                np.ones(sum(map(len, mentioned))),
-                np.asarray([c for m in mentioned for c in m], dtype=np.int64),
-                np.cumsum([0, *map(len, mentioned)]),
-            ),
-            shape=(n, max(1, len(self.concept_ids))),
+            (np.ones(len(dcol)), dcol[order], dptr), shape=(n, width)
         )
         links: dict[int, set[int]] = defaultdict(set)
         for i, d in enumerate(docs):
@@ -219,6 +210,50 @@ class Corpus:
         self.links_out = [frozenset(d.links) for d in docs]
         words = np.asarray([d.words for d in docs], dtype=np.float64)
         self.length = np.sqrt(np.minimum(1.0, words / max(w.length_pivot, 1)))
+
+    def _word_vectors(
+        self,
+        docs: Sequence[Doc],
+        words: list[str],
+        counts: list[int],
+        wcode: Mapping[str, int],
+        idf: np.ndarray,
+    ) -> None:
+        """Each article's unit word vector, as flat arrays (row, column, value)
+        in the order of its terms (``words`` and ``counts``, all the articles'
+        in a row): ``(1 + ln count) * idf`` over the norm (the sum of squares
+        added in that order, as one article at a time would)."""
+        if any(len(dict(d.terms)) < len(d.terms) for d in docs):
+            # a word given twice: its first place, its last count (as a dict keeps it)
+            terms = [tuple(dict(d.terms).items()) for d in docs]
+            words = [t for ts in terms for t, _ in ts]
+            counts = [c for ts in terms for _, c in ts]
+        else:
+            terms = [d.terms for d in docs]
+        code = np.fromiter(map(wcode.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+        count = np.asarray(counts, dtype=np.int64)
+        row = np.repeat(np.arange(len(docs)), [len(ts) for ts in terms])
+        kept = code >= 0
+        code, count, row = code[kept], count[kept], row[kept]
+        distinct, back = np.unique(count, return_inverse=True)
+        log = np.asarray([math.log(c) for c in distinct.tolist()] or [0.0])[back.ravel()]
+        value = (1 + log) * idf[code]
+        lengths = np.bincount(row, minlength=len(docs))
+        norm = np.sqrt(added_runs(value * value, lengths))
+        self._wrow, self._wcode, self._wval = row, code, value / norm[row]
+        self._wptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+
+    def word_row(self, i: int) -> dict[str, float]:
+        """Article ``i``'s word vector: word -> weight (unit length), in the order of its terms."""
+        lo, hi = int(self._wptr[i]), int(self._wptr[i + 1])
+        vocab = self.vocab
+        words = [vocab[c] for c in self._wcode[lo:hi].tolist()]
+        return dict(zip(words, self._wval[lo:hi].tolist(), strict=True))
+
+    @property
+    def word_rows(self) -> list[dict[str, float]]:
+        """:meth:`word_row` of every article."""
+        return [self.word_row(i) for i in range(self.n)]
 
     # ---- scores
 
@@ -259,11 +294,10 @@ class Corpus:
                 j = np.concatenate([j, link_j[new]])
                 content = np.concatenate([content, np.zeros(int(new.sum()))])
                 linked = np.concatenate([linked, np.ones(int(new.sum()), dtype=bool)])
-        keep = i != j
-        i, j, content, linked = i[keep], j[keep], content[keep], linked[keep]
         score = content.copy()
-        same = (self.feed_code[i] == self.feed_code[j]) & (self.feed_code[i] >= 0)
-        same |= (self.author_code[i] == self.author_code[j]) & (self.author_code[i] >= 0)
+        feed_i, author_i = self.feed_code[i], self.author_code[i]
+        same = (feed_i == self.feed_code[j]) & (feed_i >= 0)
+        same |= (author_i == self.author_code[j]) & (author_i >= 0)
         several = np.flatnonzero(self.many_authors[i] | self.many_authors[j])
         if len(several):
             same[several] |= _row_dots(self.author_matrix, i[several], j[several]) > 0
@@ -271,12 +305,12 @@ class Corpus:
         score += w.link * linked
         score *= self.length[i] * self.length[j]
         np.minimum(score, 1.0, out=score)
-        ok = score > 1e-9
+        ok = (score > 1e-9) & (i != j)  # an article is not its own
         return i[ok], j[ok], score[ok]
 
     def word_cosine(self, i: int, j: int) -> float:
         """Cosine of the word vectors of articles ``i`` and ``j``."""
-        a, b = self.word_rows[i], self.word_rows[j]
+        a, b = self.word_row(i), self.word_row(j)
         if len(a) > len(b):
             a, b = b, a
         return sum(x * b[t] for t, x in a.items() if t in b)
@@ -343,17 +377,55 @@ def _best(
     r: np.ndarray, j: np.ndarray, score: np.ndarray, rows: int, n: int, m: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The ``m`` best pairs of each row ``0..rows-1`` (row ``r``, column ``j``),
-    by row, then score (to 9 decimals) best first, then column: one sort of
-    ``row << 54 | (2**30 - 1 - score * 1e9) << 24 | column``, each key unique."""
+    by row, then score (to 9 decimals) best first, then column: each row's
+    keys ``(2**30 - 1 - score * 1e9) << 24 | column`` (unique in the row), the
+    ``m`` smallest picked row by row (a partition, not a sort of every pair)."""
     down = (1 << 30) - 1 - np.rint(score * 1e9).astype(np.int64)
-    if n < 1 << 24 and rows <= 512:
-        order = np.argsort((r << 54) | (down << 24) | j)
-    else:
+    if n >= 1 << 24:
         order = np.lexsort((j, down, r))
-    r, j, score = r[order], j[order], score[order]
-    bounds = np.searchsorted(r, np.arange(rows + 1))
-    head = np.arange(len(r)) - bounds[r] < m
-    return r[head], j[head], score[head]
+        r, j, score = r[order], j[order], score[order]
+        bounds = np.searchsorted(r, np.arange(rows + 1))
+        head = np.arange(len(r)) - bounds[r] < m
+        return r[head], j[head], score[head]
+    if len(r) > 1 and bool(np.any(r[1:] < r[:-1])):  # each row's pairs together
+        order = np.argsort(r, kind="stable")
+        r, j, score, down = r[order], j[order], score[order], down[order]
+    key = (down << 24) | j
+    counts = np.bincount(r, minlength=rows)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    at = np.arange(len(r)) - starts[r]  # place in its row
+    empty = np.iinfo(np.int64).max
+    picked = []
+    step = max(1, (1 << 22) // max(1, int(counts.max(initial=0))))  # rows at a time
+    for a in range(0, rows, step):
+        b = min(rows, a + step)
+        lo, hi = int(starts[a]), int(starts[b - 1] + counts[b - 1])
+        width = int(counts[a:b].max(initial=0))
+        if width == 0:
+            continue
+        pad = np.full((b - a, width), empty, dtype=np.int64)
+        pad[r[lo:hi] - a, at[lo:hi]] = key[lo:hi]
+        if width > m:
+            place = np.argpartition(pad, m - 1, axis=1)[:, :m]
+            place = np.take_along_axis(place, np.argsort(np.take_along_axis(pad, place, 1), 1), 1)
+        else:
+            place = np.argsort(pad, axis=1)
+        real = np.take_along_axis(pad, place, 1) != empty
+        picked.append((starts[a:b, None] + place)[real])
+    take = np.concatenate(picked) if picked else np.zeros(0, dtype=np.int64)
+    return r[take], j[take], score[take]
+
+
+def added_runs(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The sum of each run of ``counts`` consecutive ``values``, added left to
+    right from 0 as ``sum()`` adds a list, for all the runs at once (the sum of
+    a run does not depend on the others, as with ``np.add.reduceat``)."""
+    out = np.zeros(len(counts))
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    for k in range(int(counts.max(initial=0))):
+        rows = np.flatnonzero(counts > k)
+        out[rows] += values[starts[rows] + k]
+    return out
 
 
 def _row_dots(matrix: Any, i: np.ndarray, j: np.ndarray) -> np.ndarray:
