@@ -271,7 +271,7 @@ class Corpus:
         counts = np.diff(product.indptr)
         i = np.repeat(np.arange(first, last, dtype=np.int64), counts)
         j = product.indices.astype(np.int64)
-        content = product.data.astype(np.float64)
+        content = np.asarray(product.data, dtype=np.float64)
         linked = np.zeros(len(i), dtype=bool)
         rows = [a for a in range(first, last) if a in self.links]
         if rows:
@@ -295,14 +295,16 @@ class Corpus:
                 content = np.concatenate([content, np.zeros(int(new.sum()))])
                 linked = np.concatenate([linked, np.ones(int(new.sum()), dtype=bool)])
         score = content.copy()
+        positive = content > 0
         feed_i, author_i = self.feed_code[i], self.author_code[i]
         same = (feed_i == self.feed_code[j]) & (feed_i >= 0)
         same |= (author_i == self.author_code[j]) & (author_i >= 0)
         several = np.flatnonzero(self.many_authors[i] | self.many_authors[j])
         if len(several):
             same[several] |= _row_dots(self.author_matrix, i[several], j[several]) > 0
-        score += w.source * (same & (content > 0))
-        score += w.link * linked
+        # the same sums as score + weight * flag over every pair (x + 0.0 == x)
+        score[same & positive] += w.source
+        score[linked] += w.link
         score *= self.length[i] * self.length[j]
         np.minimum(score, 1.0, out=score)
         ok = (score > 1e-9) & (i != j)  # an article is not its own
