@@ -79,7 +79,7 @@ def explain(corpus: Corpus, i: int, j: int, terms_shown: int = 6) -> list[Reason
     terms_r = None if terms is None else round(terms, 4)
     w = corpus.weights
     link, source = round(w.link * scale, 4), round(w.source * scale, 4)
-    return _more_reasons(corpus, i, j, reasons, content, terms_r, words, link, source)
+    return _more_reasons(corpus, i, j, reasons, content, terms_r, "|".join(words), link, source)
 
 
 def explain_many(
@@ -104,28 +104,33 @@ def explain_many(
     shown &= (before - before[starts[pair]]) < terms_shown
     shown_at = np.flatnonzero(shown)
     bounds = np.searchsorted(pair[shown_at], np.arange(len(i) + 1)).tolist()
-    picked = cols[shown_at].tolist()
+    vocab = np.asarray(corpus.vocab or [""], dtype=object)[cols[shown_at]].tolist()
+    said = ["|".join(vocab[bounds[p] : bounds[p + 1]]) for p in range(len(i))]
     # each pair's shared concepts (by id): the content, then those worth a reason
     ccounts, ccols, cshare = _shared_parts(corpus.concept_matrix, i, j, w.concepts, scales)
     content = added_runs(cshare, ccounts) + terms
     cpair = np.repeat(np.arange(len(i)), ccounts)
     cdf = np.asarray([corpus.concept_df[c] for c in corpus.concept_ids] or [0])[ccols]
     told = np.flatnonzero((cshare >= 0.02 * content[cpair]) & (cdf <= max(corpus.n / 2, 10)))
-    told = told[np.lexsort((ccols[told], -cshare[told], cdf[told], cpair[told]))]
-    cbounds = np.searchsorted(cpair[told], np.arange(len(i) + 1)).tolist()
-    told_ids = [corpus.concept_ids[c] for c in ccols[told].tolist()]
+    # most specific first, then the largest part, then by id (the order they come in)
+    runs = np.bincount(cpair[told], minlength=len(i))
+    told = told[_ordered_runs(-cshare[told], runs)]
+    told = told[_ordered_runs(cdf[told].astype(np.float64), runs)]
+    cbounds = np.concatenate([[0], np.cumsum(runs)]).tolist()
+    ids = np.asarray(corpus.concept_ids or [""], dtype=object)
+    told_ids = ids[ccols[told]].tolist()
     told_shares = cshare[told].tolist()
     # a pair whose concepts worth a reason are all mentioned by both: no
     # broader concept to work out, its reasons straight from the arrays
     direct, width = corpus.direct_matrix, corpus.direct_matrix.shape[1]
     held = np.repeat(np.arange(corpus.n), np.diff(direct.indptr)) * width + direct.indices
-    both = np.isin(i[cpair[told]] * width + ccols[told], held)
-    both &= np.isin(j[cpair[told]] * width + ccols[told], held)
+    both = _within(i[cpair[told]] * width + ccols[told], held)
+    both &= _within(j[cpair[told]] * width + ccols[told], held)
     simple = np.ones(len(i), dtype=bool)
     simple[cpair[told][~both]] = False
     told_r, terms_r = round4(cshare[told]), round4(terms)
     link_r, source_r = round4(w.link * scales), round4(w.source * scales)
-    vocab, has_terms = corpus.vocab, (counts > 0).tolist()
+    has_terms = (counts > 0).tolist()
     out = []
     rows = zip(i.tolist(), j.tolist(), simple.tolist(), content.tolist(), strict=True)
     for p, (a, b, easy, total) in enumerate(rows):
@@ -138,12 +143,19 @@ def explain_many(
         else:
             told_p = list(zip(told_ids[lo:hi], told_shares[lo:hi], strict=True))
             reasons = _concept_reasons(corpus, a, b, told_p)
-        said = [vocab[c] for c in picked[bounds[p] : bounds[p + 1]]]
         shared = terms_r[p] if has_terms[p] else None
         out.append(
-            _more_reasons(corpus, a, b, reasons, total, shared, said, link_r[p], source_r[p])
+            _more_reasons(corpus, a, b, reasons, total, shared, said[p], link_r[p], source_r[p])
         )
     return out
+
+
+def _within(values: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Whether each of ``values`` is in ``table`` (sorted, distinct)."""
+    if len(table) == 0:
+        return np.zeros(len(values), dtype=bool)
+    at = np.minimum(np.searchsorted(table, values), len(table) - 1)
+    return table[at] == values
 
 
 def round4(x: np.ndarray) -> list[float]:
@@ -235,15 +247,15 @@ def _more_reasons(
     reasons: list[Reason],
     content: float,
     terms: float | None,
-    words: list[str],
+    words: str,
     link: float,
     source: float,
 ) -> list[Reason]:
     """``reasons`` (the concepts') and the others: the shared words (their
-    part of the score rounded, None: no shared word), links, the same source
+    part of the score rounded, None: no shared word; those shown, ``|``-joined), links, the same source
     (their weights rounded)."""
     if terms is not None:
-        reasons.append(("shared_terms", terms, "", "|".join(words)))
+        reasons.append(("shared_terms", terms, "", words))
     if j in corpus.links_out[i]:
         reasons.append(("links_to", link, "", ""))
     if i in corpus.links_out[j]:

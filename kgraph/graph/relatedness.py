@@ -110,7 +110,7 @@ class Corpus:
         self.titles = [d.title for d in docs]
         # words: (1 + ln count) * idf, words in too many articles left out
         every = [p for d in docs for p in d.terms]
-        words, counts = [t for t, _ in every], [c for _, c in every]
+        words, counts = (list(x) for x in zip(*every, strict=True)) if every else ([], [])
         df = Counter(words)
         limit = max(20.0, min(w.max_df * n, w.max_df_articles))
         self.vocab = sorted(t for t, c in df.items() if c <= limit)
@@ -164,9 +164,13 @@ class Corpus:
         self.authors = [tuple(sorted(d.authors)) for d in docs]
         feed_codes = {f: c for c, f in enumerate(sorted(set(self.feeds) - {""}))}
         author_codes = {a: c for c, a in enumerate(sorted({a for au in self.authors for a in au}))}
-        self.feed_code = np.asarray([feed_codes.get(f, -1) for f in self.feeds], dtype=np.int64)
+        # an article with no feed (author) has a code of its own, below 0: it shares it with none
+        self.feed_code = np.asarray(
+            [feed_codes.get(f, -1 - a) for a, f in enumerate(self.feeds)], dtype=np.int64
+        )
         self.author_code = np.asarray(
-            [author_codes[au[0]] if au else -1 for au in self.authors], dtype=np.int64
+            [author_codes[au[0]] if au else -1 - a for a, au in enumerate(self.authors)],
+            dtype=np.int64,
         )
         self.many_authors = np.asarray([len(au) > 1 for au in self.authors], dtype=bool)
         # articles x authors (ones), for the pairs where one has several
@@ -296,11 +300,10 @@ class Corpus:
                 linked = np.concatenate([linked, np.ones(int(new.sum()), dtype=bool)])
         score = content.copy()
         positive = content > 0
-        feed_i, author_i = self.feed_code[i], self.author_code[i]
-        same = (feed_i == self.feed_code[j]) & (feed_i >= 0)
-        same |= (author_i == self.author_code[j]) & (author_i >= 0)
-        several = np.flatnonzero(self.many_authors[i] | self.many_authors[j])
-        if len(several):
+        same = self.feed_code[i] == self.feed_code[j]
+        same |= self.author_code[i] == self.author_code[j]
+        if self.many_authors.any():
+            several = np.flatnonzero(self.many_authors[i] | self.many_authors[j])
             same[several] |= _row_dots(self.author_matrix, i[several], j[several]) > 0
         # the same sums as score + weight * flag over every pair (x + 0.0 == x)
         score[same & positive] += w.source
