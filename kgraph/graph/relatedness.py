@@ -110,7 +110,7 @@ class Corpus:
         self.titles = [d.title for d in docs]
         # words: (1 + ln count) * idf, words in too many articles left out
         every = [p for d in docs for p in d.terms]
-        words, counts = (list(x) for x in zip(*every, strict=True)) if every else ([], [])
+        words, counts = [t for t, _ in every], [c for _, c in every]
         df = Counter(words)
         limit = max(20.0, min(w.max_df * n, w.max_df_articles))
         self.vocab = sorted(t for t, c in df.items() if c <= limit)
@@ -447,8 +447,9 @@ def _template_concepts(docs: Sequence[Doc]) -> set[tuple[str, str]]:
     for d in docs:
         if d.feed:
             size[d.feed] += 1
+            mine = per_feed[d.feed]
             for c, s in d.concepts.items():
-                per_feed[d.feed][c].append(s)
+                mine[c].append(s)
     out = set()
     for feed, by_concept in per_feed.items():
         for c, sal in by_concept.items():
@@ -474,10 +475,11 @@ def _expand(
     out = {c: (float(s), c) for c, s in sorted(concepts.items())}
     if decay <= 0:
         return out
-    for c, (v, _src) in sorted(out.items()):
+    for c, (v, _src) in list(out.items()):  # in order of id
         for p, factor in _ancestors(c, parents, decay, _up):
             pv = v * factor
-            if pv > out.get(p, (0.0, ""))[0] + 1e-12:
+            held = out.get(p)
+            if pv > (held[0] if held is not None else 0.0) + 1e-12:
                 out[p] = (pv, c)
     return out
 
@@ -490,8 +492,10 @@ def _ancestors(
 ) -> tuple[tuple[str, float], ...]:
     """Every broader concept of ``c`` with ``decay ** levels`` (the nearest way)."""
     key = (c, decay)
-    if memo is not None and key in memo:
-        return memo[key]
+    if memo is not None:
+        found = memo.get(key)
+        if found is not None:
+            return found
     best: dict[str, float] = {}
     frontier = [(c, 1.0)]
     while frontier:
