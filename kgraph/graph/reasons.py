@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from kgraph.graph.relatedness import Corpus, added_runs
+from kgraph.graph.relatedness import Corpus
+from kgraph.graph.runs import added_runs, ordered_runs
 
 __all__ = ["Reason", "explain", "explain_many", "round4"]
 
@@ -32,7 +33,7 @@ def _by_share(part: tuple[str, float]) -> tuple[float, str]:
 
 def _added(values: Sequence[float]) -> float:
     """The sum of ``values`` added one after the other, left to right (what
-    :func:`~kgraph.graph.relatedness.added_runs` does for many runs at once, on any Python version)."""
+    :func:`~kgraph.graph.runs.added_runs` does for many runs at once, on any Python version)."""
     total = 0.0
     for x in values:
         total += x
@@ -66,7 +67,7 @@ def explain(corpus: Corpus, i: int, j: int, terms_shown: int = 6) -> list[Reason
     telling = max(3.0, corpus.n / 2)
     words = [t for t, _ in term_parts if corpus.word_df[t] <= telling][:terms_shown]
     terms = _added([s for _, s in term_parts]) if term_parts else None
-    ci, cj, wc = corpus.concept_rows[i], corpus.concept_rows[j], corpus.weights.concepts
+    ci, cj, wc = corpus.concept_row(i), corpus.concept_row(j), corpus.weights.concepts
     concept_parts = [(c, wc * ci[c] * cj[c] * scale) for c in sorted(ci.keys() & cj.keys())]
     content = _added([s for _, s in concept_parts]) + (terms or 0.0)
     floor, most = 0.02 * content, max(corpus.n / 2, 10)
@@ -93,7 +94,7 @@ def explain_many(
     # each pair's shared words, largest part first (then by word)
     counts, cols, share = _shared_parts(corpus.word_matrix, i, j, w.text, scales)
     pair = np.repeat(np.arange(len(i)), counts)
-    order = _ordered_runs(-share, counts)
+    order = ordered_runs(-share, counts)
     cols, share = cols[order], share[order]
     terms = added_runs(share, counts)
     telling = max(3.0, corpus.n / 2)
@@ -114,8 +115,8 @@ def explain_many(
     told = np.flatnonzero((cshare >= 0.02 * content[cpair]) & (cdf <= max(corpus.n / 2, 10)))
     # most specific first, then the largest part, then by id (the order they come in)
     runs = np.bincount(cpair[told], minlength=len(i))
-    told = told[_ordered_runs(-cshare[told], runs)]
-    told = told[_ordered_runs(cdf[told].astype(np.float64), runs)]
+    told = told[ordered_runs(-cshare[told], runs)]
+    told = told[ordered_runs(cdf[told].astype(np.float64), runs)]
     cbounds = np.concatenate([[0], np.cumsum(runs)]).tolist()
     ids = np.asarray(corpus.concept_ids or [""], dtype=object)
     told_ids = ids[ccols[told]].tolist()
@@ -197,19 +198,6 @@ def _shared_parts(
     x_i = data[mine.data.astype(np.int64) - 1]
     x_j = data[theirs.data.astype(np.int64) - 1]
     return counts, mine.indices.astype(np.int64), weight * x_i * x_j * scales[pair]
-
-
-def _ordered_runs(key: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The order that sorts each run of ``counts`` consecutive values of
-    ``key`` (ties: in their order): one stable sort of a row per run (runs
-    are short), not a sort of them all."""
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-    width = int(counts.max(initial=0))
-    pad = np.full((len(counts), width), np.inf)
-    at = np.arange(len(key)) - np.repeat(starts, counts)
-    pad[np.repeat(np.arange(len(counts)), counts), at] = key
-    order = np.argsort(pad, axis=1, kind="stable") + starts[:, None]
-    return order[np.arange(width)[None, :] < counts[:, None]]
 
 
 def _concept_reasons(corpus: Corpus, i: int, j: int, told: list[tuple[str, float]]) -> list[Reason]:

@@ -53,7 +53,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["COPIES_MAX", "Corpus", "Doc", "Weights", "added_runs"]
+from kgraph.graph.runs import added_runs, best_per_row
+
+__all__ = ["COPIES_MAX", "Corpus", "Doc", "Weights"]
 
 #: Same-story copies of one article looked for among its best ``k + COPIES_MAX``
 COPIES_MAX = 4
@@ -132,17 +134,24 @@ class Corpus:
         self.concept_df = cdf
         self.concept_ids = sorted(cdf)
         ccode = {c: len(self.vocab) + i for i, c in enumerate(self.concept_ids)}
-        cidf = {c: math.log((1 + n) / (1 + cdf[c])) for c in self.concept_ids}
-        self.concept_rows = [
-            _unit({c: v * cidf[c] for c, (v, _src) in e.items() if cidf[c] > 0 and cdf[c] <= limit})
-            for e in self.expanded
-        ]
+        # each article's unit concept vector, flat, in the order of its expansion
+        # (concepts with an idf above 0, in no more articles than ``limit``)
+        cidf = np.asarray([math.log((1 + n) / (1 + cdf[c])) for c in self.concept_ids] or [0.0])
+        usable = cidf > 0
+        usable &= np.asarray([cdf[c] for c in self.concept_ids] or [0]) <= limit
+        crow = np.repeat(np.arange(n), [len(e) for e in self.expanded])
+        ccol = np.asarray([ccode[c] for e in self.expanded for c in e], dtype=np.int64)
+        cval = np.asarray([v for e in self.expanded for v, _ in e.values()], dtype=np.float64)
+        kept = usable[ccol - len(self.vocab)]
+        crow, ccol = crow[kept], ccol[kept]
+        cval = cval[kept] * cidf[ccol - len(self.vocab)]
+        norm = np.sqrt(added_runs(cval * cval, np.bincount(crow, minlength=n)))
+        kept = norm[crow] > 0
+        crow, ccol, cval = crow[kept], ccol[kept], cval[kept] / norm[crow[kept]]
+        self._crow, self._ccol, self._cval = crow, ccol - len(self.vocab), cval
         # one sparse matrix: sqrt(TEXT) * words | sqrt(CONCEPTS) * concepts, rows and
         # columns; each row's words, then its concepts, in the order of its vectors
         st, sc = math.sqrt(w.text), math.sqrt(w.concepts)
-        crow = np.repeat(np.arange(n), [len(r) for r in self.concept_rows])
-        ccol = np.asarray([ccode[c] for r in self.concept_rows for c in r], dtype=np.int64)
-        cval = np.asarray([x for r in self.concept_rows for x in r.values()], dtype=np.float64)
         wrow, wlen = self._wrow, np.diff(self._wptr)
         clen = np.bincount(crow, minlength=n)
         self.indptr = np.concatenate([[0], np.cumsum(wlen + clen)]).astype(np.int64)
@@ -150,7 +159,7 @@ class Corpus:
         self.data = np.empty(self.indptr[-1], dtype=np.float64)
         at = self.indptr[wrow] + np.arange(len(wrow)) - self._wptr[wrow]
         self.indices[at], self.data[at] = self._wcode, st * self._wval
-        cptr = np.concatenate([[0], np.cumsum(clen)])
+        cptr = self._cptr = np.concatenate([[0], np.cumsum(clen)]).astype(np.int64)
         at = self.indptr[crow] + wlen[crow] + np.arange(len(crow)) - cptr[crow]
         self.indices[at], self.data[at] = ccol, sc * cval
         shape = (n, len(self.vocab) + len(self.concept_ids))
@@ -259,6 +268,18 @@ class Corpus:
         """:meth:`word_row` of every article."""
         return [self.word_row(i) for i in range(self.n)]
 
+    def concept_row(self, i: int) -> dict[str, float]:
+        """Article ``i``'s concept vector: concept -> weight (unit length)."""
+        lo, hi = int(self._cptr[i]), int(self._cptr[i + 1])
+        ids = self.concept_ids
+        concepts = [ids[c] for c in self._ccol[lo:hi].tolist()]
+        return dict(zip(concepts, self._cval[lo:hi].tolist(), strict=True))
+
+    @property
+    def concept_rows(self) -> list[dict[str, float]]:
+        """:meth:`concept_row` of every article."""
+        return [self.concept_row(i) for i in range(self.n)]
+
     # ---- scores
 
     def pairs(self, first: int, last: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -338,7 +359,7 @@ class Corpus:
         best first (ties by position), same-story copies left out (unless
         ``with_same_story``); and the positions of its copies."""
         i, j, score = self.pairs(first, last)
-        i, j, score = _best(i - first, j, score, last - first, self.n, k + COPIES_MAX)
+        i, j, score = best_per_row(i - first, j, score, last - first, self.n, k + COPIES_MAX)
         i += first
         bounds = np.searchsorted(i, np.arange(first, last + 1))
         floor = self.weights.text * self.weights.same_story * self.length[i] * self.length[j] - 1e-9
@@ -378,61 +399,6 @@ class Corpus:
         return out
 
 
-def _best(
-    r: np.ndarray, j: np.ndarray, score: np.ndarray, rows: int, n: int, m: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The ``m`` best pairs of each row ``0..rows-1`` (row ``r``, column ``j``),
-    by row, then score (to 9 decimals) best first, then column: each row's
-    keys ``(2**30 - 1 - score * 1e9) << 24 | column`` (unique in the row), the
-    ``m`` smallest picked row by row (a partition, not a sort of every pair)."""
-    down = (1 << 30) - 1 - np.rint(score * 1e9).astype(np.int64)
-    if n >= 1 << 24:
-        order = np.lexsort((j, down, r))
-        r, j, score = r[order], j[order], score[order]
-        bounds = np.searchsorted(r, np.arange(rows + 1))
-        head = np.arange(len(r)) - bounds[r] < m
-        return r[head], j[head], score[head]
-    if len(r) > 1 and bool(np.any(r[1:] < r[:-1])):  # each row's pairs together
-        order = np.argsort(r, kind="stable")
-        r, j, score, down = r[order], j[order], score[order], down[order]
-    key = (down << 24) | j
-    counts = np.bincount(r, minlength=rows)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-    at = np.arange(len(r)) - starts[r]  # place in its row
-    empty = np.iinfo(np.int64).max
-    picked = []
-    step = max(1, (1 << 22) // max(1, int(counts.max(initial=0))))  # rows at a time
-    for a in range(0, rows, step):
-        b = min(rows, a + step)
-        lo, hi = int(starts[a]), int(starts[b - 1] + counts[b - 1])
-        width = int(counts[a:b].max(initial=0))
-        if width == 0:
-            continue
-        pad = np.full((b - a, width), empty, dtype=np.int64)
-        pad[r[lo:hi] - a, at[lo:hi]] = key[lo:hi]
-        if width > m:
-            place = np.argpartition(pad, m - 1, axis=1)[:, :m]
-            place = np.take_along_axis(place, np.argsort(np.take_along_axis(pad, place, 1), 1), 1)
-        else:
-            place = np.argsort(pad, axis=1)
-        real = np.take_along_axis(pad, place, 1) != empty
-        picked.append((starts[a:b, None] + place)[real])
-    take = np.concatenate(picked) if picked else np.zeros(0, dtype=np.int64)
-    return r[take], j[take], score[take]
-
-
-def added_runs(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The sum of each run of ``counts`` consecutive ``values``, added left to
-    right from 0 as ``sum()`` adds a list, for all the runs at once (the sum of
-    a run does not depend on the others, as with ``np.add.reduceat``)."""
-    out = np.zeros(len(counts))
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
-    for k in range(int(counts.max(initial=0))):
-        rows = np.flatnonzero(counts > k)
-        out[rows] += values[starts[rows] + k]
-    return out
-
-
 def _row_dots(matrix: Any, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """The dot products of rows ``i[p]`` and ``j[p]`` of a sparse ``matrix``, for every ``p``."""
     return np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel()
@@ -456,11 +422,6 @@ def _template_concepts(docs: Sequence[Doc]) -> set[tuple[str, str]]:
             if len(sal) >= max(4, size[feed] / 2) and sorted(sal)[len(sal) // 2] < 0.35:
                 out.add((feed, c))
     return out
-
-
-def _unit(row: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(x * x for x in row.values()))
-    return {f: x / norm for f, x in row.items()} if norm else {}
 
 
 def _expand(
