@@ -21,14 +21,15 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 
 import networkx as nx
 import numpy as np
 
 from kgraph.graph.compact import CompactMultiDiGraph, shared_names
-from kgraph.graph.reasons import explain_many
+from kgraph.graph.reasons import explain_many, round4
 from kgraph.graph.relatedness import Corpus, Doc, Weights
-from kgraph.ingest.words import parse_terms
+from kgraph.ingest.words import parse_many_terms
 
 __all__ = ["RELATED_STORED", "add_related", "corpus_of", "decode_reasons", "encode_reasons"]
 
@@ -60,24 +61,44 @@ def corpus_of(graph: nx.MultiDiGraph, weights: Weights | None = None) -> tuple[C
             links[u].append(pos[v])
         elif kind == "broader":
             parents[u.removeprefix("concept:")].append(v.removeprefix("concept:"))
+    terms = parse_many_terms(attrs[a].get("terms") for a in articles)
     docs = [
         Doc(
             str(attrs[a].get("title") or ""),
-            parse_terms(attrs[a].get("terms")),
+            terms[n],
             concepts.get(a, {}),
             str(attrs[a].get("feed") or ""),
             tuple(sorted(authors.get(a, ()))),
             int(attrs[a].get("word_count") or 0),
             tuple(sorted(set(links.get(a, ())))),
         )
-        for a in articles
+        for n, a in enumerate(articles)
     ]
     return Corpus(docs, {c: sorted(p) for c, p in parents.items()}, weights), articles
 
 
+def _refuse(value: object) -> object:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+#: the C encoder of ``json.dumps(..., ensure_ascii=False)`` (tuples as lists),
+#: made once: ``json.dumps`` makes one for every call, a third of its time here
+_ENCODE = (
+    c_make_encoder(None, _refuse, encode_basestring, None, ": ", ", ", False, False, True)
+    if c_make_encoder is not None
+    else None
+)
+
+
 def encode_reasons(reasons: list[tuple[str, float, str, str]]) -> str:
-    """Reasons (:func:`~kgraph.graph.relatedness.explain`) as an edge attribute (JSON)."""
-    return json.dumps([list(r) for r in reasons], ensure_ascii=False)
+    """Reasons (:func:`~kgraph.graph.relatedness.explain`) as an edge attribute (JSON).
+
+    >>> encode_reasons([("same_feed", 0.2, "f", "")]) == json.dumps([["same_feed", 0.2, "f", ""]])
+    True
+    """
+    if _ENCODE is None:
+        return json.dumps([list(r) for r in reasons], ensure_ascii=False)
+    return "".join(_ENCODE(reasons, 0))
 
 
 def decode_reasons(value: object) -> list[tuple[str, float, str, str]]:
@@ -100,23 +121,29 @@ def add_related(
     tops = corpus.all_top(k)
     first = [i for i, (best, _) in enumerate(tops) for _ in best]
     second = [j for best, _ in tops for j, _ in best]
-    why = iter(
-        explain_many(corpus, np.asarray(first, dtype=np.int64), np.asarray(second, dtype=np.int64))
+    why = explain_many(
+        corpus, np.asarray(first, dtype=np.int64), np.asarray(second, dtype=np.int64)
     )
-    rows = []
-    stories = []
-    for i, (best, copies) in enumerate(tops):
-        for rank, (j, score) in enumerate(best, 1):
-            reasons = next(why)
-            shared = "|".join(key for kind, _, key, _ in reasons if kind == "shared_concept")
-            rows.append(
-                (articles[i], articles[j], rank, round(score, 4), shared, encode_reasons(reasons))
-            )
-        stories.extend((i, j) for j in copies if i < j)
+    scores = round4(np.asarray([score for best, _ in tops for _, score in best], dtype=np.float64))
+    ranks = [rank for best, _ in tops for rank in range(1, len(best) + 1)]
     related = [
-        (u, v, f"related-{n}", ("related", rank, score, shared, reasons))
-        for n, (u, v, rank, score, shared, reasons) in enumerate(rows, 1)
+        (
+            articles[i],
+            articles[j],
+            f"related-{n}",
+            (
+                "related",
+                rank,
+                score,
+                "|".join([key for kind, _, key, _ in reasons if kind == "shared_concept"]),
+                encode_reasons(reasons),
+            ),
+        )
+        for n, (i, j, rank, score, reasons) in enumerate(
+            zip(first, second, ranks, scores, why, strict=True), 1
+        )
     ]
+    stories = [(i, j) for i, (_, copies) in enumerate(tops) for j in copies if i < j]
     copies = [
         (
             articles[i],

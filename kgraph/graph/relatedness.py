@@ -48,9 +48,12 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 import numpy as np
+
+from kgraph.graph.runs import added_runs, best_per_row
 
 __all__ = ["COPIES_MAX", "Corpus", "Doc", "Weights"]
 
@@ -108,17 +111,15 @@ class Corpus:
         self.n = n = len(docs)
         self.titles = [d.title for d in docs]
         # words: (1 + ln count) * idf, words in too many articles left out
-        df: Counter[str] = Counter()
-        for d in docs:
-            df.update(t for t, _ in d.terms)
+        every = [p for d in docs for p in d.terms]
+        words, counts = [t for t, _ in every], [c for _, c in every]
+        df = Counter(words)
         limit = max(20.0, min(w.max_df * n, w.max_df_articles))
         self.vocab = sorted(t for t, c in df.items() if c <= limit)
         self.word_df = {t: df[t] for t in self.vocab}
         wcode = {t: i for i, t in enumerate(self.vocab)}
-        widf = {t: math.log((1 + n) / (1 + df[t])) + 1 for t in self.vocab}
-        self.word_rows = [
-            _unit({t: (1 + math.log(c)) * widf[t] for t, c in d.terms if t in widf}) for d in docs
-        ]
+        widf = [math.log((1 + n) / (1 + df[t])) + 1 for t in self.vocab]
+        self._word_vectors(docs, words, counts, wcode, np.asarray(widf or [0.0]))
         # concepts: salience * idf, expanded to broader concepts; a feed's
         # template concepts (in most of its articles, never salient) left out
         template = _template_concepts(docs)
@@ -133,25 +134,34 @@ class Corpus:
         self.concept_df = cdf
         self.concept_ids = sorted(cdf)
         ccode = {c: len(self.vocab) + i for i, c in enumerate(self.concept_ids)}
-        cidf = {c: math.log((1 + n) / (1 + cdf[c])) for c in self.concept_ids}
-        self.concept_rows = [
-            _unit({c: v * cidf[c] for c, (v, _src) in e.items() if cidf[c] > 0 and cdf[c] <= limit})
-            for e in self.expanded
-        ]
-        # one sparse matrix: sqrt(TEXT) * words | sqrt(CONCEPTS) * concepts, rows and columns
+        # each article's unit concept vector, flat, in the order of its expansion
+        # (concepts with an idf above 0, in no more articles than ``limit``)
+        cidf = np.asarray([math.log((1 + n) / (1 + cdf[c])) for c in self.concept_ids] or [0.0])
+        usable = cidf > 0
+        usable &= np.asarray([cdf[c] for c in self.concept_ids] or [0]) <= limit
+        crow = np.repeat(np.arange(n), [len(e) for e in self.expanded])
+        ccol = np.asarray([ccode[c] for e in self.expanded for c in e], dtype=np.int64)
+        cval = np.asarray([v for e in self.expanded for v, _ in e.values()], dtype=np.float64)
+        kept = usable[ccol - len(self.vocab)]
+        crow, ccol = crow[kept], ccol[kept]
+        cval = cval[kept] * cidf[ccol - len(self.vocab)]
+        norm = np.sqrt(added_runs(cval * cval, np.bincount(crow, minlength=n)))
+        kept = norm[crow] > 0
+        crow, ccol, cval = crow[kept], ccol[kept], cval[kept] / norm[crow[kept]]
+        self._crow, self._ccol, self._cval = crow, ccol - len(self.vocab), cval
+        # one sparse matrix: sqrt(TEXT) * words | sqrt(CONCEPTS) * concepts, rows and
+        # columns; each row's words, then its concepts, in the order of its vectors
         st, sc = math.sqrt(w.text), math.sqrt(w.concepts)
-        indptr, indices, data = [0], [], []
-        for wr, cr in zip(self.word_rows, self.concept_rows, strict=True):
-            for t, x in wr.items():
-                indices.append(wcode[t])
-                data.append(st * x)
-            for c, x in cr.items():
-                indices.append(ccode[c])
-                data.append(sc * x)
-            indptr.append(len(indices))
-        self.indptr = np.asarray(indptr, dtype=np.int64)
-        self.indices = np.asarray(indices, dtype=np.int64)
-        self.data = np.asarray(data, dtype=np.float64)
+        wrow, wlen = self._wrow, np.diff(self._wptr)
+        clen = np.bincount(crow, minlength=n)
+        self.indptr = np.concatenate([[0], np.cumsum(wlen + clen)]).astype(np.int64)
+        self.indices = np.empty(self.indptr[-1], dtype=np.int64)
+        self.data = np.empty(self.indptr[-1], dtype=np.float64)
+        at = self.indptr[wrow] + np.arange(len(wrow)) - self._wptr[wrow]
+        self.indices[at], self.data[at] = self._wcode, st * self._wval
+        cptr = self._cptr = np.concatenate([[0], np.cumsum(clen)]).astype(np.int64)
+        at = self.indptr[crow] + wlen[crow] + np.arange(len(crow)) - cptr[crow]
+        self.indices[at], self.data[at] = ccol, sc * cval
         shape = (n, len(self.vocab) + len(self.concept_ids))
         self.matrix = sparse.csr_matrix((self.data, self.indices, self.indptr), shape=shape)
         # its transpose, rows in order within each feature: the product below adds
@@ -163,9 +173,13 @@ class Corpus:
         self.authors = [tuple(sorted(d.authors)) for d in docs]
         feed_codes = {f: c for c, f in enumerate(sorted(set(self.feeds) - {""}))}
         author_codes = {a: c for c, a in enumerate(sorted({a for au in self.authors for a in au}))}
-        self.feed_code = np.asarray([feed_codes.get(f, -1) for f in self.feeds], dtype=np.int64)
+        # an article with no feed (author) has a code of its own, below 0: it shares it with none
+        self.feed_code = np.asarray(
+            [feed_codes.get(f, -1 - a) for a, f in enumerate(self.feeds)], dtype=np.int64
+        )
         self.author_code = np.asarray(
-            [author_codes[au[0]] if au else -1 for au in self.authors], dtype=np.int64
+            [author_codes[au[0]] if au else -1 - a for a, au in enumerate(self.authors)],
+            dtype=np.int64,
         )
         self.many_authors = np.asarray([len(au) > 1 for au in self.authors], dtype=bool)
         # articles x authors (ones), for the pairs where one has several
@@ -178,15 +192,26 @@ class Corpus:
             ),
             shape=(n, max(1, len(author_codes))),
         )
-        # the word vectors alone (same-story copies)
-        words_of = [sorted((wcode[t], x) for t, x in r.items()) for r in self.word_rows]
+        # the word vectors alone (same-story copies), columns in order
+        order = np.lexsort((self._wcode, wrow))
         self.word_matrix = sparse.csr_matrix(
-            (
-                np.asarray([x for r in words_of for _, x in r], dtype=np.float64),
-                np.asarray([c for r in words_of for c, _ in r], dtype=np.int64),
-                np.cumsum([0, *map(len, words_of)]),
-            ),
+            (self._wval[order], self._wcode[order], self._wptr),
             shape=(n, max(1, len(self.vocab))),
+        )
+        # the concept vectors alone (reasons), columns in the order of ``concept_ids``
+        ccol -= len(self.vocab)
+        order = np.lexsort((ccol, crow))
+        width = max(1, len(self.concept_ids))
+        self.concept_matrix = sparse.csr_matrix((cval[order], ccol[order], cptr), shape=(n, width))
+        # the concepts each article mentions (ones)
+        drow = np.repeat(np.arange(n), [len(d) for d in self.direct])
+        dcol = np.asarray(
+            [ccode[c] - len(self.vocab) for d in self.direct for c in d], dtype=np.int64
+        )
+        order = np.lexsort((dcol, drow))
+        dptr = np.concatenate([[0], np.cumsum(np.bincount(drow, minlength=n))])
+        self.direct_matrix = sparse.csr_matrix(
+            (np.ones(len(dcol)), dcol[order], dptr), shape=(n, width)
         )
         links: dict[int, set[int]] = defaultdict(set)
         for i, d in enumerate(docs):
@@ -198,6 +223,62 @@ class Corpus:
         self.links_out = [frozenset(d.links) for d in docs]
         words = np.asarray([d.words for d in docs], dtype=np.float64)
         self.length = np.sqrt(np.minimum(1.0, words / max(w.length_pivot, 1)))
+
+    def _word_vectors(
+        self,
+        docs: Sequence[Doc],
+        words: list[str],
+        counts: list[int],
+        wcode: Mapping[str, int],
+        idf: np.ndarray,
+    ) -> None:
+        """Each article's unit word vector, as flat arrays (row, column, value)
+        in the order of its terms (``words`` and ``counts``, all the articles'
+        in a row): ``(1 + ln count) * idf`` over the norm (the sum of squares
+        added in that order, as one article at a time would)."""
+        if any(len(dict(d.terms)) < len(d.terms) for d in docs):
+            # a word given twice: its first place, its last count (as a dict keeps it)
+            terms = [tuple(dict(d.terms).items()) for d in docs]
+            words = [t for ts in terms for t, _ in ts]
+            counts = [c for ts in terms for _, c in ts]
+        else:
+            terms = [d.terms for d in docs]
+        code = np.fromiter(map(wcode.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+        count = np.asarray(counts, dtype=np.int64)
+        row = np.repeat(np.arange(len(docs)), [len(ts) for ts in terms])
+        kept = code >= 0
+        code, count, row = code[kept], count[kept], row[kept]
+        distinct, back = np.unique(count, return_inverse=True)
+        log = np.asarray([math.log(c) for c in distinct.tolist()] or [0.0])[back.ravel()]
+        value = (1 + log) * idf[code]
+        lengths = np.bincount(row, minlength=len(docs))
+        norm = np.sqrt(added_runs(value * value, lengths))
+        self._wrow, self._wcode, self._wval = row, code, value / norm[row]
+        self._wptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+
+    def word_row(self, i: int) -> dict[str, float]:
+        """Article ``i``'s word vector: word -> weight (unit length), in the order of its terms."""
+        lo, hi = int(self._wptr[i]), int(self._wptr[i + 1])
+        vocab = self.vocab
+        words = [vocab[c] for c in self._wcode[lo:hi].tolist()]
+        return dict(zip(words, self._wval[lo:hi].tolist(), strict=True))
+
+    @property
+    def word_rows(self) -> list[dict[str, float]]:
+        """:meth:`word_row` of every article."""
+        return [self.word_row(i) for i in range(self.n)]
+
+    def concept_row(self, i: int) -> dict[str, float]:
+        """Article ``i``'s concept vector: concept -> weight (unit length)."""
+        lo, hi = int(self._cptr[i]), int(self._cptr[i + 1])
+        ids = self.concept_ids
+        concepts = [ids[c] for c in self._ccol[lo:hi].tolist()]
+        return dict(zip(concepts, self._cval[lo:hi].tolist(), strict=True))
+
+    @property
+    def concept_rows(self) -> list[dict[str, float]]:
+        """:meth:`concept_row` of every article."""
+        return [self.concept_row(i) for i in range(self.n)]
 
     # ---- scores
 
@@ -215,7 +296,7 @@ class Corpus:
         counts = np.diff(product.indptr)
         i = np.repeat(np.arange(first, last, dtype=np.int64), counts)
         j = product.indices.astype(np.int64)
-        content = product.data.astype(np.float64)
+        content = np.asarray(product.data, dtype=np.float64)
         linked = np.zeros(len(i), dtype=bool)
         rows = [a for a in range(first, last) if a in self.links]
         if rows:
@@ -238,24 +319,24 @@ class Corpus:
                 j = np.concatenate([j, link_j[new]])
                 content = np.concatenate([content, np.zeros(int(new.sum()))])
                 linked = np.concatenate([linked, np.ones(int(new.sum()), dtype=bool)])
-        keep = i != j
-        i, j, content, linked = i[keep], j[keep], content[keep], linked[keep]
         score = content.copy()
-        same = (self.feed_code[i] == self.feed_code[j]) & (self.feed_code[i] >= 0)
-        same |= (self.author_code[i] == self.author_code[j]) & (self.author_code[i] >= 0)
-        several = np.flatnonzero(self.many_authors[i] | self.many_authors[j])
-        if len(several):
+        positive = content > 0
+        same = self.feed_code[i] == self.feed_code[j]
+        same |= self.author_code[i] == self.author_code[j]
+        if self.many_authors.any():
+            several = np.flatnonzero(self.many_authors[i] | self.many_authors[j])
             same[several] |= _row_dots(self.author_matrix, i[several], j[several]) > 0
-        score += w.source * (same & (content > 0))
-        score += w.link * linked
+        # the same sums as score + weight * flag over every pair (x + 0.0 == x)
+        score[same & positive] += w.source
+        score[linked] += w.link
         score *= self.length[i] * self.length[j]
         np.minimum(score, 1.0, out=score)
-        ok = score > 1e-9
+        ok = (score > 1e-9) & (i != j)  # an article is not its own
         return i[ok], j[ok], score[ok]
 
     def word_cosine(self, i: int, j: int) -> float:
         """Cosine of the word vectors of articles ``i`` and ``j``."""
-        a, b = self.word_rows[i], self.word_rows[j]
+        a, b = self.word_row(i), self.word_row(j)
         if len(a) > len(b):
             a, b = b, a
         return sum(x * b[t] for t, x in a.items() if t in b)
@@ -278,7 +359,7 @@ class Corpus:
         best first (ties by position), same-story copies left out (unless
         ``with_same_story``); and the positions of its copies."""
         i, j, score = self.pairs(first, last)
-        i, j, score = _best(i - first, j, score, last - first, self.n, k + COPIES_MAX)
+        i, j, score = best_per_row(i - first, j, score, last - first, self.n, k + COPIES_MAX)
         i += first
         bounds = np.searchsorted(i, np.arange(first, last + 1))
         floor = self.weights.text * self.weights.same_story * self.length[i] * self.length[j] - 1e-9
@@ -318,23 +399,6 @@ class Corpus:
         return out
 
 
-def _best(
-    r: np.ndarray, j: np.ndarray, score: np.ndarray, rows: int, n: int, m: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The ``m`` best pairs of each row ``0..rows-1`` (row ``r``, column ``j``),
-    by row, then score (to 9 decimals) best first, then column: one sort of
-    ``row << 54 | (2**30 - 1 - score * 1e9) << 24 | column``, each key unique."""
-    down = (1 << 30) - 1 - np.rint(score * 1e9).astype(np.int64)
-    if n < 1 << 24 and rows <= 512:
-        order = np.argsort((r << 54) | (down << 24) | j)
-    else:
-        order = np.lexsort((j, down, r))
-    r, j, score = r[order], j[order], score[order]
-    bounds = np.searchsorted(r, np.arange(rows + 1))
-    head = np.arange(len(r)) - bounds[r] < m
-    return r[head], j[head], score[head]
-
-
 def _row_dots(matrix: Any, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """The dot products of rows ``i[p]`` and ``j[p]`` of a sparse ``matrix``, for every ``p``."""
     return np.asarray(matrix[i].multiply(matrix[j]).sum(axis=1)).ravel()
@@ -349,19 +413,15 @@ def _template_concepts(docs: Sequence[Doc]) -> set[tuple[str, str]]:
     for d in docs:
         if d.feed:
             size[d.feed] += 1
+            mine = per_feed[d.feed]
             for c, s in d.concepts.items():
-                per_feed[d.feed][c].append(s)
+                mine[c].append(s)
     out = set()
     for feed, by_concept in per_feed.items():
         for c, sal in by_concept.items():
             if len(sal) >= max(4, size[feed] / 2) and sorted(sal)[len(sal) // 2] < 0.35:
                 out.add((feed, c))
     return out
-
-
-def _unit(row: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(x * x for x in row.values()))
-    return {f: x / norm for f, x in row.items()} if norm else {}
 
 
 def _expand(
@@ -376,10 +436,11 @@ def _expand(
     out = {c: (float(s), c) for c, s in sorted(concepts.items())}
     if decay <= 0:
         return out
-    for c, (v, _src) in sorted(out.items()):
+    for c, (v, _src) in list(out.items()):  # in order of id
         for p, factor in _ancestors(c, parents, decay, _up):
             pv = v * factor
-            if pv > out.get(p, (0.0, ""))[0] + 1e-12:
+            held = out.get(p)
+            if pv > (held[0] if held is not None else 0.0) + 1e-12:
                 out[p] = (pv, c)
     return out
 
@@ -392,8 +453,10 @@ def _ancestors(
 ) -> tuple[tuple[str, float], ...]:
     """Every broader concept of ``c`` with ``decay ** levels`` (the nearest way)."""
     key = (c, decay)
-    if memo is not None and key in memo:
-        return memo[key]
+    if memo is not None:
+        found = memo.get(key)
+        if found is not None:
+            return found
     best: dict[str, float] = {}
     frontier = [(c, 1.0)]
     while frontier:

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 from kgraph.records import ArticleText
 
-__all__ = ["TERMS_MAX", "distinctive_terms", "format_terms", "parse_terms"]
+__all__ = ["TERMS_MAX", "distinctive_terms", "format_terms", "parse_many_terms", "parse_terms"]
 
 #: Words kept per article (the most frequent; ties by the word).
 TERMS_MAX = 64
@@ -90,3 +91,27 @@ def parse_terms(value: object) -> tuple[tuple[str, int], ...]:
     (('bucket', 3), ('s3', 1))
     """
     return tuple((word, int(n)) for word, n in _TERM.findall(str(value or "")))
+
+
+def parse_many_terms(values: Iterable[object]) -> list[tuple[tuple[str, int], ...]]:
+    """:func:`parse_terms` of each value, each distinct ``word:count`` item
+    read once (the same words and counts recur from article to article).
+
+    >>> parse_many_terms(["bucket:3 s3:1", "bucket:3 x:y"])
+    [(('bucket', 3), ('s3', 1)), (('bucket', 3),)]
+    """
+    seen: dict[str, tuple[str, int] | None] = {}
+    out = []
+    for value in values:
+        terms = []
+        for item in str(value or "").split():
+            if item in seen:
+                term = seen[item]
+            else:  # what _TERM matches: the word up to the last colon, then ASCII digits
+                word, _, count = item.rpartition(":")
+                ok = word and count.isascii() and count.isdigit()
+                term = seen[item] = (word, int(count)) if ok else None
+            if term is not None:
+                terms.append(term)
+        out.append(tuple(terms))
+    return out
