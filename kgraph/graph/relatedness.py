@@ -258,10 +258,7 @@ class Corpus:
 
     def word_row(self, i: int) -> dict[str, float]:
         """Article ``i``'s word vector: word -> weight (unit length), in the order of its terms."""
-        lo, hi = int(self._wptr[i]), int(self._wptr[i + 1])
-        vocab = self.vocab
-        words = [vocab[c] for c in self._wcode[lo:hi].tolist()]
-        return dict(zip(words, self._wval[lo:hi].tolist(), strict=True))
+        return _row(self._wptr, self._wcode, self._wval, self.vocab, i)
 
     @property
     def word_rows(self) -> list[dict[str, float]]:
@@ -270,10 +267,7 @@ class Corpus:
 
     def concept_row(self, i: int) -> dict[str, float]:
         """Article ``i``'s concept vector: concept -> weight (unit length)."""
-        lo, hi = int(self._cptr[i]), int(self._cptr[i + 1])
-        ids = self.concept_ids
-        concepts = [ids[c] for c in self._ccol[lo:hi].tolist()]
-        return dict(zip(concepts, self._cval[lo:hi].tolist(), strict=True))
+        return _row(self._cptr, self._ccol, self._cval, self.concept_ids, i)
 
     @property
     def concept_rows(self) -> list[dict[str, float]]:
@@ -472,3 +466,11 @@ def _ancestors(
     if memo is not None:
         memo[key] = found
     return found
+
+
+def _row(
+    ptr: np.ndarray, codes: np.ndarray, values: np.ndarray, names: Sequence[str], i: int
+) -> dict[str, float]:
+    """Row ``i`` of a flat sparse matrix (row pointers, column codes, values) as name -> value."""
+    lo, hi = int(ptr[i]), int(ptr[i + 1])
+    return dict(zip([names[c] for c in codes[lo:hi].tolist()], values[lo:hi].tolist(), strict=True))
