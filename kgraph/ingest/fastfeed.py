@@ -347,10 +347,7 @@ def read_tree(root: Any, items: list[Any], base: str, has_xml_base: bool = True)
         known = {root, channel, *channel, *siblings}
         for item in items:
             known.update(item)
-        if any(
-            el not in known
-            for el in root.iterfind(".//*[@{http://www.w3.org/XML/1998/namespace}base]")
-        ):
+        if any(el not in known for el in root.iterfind(f".//*[@{XML_BASE}]")):
             raise Declined("an xml:base deep inside the feed")
     if {"href", "lastmod"} & fp_attrs(channel).keys():
         raise Declined("a channel with an href or lastmod attribute")

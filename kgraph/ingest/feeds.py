@@ -42,6 +42,7 @@ from lxml import etree
 from kgraph.errors import FeedError, one_line
 from kgraph.ingest.dates import parse_date
 from kgraph.ingest.fastfeed import RSS_BODIES, Declined, atom_body_ok, read_tree
+from kgraph.ingest.fprules import ATOM_NS, RSS1_NS
 from kgraph.ingest.sources import Limits
 from kgraph.ingest.xmlsafe import drop_bad_charrefs, root_element, strip_doctype, to_utf8
 from kgraph.records import Article, Feed
@@ -54,7 +55,6 @@ LOGGER = logging.getLogger(__name__)
 #: :mod:`kgraph.ingest.fastfeed`) or ``feedparser`` (the rest; ``-vv`` logs why).
 READ_BY: Counter[str] = Counter()
 
-_RSS1_NS = "http://purl.org/rss/1.0/"
 _SAFE_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=True
 )
@@ -62,9 +62,8 @@ _SAFE_PARSER = etree.XMLParser(
 _STRICT_PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
 )
-_ATOM_NS = "http://www.w3.org/2005/Atom"
-_ATOM_CONTENT = f"{{{_ATOM_NS}}}content"
-_ATOM_SUMMARY = f"{{{_ATOM_NS}}}summary"
+_ATOM_CONTENT = f"{{{ATOM_NS}}}content"
+_ATOM_SUMMARY = f"{{{ATOM_NS}}}summary"
 
 
 @dataclass
@@ -143,7 +142,7 @@ def _entry_bodies(entries: list[Any], split: bool = True) -> list[str]:
 
 
 def _rss_items(root: Any) -> list[Any]:
-    return root.findall("channel/item") or root.findall(f"{{{_RSS1_NS}}}item")
+    return root.findall("channel/item") or root.findall(f"{{{RSS1_NS}}}item")
 
 
 def _strict_tree(data: bytes) -> Any:
@@ -164,9 +163,9 @@ def _fast(root: Any, data: bytes, where: str, base: str) -> tuple[Any, list[str]
     """The fast path: the feed and its bodies read from the lxml tree
     (:mod:`kgraph.ingest.fastfeed`); None when feedparser must read it."""
     items = _rss_items(root)
-    atom = root.tag == f"{{{_ATOM_NS}}}feed"
+    atom = root.tag == f"{{{ATOM_NS}}}feed"
     if atom:
-        items = root.findall(f"{{{_ATOM_NS}}}entry")
+        items = root.findall(f"{{{ATOM_NS}}}entry")
     try:
         parsed = read_tree(root, items, base, has_xml_base=b"xml:base" in data)
     except Declined as why:
@@ -187,8 +186,8 @@ def _split_bodies(root: Any, data: bytes) -> tuple[bytes, list[str]] | None:
     items = _rss_items(root)
     if items:
         bodies = _item_bodies(items, split=True)
-    elif root.tag == f"{{{_ATOM_NS}}}feed":
-        bodies = _entry_bodies(root.findall(f"{{{_ATOM_NS}}}entry"))
+    elif root.tag == f"{{{ATOM_NS}}}feed":
+        bodies = _entry_bodies(root.findall(f"{{{ATOM_NS}}}entry"))
     else:
         return None
     declaration = data[: data.index(b"?>") + 2] if data.startswith(b"<?xml") else b""
