@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from kgraph.graph.relatedness import Corpus
-from kgraph.graph.runs import added_runs, ordered_runs
+from kgraph.graph.runs import added_runs, ordered_runs, pointers
 
 __all__ = ["Reason", "explain", "explain_many", "round4"]
 
@@ -101,7 +101,7 @@ def explain_many(
     df = np.asarray([corpus.word_df[t] for t in corpus.vocab] or [0])
     shown = df[cols] <= telling
     before = np.cumsum(shown) - shown  # shown words ahead of each, over all pairs
-    starts = np.concatenate([[0], np.cumsum(counts)])
+    starts = pointers(counts)
     shown &= (before - before[starts[pair]]) < terms_shown
     shown_at = np.flatnonzero(shown)
     bounds = np.searchsorted(pair[shown_at], np.arange(len(i) + 1)).tolist()
@@ -117,7 +117,7 @@ def explain_many(
     runs = np.bincount(cpair[told], minlength=len(i))
     told = told[ordered_runs(-cshare[told], runs)]
     told = told[ordered_runs(cdf[told].astype(np.float64), runs)]
-    cbounds = np.concatenate([[0], np.cumsum(runs)]).tolist()
+    cbounds = pointers(runs).tolist()
     ids = np.asarray(corpus.concept_ids or [""], dtype=object)
     told_ids = ids[ccols[told]].tolist()
     told_shares = cshare[told].tolist()

@@ -53,7 +53,7 @@ from typing import Any
 
 import numpy as np
 
-from kgraph.graph.runs import added_runs, best_per_row
+from kgraph.graph.runs import added_runs, best_per_row, pointers
 
 __all__ = ["COPIES_MAX", "Corpus", "Doc", "Weights"]
 
@@ -154,12 +154,12 @@ class Corpus:
         st, sc = math.sqrt(w.text), math.sqrt(w.concepts)
         wrow, wlen = self._wrow, np.diff(self._wptr)
         clen = np.bincount(crow, minlength=n)
-        self.indptr = np.concatenate([[0], np.cumsum(wlen + clen)]).astype(np.int64)
+        self.indptr = pointers(wlen + clen)
         self.indices = np.empty(self.indptr[-1], dtype=np.int64)
         self.data = np.empty(self.indptr[-1], dtype=np.float64)
         at = self.indptr[wrow] + np.arange(len(wrow)) - self._wptr[wrow]
         self.indices[at], self.data[at] = self._wcode, st * self._wval
-        cptr = self._cptr = np.concatenate([[0], np.cumsum(clen)]).astype(np.int64)
+        cptr = self._cptr = pointers(clen)
         at = self.indptr[crow] + wlen[crow] + np.arange(len(crow)) - cptr[crow]
         self.indices[at], self.data[at] = ccol, sc * cval
         shape = (n, len(self.vocab) + len(self.concept_ids))
@@ -209,7 +209,7 @@ class Corpus:
             [ccode[c] - len(self.vocab) for d in self.direct for c in d], dtype=np.int64
         )
         order = np.lexsort((dcol, drow))
-        dptr = np.concatenate([[0], np.cumsum(np.bincount(drow, minlength=n))])
+        dptr = pointers(np.bincount(drow, minlength=n))
         self.direct_matrix = sparse.csr_matrix(
             (np.ones(len(dcol)), dcol[order], dptr), shape=(n, width)
         )
@@ -254,7 +254,7 @@ class Corpus:
         lengths = np.bincount(row, minlength=len(docs))
         norm = np.sqrt(added_runs(value * value, lengths))
         self._wrow, self._wcode, self._wval = row, code, value / norm[row]
-        self._wptr = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+        self._wptr = pointers(lengths)
 
     def word_row(self, i: int) -> dict[str, float]:
         """Article ``i``'s word vector: word -> weight (unit length), in the order of its terms."""

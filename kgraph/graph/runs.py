@@ -12,7 +12,17 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["added_runs", "best_per_row", "ordered_runs"]
+__all__ = ["added_runs", "best_per_row", "ordered_runs", "pointers"]
+
+
+def pointers(counts: np.ndarray) -> np.ndarray:
+    """Where each run of ``counts`` starts, and the end of the last: the row
+    pointers of a flat sparse matrix (``pointers(c)[:-1]`` are the starts).
+
+    >>> pointers(np.array([2, 0, 3])).tolist()
+    [0, 2, 2, 5]
+    """
+    return np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
 
 
 def added_runs(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -21,7 +31,7 @@ def added_runs(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
     once: the same floats one run at a time would give, which
     ``np.add.reduceat`` (pairwise) does not promise."""
     out = np.zeros(len(counts))
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    starts = pointers(counts)[:-1]
     for k in range(int(counts.max(initial=0))):
         rows = np.flatnonzero(counts > k)
         out[rows] += values[starts[rows] + k]
@@ -32,7 +42,7 @@ def ordered_runs(key: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """The order that sorts each run of ``counts`` consecutive values of
     ``key`` (ties: in their order): one stable sort of a row per run (runs
     are short), not a sort of them all."""
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+    starts = pointers(counts)[:-1]
     width = int(counts.max(initial=0))
     pad = np.full((len(counts), width), np.inf)
     at = np.arange(len(key)) - np.repeat(starts, counts)
@@ -60,7 +70,7 @@ def best_per_row(
         r, j, score, down = r[order], j[order], score[order], down[order]
     key = (down << 24) | j
     counts = np.bincount(r, minlength=rows)
-    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    starts = pointers(counts)[:-1]
     at = np.arange(len(r)) - starts[r]  # place in its row
     empty = np.iinfo(np.int64).max
     picked = []
