@@ -26,6 +26,8 @@ all sources together and in their order of precedence, what becomes of each:
 ['runtime security']
 >>> plan_form("Kubeflow", c, owners={}, taken=set(), is_name=True)
 ('plain', None)
+>>> plan_form("OpenBSD", c, owners={}, taken=set(), is_name=True)  # coined, not a word
+('plain', None)
 """
 
 from __future__ import annotations
@@ -56,6 +58,20 @@ VERY_COMMON = 3.3
 #: a word at or above this is in the dictionary ("stateful" 1.8, "kubeflow" 0)
 DICTIONARY = 1.5
 
+
+#: generated concept id -> the hand-written concept it is, where the catalogue
+#: names it with a qualifier the source lacks ("kind" is "kind (Kubernetes in
+#: Docker)", "Less" is "Less (CSS)"), reviewed by hand: without this each
+#: would be a second node for one thing
+SAME = {
+    "kind": "kind-k8s",
+    "carbon": "carbon-language",
+    "composer": "composer-php",
+    "less": "less-css",
+    "medium": "medium-platform",
+    "zip": "zip-format",
+    "elastic": "elastic-co",
+}
 
 #: concept id -> (description, source, licence) for candidates folded into a
 #: concept that another file holds (written to ``models/descriptions.jsonl``)
@@ -94,6 +110,10 @@ class Candidate:
     share: list[str] = field(default_factory=list)
 
 
+#: a lowercase letter followed by a capital inside one word: a coined name
+_COINED = re.compile(r"[a-z][A-Z]")
+
+
 def _letters(form: str) -> int:
     return len(re.sub(r"[^A-Za-z0-9]", "", form))
 
@@ -121,6 +141,13 @@ def plan_form(
     # a product named only with dictionary words ("Telepresence", "Stateful
     # Functions") is the product when capitalised, and in its context
     dictionary = c.product and has_cap and all(zipf(w) >= DICTIONARY for w in words)
+    if not multi and _COINED.search(form) and _letters(form) >= 5 and freq < COMMON:
+        # one coined word with an inner capital ("OpenBSD", "DuckDuckGo",
+        # "WebKit") is no dictionary word, however often the web names it
+        # (four letters or fewer may be one: "DoiT", "NoC", "kOps"):
+        # wordfreq counts the product, and the matcher's word rules still ask
+        # for its exact spelling where the lowercase form is a common word
+        common = dictionary = False
     if not (shared or short or common or dictionary or form in c.guarded):
         return "plain", None
     if not is_name and (not has_cap or (short and common)):
@@ -160,7 +187,8 @@ def resolve(
     by_name: dict[str, str] = {}
     for c in candidates:
         key = normalise(c.name)
-        hit = c.fold if c.fold in ids else None
+        fold = c.fold or SAME.get(c.id)
+        hit = fold if fold in ids else None
         hit = hit or plain.get(key) or by_name.get(key)
         if hit is None and c.name not in c.share:
             hit = amb.get(key)
@@ -169,7 +197,7 @@ def resolve(
         if hit is not None:
             for k in c.keys:
                 keymap.setdefault(k, hit)
-            if c.description and c.id == hit and hit not in FOLDED_DESCRIPTIONS:
+            if c.description and hit in (c.id, SAME.get(c.id)) and hit not in FOLDED_DESCRIPTIONS:
                 # what the source says of a concept another file already holds
                 FOLDED_DESCRIPTIONS[hit] = (c.description, c.source, c.license)
             continue
