@@ -11,7 +11,6 @@ The commands are registered on the group in :mod:`kgraph.cli.app` (import that).
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,7 +19,7 @@ import click
 
 from kgraph import api
 from kgraph.cli.exits import error, fail, failing_on, finish
-from kgraph.cli.options import graph_option
+from kgraph.cli.options import graph_option, period_error
 from kgraph.cli.terminal import say, say_json
 from kgraph.errors import KgraphError
 from kgraph.export import MAP_FORMATS
@@ -359,9 +358,9 @@ def concept_map(
         fail(
             f"unknown format(s) {', '.join(bad) or '(none)'}; choose from {', '.join(MAP_FORMATS)}"
         )
-    for name, value in (("--since", since), ("--until", until)):
-        if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-            fail(f"{name} {value!r}: give a date as YYYY, YYYY-MM or YYYY-MM-DD")
+    problem = period_error(since, until)
+    if problem:
+        fail(problem)
     from kgraph.export.concept_map import write_concept_map  # networkx: imported on use
     from kgraph.query import communities_of
 

@@ -8,7 +8,6 @@ and ``kgraph digest``. Thin commands over :mod:`kgraph.export.site`,
 from __future__ import annotations
 
 import json
-import re
 import time
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import click
 
 from kgraph import api
 from kgraph.cli.exits import error, fail, failing_on, finish
-from kgraph.cli.options import graph_option
+from kgraph.cli.options import graph_option, period_error
 
 __all__ = ["SITE_COMMANDS"]
 
@@ -174,9 +173,9 @@ def digest_cmd(
     from kgraph.export.digest import render_digest
     from kgraph.query.diff import digest
 
-    for name, value in (("--since", since), ("--until", until)):
-        if value is not None and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-            fail(f"{name} {value!r}: give a date as YYYY, YYYY-MM or YYYY-MM-DD")
+    problem = period_error(since, until)
+    if problem:
+        fail(problem)
     kg = _load(graph_path)
     result = digest(kg.index, since, until)
     text = render_digest(result, fmt)

@@ -112,6 +112,8 @@ def payload(
         positions = page_layout.given_positions(graph, ids, given)
     if not positions and len(ids) > LAYOUT_NODE_LIMIT:
         positions = page_layout.positions(list(kinds), [(e[0], e[1]) for e in edges])
+    # a big graph opens on its top concepts; they get a layout of their own
+    concept_view = bool(positions) and not concept_map and len(ids) > LAYOUT_NODE_LIMIT
 
     nodes = []
     for n in ids:
@@ -134,6 +136,19 @@ def payload(
         if node["kind"] == "concept" and d_months(graph.nodes[n]):
             node["months"] = d_months(graph.nodes[n])
         nodes.append(node)
+
+    if concept_view:  # the concept view's own positions ("mx", "my")
+        concepts = sorted(
+            (nd for nd in nodes if nd["kind"] == "concept"),
+            key=lambda nd: (-nd["articles"], nd["id"]),
+        )
+        view = page_layout.concept_positions(
+            [nd["id"] for nd in concepts],
+            [(e[0], e[1]) for e in edges if e[2] == "co_occurs"],
+            top=TOP_CONCEPTS,
+        )
+        for nd in concepts:
+            nd["mx"], nd["my"] = view[nd["id"]]
 
     counts["edges"] = len(edges)
     g = graph.graph

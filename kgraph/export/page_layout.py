@@ -15,7 +15,7 @@ import numpy as np
 
 from kgraph.graph.analytics import place_around
 
-__all__ = ["LAYOUT_CORE", "force_layout", "given_positions", "positions"]
+__all__ = ["LAYOUT_CORE", "concept_positions", "force_layout", "given_positions", "positions"]
 
 #: Of a graph laid out in Python, how many of the best connected nodes the force
 #: layout places; the others are put next to their neighbours (see :func:`positions`).
@@ -23,6 +23,9 @@ LAYOUT_CORE = 1000
 #: Pull towards the centre in the layout, in units of the ideal edge length. Without
 #: it, separate components (one per blog, often) fly apart and end up as specks.
 GRAVITY = 200.0
+#: Room per concept (vis-network pixels) in the concept view of a big graph: the
+#: biggest concept dots are about 40 px across, so their labels fit between them.
+CONCEPT_SPACING = 110.0
 
 
 def positions(
@@ -66,6 +69,46 @@ def positions(
     return {
         name: (round(x * scale, 1), round(y * scale, 1))
         for name, (x, y) in zip(node_ids, pos.tolist(), strict=True)
+    }
+
+
+def concept_positions(
+    concept_ids: list[str], edges: Iterable[tuple[str, str]], *, top: int
+) -> dict[str, tuple[float, float]]:
+    """Positions of the concepts in the page's concept view (a big graph opens on
+    it): the first ``top`` of ``concept_ids`` (the page's top concepts) laid out
+    by :func:`force_layout` on their own co-occurrence pairs, the others next to
+    their neighbours. In the whole graph's layout the top concepts share its
+    dense middle with every article; drawn alone there, they overlap.
+
+    >>> p = concept_positions(["a", "b", "c"], [("a", "b"), ("b", "c")], top=2)
+    >>> sorted(p), p["a"] != p["b"]
+    (['a', 'b', 'c'], True)
+    """
+    n = len(concept_ids)
+    if not n:
+        return {}
+    top = max(1, min(top, n))
+    index = {c: i for i, c in enumerate(concept_ids)}
+    pairs = sorted(
+        {
+            (min(a, b), max(a, b))
+            for a, b in ((index.get(x), index.get(y)) for x, y in edges)
+            if a is not None and b is not None and a != b
+        }
+    )
+    ends = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    lo, hi = ends[:, 0], ends[:, 1]
+    core = np.zeros(n, dtype=bool)
+    core[:top] = True
+    both = core[lo] & core[hi]
+    pos = np.zeros((n, 2))
+    pos[core] = force_layout(top, np.stack([lo[both], hi[both]], axis=1))
+    place_around(pos, core, lo, hi, seed=1729, step=0.5 / math.sqrt(top))
+    scale = CONCEPT_SPACING * math.sqrt(top)
+    return {
+        c: (round(x * scale, 1), round(y * scale, 1))
+        for c, (x, y) in zip(concept_ids, pos.tolist(), strict=True)
     }
 
 

@@ -118,3 +118,59 @@ def test_graph_page_opens_on_labelled_concepts(browser, sample_kg, tmp_path: Pat
     p.page.check("input[name=mode][value=full]")
     assert p.js("kgraphViewer.nodeView.length") == sample_kg.graph.number_of_nodes()
     assert p.errors == [] and p.non_local_requests() == []
+
+
+# every visible node's disc, as [id, x, y, radius] in canvas units
+DISCS = """() => {
+  const net = kgraphViewer.network, pos = net.getPositions(kgraphViewer.visibleIds());
+  return Object.keys(pos).map(id => [id, pos[id].x, pos[id].y, net.body.nodes[id].options.size]);
+}"""
+
+
+def _overlapping_discs(discs: list) -> int:
+    return sum(
+        1
+        for i, a in enumerate(discs)
+        for b in discs[i + 1 :]
+        if (a[1] - b[1]) ** 2 + (a[2] - b[2]) ** 2 < (a[3] + b[3]) ** 2
+    )
+
+
+def test_big_graph_opens_on_concepts_laid_out_apart(
+    browser,  # noqa: F811
+    sample_kg,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A big graph's page (positions from the GraphML layout, physics off) opens
+    on its top concepts laid out on their own, not crowded in the middle of the
+    whole graph's layout; the full graph gets its own layout back."""
+    from kgraph.export import page_data
+    from kgraph.export.style import decoration
+
+    monkeypatch.setattr(page_data, "LAYOUT_NODE_LIMIT", 100)  # the sample graph counts as big
+    graph = sample_kg.graph
+    page = write_html(graph, tmp_path / "graph.html", positions=decoration(graph).positions())
+    p = Page(browser, page)
+    p.wait_until("window.kgraphReady === true")
+    p.page.wait_for_timeout(400)
+    shot = tmp_path / "big_graph_page.png"
+    p.page.screenshot(path=str(shot))
+    print(f"screenshot: {shot}")
+    assert p.js("kgraphViewer.network.physics.options.enabled") is False
+    discs = p.js(DISCS)
+    assert len(discs) == 150 and all(d[0].startswith("concept:") for d in discs)
+    assert _overlapping_discs(discs) <= len(discs) // 20
+    boxes = p.js(LABEL_BOXES)
+    assert len(boxes) >= 40 and _overlapping(boxes) == []
+    concept = discs[0][0]
+    data = p.js(f"kgraphViewer.nodes.get({concept!r})")
+    here = p.js(f"kgraphViewer.network.getPositions([{concept!r}])[{concept!r}]")
+    p.page.check("input[name=mode][value=full]")  # the whole graph's layout again
+    there = p.js(f"kgraphViewer.network.getPositions([{concept!r}])[{concept!r}]")
+    assert (round(there["x"]), round(there["y"])) != (round(here["x"]), round(here["y"]))
+    assert p.js(f"kgraphViewer.nodes.get({concept!r}).x") != data["x"]
+    p.page.check("input[name=mode][value=map]")
+    back = p.js(f"kgraphViewer.network.getPositions([{concept!r}])[{concept!r}]")
+    assert (round(back["x"]), round(back["y"])) == (round(here["x"]), round(here["y"]))
+    assert p.errors == [] and p.non_local_requests() == []

@@ -857,17 +857,24 @@ def test_existing_positions_are_used_not_recomputed() -> None:
 
 @pytest.mark.issue(6)
 def test_existing_positions_skip_layout_on_large_graphs(monkeypatch) -> None:
+    import numpy as np
+
     import kgraph.export.page_layout as layout_mod
+    from kgraph.export.page_data import TOP_CONCEPTS
 
     g = with_positions(make_large_graph(n_articles=900, n_concepts=300))
 
-    def no_layout(*args, **kwargs):
-        raise AssertionError("layout recomputed")
+    def no_layout(n, *args, **kwargs):
+        # only the concept view's top concepts get a layout of their own (issue 23)
+        if n > TOP_CONCEPTS:
+            raise AssertionError("layout recomputed")
+        return np.zeros((n, 2))
 
     monkeypatch.setattr(layout_mod, "force_layout", no_layout)
     data = page_data(render_html(g))
     assert data["meta"]["positions"] is True
     assert all("x" in n and "y" in n for n in data["nodes"])
+    assert all("mx" in n for n in data["nodes"] if n["kind"] == "concept")
 
 
 @pytest.mark.browser

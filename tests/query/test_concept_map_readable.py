@@ -143,6 +143,13 @@ def test_cli_map_svg_png_since(sample_kg, tmp_path: Path) -> None:
     assert "0 concepts" in result.output and len(list(empty.iterdir())) == 4
     result = CliRunner().invoke(main, ["map", "--graph", graph, "--since", "May 2024"])
     assert result.exit_code == 2 and "YYYY" in result.output
+    for bad in (["--since", "2024-13"], ["--until", "2024-02-30"]):  # the shape of a date, not one
+        result = CliRunner().invoke(main, ["map", "--graph", graph, *bad])
+        assert result.exit_code == 2 and "YYYY" in result.output, bad
+    result = CliRunner().invoke(
+        main, ["map", "--graph", graph, "--since", "2024-06", "--until", "2024-05"]
+    )
+    assert result.exit_code == 2 and "is after --until" in result.output
 
 
 def test_map_is_the_same_in_every_process(sample_kg, tmp_path: Path) -> None:

@@ -176,6 +176,20 @@
   }
 
   var nodeSet = new vis.DataSet(NODES.map(visNode));
+  // A big graph laid out in Python carries a second set of positions for its
+  // concept view ("mx", "my": the top concepts laid out on their own pairs); in
+  // the whole graph's layout they would crowd its middle.
+  var VIEW_POSITIONS = NODES.filter(function (n) { return typeof n.mx === "number"; });
+  var positionsOf = "full";
+  function placeFor(mode) {
+    var want = mode === "map" ? "map" : "full";
+    if (!VIEW_POSITIONS.length || want === positionsOf) { return false; }
+    positionsOf = want;
+    nodeSet.update(VIEW_POSITIONS.map(function (n) {
+      return want === "map" ? { id: n.id, x: n.mx, y: n.my } : { id: n.id, x: n.x, y: n.y };
+    }));
+    return true;
+  }
   var edgeSet = new vis.DataSet(EDGES.filter(function (e) { return byId.has(e.from) && byId.has(e.to); }).map(visEdge));
   var byEdgeId = new Map();
   EDGES.forEach(function (e) { byEdgeId.set(e.id, e); });
@@ -439,9 +453,13 @@
     var f = readFilters();
     visible = computeVisible(f);
     edgeKindsShown = f.mode === "map" ? new Set(["co_occurs"]) : null;
+    var moved = placeFor(f.mode);
     nodeView.refresh();
     edgeView.refresh();
-    if (network) { relayout(); }
+    if (network) {
+      relayout();
+      if (moved) { fitView(); }
+    }
     var shown = $("shown");
     if (shown) {
       clear(shown);
