@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["is_command", "names_concept", "names_in_block"]
+__all__ = ["glued_in_prose", "is_command", "names_concept", "names_in_block"]
 
 #: characters that glue a match into a longer name: a path, a file name, an
 #: identifier, an image or a host reference
@@ -182,3 +182,39 @@ def names_in_block(text: str, start: int, end: int) -> bool:
     line_end = text.find("\n", end)
     line = text[line_start : line_end if line_end >= 0 else len(text)]
     return names_concept(line, start - line_start, end - line_start)
+
+
+#: in prose, what glues a match into a symbol path: a Go receiver type
+#: ``(*Replication)``, or a member between dots ``docs.docker.com``,
+#: ``base.Replicator.Run``
+_SYMBOL_BEFORE = re.compile(r"(?:[a-z0-9)]\.)$")
+_SYMBOL_AFTER = re.compile(r"^(?:\.[A-Za-z_]|\)\.|\()")
+
+
+def glued_in_prose(text: str, start: int, end: int) -> bool:
+    """Whether a match at ``start:end`` of a prose block is a piece of a symbol
+    path (a receiver type, a member of a package, a host name) rather than a
+    name: ``sg-replicate.(*Replication).processEvents()``, ``func (r
+    *Replication)``, ``docs.docker.com``. A dotted alias matched whole
+    (``fmt.Println``, ``Node.js``) is not glued, nor is a name after a full
+    stop and a space, nor one in unrendered emphasis (``*Docker*``).
+
+    >>> s = "sg-replicate.(*Replication).processEvents() failed"
+    >>> glued_in_prose(s, s.index("Replication"), s.index("Replication") + 11)
+    True
+    >>> s = "See docs.docker.com for Docker."
+    >>> glued_in_prose(s, 9, 15), glued_in_prose(s, 24, 30)
+    (True, False)
+    >>> s = "Use fmt.Println(x) in Go, not *Docker*."
+    >>> glued_in_prose(s, 4, 15), glued_in_prose(s, 31, 37)
+    (False, False)
+    >>> s = "func (r *Replication) GetStats()"
+    >>> glued_in_prose(s, 9, 20)
+    True
+    """
+    before = text[max(0, start - 2) : start]
+    if before.endswith("*") and text[end : end + 1] != "*":
+        return True  # a pointer type, (*Replication) or (r *Replication); not *emphasis*
+    return bool(_SYMBOL_BEFORE.search(text[max(0, start - 2) : start])) and bool(
+        _SYMBOL_AFTER.match(text[end : end + 2])
+    )

@@ -34,7 +34,7 @@ from kgraph.records import ArticleText, Mention
 if TYPE_CHECKING:
     from spacy.language import Language
 
-from kgraph.extract.code import names_in_block
+from kgraph.extract.code import glued_in_prose, names_in_block
 from kgraph.extract.discover import load_lexicon
 from kgraph.extract.judge import Hit, judge
 from kgraph.extract.matcher import FastMatcher, searched_forms
@@ -162,8 +162,11 @@ class Extractor:
             if taken is not None and found and not code:
                 taken[b] = [(m[0], m[1]) for m in found]
             for start, end, surface, key, sentence in found:
-                if code and not names_in_block(block.text, start, end):
-                    continue  # a string, key, flag, class or path: not code naming it
+                if code:
+                    if not names_in_block(block.text, start, end):
+                        continue  # a string, key, flag, class or path: not code naming it
+                elif glued_in_prose(block.text, start, end):
+                    continue  # a symbol path or a host in prose: pkg.(*Type).Run()
                 parts = split.get(key)
                 if parts is None:  # first seen: "go#0" is rule "go#0" of concept "go"
                     cid, sep, _n = key.partition("#")
@@ -214,6 +217,8 @@ class Extractor:
                     line_start = text.rfind("\n", 0, span.start_char) + 1
                     line_end = text.find("\n", span.end_char)
                     sentence = text[line_start : line_end if line_end >= 0 else None].strip()
+                elif glued_in_prose(art.blocks[b].text, span.start_char, span.end_char):
+                    continue
                 else:
                     sentence = sentence_of(span)
                 hits.append(

@@ -227,7 +227,15 @@ def looks_like_source(text: str) -> bool:
     (True, True)
     >>> looks_like_source("The end is near."), looks_like_source("Use the Slop() method to walk the tree.")
     (False, False)
+
+    A Markdown code fence the page did not render opens or closes source,
+    however long the line (three backticks, then code).
+
+    >>> looks_like_source("``` // Errorf prints an error message to stderr. func Errorf(format string) {")
+    True
     """
+    if text.startswith("```") or text.endswith("```"):
+        return True
     words = text.count(" ") + 1
     if words > 12 or (text[-1:] in ".!?,:" and not text.endswith("...")):
         return False
