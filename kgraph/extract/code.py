@@ -212,9 +212,11 @@ def glued_in_prose(text: str, start: int, end: int) -> bool:
     >>> glued_in_prose(s, 9, 20)
     True
     """
-    before = text[max(0, start - 2) : start]
-    if before.endswith("*") and text[end : end + 1] != "*":
-        return True  # a pointer type, (*Replication) or (r *Replication); not *emphasis*
-    return bool(_SYMBOL_BEFORE.search(text[max(0, start - 2) : start])) and bool(
-        _SYMBOL_AFTER.match(text[end : end + 2])
+    prev = text[start - 1 : start]
+    if prev == "*":
+        return text[end : end + 1] != "*"  # (*Replication), (r *Replication); not *emphasis*
+    return (
+        prev == "."
+        and _SYMBOL_BEFORE.search(text[max(0, start - 2) : start]) is not None
+        and _SYMBOL_AFTER.match(text[end : end + 2]) is not None
     )
