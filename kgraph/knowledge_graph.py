@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -110,6 +110,27 @@ class KnowledgeGraph:
                 for count, name, n in concepts[:top]
             ],
         }
+
+    def build_summary(self, written: Mapping[str, Path], top: int = 10) -> dict[str, Any]:
+        """:meth:`summary` with what the build did (``kgraph build --json``):
+        the ``written`` files (from :meth:`write`) and, from :attr:`report`, the
+        numbers of errors, warnings and duplicates, the seconds and the cache's
+        hits and misses.
+
+        >>> from kgraph import build
+        >>> s = build().build_summary({})
+        >>> s["articles"], s["errors"], s["duplicates"], s["cache"]
+        (31, 0, 0, {'hits': 0, 'misses': 0})
+        """
+        report = self.report
+        summary = self.summary(top)
+        summary["files"] = {k: str(v) for k, v in written.items()}
+        summary["errors"] = len(report.errors)
+        summary["warnings"] = len(report.warnings)
+        summary["duplicates"] = report.duplicates
+        summary["seconds"] = report.seconds
+        summary["cache"] = {"hits": report.cache_hits, "misses": report.cache_misses}
+        return summary
 
     # ---- queries (logic in kgraph/query/; the index is built on first use)
 

@@ -3,8 +3,9 @@
 Walks the import statements of every module in ``kgraph/`` (with :mod:`ast`, so
 imports inside functions and ``TYPE_CHECKING`` blocks count too) and checks:
 no import cycle between modules, no stage importing a later stage, only
-``kgraph/pipeline`` importing the cache, no private name imported across modules,
-and no module much over 500 lines.
+``kgraph/pipeline`` importing the cache, no private name imported across modules
+or reached into on another module's object (``kg.index._ref``), and no module
+much over 500 lines.
 """
 
 from __future__ import annotations
@@ -154,6 +155,43 @@ def test_no_private_names_across_modules() -> None:
         for target, names, line in _imports(module)
         for name in names
         if name.startswith("_") and not name.startswith("__") and target != module
+    ]
+    assert wrong == []
+
+
+def _private_names(tree: ast.AST) -> tuple[set[str], list[tuple[str, int]]]:
+    """The private names a module defines (functions, classes, variables,
+    attributes it assigns) and the private attributes it reads of objects
+    other than ``self`` and ``cls``, with their lines."""
+    defined, read = set(), []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            defined.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            defined.add(node.id)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            defined.add(node.attr)
+        elif isinstance(node, ast.Attribute) and not (
+            isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")
+        ):
+            read.append((node.attr, node.lineno))
+    private = {n for n in defined if n.startswith("_") and not n.startswith("__")}
+    return private, [(n, line) for n, line in read if n.startswith("_") and not n.startswith("__")]
+
+
+def test_no_private_attributes_reached_across_modules() -> None:
+    found = {m: _private_names(ast.parse(p.read_text(), str(p))) for m, p in MODULES.items()}
+    owners: dict[str, set[str]] = {}
+    for module, (defined, _) in found.items():
+        for name in defined:
+            owners.setdefault(name, set()).add(module)
+    # a private attribute that this module does not define but another kgraph module does
+    # (an attribute of a third-party object, such as networkx's graph._node, is not ours)
+    wrong = [
+        f"{module}:{line} reads .{name} of {', '.join(sorted(owners[name]))}"
+        for module, (defined, read) in found.items()
+        for name, line in read
+        if name in owners and name not in defined
     ]
     assert wrong == []
 

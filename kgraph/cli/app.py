@@ -232,13 +232,7 @@ def build(
         fail("no articles could be read; nothing was written")
     with failing_on(OSError, prefix="cannot write outputs: "), progress:
         written = kg.write(outdir, fmts, page_articles=page_articles or None, progress=progress)
-    summary = kg.summary()
-    summary["files"] = {k: str(v) for k, v in written.items()}
-    summary["errors"] = len(report.errors)
-    summary["warnings"] = len(report.warnings)
-    summary["duplicates"] = report.duplicates
-    summary["seconds"] = report.seconds
-    summary["cache"] = {"hits": report.cache_hits, "misses": report.cache_misses}
+    summary = kg.build_summary(written)
     if as_json:
         say_json(json.dumps(summary, indent=2))
     elif not quiet:

@@ -65,7 +65,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]], widths: Sequen
 
 
 def _article_ref(kg: api.KnowledgeGraph, article: str) -> ArticleRef:
-    return kg.index._ref(_run(lambda: kg.index.resolve_article(article)))
+    return kg.index.article_ref(_run(lambda: kg.index.resolve_article(article)))
 
 
 @click.command()

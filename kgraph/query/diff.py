@@ -82,12 +82,6 @@ def _nodes(graph: nx.MultiDiGraph, kind: str) -> dict[str, dict]:
     return {n: d for n, d in graph.nodes(data=True) if d.get("kind") == kind}
 
 
-def _ref(node: str, d: dict) -> ArticleRef:
-    return ArticleRef(
-        node, str(d.get("title") or ""), str(d.get("url") or ""), str(d.get("published") or "")
-    )
-
-
 def _mention_counts(graph: nx.MultiDiGraph) -> Counter[str]:
     pairs = {
         (u, concept_id(v))
@@ -120,10 +114,14 @@ def diff_graphs(old: nx.MultiDiGraph, new: nx.MultiDiGraph, top: int = 10) -> Gr
     by_date = lambda r: (r.published, r.article)  # noqa: E731
     old_arts, new_arts = _nodes(old, "article"), _nodes(new, "article")
     added = sorted(
-        (_ref(a, d) for a, d in new_arts.items() if a not in old_arts), key=by_date, reverse=True
+        (ArticleRef.of(a, d) for a, d in new_arts.items() if a not in old_arts),
+        key=by_date,
+        reverse=True,
     )
     removed = sorted(
-        (_ref(a, d) for a, d in old_arts.items() if a not in new_arts), key=by_date, reverse=True
+        (ArticleRef.of(a, d) for a, d in old_arts.items() if a not in new_arts),
+        key=by_date,
+        reverse=True,
     )
     before, after = _mention_counts(old), _mention_counts(new)
     changes = [
@@ -229,7 +227,7 @@ def digest(index: GraphIndex, since: str, until: str | None = None, top: int = 1
     return Digest(
         since,
         until or "",
-        [_ref(a, index.article_attrs[a]) for a in period],
+        [index.article_ref(a) for a in period],
         [PeriodConcept(c, index.concept_name(c), n) for c, n in ranked[:top]],
         new[:top],
     )

@@ -180,14 +180,10 @@ class GraphIndex(Names, Rankings, Relatedness, Paths):
         for plist in self.postings.values():
             plist.sort(key=lambda p: (-p[1], p[0]))
 
-    def _ref(self, article: str) -> ArticleRef:
-        d = self.article_attrs[article]
-        return ArticleRef(
-            article,
-            str(d.get("title") or ""),
-            str(d.get("url") or ""),
-            str(d.get("published") or ""),
-        )
+    def article_ref(self, article: str) -> ArticleRef:
+        """The reference (id, title, URL, date) of article node ``article``
+        (an id, as :meth:`resolve_article` returns)."""
+        return ArticleRef.of(article, self.article_attrs[article])
 
     # ---- queries
 

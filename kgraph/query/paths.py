@@ -108,4 +108,4 @@ class Paths:
             return PathStep(
                 node, "concept", self.concept_name(concept_id(node)), relation, evidence
             )
-        return PathStep(node, "article", self._ref(node).title or node, relation, evidence)
+        return PathStep(node, "article", self.article_ref(node).title or node, relation, evidence)

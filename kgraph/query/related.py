@@ -86,7 +86,7 @@ class Relatedness:
             for u, v, d in (*self.graph.out_edges(a, data=True), *self.graph.in_edges(a, data=True))
             if d.get("kind") == "same_story"
         }
-        return [self._ref(b) for b in sorted(out)]
+        return [self.article_ref(b) for b in sorted(out)]
 
     def _corpus(self) -> tuple[Corpus, list[str]]:
         if self._related_corpus is None:
@@ -111,6 +111,6 @@ class Relatedness:
                 out.append(Reason(kind, weight, detail=str(node.get("title") or key)))
             else:
                 out.append(Reason(kind, weight))
-        ref = self._ref(b)
+        ref = self.article_ref(b)
         shared = [r.concept for r in out if r.kind == "shared_concept"]
         return Related(b, ref.title, ref.url, round(score, 4), shared, out, ref.published)

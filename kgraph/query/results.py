@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -47,6 +48,20 @@ class ArticleRef(Result):
     title: str
     url: str
     published: str
+
+    @classmethod
+    def of(cls, article: str, attrs: Mapping[str, Any]) -> ArticleRef:
+        """The reference of article node ``article`` from its attributes.
+
+        >>> ArticleRef.of("article:x", {"title": "X", "published": "2024-01-02"}).url
+        ''
+        """
+        return cls(
+            article,
+            str(attrs.get("title") or ""),
+            str(attrs.get("url") or ""),
+            str(attrs.get("published") or ""),
+        )
 
 
 @dataclass(frozen=True, slots=True)
