@@ -42,7 +42,7 @@ def test_the_corpus_is_what_its_script_writes() -> None:
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
-@pytest.mark.parametrize("command", [["info"], ["related", "x"]])
+@pytest.mark.parametrize("command", [["info"], ["related", "x"], ["show", "Go"]])
 def test_bad_graph_file_is_one_error_and_exit_2(path: Path, command: list[str]) -> None:
     code, out, err, exc = run(*command, "--graph", str(path))
     assert code == 2 and isinstance(exc, SystemExit), (err, exc)
