@@ -251,3 +251,15 @@ def test_json_of_millions_of_tiny_nodes_is_refused_before_parsing(
         load_graph(path)
     code, _, err, _ = run("info", "--graph", str(path))
     assert code == 2 and "KGRAPH_MAX_GRAPH_NODES" in err and err.count("\n") == 1
+
+
+def test_a_line_break_in_a_graph_string_adds_no_line(tmp_path: Path) -> None:
+    """A name or title holding a line break could forge lines of output."""
+    g = _many_nodes(3)
+    g.nodes["concept:c1"]["name"] = "C1\nerror: forged\r\nline"
+    path = write_json(g, tmp_path / "g.json")
+    for command in (["show", "C1"], ["show", "c2"], ["path", "c0", "c2"]):
+        code, out, err, _ = run(*command, "--graph", str(path))
+        assert "\nerror: forged" not in out and "\nline" not in out, (command, out, err)
+        if command == ["show", "C1"]:
+            assert code == 0 and out.startswith("C1 error: forged line  ("), out
