@@ -242,7 +242,9 @@ def build(
             f"{summary['mentioned_concepts']} concepts mentioned ({summary['concepts']} with broader ones), "
             f"{summary['authors']} authors, {summary['tags']} tags, {summary['edges']} edges"
         )
-        top = ", ".join(f"{c['name']} ({c['articles']})" for c in summary["top_concepts"])
+        top = ", ".join(
+            f"{' '.join(str(c['name']).split())} ({c['articles']})" for c in summary["top_concepts"]
+        )
         say(f"top concepts: {top}")
         if report.cache_hits or report.cache_misses:
             say(f"cache: {report.cache_hits} articles reused, {report.cache_misses} analysed")
@@ -275,7 +277,7 @@ def info(graph_path: str, as_json: bool) -> None:
     for key in ("articles", "concepts", "authors", "tags", "feeds", "edges"):
         say(f"  {key:9} {summary[key]}")
     for c in summary["top_concepts"]:
-        say(f"  {c['articles']:4}  {c['name']}")
+        say(f"  {c['articles']:4}  {' '.join(str(c['name']).split())}")
 
 
 @main.command()

@@ -12,9 +12,10 @@ times as many edges), both raised with the environment variables
 ``KGRAPH_MAX_GRAPH_BYTES`` and ``KGRAPH_MAX_GRAPH_NODES``. GraphML is read as
 a stream (each node and edge element is dropped once it is in the graph), so
 a graph costs about what its networkx graph costs: measured on kgraph's own
-graphs (3.3 edges per node), about 7 KB per node with its edges, and about
-4.5 bytes of memory per byte of GraphML (9 per byte of JSON, which is parsed
-whole).
+graphs (5 to 11 edges per node), 7 to 13 KB per node with its edges, some
+2.5 bytes of memory per byte of GraphML (5 to 6 per byte of JSON, which is
+parsed whole; its objects are counted first, so millions of tiny nodes are
+refused before parsing).
 
 >>> import networkx as nx, tempfile, pathlib
 >>> from kgraph.export.graphml import write_graphml
@@ -237,7 +238,7 @@ class _GraphmlReader:
                     raise GraphError(
                         f"{self.where}: more than {self.max_nodes:,} nodes, the limit for a "
                         "graph; raise it with KGRAPH_MAX_GRAPH_NODES if the memory is there "
-                        "(about 7 KB per node)"
+                        "(7 to 13 KB per node)"
                     )
                 graph.add_node(node)
                 graph.nodes[node].update(self.data(elem))
@@ -288,9 +289,23 @@ def parse_node_link(path: str | os.PathLike[str]) -> nx.MultiDiGraph:
         return GraphError(f"{where}: not a node-link JSON graph ({what}); {_HINT}")
 
     try:
-        data = json.loads(Path(path).read_bytes())
+        raw = Path(path).read_bytes()
     except OSError as err:
         raise GraphError(f"{where}: cannot read graph: {err.strerror or err}") from err
+    # JSON is parsed whole, and an object costs some 250 bytes parsed: count
+    # them first (every node and link is one; a brace inside a string counts
+    # too, so this is an upper bound), so that millions of tiny nodes are
+    # refused before they fill the memory (5,000,000 took 1.4 GB to parse)
+    objects = raw.count(b"{")
+    if objects > max_nodes * (1 + EDGES_PER_NODE) + 2:
+        raise GraphError(
+            f"{where}: {objects:,} JSON objects, more than a graph of {max_nodes:,} nodes "
+            f"({EDGES_PER_NODE} links per node) can have; raise it with "
+            "KGRAPH_MAX_GRAPH_NODES if the memory is there"
+        )
+    try:
+        data = json.loads(raw)
+        del raw
     except RecursionError as err:
         raise bad("nested too deep") from err
     except MemoryError as err:

@@ -42,7 +42,7 @@ def test_the_corpus_is_what_its_script_writes() -> None:
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.name)
-@pytest.mark.parametrize("command", [["info"], ["related", "x"]])
+@pytest.mark.parametrize("command", [["info"], ["related", "x"], ["show", "Go"]])
 def test_bad_graph_file_is_one_error_and_exit_2(path: Path, command: list[str]) -> None:
     code, out, err, exc = run(*command, "--graph", str(path))
     assert code == 2 and isinstance(exc, SystemExit), (err, exc)
@@ -231,3 +231,35 @@ def test_a_folder_or_pipe_is_not_read(tmp_path: Path) -> None:
     assert code == 2 and "not a regular file" in err
     with pytest.raises(GraphError, match="not a regular file"):
         load_graph(tmp_path)
+
+
+def test_json_of_millions_of_tiny_nodes_is_refused_before_parsing(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Node-link JSON is parsed whole: 5,000,000 nodes of 14 bytes took 1.4 GB
+    before the node count was checked. Its objects are counted first."""
+    path = tmp_path / "tiny.json"
+    nodes = ",".join(f'{{"id":"n{i}"}}' for i in range(3000))
+    path.write_text(f'{{"directed": true, "multigraph": true, "nodes": [{nodes}], "links": []}}')
+    monkeypatch.setenv("KGRAPH_MAX_GRAPH_NODES", "300")
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed before counting")
+
+    monkeypatch.setattr("kgraph.export.loading.json.loads", never)
+    with pytest.raises(GraphError, match=r"3,001 JSON objects, more than a graph of 300 nodes"):
+        load_graph(path)
+    code, _, err, _ = run("info", "--graph", str(path))
+    assert code == 2 and "KGRAPH_MAX_GRAPH_NODES" in err and err.count("\n") == 1
+
+
+def test_a_line_break_in_a_graph_string_adds_no_line(tmp_path: Path) -> None:
+    """A name or title holding a line break could forge lines of output."""
+    g = _many_nodes(3)
+    g.nodes["concept:c1"]["name"] = "C1\nerror: forged\r\nline"
+    path = write_json(g, tmp_path / "g.json")
+    for command in (["show", "C1"], ["show", "c2"], ["path", "c0", "c2"]):
+        code, out, err, _ = run(*command, "--graph", str(path))
+        assert "\nerror: forged" not in out and "\nline" not in out, (command, out, err)
+        if command == ["show", "C1"]:
+            assert code == 0 and out.startswith("C1 error: forged line  ("), out

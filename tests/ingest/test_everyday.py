@@ -165,3 +165,25 @@ def test_metadata_addresses_refused(monkeypatch, address: str) -> None:
     monkeypatch.setattr("kgraph.ingest.fetch._resolve_host", lambda host: {address})
     with pytest.raises(FeedError, match="a link-local or cloud-metadata address"):
         fetch_url("http://metadata.example/latest/")
+
+
+def test_links_to_folders_are_not_followed(tmp_path: Path) -> None:
+    """A link to a folder (here to its own parent: a loop) is not walked."""
+    top = tmp_path / "corpus"
+    (top / "sub").mkdir(parents=True)
+    (top / "sub" / "blog.xml").write_bytes(ATOM)
+    (top / "sub" / "loop").symlink_to(top, target_is_directory=True)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "other.xml").write_bytes(ATOM)
+    (top / "outside").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    assert [s.name for s in expand([str(top)])] == ["sub/blog.xml"]
+
+
+def test_environment_proxies_are_not_used(feed_server, monkeypatch) -> None:
+    """A proxy set in the environment (here a closed port) is never asked."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "all_proxy"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    data, _ = fetch_url(feed_server.base + "/feed.xml")
+    assert data.startswith(b"<?xml")

@@ -305,3 +305,21 @@ def test_cli_build_with_a_header_drip_returns_by_its_timeout(feed_server, tmp_pa
     assert proc.returncode == 2, proc.stderr
     assert "/drip-headers: timed out after 3s; raise it with --timeout" in proc.stderr
     assert elapsed < 12.0, f"{elapsed:.1f}s"
+
+
+@pytest.mark.issue(26)
+def test_a_build_that_read_nothing_has_the_graph_of_nothing() -> None:
+    """With no feed read, build() skips the graph stage's imports (numpy,
+    scipy) and returns what the builder gives for nothing."""
+    from kgraph.api import _empty_graph, _graph_builder
+    from kgraph.graph.related import RELATED_STORED
+
+    kg = kgraph.build(["/nonexistent/feed.xml"])
+    assert kg.report.errors and kg.graph.number_of_nodes() == 0
+    for discover in (True, False):
+        built = _graph_builder(kgraph.load_catalogue(), discover).finish()
+        empty = _empty_graph()
+        assert type(empty) is type(built) and dict(empty.graph) == dict(built.graph)
+        assert (empty.number_of_nodes(), empty.number_of_edges()) == (0, 0)
+        assert built.number_of_nodes() == built.number_of_edges() == 0
+    assert _empty_graph().graph["related_stored"] == RELATED_STORED
