@@ -126,9 +126,12 @@ _CALL = re.compile(
     r"buy me a coffee\b|leave a comment\b|let me know in the comments\b|connect with me\b|"
     r"find me on\b|join (?:my|our) (?:newsletter|mailing list)\b|where people are continuing the conversation|"
     # where the post's code lives: "the complete code is available in my GitHub repository"
-    r"(?:code|source|project|examples?)(?: of this \w+| for this \w+| used here)? (?:is|are|will be|can be) "
+    r"(?:code|source|project|examples?|configuration|config|files|scripts?|manifests?)"
+    r"(?: of this \w+| for this \w+| used here)? (?:is|are|will be|can be) "
     r"(?:available|found|hosted|published) (?:on|in|at) (?:(?:my|our|its own|the accompanying) )?"
-    r"(?:github|gitlab|bitbucket|git|repo\b|repository))",
+    r"(?:github|gitlab|bitbucket|git|repo\b|repository)|"
+    # a blog engine's byline under each post: "Entry posted by Vadim | 3 comments"
+    r"\bposted by [\w .'-]{1,40}\|\s*(?:\d+|no) comments?\b)",
     re.I,
 )
 #: words one of which every call to action has (a cheap test before the regex)
@@ -206,6 +209,9 @@ def is_call_to_action(text: str) -> bool:
     True
     >>> is_call_to_action("GitHub Actions runs the code in our repository on every push.")
     False
+    >>> is_call_to_action("All this configuration is available in my github repository."), is_call_to_action(
+    ...     "Entry posted by Vadim | 3 comments")
+    (True, True)
     """
     if text.count(" ") >= CALL_MAX_WORDS:
         return False
