@@ -41,9 +41,10 @@ from kgraph.graph.builder import article_node, concept_attrs  # noqa: E402
 from kgraph.graph.related import RELATED_STORED, add_related  # noqa: E402
 from kgraph.ingest.feeds import parse_feed  # noqa: E402
 from kgraph.ingest.fetch import read_source  # noqa: E402
-from kgraph.ingest.sources import Limits, default_sources, expand  # noqa: E402
+from kgraph.ingest.sources import default_sources, expand  # noqa: E402
 from kgraph.ingest.text import to_text  # noqa: E402
 from kgraph.ingest.words import format_terms  # noqa: E402
+from kgraph.records import Limits  # noqa: E402
 
 K = 5
 

@@ -16,11 +16,10 @@ from kgraph.catalogue.concepts import Catalogue, Concept
 from kgraph.catalogue.load import load_catalogue
 from kgraph.errors import CatalogueError, FeedError, GraphError, KgraphError, QueryError
 from kgraph.extract.extractor import extract, make_nlp
-from kgraph.records import Article, ArticleText, Block, Feed, Mention, Source
+from kgraph.records import Article, ArticleText, Block, Feed, Limits, Mention, Source
 
 if TYPE_CHECKING:
     from kgraph.api import BuildReport, KnowledgeGraph, build, load, read_articles
-    from kgraph.ingest.sources import Limits
 
 #: Imported on first use, so that ``import kgraph.pipeline.runner`` in a ``--jobs``
 #: worker does not import the graph, query and export modules (networkx, ...).
@@ -30,7 +29,6 @@ _LAZY = {
     "build": "api",
     "load": "api",
     "read_articles": "api",
-    "Limits": "ingest.sources",
 }
 
 

@@ -24,13 +24,13 @@ from kgraph.errors import KgraphError
 
 # FORMATS: the one registry of output formats, shared with the CLI
 from kgraph.export.formats import FORMATS
-from kgraph.ingest.sources import Limits, default_sources
+from kgraph.ingest.sources import default_sources
 from kgraph.knowledge_graph import KnowledgeGraph
 from kgraph.pipeline import BuildCache
 from kgraph.pipeline.carryover import form_signatures
 from kgraph.pipeline.feed_stream import BuildReport, Progress, analysed_feeds, read_feeds
 from kgraph.pipeline.runner import Engine, local_engine
-from kgraph.records import Article, Feed
+from kgraph.records import Article, Feed, Limits
 from kgraph.version import kgraph_version
 
 # The graph stage (networkx, numpy) and the GraphML/JSON loader are imported on

@@ -20,7 +20,8 @@ from kgraph.cli.app import main
 from kgraph.export.graphml import read_graphml
 from kgraph.export.json import read_json
 from kgraph.ingest.feeds import parse_feed
-from kgraph.ingest.sources import SAMPLES_DIR, Limits
+from kgraph.ingest.sources import SAMPLES_DIR
+from kgraph.records import Limits
 
 BAD = Path(__file__).parent / "data" / "bad"
 MANIFEST = json.loads((BAD / "manifest.json").read_text(encoding="utf-8"))

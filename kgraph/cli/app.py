@@ -24,7 +24,7 @@ from kgraph.cli.terminal import say, say_json
 from kgraph.errors import KgraphError
 from kgraph.export import PAGE_MAX_ARTICLES
 from kgraph.export.formats import FORMATS, check_formats
-from kgraph.ingest.sources import Limits
+from kgraph.records import Limits
 from kgraph.version import kgraph_version
 
 

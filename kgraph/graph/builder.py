@@ -32,18 +32,16 @@ from kgraph.graph.parts import (
     ARTICLE_ATTRS,
     CO_OCCUR_TOP,
     PAIR_SHIFT,
-    ArticlePart,
     article_node,
     article_part,
     normalise_url,
 )
 from kgraph.graph.related import add_related
 from kgraph.graph.terms import TermNodes
-from kgraph.records import Article, ArticleText, Feed, Mention
+from kgraph.records import Article, ArticlePart, ArticleText, Feed, Mention
 
 __all__ = [
     "CO_OCCUR_TOP",
-    "ArticlePart",
     "GraphBuilder",
     "article_node",
     "article_part",

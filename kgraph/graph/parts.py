@@ -1,4 +1,4 @@
-"""Stage 5a: what the graph takes from one article (:class:`ArticlePart`),
+"""Stage 5a: what the graph takes from one article (:class:`~kgraph.records.ArticlePart`),
 worked out from the article, its text and mentions alone.
 
 A part is computed where the article is analysed (a worker process, a Dask
@@ -22,13 +22,12 @@ import operator
 from array import array
 from collections.abc import Sequence
 from sys import intern
-from typing import NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 from kgraph.catalogue.concepts import Catalogue, slugify
 from kgraph.extract.terms import is_term
 from kgraph.ingest.words import distinctive_terms, format_terms
-from kgraph.records import SUMMARY_MAX, Article, ArticleText, Mention
+from kgraph.records import SUMMARY_MAX, Article, ArticlePart, ArticleText, Mention
 
 __all__ = [
     "ARTICLE_ATTRS",
@@ -36,7 +35,6 @@ __all__ = [
     "CO_OCCUR_TOP",
     "PAIR_SHIFT",
     "PAIR_TYPECODE",
-    "ArticlePart",
     "article_node",
     "article_part",
     "normalise_url",
@@ -95,45 +93,6 @@ def _link_path(url: str) -> str:
     except ValueError:
         return ""
     return path if len(path) >= 20 and path.count("-") >= 3 else ""
-
-
-class ArticlePart(NamedTuple):
-    """What the graph takes from one article, worked out from the article, its
-    text and mentions alone (:func:`article_part`), so it can be computed where
-    the article is analysed and kept in the build cache; :meth:`GraphBuilder.add_part`
-    adds it. Every field is a string, number or tuple of them (``tuple(part)``
-    goes through ``marshal``)."""
-
-    node: str
-    #: article node attributes, named by :data:`ARTICLE_ATTRS`
-    attrs: tuple[str | int, ...]
-    #: :func:`normalise_url` of the URL and its :func:`_link_path` ("" if none)
-    url_key: str
-    url_path: str
-    feed_node: str
-    #: (slug, name) of each author
-    authors: tuple[tuple[str, str], ...]
-    #: the concept id of each mention, sorted
-    concepts: tuple[str, ...]
-    #: their catalogue codes (:meth:`~kgraph.catalogue.concepts.Catalogue.codes`), int32 bytes
-    #: (:data:`CODE_TYPECODE`)
-    codes: bytes
-    #: each mention's edge values (kind, count, weight, evidence, alias), in ``concepts`` order
-    mentions: tuple[tuple[str, int, float, str, str], ...]
-    #: (slug, tag as written, concept id or "") of each tag
-    tags: tuple[tuple[str, str, str], ...]
-    #: codes of the most salient concepts (co-occurrence), in id order, int32 bytes
-    top: bytes
-    #: (normalised URL, link path) of each link
-    links: tuple[tuple[str, str], ...]
-    #: every pair a < b of ``top``, as ``code(a) << PAIR_SHIFT | code(b)``
-    #: (:meth:`~kgraph.catalogue.concepts.Catalogue.codes`), the ints' machine bytes
-    #: (``array(PAIR_TYPECODE, ...)``, :data:`PAIR_TYPECODE`)
-    pairs: bytes
-    #: the article's discovered terms (:mod:`kgraph.extract.terms`), sorted by id, as
-    #: (id, count, weight, evidence, alias, how found); the builder decides
-    #: which the graph shows
-    terms: tuple[tuple[str, int, float, str, str, str], ...] = ()
 
 
 def article_part(

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -43,11 +42,10 @@ from kgraph.errors import FeedError, one_line
 from kgraph.ingest.dates import parse_date
 from kgraph.ingest.fastfeed import RSS_BODIES, Declined, atom_body_ok, read_tree
 from kgraph.ingest.fprules import ATOM_NS, RSS1_NS
-from kgraph.ingest.sources import Limits
 from kgraph.ingest.xmlsafe import drop_bad_charrefs, root_element, strip_doctype, to_utf8
-from kgraph.records import Article, Feed
+from kgraph.records import Article, Feed, Limits, ParsedFeed
 
-__all__ = ["READ_BY", "ParsedFeed", "parse_feed", "parse_feed_or_error"]
+__all__ = ["READ_BY", "parse_feed", "parse_feed_or_error"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -64,18 +62,6 @@ _STRICT_PARSER = etree.XMLParser(
 )
 _ATOM_CONTENT = f"{{{ATOM_NS}}}content"
 _ATOM_SUMMARY = f"{{{ATOM_NS}}}summary"
-
-
-@dataclass
-class ParsedFeed:
-    """What one feed yielded: the feed, its articles and warnings about it."""
-
-    feed: Feed
-    articles: list[Article] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    def __iter__(self):  # allows ``feed, articles, warnings = parse_feed(...)``
-        return iter((self.feed, self.articles, self.warnings))
 
 
 def _text_of(value: str, detail: Any) -> str:

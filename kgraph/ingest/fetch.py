@@ -26,8 +26,8 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 from kgraph.errors import FeedError
 from kgraph.fileio import read_bounded
-from kgraph.ingest.sources import Limits, is_url
-from kgraph.records import Source
+from kgraph.ingest.sources import is_url
+from kgraph.records import Limits, Source
 
 __all__ = ["USER_AGENT", "Fetched", "fetch_url", "fetch_url_conditional", "read_source"]
 

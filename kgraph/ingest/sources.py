@@ -1,6 +1,6 @@
 """Stage 1: turn what the user names (files, folders, URLs, OPML lists) into
-sources, with the limits on what a build reads (the bytes are read by
-:mod:`kgraph.ingest.fetch`).
+sources (the bytes are read by :mod:`kgraph.ingest.fetch`, within the
+:class:`~kgraph.records.Limits` on what a build reads).
 
 >>> from pathlib import Path
 >>> [s.kind for s in expand([str(SAMPLES_DIR)])]
@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,9 +20,9 @@ from defusedxml import DefusedXmlException
 
 from kgraph.errors import FeedError, one_line
 from kgraph.fileio import read_bounded
-from kgraph.records import Source
+from kgraph.records import Limits, Source
 
-__all__ = ["FEED_SUFFIXES", "SAMPLES_DIR", "Limits", "default_sources", "expand", "is_url"]
+__all__ = ["FEED_SUFFIXES", "SAMPLES_DIR", "default_sources", "expand", "is_url"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -33,22 +32,6 @@ SAMPLES_DIR = Path(__file__).resolve().parents[1] / "samples"
 #: File name endings taken as feeds when a folder is walked.
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf", ".feed")
 OPML_SUFFIXES = (".opml",)
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds on what one build reads. Raise them with CLI options if needed."""
-
-    #: Largest feed file, OPML list or HTTP response body read (bytes).
-    max_feed_bytes: int = 30 * 1024 * 1024
-    #: Most items read from one feed; the rest are dropped with a warning.
-    max_items_per_feed: int = 5_000
-    #: Longest article body (HTML characters) kept; longer ones are cut.
-    max_article_chars: int = 1_000_000
-    #: Seconds one URL fetch may take in all (connect, redirects, body).
-    timeout: float = 20.0
-    #: Most redirects followed for one URL.
-    max_redirects: int = 5
 
 
 def is_url(text: str) -> bool:

@@ -32,7 +32,7 @@ from typing import Any
 from kgraph.catalogue.concepts import Catalogue
 from kgraph.errors import KgraphError
 from kgraph.pipeline.runner import Engine, run_task
-from kgraph.pipeline.task import FeedTask
+from kgraph.records import FeedTask
 
 __all__ = ["dask_submit"]
 

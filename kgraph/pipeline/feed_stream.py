@@ -3,7 +3,8 @@ feed parsed (and, for a build, analysed), with its articles that no earlier
 feed had; what went wrong and how many were read counted in a
 :class:`BuildReport` as it goes.
 
->>> from kgraph.ingest.sources import Limits, default_sources
+>>> from kgraph.ingest.sources import default_sources
+>>> from kgraph.records import Limits
 >>> report = BuildReport()
 >>> [len(arts) for _feed, arts in read_feeds(default_sources(), Limits(), report)]
 [11, 20]
@@ -20,16 +21,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeVar
 
 from kgraph.errors import FeedError
-from kgraph.ingest.feeds import ParsedFeed
-from kgraph.ingest.sources import Limits, expand
+from kgraph.ingest.sources import expand
 from kgraph.pipeline.reading import parse_all, read_all
 from kgraph.pipeline.runner import Engine, merge, run_feeds
-from kgraph.pipeline.task import FeedDone
-from kgraph.records import Article, Feed, Source
+from kgraph.records import Article, ArticlePart, Feed, FeedDone, Limits, ParsedFeed, Source
 
 if TYPE_CHECKING:
     from kgraph.catalogue.concepts import Catalogue
-    from kgraph.graph.parts import ArticlePart
     from kgraph.pipeline.cache import BuildCache
 
 __all__ = ["BuildReport", "Progress", "analysed_feeds", "read_feeds"]
@@ -39,8 +37,8 @@ LOGGER = logging.getLogger(__name__)
 #: ``progress(stage, done, total)``, called as a build advances.
 Progress = Callable[[str, int, int], None]
 
-#: A feed as read (:class:`~kgraph.ingest.feeds.ParsedFeed`) or as analysed
-#: (:class:`~kgraph.pipeline.task.FeedDone`): both have ``feed`` and ``warnings``.
+#: A feed as read (:class:`~kgraph.records.ParsedFeed`) or as analysed
+#: (:class:`~kgraph.records.FeedDone`): both have ``feed`` and ``warnings``.
 _F = TypeVar("_F", ParsedFeed, FeedDone)
 
 

@@ -19,10 +19,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from kgraph.errors import FeedError
-from kgraph.ingest.feeds import ParsedFeed, parse_feed_or_error
+from kgraph.ingest.feeds import parse_feed_or_error
 from kgraph.ingest.fetch import Fetched, fetch_url_conditional, read_source
-from kgraph.ingest.sources import Limits
-from kgraph.records import Source
+from kgraph.records import Limits, ParsedFeed, Source
 
 if TYPE_CHECKING:
     from kgraph.pipeline.cache import BuildCache

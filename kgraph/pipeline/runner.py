@@ -33,14 +33,13 @@ from typing import TYPE_CHECKING, Any
 from kgraph.catalogue.concepts import Catalogue
 from kgraph.errors import FeedError
 from kgraph.extract.extractor import get_extractor
-from kgraph.graph.parts import ArticlePart, recode
+from kgraph.graph.parts import recode
 from kgraph.pipeline.carryover import Carrier
 from kgraph.pipeline.reading import Unchanged, reread
-from kgraph.pipeline.task import Carry, FeedDone, FeedFailed, FeedTask, Lookup, run_feed
-from kgraph.records import Feed, Source
+from kgraph.pipeline.task import Carry, Lookup, run_feed
+from kgraph.records import ArticlePart, Feed, FeedDone, FeedFailed, FeedTask, Limits, Source
 
 if TYPE_CHECKING:
-    from kgraph.ingest.sources import Limits
     from kgraph.pipeline.cache import AnalysisReader, BuildCache
     from kgraph.pipeline.reading import Read
 

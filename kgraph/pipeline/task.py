@@ -4,6 +4,9 @@ build cache (read-only), clean and extract the others, and send back only
 what the build needs: each article's id and URL (to drop duplicates), cache
 key and graph part, and the new analyses (light text and mentions) packed
 for the cache as bytes. The HTML never leaves the process that parsed it.
+The records that go and come back (:class:`~kgraph.records.FeedTask`,
+:class:`~kgraph.records.FeedDone`, :class:`~kgraph.records.FeedFailed`) are in
+:mod:`kgraph.records`.
 
 >>> from kgraph.records import Article
 >>> [(a.id, [m.concept for m in ms][:2]) for a, _, ms in analyse([Article("x", html="<p>kubectl and Helm charts</p>")])]
@@ -17,28 +20,30 @@ import dataclasses
 import logging
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING
 
 from kgraph.catalogue.concepts import Catalogue
 from kgraph.catalogue.load import load_catalogue
 from kgraph.errors import FeedError, one_line
 from kgraph.extract.extractor import Extractor, get_extractor
-from kgraph.graph.parts import ArticlePart, article_part
+from kgraph.graph.parts import article_part
 from kgraph.ingest.feeds import parse_feed_or_error
 from kgraph.ingest.text import to_text
 from kgraph.ingest.words import distinctive_terms
 from kgraph.pipeline.sketch import sketch as sketch_of
-from kgraph.records import SUMMARY_MAX, Article, ArticleText, Block, Feed, Mention
-
-if TYPE_CHECKING:
-    from kgraph.ingest.sources import Limits
+from kgraph.records import (
+    SUMMARY_MAX,
+    Article,
+    ArticleText,
+    Block,
+    FeedDone,
+    FeedFailed,
+    FeedTask,
+    Mention,
+)
 
 __all__ = [
     "Analysed",
     "Carry",
-    "FeedDone",
-    "FeedFailed",
-    "FeedTask",
     "Lookup",
     "analyse",
     "light_text",
@@ -59,63 +64,6 @@ Lookup = Callable[[list[str]], dict[str, tuple[ArticleText, list[Mention]]]]
 #: Analyses of other catalogue versions that still hold (:class:`kgraph.pipeline.carryover.Carrier`):
 #: ``carry(content keys, generation) -> {content key: (packed analysis, sketch)}``.
 Carry = Callable[[Sequence[str], str], dict[str, tuple[bytes, bytes]]]
-
-
-# -- records passed between the build process and the workers -----------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class FeedTask:
-    """One feed to parse and analyse: its bytes, where they came from, the
-    read limits, and the build cache (its ``generation``, which keys the
-    analyses, and the file workers may read them from; both ``""``: no cache)."""
-
-    data: bytes
-    where: str
-    limits: Limits
-    base_url: str = ""
-    generation: str = ""
-    cache_path: str = ""
-    name: str = ""  # the feed's location-independent name (Source.name)
-
-
-@dataclasses.dataclass(frozen=True)
-class FeedDone:
-    """A parsed and analysed feed. ``ids`` are its articles' (id, URL), all the
-    build needs of the records to drop articles an earlier feed had; ``keys``
-    are their cache keys (``""`` without a cache); ``analyses`` are
-    the analyses the cache is to store, packed (:func:`kgraph.pipeline.cache.pack_analysis`),
-    in the same order (``b""`` for one the cache already holds, and for all
-    without a cache), or None for a feed the cache had parsed before; ``parts``
-    are what the graph takes from each article (:func:`kgraph.graph.parts.article_part`);
-    ``notes`` each article's warning (``""`` if none). ``seconds`` is the time
-    the task spent parsing, cleaning and extracting. With a cache, ``contents``
-    are the articles' content keys, ``sketches`` the sketches to store with
-    the analyses (:func:`kgraph.pipeline.carryover.text_sketch`) and ``carried``
-    tells which analyses were carried over from another catalogue version.
-    Only bytes, strings, numbers and tuples cross from a worker: no record
-    is unpickled one by one."""
-
-    feed: Feed
-    ids: list[tuple[str, str]]
-    keys: list[str]
-    analyses: list[bytes] | None
-    warnings: list[str]
-    seconds: tuple[float, float, float] = (0.0, 0.0, 0.0)
-    parts: list[ArticlePart] = dataclasses.field(default_factory=list)
-    notes: list[str] = dataclasses.field(default_factory=list)
-    contents: list[str] = dataclasses.field(default_factory=list)
-    sketches: list[bytes] = dataclasses.field(default_factory=list)
-    carried: list[bool] = dataclasses.field(default_factory=list)
-
-
-@dataclasses.dataclass(frozen=True)
-class FeedFailed:
-    """A feed that could not be parsed (a :class:`~kgraph.errors.FeedError`,
-    whose two-argument constructor does not survive pickling)."""
-
-    where: str
-    what: str
 
 
 # -- one feed, end to end (runs in a worker, or in this process) ----------------------------

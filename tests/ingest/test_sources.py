@@ -6,7 +6,8 @@ import pytest
 
 from kgraph.errors import FeedError
 from kgraph.ingest.fetch import read_source
-from kgraph.ingest.sources import Limits, expand
+from kgraph.ingest.sources import expand
+from kgraph.records import Limits
 from tests.conftest import FEEDS
 
 

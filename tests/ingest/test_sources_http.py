@@ -12,7 +12,8 @@ import kgraph
 from kgraph.errors import FeedError
 from kgraph.ingest.feeds import parse_feed
 from kgraph.ingest.fetch import fetch_url
-from kgraph.ingest.sources import Limits, expand
+from kgraph.ingest.sources import expand
+from kgraph.records import Limits
 
 pytestmark = pytest.mark.issue(8)
 

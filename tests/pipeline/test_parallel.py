@@ -15,10 +15,11 @@ import pytest
 import kgraph
 from kgraph.catalogue.load import load_catalogue
 from kgraph.extract.extractor import get_extractor
-from kgraph.ingest.sources import SAMPLES_DIR, Limits
+from kgraph.ingest.sources import SAMPLES_DIR
 from kgraph.pipeline import runner as pipeline
 from kgraph.pipeline.cache import CACHE_FILE, AnalysisReader, BuildCache
-from kgraph.pipeline.task import FeedDone, FeedFailed, FeedTask, run_feed
+from kgraph.pipeline.task import run_feed
+from kgraph.records import FeedDone, FeedFailed, FeedTask, Limits
 
 pytestmark = pytest.mark.issue(7)
 

@@ -15,7 +15,7 @@ The tables, each keyed by a SHA-256 of everything its result depends on:
 - ``catalogues``: the signature of every alias form of each catalogue version
   the cache has analyses of (:func:`kgraph.pipeline.carryover.form_signatures`), to
   tell what changed from one version to the next.
-- ``feeds``: a parsed feed (:class:`~kgraph.ingest.feeds.ParsedFeed`) without the
+- ``feeds``: a parsed feed (:class:`~kgraph.records.ParsedFeed`) without the
   articles' HTML but with each article's analysis key, content key and graph
   part (:func:`kgraph.graph.parts.article_part`), keyed by its base key (the feed's
   bytes, where it came from, the parsing limits and the same versions but

@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from kgraph.graph.parts import ArticlePart
 from kgraph.pipeline.cache import keys
 from kgraph.pipeline.cache.codec import (
     READ_ERRORS,
@@ -47,7 +46,7 @@ from kgraph.pipeline.cache.store import (
     prune,
     signatures,
 )
-from kgraph.records import Article, ArticleText, Feed, Mention
+from kgraph.records import Article, ArticlePart, ArticleText, Feed, Mention
 from kgraph.version import kgraph_version
 
 __all__ = ["RACY_SECONDS", "BuildCache"]

@@ -18,8 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from kgraph.graph.parts import ArticlePart
-from kgraph.records import ArticleText, Block, Feed, Mention
+from kgraph.records import ArticlePart, ArticleText, Block, Feed, Mention
 
 __all__ = [
     "MARSHAL",

@@ -43,7 +43,8 @@ def _analysis_code() -> str:
     root = Path(importlib.import_module("kgraph").__file__ or "").parent
     files = [p for stage in ("ingest", "catalogue", "extract") for p in (root / stage).glob("*.py")]
     files += [root / "pipeline" / n for n in ("sketch.py", "runner.py", "task.py")]
-    files.append(root / "graph" / "parts.py")
+    # records.py: the shape of the records cached (ArticlePart, ...)
+    files += [root / "graph" / "parts.py", root / "records.py"]
     from kgraph.catalogue.load import models_dir
 
     data = [models_dir() / "common-words-en.txt", models_dir() / "discover" / "stoplist.toml"]
