@@ -60,6 +60,47 @@ _THANKS = re.compile(
 )
 
 
+#: code hosts: named as where a post's code or page lives ("on my GitHub",
+#: "their GitHub repository", "the project's GitHub page") they say where, not
+#: what the article discusses
+_HOSTS = frozenset({"github", "gitlab", "bitbucket"})
+_HOST_AFTER = re.compile(
+    r"\s*(?:repositor(?:y|ies)|repos?|page|pages|profile|account|org|organi[sz]ation|gist)\b", re.I
+)
+_HOST_BEFORE = re.compile(
+    r"\b(?:on|at|from|to|in)\s+(?:(?:my|our|the|their|his|her|its|your|[\w-]+['’]s)\s+)?$", re.I
+)
+
+
+def _hosted_at(concept: str, sentence: str, surface: str) -> bool:
+    """Whether a code host is named only as the place where something lives
+    (in prose or code: a title "... in GitLab" says what the post is about).
+
+    >>> _hosted_at("github", "The code can be found on my github profile.", "github")
+    True
+    >>> _hosted_at("github", "Read the report on the Working Group's GitHub page.", "GitHub")
+    True
+    >>> _hosted_at("github", "If you store keys in GitHub Secrets, rotate them.", "GitHub Secrets")
+    False
+    >>> _hosted_at("github", "I need to work with Github, build and deploy.", "Github")
+    False
+    """
+    if concept not in _HOSTS:
+        return False
+    low = surface.lower()
+    if low.endswith(("repository", "repo", ".com", ".org")):
+        return True
+    if low != concept:  # a longer name: GitHub Secrets, GitLab CI
+        return False
+    at = sentence.find(surface)
+    if at < 0:
+        return False
+    return (
+        _HOST_AFTER.match(sentence, at + len(surface)) is not None
+        or _HOST_BEFORE.search(sentence, 0, at) is not None
+    )
+
+
 def _thanks(sentence: str) -> bool:
     """Whether a sentence is a list of thanks (a thanks word and two commas or more).
 
@@ -288,7 +329,12 @@ def mentions(
                 break
     # a list of thanks ("thanks to A for the clang patches, the people from
     # B, C for ...") names people's affiliations and gifts, not the subject
-    hits = [h for h in hits if not _thanks(h.sentence)]
+    hits = [
+        h
+        for h in hits
+        if not _thanks(h.sentence)
+        and (h.kind in ("title", "heading") or not _hosted_at(h.concept, h.sentence, h.surface))
+    ]
     # a sentence that names many concepts is a list of examples ("such as AWS,
     # Azure, GCP, Kubernetes, Docker"): each is named in passing there
     per_sentence: dict[tuple[int, str], set[str]] = {}
