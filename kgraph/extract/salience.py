@@ -101,6 +101,33 @@ def _hosted_at(concept: str, sentence: str, surface: str) -> bool:
     )
 
 
+#: a sentence pointing the reader to documentation ("see their documentation",
+#: "as described by Microsoft documentation", "consult the provider's
+#: documentation"): it names where to read more, not the practice
+_POINTER = re.compile(
+    r"\b(?:see|check(?:ing)?|consult(?:ing)?|refer(?:ring)? to|view|read|look(?:ing)? at|"
+    r"head over to|follow(?:ing)?|described (?:by|in)|as per|according to|stud(?:y|ying)|"
+    r"found (?:in|on)|more (?:in|on)|available (?:in|on)|details? in|with the help of|"
+    r"documentation (?:says|describes|explains|states|shows|lists))\b",
+    re.I,
+)
+
+
+def _points_to_docs(concept: str, sentence: str, surface: str) -> bool:
+    """Whether "documentation" is named only as where to read more.
+
+    >>> _points_to_docs("documentation", "To learn more about charts, view their documentation.", "documentation")
+    True
+    >>> _points_to_docs("documentation", "Good documentation is a product feature.", "documentation")
+    False
+    """
+    return (
+        concept == "documentation"
+        and surface.lower() == "documentation"
+        and _POINTER.search(sentence) is not None
+    )
+
+
 def _thanks(sentence: str) -> bool:
     """Whether a sentence is a list of thanks (a thanks word and two commas or more).
 
@@ -333,7 +360,13 @@ def mentions(
         h
         for h in hits
         if not _thanks(h.sentence)
-        and (h.kind in ("title", "heading") or not _hosted_at(h.concept, h.sentence, h.surface))
+        and (
+            h.kind in ("title", "heading")
+            or not (
+                _hosted_at(h.concept, h.sentence, h.surface)
+                or _points_to_docs(h.concept, h.sentence, h.surface)
+            )
+        )
     ]
     # a sentence that names many concepts is a list of examples ("such as AWS,
     # Azure, GCP, Kubernetes, Docker"): each is named in passing there
