@@ -217,17 +217,19 @@ def build(
             scheduler=scheduler,
             discover=not no_discover,
         )
-    for msg in kg.report.warnings:
-        if "build cache" in msg and not verbose:  # a reset cache is worth one line always
-            say(f"warning: {msg}", err=True)
     report = kg.report
+    # a reset cache is worth one line always; the others are counted unless -v
+    shown = [] if verbose else [m for m in report.warnings if "build cache" in m]
+    for msg in shown:
+        say(f"warning: {msg}", err=True)
     for msg in report.errors:
         error(msg)
     if verbose:
         for msg in report.warnings:
             say(f"warning: {msg}", err=True)
-    elif report.warnings and not quiet:
-        say(f"{len(report.warnings)} warning(s); run with -v to see them", err=True)
+    elif len(report.warnings) > len(shown) and not quiet:
+        hidden = len(report.warnings) - len(shown)
+        say(f"{hidden} warning(s); run with -v to see them", err=True)
     if report.articles == 0:
         fail("no articles could be read; nothing was written")
     with failing_on(OSError, prefix="cannot write outputs: "), progress:

@@ -106,3 +106,25 @@ def test_view_missing_page(tmp_path):
     result = CliRunner().invoke(main, ["view", str(tmp_path / "nope.html")])
     assert result.exit_code == 2
     assert "no such page; write one with `kgraph build --format html`" in result.output
+
+
+def test_a_reset_cache_is_one_warning_line_not_counted_again(tmp_path):
+    """A cache of another schema is reported once, as its own line; the
+    "N warning(s); run with -v" line counts only warnings not shown."""
+    import sqlite3
+
+    from kgraph.pipeline.cache import CACHE_FILE
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    db = sqlite3.connect(cache / CACHE_FILE)
+    db.execute("CREATE TABLE meta (a, b)")
+    db.commit()
+    db.close()
+    args = ["build", "-o", str(tmp_path / "out"), "--format", "json", "--cache-dir", str(cache)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("it was reset and will be rebuilt") == 1
+    assert "run with -v to see them" not in result.output
+    again = CliRunner().invoke(main, args)
+    assert "build cache" not in again.output and "warning" not in again.output
