@@ -20,7 +20,7 @@ from kgraph.cli.cache import build_perf_options, open_cache
 from kgraph.cli.exits import PolicyGroup, error, fail, failing_on, finish
 from kgraph.cli.options import graph_option
 from kgraph.cli.progress import StageBar
-from kgraph.cli.terminal import say, say_json
+from kgraph.cli.terminal import one_line, say, say_json
 from kgraph.errors import KgraphError
 from kgraph.export import PAGE_MAX_ARTICLES
 from kgraph.export.formats import FORMATS, check_formats
@@ -244,9 +244,7 @@ def build(
             f"{summary['mentioned_concepts']} concepts mentioned ({summary['concepts']} with broader ones), "
             f"{summary['authors']} authors, {summary['tags']} tags, {summary['edges']} edges"
         )
-        top = ", ".join(
-            f"{' '.join(str(c['name']).split())} ({c['articles']})" for c in summary["top_concepts"]
-        )
+        top = ", ".join(f"{one_line(c['name'])} ({c['articles']})" for c in summary["top_concepts"])
         say(f"top concepts: {top}")
         if report.cache_hits or report.cache_misses:
             say(f"cache: {report.cache_hits} articles reused, {report.cache_misses} analysed")
@@ -279,7 +277,7 @@ def info(graph_path: str, as_json: bool) -> None:
     for key in ("articles", "concepts", "authors", "tags", "feeds", "edges"):
         say(f"  {key:9} {summary[key]}")
     for c in summary["top_concepts"]:
-        say(f"  {c['articles']:4}  {' '.join(str(c['name']).split())}")
+        say(f"  {c['articles']:4}  {one_line(c['name'])}")
 
 
 @main.command()

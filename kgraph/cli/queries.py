@@ -20,7 +20,7 @@ import click
 from kgraph import api
 from kgraph.cli.exits import error, fail, failing_on, finish
 from kgraph.cli.options import graph_option, period_error
-from kgraph.cli.terminal import say, say_json
+from kgraph.cli.terminal import one_line, say, say_json
 from kgraph.errors import KgraphError
 from kgraph.export import MAP_FORMATS
 
@@ -48,14 +48,8 @@ def _print_json(data: Any) -> None:
     say_json(json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _one(text: object) -> str:
-    """A string from the graph on one line: line breaks and runs of blanks as
-    one space (a title or name cannot add lines of its own to the output)."""
-    return " ".join(str(text).split())
-
-
 def _cut(text: str, width: int) -> str:
-    text = " ".join(str(text).split())
+    text = one_line(text)
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -93,7 +87,7 @@ def related(article: str, k: int, graph_path: str, as_json: bool) -> None:
     if as_json:
         _print_json({"article": ref.to_dict(), "related": [h.to_dict() for h in hits]})
         return
-    say(f'Related to "{_one(ref.title)}" ({_one(ref.url or ref.article)})\n')
+    say(f'Related to "{one_line(ref.title)}" ({one_line(ref.url or ref.article)})\n')
     if not hits:
         say("no related article: it shares no concept, word, link or author with another")
         return
@@ -155,7 +149,7 @@ def articles(concept: str, exact: bool, limit: int | None, graph_path: str, as_j
             }
         )
         return
-    say(f"{len(hits)} article(s) about {_one(name)} ({_one(cid)})\n")
+    say(f"{len(hits)} article(s) about {one_line(name)} ({one_line(cid)})\n")
     rows = [
         (
             f"{h.weight:.2f}",
@@ -210,7 +204,7 @@ def concepts(article: str | None, by: str, n: int, graph_path: str, as_json: boo
     if as_json:
         _print_json({"article": ref.to_dict(), "concepts": [h.to_dict() for h in hits]})
         return
-    say(f'Concepts of "{_one(ref.title)}"\n')
+    say(f'Concepts of "{one_line(ref.title)}"\n')
     rows = [(f"{h.weight:.2f}", h.count, h.name, h.type, h.evidence) for h in hits]
     _table(("weight", "count", "concept", "type", "evidence"), rows, (6, 5, 30, 14, 70))
 
@@ -231,22 +225,22 @@ def show(concept: str, graph_path: str, as_json: bool) -> None:
     if as_json:
         _print_json(card.to_dict())
         return
-    say(f"{_one(card.name)}  ({_one(card.concept)}, {_one(card.type)})")
+    say(f"{one_line(card.name)}  ({one_line(card.concept)}, {one_line(card.type)})")
     if card.url:
-        say(f"  docs:      {_one(card.url)}")
+        say(f"  docs:      {one_line(card.url)}")
     if card.aliases:
         say(f"  aliases:   {_cut(', '.join(card.aliases), 100)}")
-    say(f"  broader:   {', '.join(_one(p.name) for p in card.parents) or '-'}")
+    say(f"  broader:   {', '.join(one_line(p.name) for p in card.parents) or '-'}")
     say(f"  narrower:  {_cut(', '.join(c.name for c in card.children), 100) or '-'}")
     say(f"  articles:  {card.articles} ({card.rolled_up} with narrower concepts)")
     if card.top_articles:
         say("\nTop articles")
         for h in card.top_articles:
-            via = "" if h.matched == card.concept else f"  [via {_one(h.matched_name)}]"
+            via = "" if h.matched == card.concept else f"  [via {one_line(h.matched_name)}]"
             say(f"  {h.weight:.2f}  {_cut(h.title, 80)}{via}")
     if card.neighbours:
         say("\nOften together with")
-        say("  " + ", ".join(f"{_one(nb.name)} ({nb.articles})" for nb in card.neighbours))
+        say("  " + ", ".join(f"{one_line(nb.name)} ({nb.articles})" for nb in card.neighbours))
 
 
 @click.command()
@@ -271,17 +265,17 @@ def path(a: str, b: str, graph_path: str, as_json: bool) -> None:
             )
         else:
             say(
-                f"{_one(kg.index.concept_name(src))} and {_one(kg.index.concept_name(dst))}"
+                f"{one_line(kg.index.concept_name(src))} and {one_line(kg.index.concept_name(dst))}"
                 " are not connected"
             )
         return
     if as_json:
         _print_json({**found.to_dict(), "explanation": found.explain()})
         return
-    say(_one(found.explain()) + "\n")
+    say(one_line(found.explain()) + "\n")
     for i, step in enumerate(found.steps):
         arrow = f"-[{step.relation}]-> " if step.relation else ""
-        label = f'"{_one(step.label)}"' if step.kind == "article" else _one(step.label)
+        label = f'"{one_line(step.label)}"' if step.kind == "article" else one_line(step.label)
         say(f"  {i}. {arrow}{label}")
         if step.evidence:
             say(f"       “{_cut(step.evidence, 110)}”")
@@ -407,14 +401,14 @@ def concept_map(
             f"{len(comms)} clusters; coloured by concept type"
         )
         if hubs:
-            say(f"hubs left out: {', '.join(_one(kg.index.concept_name(h)) for h in hubs)}")
+            say(f"hubs left out: {', '.join(one_line(kg.index.concept_name(h)) for h in hubs)}")
         generic = [g for g in str(cmap.graph.get("generic", "")).split("|") if g]
         if generic:
-            names = ", ".join(_one(kg.index.concept_name(g)) for g in generic[:12])
+            names = ", ".join(one_line(kg.index.concept_name(g)) for g in generic[:12])
             more = f" and {len(generic) - 12} more" if len(generic) > 12 else ""
             say(f"generic concepts hidden (--keep-generic shows them): {names}{more}")
         for c in comms[:10]:
-            say(f"  {c.colour}  {c.size:3}  {_one(c.label)}")
+            say(f"  {c.colour}  {c.size:3}  {one_line(c.label)}")
         for fmt, p in written.items():
             say(f"wrote {fmt:8} {p}")
     for msg in problems:

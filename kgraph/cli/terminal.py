@@ -19,7 +19,7 @@ import re
 
 import click
 
-__all__ = ["json_text", "say", "say_json", "terminal_text"]
+__all__ = ["json_text", "one_line", "say", "say_json", "terminal_text"]
 
 _CONTROLS = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]"
@@ -29,6 +29,16 @@ _CONTROLS = re.compile(
 def terminal_text(text: object) -> str:
     """``text`` without the characters a terminal could act on (tab and newline stay)."""
     return _CONTROLS.sub("", str(text))
+
+
+def one_line(text: object) -> str:
+    """A string from a graph on one line: line breaks and runs of blanks as one
+    space (a title or name cannot add lines of its own to the output).
+
+    >>> one_line("Go\\n  tips")
+    'Go tips'
+    """
+    return " ".join(str(text).split())
 
 
 def json_text(text: str) -> str:
