@@ -44,10 +44,6 @@ from kgraph.extract.terms import article_terms
 
 __all__ = ["Extractor", "extract", "extract_many", "get_extractor", "make_nlp"]
 
-#: what may stand right before a match glued into a symbol path in prose
-#: (:func:`~kgraph.extract.code.glued_in_prose`): most matches follow a space
-_GLUE = frozenset("*.")
-
 
 def make_nlp(models: str | None = None, resolve: bool = True) -> Language:
     """A ready spaCy pipeline: blank English tokenizer, sentencizer and the
@@ -169,9 +165,7 @@ class Extractor:
                 if code:
                     if not names_in_block(block.text, start, end):
                         continue  # a string, key, flag, class or path: not code naming it
-                elif block.text[start - 1 : start] in _GLUE and glued_in_prose(
-                    block.text, start, end
-                ):
+                elif glued_in_prose(block.text, start, end):
                     continue  # a symbol path or a host in prose: pkg.(*Type).Run()
                 parts = split.get(key)
                 if parts is None:  # first seen: "go#0" is rule "go#0" of concept "go"

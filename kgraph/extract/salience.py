@@ -73,8 +73,7 @@ _HOST_BEFORE = re.compile(
 
 
 def _hosted_at(concept: str, sentence: str, surface: str) -> bool:
-    """Whether a code host is named only as the place where something lives
-    (in prose or code: a title "... in GitLab" says what the post is about).
+    """Whether a code host is named only as the place where something lives.
 
     >>> _hosted_at("github", "The code can be found on my github profile.", "github")
     True
@@ -125,6 +124,17 @@ def _points_to_docs(concept: str, sentence: str, surface: str) -> bool:
         concept == "documentation"
         and surface.lower() == "documentation"
         and _POINTER.search(sentence) is not None
+    )
+
+
+def _named_as_a_place(h: Any) -> bool:
+    """Whether a hit names a code host or documentation only as where to look
+    (:func:`_hosted_at`, :func:`_points_to_docs`); a title or heading
+    ("... in GitLab") says what the post is about, so it always counts."""
+    if h.kind in ("title", "heading"):
+        return False
+    return _hosted_at(h.concept, h.sentence, h.surface) or _points_to_docs(
+        h.concept, h.sentence, h.surface
     )
 
 
@@ -356,18 +366,7 @@ def mentions(
                 break
     # a list of thanks ("thanks to A for the clang patches, the people from
     # B, C for ...") names people's affiliations and gifts, not the subject
-    hits = [
-        h
-        for h in hits
-        if not _thanks(h.sentence)
-        and (
-            h.kind in ("title", "heading")
-            or not (
-                _hosted_at(h.concept, h.sentence, h.surface)
-                or _points_to_docs(h.concept, h.sentence, h.surface)
-            )
-        )
-    ]
+    hits = [h for h in hits if not _thanks(h.sentence) and not _named_as_a_place(h)]
     # a sentence that names many concepts is a list of examples ("such as AWS,
     # Azure, GCP, Kubernetes, Docker"): each is named in passing there
     per_sentence: dict[tuple[int, str], set[str]] = {}
