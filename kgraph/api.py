@@ -17,7 +17,7 @@ import logging
 import os
 import time
 from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from kgraph.catalogue import Catalogue, load_catalogue
 from kgraph.errors import KgraphError
@@ -52,15 +52,25 @@ def _built_stamp() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts))
 
 
-def _inputs(sources: Sequence[str] | str | None) -> list[str]:
-    """The sources to read: one, several, or (none given) the bundled samples."""
-    if isinstance(sources, str):
-        return [sources]
-    return list(sources) if sources else default_sources()
+#: What the API takes as sources: a path or URL, several, or None (the samples).
+Sources: TypeAlias = "Sequence[str | os.PathLike[str]] | str | os.PathLike[str] | None"
+
+
+def _inputs(sources: Sources) -> list[str]:
+    """The sources to read: one, several, or (none given) the bundled samples;
+    paths may be :class:`pathlib.Path` objects.
+
+    >>> from pathlib import Path
+    >>> _inputs(Path("feeds")), _inputs(["a.xml", Path("b")])
+    (['feeds'], ['a.xml', 'b'])
+    """
+    if isinstance(sources, (str, os.PathLike)):
+        return [os.fspath(sources)]
+    return [os.fspath(s) for s in sources] if sources else default_sources()
 
 
 def read_articles(
-    sources: Sequence[str] | str | None = None, limits: Limits | None = None
+    sources: Sources = None, limits: Limits | None = None
 ) -> tuple[list[Feed], list[Article], BuildReport]:
     """Read feeds into article records without analysing them (bundled samples if none).
 
@@ -82,7 +92,7 @@ def read_articles(
 
 
 def build(
-    sources: Sequence[str] | str | None = None,
+    sources: Sources = None,
     *,
     catalogue: Catalogue | None = None,
     limits: Limits | None = None,

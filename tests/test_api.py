@@ -62,3 +62,14 @@ def test_load_gives_the_built_graph_back(sample_kg, tmp_path):
     written = sample_kg.write(tmp_path, ["graphml", "json"])
     for path in written.values():
         assert api.load(path).summary() == sample_kg.summary()
+
+
+def test_sources_may_be_paths():
+    """A pathlib.Path, alone or in a list, is a source like its string."""
+    feed = FEEDS / "rss2.xml"
+    _, by_path, _ = api.read_articles(feed)
+    _, by_list, _ = api.read_articles([feed])
+    _, by_str, _ = api.read_articles(str(feed))
+    assert [a.url for a in by_path] == [a.url for a in by_list] == [a.url for a in by_str]
+    assert by_path
+    assert api.build([feed]).report.articles == len(by_str)
