@@ -454,7 +454,10 @@ def _ordinary(text: str, word: str) -> bool:
     >>> _ordinary("Promtail ships logs: see config/promtail.yaml and logging=promtail.", "Promtail")
     False
     """
-    lower = sum(1 for _ in _as_prose(word.lower()).finditer(text))
+    low = word.lower()
+    if low not in text:  # the usual case, found by a plain scan
+        return False
+    lower = sum(1 for _ in _as_prose(low).finditer(text))
     return lower > 0 and lower >= word_count(text, word)
 
 
