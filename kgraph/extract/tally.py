@@ -63,8 +63,9 @@ _BUILD_DEPENDENCY = re.compile(r"^lib|-(?:dev|devel|headers)$|^build-essential$"
 def keeps(t: TermStats) -> bool:
     """Whether a build shows a term as a node (docs/catalogue.md):
 
-    - a Go module imported or a release a title announces ("mat2 0.13.4"):
-      always; a package installed: always, but a
+    - a Go module imported, a release a title announces ("mat2 0.13.4") or
+      a snake_case name in the title that the post uses again
+      ("open_basedir bypass"): always; a package installed: always, but a
       build dependency (``lib...``, ``...-dev``, ``...-devel``,
       ``build-essential``) only in two articles or also met another way;
     - a command run at a prompt or a module imported: in two articles, or
@@ -90,8 +91,8 @@ def keeps(t: TermStats) -> bool:
     k = t.kinds
     if ALONE in k and t.articles < 2:
         return False  # one article naming no catalogue concept: an album, a book
-    if "module" in k or "release" in k:
-        return True
+    if "module" in k or "release" in k or "snake" in k:
+        return True  # "snake": an identifier the title names and the post uses
     if "install" in k:
         # a build dependency only installed, in one article (libogg-devel,
         # zlib1g-dev), is part of a snippet, not what anyone writes about

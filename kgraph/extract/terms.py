@@ -247,7 +247,7 @@ def article_terms(
         if kind == "acronym" and surface.endswith("s") and surface[:-1].isupper():
             surface = surface[:-1]  # RVAs: one term with RVA
         key = normalise(surface)
-        if len(key) < 2 or _known(catalogue, key):
+        if len(key) < 2 or _known(catalogue, key) or _versioned(catalogue, key):
             return
         s = seen.get(key)
         if s is None:
@@ -273,6 +273,15 @@ def article_terms(
     in_blocks = {i: code_names(b.text, lex) for i, b in enumerate(text.blocks) if b.kind == "code"}
     inline = [code_names(c, lex) for c in text.code]
     used = frozenset(n.lower() for found in (*in_blocks.values(), *inline) for n, _ in found)
+    # "open_basedir bypass", "on hardened_malloc": a snake_case name in the
+    # title is what the post is about, when the post names it again
+    snakes = {
+        m.group()
+        for b in text.blocks
+        if b.kind == "title"
+        for m in _SNAKE.finditer(b.text)
+        if prose.count(m.group()) >= 2 or m.group() in code_text
+    }
     for i, b in enumerate(text.blocks):
         if b.kind == "code":
             for name, kind in in_blocks[i]:
@@ -284,6 +293,9 @@ def article_terms(
             name = release.group(1)
             if not lex.common(name):
                 add(name, "release", i, b.kind, b.text)
+        for m in _SNAKE.finditer(b.text) if snakes else ():
+            if m.group() in snakes:
+                add(m.group(), "snake", i, b.kind, _sentence_of(b.text, m.start(), m.end()))
         heading = b.kind in ("title", "heading") and title_case(b.text)
         for f in find_terms(b.text, taken.get(i, ()), lex, heading, people, prose):
             if code_text and _identifier(code_text, f.surface, f.kind, used):
@@ -366,6 +378,28 @@ def _window(sentence: str, surface: str) -> str:
 
 def _known(catalogue: Catalogue, key: str) -> bool:
     return key in catalogue.index or key in catalogue.ambiguous_index
+
+
+#: a snake_case identifier: two or more lowercase parts joined by "_"
+_SNAKE = re.compile(r"(?<![\w.$/-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w(/-])")
+#: a version glued to a name: "PHP8.3", "python3.12", "php7"
+_RELEASED = frozenset({"language", "tool", "framework", "library", "database", "os", "platform"})
+_GLUED_VERSION = re.compile(r"^([a-z][a-z+#]{2,})v?\d+(?:\.\d+)*$")
+
+
+def _versioned(catalogue: Catalogue, key: str) -> bool:
+    """Whether ``key`` is a catalogue name with a version glued to it: no new
+    name, a release of a known one.
+
+    >>> from kgraph.catalogue.load import load_catalogue
+    >>> [_versioned(load_catalogue(), k) for k in ("php8.3", "python3", "raid5", "spinn3r")]
+    [True, True, False, False]
+    """
+    m = _GLUED_VERSION.match(key)
+    if m is None:
+        return False
+    cid = catalogue.index.get(m.group(1))  # software has releases; RAID5 is a level of RAID
+    return cid is not None and catalogue[cid].type in _RELEASED
 
 
 def _sentence_of(text: str, start: int, end: int) -> str:

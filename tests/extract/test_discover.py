@@ -130,6 +130,31 @@ def test_catalogue_names_are_never_terms():
     assert [m.concept for m in article_terms(text, {}, load_catalogue())] == ["flowguard"]
 
 
+def test_a_known_name_with_a_version_glued_to_it_is_no_term():
+    text = _article(
+        ("paragraph", "We harden PHP8.3 and python3.12 with Snuffleupagus on RAID5 arrays.")
+    )
+    found = [m.concept for m in article_terms(text, {}, load_catalogue())]
+    # a release of PHP or Python is no new name; RAID5 is a level of RAID (a concept, no software)
+    assert "php8.3" not in found and "python3.12" not in found
+    assert "raid5" in found and "snuffleupagus" in found
+
+
+def test_a_snake_case_name_in_the_title_is_a_term_when_the_post_names_it_again():
+    text = _article(
+        ("title", "An open_basedir bypass with ini_set"),
+        ("paragraph", "PHP checks open_basedir when a script opens a file."),
+        ("code", "ini_set('open_basedir', '..');"),
+    )
+    found = {m.concept: m for m in article_terms(text, {}, load_catalogue())}
+    assert set(found) == {"open-basedir", "ini-set"}
+    assert found["open-basedir"].evidence == "PHP checks open_basedir when a script opens a file."
+    assert keeps(TermStats(1, found["open-basedir"].count, {"snake", "title", "prose"}))
+    # named only in the title, it says nothing more about the post
+    once = _article(("title", "Notes on page_size"), ("paragraph", "Nothing else here."))
+    assert article_terms(once, {}, load_catalogue()) == []
+
+
 def test_identifiers_of_the_articles_code_are_not_terms():
     text = _article(
         ("paragraph", "The DynArray grows; DynArray doubles its SizeHint."),
