@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -132,15 +133,14 @@ def explain_many(
     told_r, terms_r = round4(cshare[told]), round4(terms)
     link_r, source_r = round4(w.link * scales), round4(w.source * scales)
     has_terms = (counts > 0).tolist()
+    # every pair's concepts as shared ones, a run per pair: the reasons of the simple pairs
+    as_shared = list(zip(repeat("shared_concept"), told_r, told_ids, repeat(""), strict=False))
     out = []
     rows = zip(i.tolist(), j.tolist(), simple.tolist(), content.tolist(), strict=True)
     for p, (a, b, easy, total) in enumerate(rows):
         lo, hi = cbounds[p], cbounds[p + 1]
         if easy:
-            reasons = [
-                ("shared_concept", r, c, "")
-                for c, r in zip(told_ids[lo:hi], told_r[lo:hi], strict=True)
-            ]
+            reasons: list[Reason] = as_shared[lo:hi]
         else:
             told_p = list(zip(told_ids[lo:hi], told_shares[lo:hi], strict=True))
             reasons = _concept_reasons(corpus, a, b, told_p)
