@@ -189,15 +189,18 @@ def _shared_parts(
     ones = sparse.csr_matrix(
         (np.ones(matrix.nnz), matrix.indices, matrix.indptr), shape=matrix.shape
     )
-    mine, theirs = at[i].multiply(ones[j]).tocsr(), at[j].multiply(ones[i]).tocsr()
+    mine = at[i].multiply(ones[j]).tocsr()
     mine.sort_indices()
-    theirs.sort_indices()
     counts = np.diff(mine.indptr)
     pair = np.repeat(np.arange(len(i)), counts)
-    data = matrix.data
-    x_i = data[mine.data.astype(np.int64) - 1]
-    x_j = data[theirs.data.astype(np.int64) - 1]
-    return counts, mine.indices.astype(np.int64), weight * x_i * x_j * scales[pair]
+    cols = mine.indices.astype(np.int64)
+    # the other's values: where (row j, column) is among the stored values, in order
+    width = matrix.shape[1]
+    stored = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr)) * width
+    stored += matrix.indices
+    x_i = matrix.data[mine.data.astype(np.int64) - 1]
+    x_j = matrix.data[np.searchsorted(stored, j[pair] * width + cols)]
+    return counts, cols, weight * x_i * x_j * scales[pair]
 
 
 def _concept_reasons(corpus: Corpus, i: int, j: int, told: list[tuple[str, float]]) -> list[Reason]:
