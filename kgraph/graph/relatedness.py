@@ -53,7 +53,7 @@ from typing import Any
 
 import numpy as np
 
-from kgraph.graph.runs import added_runs, best_per_row, pointers
+from kgraph.graph.runs import added_runs, best_in_table, best_per_row, pointers
 
 __all__ = ["COPIES_MAX", "Corpus", "Doc", "Weights"]
 
@@ -61,6 +61,9 @@ __all__ = ["COPIES_MAX", "Corpus", "Doc", "Weights"]
 COPIES_MAX = 4
 #: pairs of articles scored at a time (:meth:`Corpus.all_top`)
 BLOCK_PAIRS = 1 << 17
+#: a block of articles whose pairs fill this share of its table (real articles
+#: share many words: 70%) is scored as a dense table, else pair by pair
+DENSE = 1 / 2
 
 
 @dataclass(frozen=True)
@@ -278,17 +281,21 @@ class Corpus:
 
     # ---- scores
 
-    def pairs(self, first: int, last: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every article ``j`` with a score above 0 for each article ``i`` in
-        ``first..last-1``: parallel arrays ``i``, ``j``, score (in no set order).
+    def _content(self, first: int, last: int) -> Any:
+        """The content parts of the scores of articles ``first..last-1`` with every other:
+        one sparse product, whose work is the number of (article, feature, other article)
+        triples, never ``n`` per article."""
+        return (self.matrix[first:last] @ self.matrix_t).tocsr()
 
-        One sparse product (the articles' rows times the transposed matrix):
-        the work is the number of (article, feature, other article) triples,
-        never ``n`` per article."""
+    def pairs(
+        self, first: int, last: int, product: Any = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every article ``j`` with a score above 0 for each article ``i`` in
+        ``first..last-1``: parallel arrays ``i``, ``j``, score (in no set order)."""
         from scipy import sparse
 
         n, w = self.n, self.weights
-        product = (self.matrix[first:last] @ self.matrix_t).tocsr()
+        product = self._content(first, last) if product is None else product
         counts = np.diff(product.indptr)
         i = np.repeat(np.arange(first, last, dtype=np.int64), counts)
         j = product.indices.astype(np.int64)
@@ -330,6 +337,25 @@ class Corpus:
         ok = (score > 1e-9) & (i != j)  # an article is not its own
         return i[ok], j[ok], score[ok]
 
+    def _score_table(self, product: Any, first: int) -> np.ndarray:
+        """The scores of :meth:`pairs` (the same sums) as a dense table: rows
+        ``first..`` by every article, 0 where no pair."""
+        w, rows = self.weights, np.arange(first, first + product.shape[0])
+        score = product.toarray()
+        same = self.feed_code[rows, None] == self.feed_code[None, :]
+        same |= self.author_code[rows, None] == self.author_code[None, :]
+        if self.many_authors.any():
+            same |= (self.author_matrix[rows] @ self.author_matrix.T).toarray() > 0
+        same &= score > 0
+        score[same] += w.source
+        for a in rows.tolist():
+            if a in self.links:
+                score[a - first, self.links[a]] += w.link
+        score *= np.multiply.outer(self.length[rows], self.length)
+        np.minimum(score, 1.0, out=score)
+        score[rows - first, rows] = 0.0  # an article is not its own
+        return score
+
     def word_cosine(self, i: int, j: int) -> float:
         """Cosine of the word vectors of articles ``i`` and ``j``."""
         a, b = self.word_row(i), self.word_row(j)
@@ -354,8 +380,12 @@ class Corpus:
         """For each article ``first..last-1``: its ``k`` best (position, score),
         best first (ties by position), same-story copies left out (unless
         ``with_same_story``); and the positions of its copies."""
-        i, j, score = self.pairs(first, last)
-        i, j, score = best_per_row(i - first, j, score, last - first, self.n, k + COPIES_MAX)
+        product = self._content(first, last)
+        if product.nnz >= DENSE * (last - first) * self.n:  # a table no larger than the product
+            i, j, score = best_in_table(self._score_table(product, first), k + COPIES_MAX)
+        else:
+            i, j, score = self.pairs(first, last, product)
+            i, j, score = best_per_row(i - first, j, score, last - first, self.n, k + COPIES_MAX)
         i += first
         bounds = np.searchsorted(i, np.arange(first, last + 1))
         floor = self.weights.text * self.weights.same_story * self.length[i] * self.length[j] - 1e-9
@@ -401,10 +431,8 @@ class Corpus:
             added = pointers(np.diff(self.matrix_t.indptr)[self.indices])
             guess = np.minimum(added[self.indptr[1:]] - added[self.indptr[:-1]], self.n)
             starts = np.unique(np.cumsum(guess) // BLOCK_PAIRS, return_index=True)[1].tolist()
-        out = []
-        for first, last in pairwise([*starts, self.n]):
-            out.extend(self.top_rows(first, last, k))
-        return out
+        blocks = pairwise([*starts, self.n])
+        return [row for first, last in blocks for row in self.top_rows(first, last, k)]
 
 
 def _row_dots(matrix: Any, i: np.ndarray, j: np.ndarray) -> np.ndarray:

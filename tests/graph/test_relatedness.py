@@ -253,3 +253,30 @@ def test_the_best_of_each_article_are_its_best_pairs_in_order(shared, draws):
         ]
         want = [(b, s) for _, b, s in sorted(mine)[:6]]
         assert got[a][0] == want
+
+
+@pytest.mark.parametrize(("shared", "draws"), [(3, 30), (3000, 4)])
+def test_a_block_scored_as_a_dense_table_has_the_same_best_pairs(shared, draws, monkeypatch):
+    import random
+
+    from kgraph.graph import relatedness
+
+    rng = random.Random(shared)
+    pool = [f"word{c}" for c in range(shared)]
+    docs = [
+        doc(
+            f"t{n}",
+            " ".join(rng.choice(pool) for _ in range(draws)) + " " + filler(20, f"own{n}x"),
+            {f"c{rng.randrange(5 if draws > 10 else 400)}": 0.5},
+            feed=f"f{n % 3}" if n % 5 else "",
+            authors=(f"a{n % 4}", f"b{n % 5}") if n % 2 else (f"a{n % 4}",) if n % 3 else (),
+            links=(n + 1, (n * 7) % 40) if n % 7 == 0 and n + 1 < 40 else (),
+        )
+        for n in range(40)
+    ]
+    corpus = Corpus(docs, {"c1": ("c0",)})
+    got = {}
+    for dense in (0.0, 2.0):  # every block as a table, none
+        monkeypatch.setattr(relatedness, "DENSE", dense)
+        got[dense] = [corpus.top_rows(a, min(40, a + 16), 6) for a in range(0, 40, 16)]
+    assert got[0.0] == got[2.0]
