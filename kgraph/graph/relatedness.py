@@ -131,8 +131,8 @@ class Corpus:
         self.direct = [
             {c: s for c, s in d.concepts.items() if (d.feed, c) not in template} for d in docs
         ]
-        up: dict[tuple[str, float], tuple[tuple[str, float], ...]] = {}
-        self.expanded = [_expand(c, parents, w.decay, up) for c in self.direct]
+        up = {c: _ancestors(c, parents, w.decay) for c in {c for d in self.direct for c in d}}
+        self.expanded = [_expand(c, up) for c in self.direct]
         cdf: Counter[str] = Counter()
         for e in self.expanded:
             cdf.update(e.keys())
@@ -461,20 +461,16 @@ def _template_concepts(docs: Sequence[Doc]) -> set[tuple[str, str]]:
 
 
 def _expand(
-    concepts: Mapping[str, float],
-    parents: Mapping[str, Sequence[str]],
-    decay: float,
-    _up: dict[tuple[str, float], tuple[tuple[str, float], ...]] | None = None,
+    concepts: Mapping[str, float], up: Mapping[str, tuple[tuple[str, float], ...]]
 ) -> dict[str, tuple[float, str]]:
     """Concept -> (value, the mentioned concept it comes from): the mentions
-    (value = salience) and, damped by ``decay`` per level, their broader
-    concepts (the best value wins; ties: the first mentioned concept by id)."""
-    out = {c: (float(s), c) for c, s in sorted(concepts.items())}
-    if decay <= 0:
-        return out
-    for c, (v, _src) in list(out.items()):  # in order of id
-        for p, factor in _ancestors(c, parents, decay, _up):
-            pv = v * factor
+    (value = salience) and their broader concepts (``up``: :func:`_ancestors`
+    of each), damped (the best value wins; ties: the first mentioned concept by id)."""
+    mentions = sorted(concepts.items())
+    out = {c: (float(s), c) for c, s in mentions}
+    for c, s in mentions:  # in order of id
+        for p, factor in up[c]:
+            pv = float(s) * factor
             held = out.get(p)
             if pv > (held[0] if held is not None else 0.0) + 1e-12:
                 out[p] = (pv, c)
@@ -482,17 +478,10 @@ def _expand(
 
 
 def _ancestors(
-    c: str,
-    parents: Mapping[str, Sequence[str]],
-    decay: float,
-    memo: dict[tuple[str, float], tuple[tuple[str, float], ...]] | None,
+    c: str, parents: Mapping[str, Sequence[str]], decay: float
 ) -> tuple[tuple[str, float], ...]:
-    """Every broader concept of ``c`` with ``decay ** levels`` (the nearest way)."""
-    key = (c, decay)
-    if memo is not None:
-        found = memo.get(key)
-        if found is not None:
-            return found
+    """Every broader concept of ``c`` with ``decay ** levels`` (the nearest way;
+    none if ``decay`` is 0)."""
     best: dict[str, float] = {}
     frontier = [(c, 1.0)]
     while frontier:
@@ -504,10 +493,7 @@ def _ancestors(
                     best[p] = pf
                     nxt.append((p, pf))
         frontier = nxt
-    found = tuple(sorted(best.items()))
-    if memo is not None:
-        memo[key] = found
-    return found
+    return tuple(sorted(best.items()))
 
 
 def _row(
