@@ -14,9 +14,6 @@ import numpy as np
 
 __all__ = ["added_runs", "best_in_table", "best_per_row", "ordered_runs", "pointers"]
 
-#: no key (a padded place)
-_EMPTY = np.iinfo(np.int64).max
-
 
 def pointers(counts: np.ndarray) -> np.ndarray:
     """Where each run of ``counts`` starts, and the end of the last: the row
@@ -75,6 +72,7 @@ def best_per_row(
     counts = np.bincount(r, minlength=rows)
     starts = pointers(counts)[:-1]
     at = np.arange(len(r)) - starts[r]  # place in its row
+    empty = np.iinfo(np.int64).max
     picked = []
     step = max(1, (1 << 22) // max(1, int(counts.max(initial=0))))  # rows at a time
     for a in range(0, rows, step):
@@ -83,9 +81,14 @@ def best_per_row(
         width = int(counts[a:b].max(initial=0))
         if width == 0:
             continue
-        pad = np.full((b - a, width), _EMPTY, dtype=np.int64)
+        pad = np.full((b - a, width), empty, dtype=np.int64)
         pad[r[lo:hi] - a, at[lo:hi]] = key[lo:hi]
-        place, real = _smallest(pad, m)
+        if width > m:
+            place = np.argpartition(pad, m - 1, axis=1)[:, :m]
+            place = np.take_along_axis(place, np.argsort(np.take_along_axis(pad, place, 1), 1), 1)
+        else:
+            place = np.argsort(pad, axis=1)
+        real = np.take_along_axis(pad, place, 1) != empty
         picked.append((starts[a:b, None] + place)[real])
     take = np.concatenate(picked) if picked else np.zeros(0, dtype=np.int64)
     return r[take], j[take], score[take]
@@ -93,28 +96,15 @@ def best_per_row(
 
 def best_in_table(score: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`best_per_row` of a dense table of scores (rows, by column; its
-    pairs: the scores above 1e-9), with the same keys: the same pairs, in the
-    same order.
+    pairs: the scores above 1e-9): the same pairs, in the same order, picked
+    among those within a rounding (2e-9) of each row's ``m``-th best score.
 
     >>> best_in_table(np.array([[0.0, 0.5, 0.7], [0.2, 0.0, 0.2]]), 1)
     (array([0, 1]), array([2, 0]), array([0.7, 0.2]))
     """
     rows, n = score.shape
-    key = ((1 << 30) - 1 - np.rint(score * 1e9).astype(np.int64)) << 24
-    key |= np.arange(n, dtype=np.int64)
-    key[score <= 1e-9] = _EMPTY
-    place, real = _smallest(key, m)
-    r = np.broadcast_to(np.arange(rows)[:, None], place.shape)[real]
-    j = place[real]
-    return r, j, score[r, j]
-
-
-def _smallest(pad: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
-    """The columns of the ``m`` smallest keys of each row of ``pad``, smallest
-    first, and which of them hold a key (not ``_EMPTY``)."""
-    if pad.shape[1] > m:
-        place = np.argpartition(pad, m - 1, axis=1)[:, :m]
-        place = np.take_along_axis(place, np.argsort(np.take_along_axis(pad, place, 1), 1), 1)
-    else:
-        place = np.argsort(pad, axis=1)
-    return place, np.take_along_axis(pad, place, 1) != _EMPTY
+    near = score > 1e-9
+    if n > m:
+        near &= score >= np.partition(score, n - m, axis=1)[:, n - m, None] - 2e-9
+    r, j = np.nonzero(near)
+    return best_per_row(r, j, score[r, j], rows, n, m)

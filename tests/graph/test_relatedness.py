@@ -280,3 +280,20 @@ def test_a_block_scored_as_a_dense_table_has_the_same_best_pairs(shared, draws, 
         monkeypatch.setattr(relatedness, "DENSE", dense)
         got[dense] = [corpus.top_rows(a, min(40, a + 16), 6) for a in range(0, 40, 16)]
     assert got[0.0] == got[2.0]
+
+
+@pytest.mark.parametrize("width", [40, 3])  # more columns than picked, fewer
+def test_the_best_in_a_table_are_the_best_of_its_pairs_ties_and_roundings_included(width):
+    import numpy as np
+
+    from kgraph.graph.runs import best_in_table, best_per_row
+
+    rng = np.random.default_rng(5)
+    # scores on a coarse grid, some a hair apart (the same to 9 decimals), some 0
+    score = rng.integers(0, 6, size=(30, width)) / 8
+    score += rng.choice([0, 4e-10, -4e-10], size=(30, width))
+    score[score < 0.1] = 0.0
+    r, j = np.nonzero(score > 1e-9)
+    want = best_per_row(r, j, score[r, j], 30, width, 5)
+    got = best_in_table(score, 5)
+    assert all((a == b).all() for a, b in zip(got, want, strict=True))
