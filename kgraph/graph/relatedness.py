@@ -197,27 +197,24 @@ class Corpus:
             ),
             shape=(n, max(1, len(author_codes))),
         )
-        # the word vectors alone (same-story copies), columns in order
-        order = np.lexsort((self._wcode, wrow))
-        self.word_matrix = sparse.csr_matrix(
-            (self._wval[order], self._wcode[order], self._wptr),
-            shape=(n, max(1, len(self.vocab))),
-        )
+        # the word vectors alone (same-story copies), columns in order (each row sorted)
+        words_shape = (n, max(1, len(self.vocab)))
+        word_rows = (self._wval, self._wcode, self._wptr)
+        self.word_matrix = sparse.csr_matrix(word_rows, shape=words_shape, copy=True)
+        self.word_matrix.sort_indices()
         # the concept vectors alone (reasons), columns in the order of ``concept_ids``
-        ccol -= len(self.vocab)
-        order = np.lexsort((ccol, crow))
         width = max(1, len(self.concept_ids))
-        self.concept_matrix = sparse.csr_matrix((cval[order], ccol[order], cptr), shape=(n, width))
+        concept_rows = (cval, self._ccol, cptr)
+        self.concept_matrix = sparse.csr_matrix(concept_rows, shape=(n, width), copy=True)
+        self.concept_matrix.sort_indices()
         # the concepts each article mentions (ones)
-        drow = np.repeat(np.arange(n), [len(d) for d in self.direct])
         dcol = np.asarray(
             [ccode[c] - len(self.vocab) for d in self.direct for c in d], dtype=np.int64
         )
-        order = np.lexsort((dcol, drow))
-        dptr = pointers(np.bincount(drow, minlength=n))
-        self.direct_matrix = sparse.csr_matrix(
-            (np.ones(len(dcol)), dcol[order], dptr), shape=(n, width)
-        )
+        dptr = pointers(np.asarray([len(d) for d in self.direct], dtype=np.int64))
+        direct_rows = (np.ones(len(dcol)), dcol, dptr)
+        self.direct_matrix = sparse.csr_matrix(direct_rows, shape=(n, width))
+        self.direct_matrix.sort_indices()
         links: dict[int, set[int]] = defaultdict(set)
         for i, d in enumerate(docs):
             for j in d.links:
