@@ -14,6 +14,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -132,15 +133,14 @@ def explain_many(
     told_r, terms_r = round4(cshare[told]), round4(terms)
     link_r, source_r = round4(w.link * scales), round4(w.source * scales)
     has_terms = (counts > 0).tolist()
+    # every pair's concepts as shared ones, a run per pair: the reasons of the simple pairs
+    as_shared = list(zip(repeat("shared_concept"), told_r, told_ids, repeat(""), strict=False))
     out = []
     rows = zip(i.tolist(), j.tolist(), simple.tolist(), content.tolist(), strict=True)
     for p, (a, b, easy, total) in enumerate(rows):
         lo, hi = cbounds[p], cbounds[p + 1]
         if easy:
-            reasons = [
-                ("shared_concept", r, c, "")
-                for c, r in zip(told_ids[lo:hi], told_r[lo:hi], strict=True)
-            ]
+            reasons: list[Reason] = as_shared[lo:hi]
         else:
             told_p = list(zip(told_ids[lo:hi], told_shares[lo:hi], strict=True))
             reasons = _concept_reasons(corpus, a, b, told_p)
@@ -189,15 +189,18 @@ def _shared_parts(
     ones = sparse.csr_matrix(
         (np.ones(matrix.nnz), matrix.indices, matrix.indptr), shape=matrix.shape
     )
-    mine, theirs = at[i].multiply(ones[j]).tocsr(), at[j].multiply(ones[i]).tocsr()
+    mine = at[i].multiply(ones[j]).tocsr()
     mine.sort_indices()
-    theirs.sort_indices()
     counts = np.diff(mine.indptr)
     pair = np.repeat(np.arange(len(i)), counts)
-    data = matrix.data
-    x_i = data[mine.data.astype(np.int64) - 1]
-    x_j = data[theirs.data.astype(np.int64) - 1]
-    return counts, mine.indices.astype(np.int64), weight * x_i * x_j * scales[pair]
+    cols = mine.indices.astype(np.int64)
+    # the other's values: where (row j, column) is among the stored values, in order
+    width = matrix.shape[1]
+    stored = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr)) * width
+    stored += matrix.indices
+    x_i = matrix.data[mine.data.astype(np.int64) - 1]
+    x_j = matrix.data[np.searchsorted(stored, j[pair] * width + cols)]
+    return counts, cols, weight * x_i * x_j * scales[pair]
 
 
 def _concept_reasons(corpus: Corpus, i: int, j: int, told: list[tuple[str, float]]) -> list[Reason]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["added_runs", "best_per_row", "ordered_runs", "pointers"]
+__all__ = ["added_runs", "best_in_table", "best_per_row", "ordered_runs", "pointers"]
 
 
 def pointers(counts: np.ndarray) -> np.ndarray:
@@ -92,3 +92,19 @@ def best_per_row(
         picked.append((starts[a:b, None] + place)[real])
     take = np.concatenate(picked) if picked else np.zeros(0, dtype=np.int64)
     return r[take], j[take], score[take]
+
+
+def best_in_table(score: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`best_per_row` of a dense table of scores (rows, by column; its
+    pairs: the scores above 1e-9): the same pairs, in the same order, picked
+    among those within a rounding (2e-9) of each row's ``m``-th best score.
+
+    >>> best_in_table(np.array([[0.0, 0.5, 0.7], [0.2, 0.0, 0.2]]), 1)
+    (array([0, 1]), array([2, 0]), array([0.7, 0.2]))
+    """
+    rows, n = score.shape
+    near = score > 1e-9
+    if n > m:
+        near &= score >= np.partition(score, n - m, axis=1)[:, n - m, None] - 2e-9
+    r, j = np.nonzero(near)
+    return best_per_row(r, j, score[r, j], rows, n, m)

@@ -253,3 +253,47 @@ def test_the_best_of_each_article_are_its_best_pairs_in_order(shared, draws):
         ]
         want = [(b, s) for _, b, s in sorted(mine)[:6]]
         assert got[a][0] == want
+
+
+@pytest.mark.parametrize(("shared", "draws"), [(3, 30), (3000, 4)])
+def test_a_block_scored_as_a_dense_table_has_the_same_best_pairs(shared, draws, monkeypatch):
+    import random
+
+    from kgraph.graph import relatedness
+
+    rng = random.Random(shared)
+    pool = [f"word{c}" for c in range(shared)]
+    docs = [
+        doc(
+            f"t{n}",
+            " ".join(rng.choice(pool) for _ in range(draws)) + " " + filler(20, f"own{n}x"),
+            {f"c{rng.randrange(5 if draws > 10 else 400)}": 0.5},
+            feed=f"f{n % 3}" if n % 5 else "",
+            authors=(f"a{n % 4}", f"b{n % 5}") if n % 2 else (f"a{n % 4}",) if n % 3 else (),
+            links=(n + 1, (n * 7) % 40) if n % 7 == 0 and n + 1 < 40 else (),
+        )
+        for n in range(40)
+    ]
+    corpus = Corpus(docs, {"c1": ("c0",)})
+    got = {}
+    for dense in (0.0, 2.0):  # every block as a table, none
+        monkeypatch.setattr(relatedness, "DENSE", dense)
+        got[dense] = [corpus.top_rows(a, min(40, a + 16), 6) for a in range(0, 40, 16)]
+    assert got[0.0] == got[2.0]
+
+
+@pytest.mark.parametrize("width", [40, 3])  # more columns than picked, fewer
+def test_the_best_in_a_table_are_the_best_of_its_pairs_ties_and_roundings_included(width):
+    import numpy as np
+
+    from kgraph.graph.runs import best_in_table, best_per_row
+
+    rng = np.random.default_rng(5)
+    # scores on a coarse grid, some a hair apart (the same to 9 decimals), some 0
+    score = rng.integers(0, 6, size=(30, width)) / 8
+    score += rng.choice([0, 4e-10, -4e-10], size=(30, width))
+    score[score < 0.1] = 0.0
+    r, j = np.nonzero(score > 1e-9)
+    want = best_per_row(r, j, score[r, j], 30, width, 5)
+    got = best_in_table(score, 5)
+    assert all((a == b).all() for a, b in zip(got, want, strict=True))
