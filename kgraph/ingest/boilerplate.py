@@ -271,12 +271,16 @@ _CALL_LINE = re.compile(
 
 
 _PROMPT = re.compile(r"^(?:[$#%>]\s+\S|[\w.-]+@[\w.-]+:\S*[#$]\s)")
+# Feed text is untrusted: each flag below reads one way only, or a line of
+# flags that fails to match takes a backtracking regex exponential time (20
+# flags: a minute). A flag is "-" then [\w-]+ (what -{1,2}[\w-]+ matched, in
+# one way); a flag's value after a space is no flag itself (one that is, is
+# the next flag). The same strings match as before.
 #: a command and two or more flags, and nothing that reads as a sentence after
-_FLAGS = re.compile(
-    r"^[\w./-]+(?:\s+[\w./-]+)?(?:\s+-{1,2}[\w-]+(?:=\S*)?(?:\s+[^\s-][^\s]*)?){2,}\s*$"
-)
+_FLAGS = re.compile(r"^[\w./-]+(?:\s+[\w./-]+)?(?:\s+-[\w-]+(?:=\S*)?(?:\s+[^\s-][^\s]*)?){2,}\s*$")
 _PIPELINE = re.compile(
-    r"(?:^|\s)[\w./-]+(?:\s+-{1,2}[\w-]+(?:[= ][^\s|]+)?)*\s*\|\s*[\w./-]+\s+-{1,2}\w"
+    r"(?:^|\s)[\w./-]+(?:\s+-[\w-]+(?:=[^\s|]+| (?!-[\w-]+(?:=[^\s|]+)?(?![^\s|]))[^\s|]+)?)*"
+    r"\s*\|\s*[\w./-]+\s+-{1,2}\w"
 )
 
 
