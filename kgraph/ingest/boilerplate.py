@@ -134,10 +134,28 @@ _CALL = re.compile(
     r"\bposted by [\w .'-]{1,40}\|\s*(?:\d+|no) comments?\b)",
     re.I,
 )
-#: words one of which every call to action has (a cheap test before the regex)
-_CALL_HINT = re.compile(
-    "follow |subscribe|sign up|share |tweet|thank|if you|originally published|buy me|comment"
-    "|connect with|find me|newsletter|mailing list|conversation|github|gitlab|bitbucket|repo"
+#: words one of which every call to action has (a cheap test before the regex:
+#: a substring test each, faster than one regex alternation of them all)
+_CALL_HINTS = (
+    "follow ",
+    "subscribe",
+    "sign up",
+    "share ",
+    "tweet",
+    "thank",
+    "if you",
+    "originally published",
+    "buy me",
+    "comment",
+    "connect with",
+    "find me",
+    "newsletter",
+    "mailing list",
+    "conversation",
+    "github",
+    "gitlab",
+    "bitbucket",
+    "repo",
 )
 #: a call to action is a short paragraph; a longer one is content that says so in passing
 CALL_MAX_WORDS = 60
@@ -215,10 +233,12 @@ def is_call_to_action(text: str) -> bool:
     """
     if text.count(" ") >= CALL_MAX_WORDS:
         return False
-    # one scan for the words first: every paragraph of every article comes here
-    if _CALL_HINT.search(text.lower()) is None:
-        return False
-    return _CALL.search(text) is not None
+    # the words first: every paragraph of every article comes here
+    low = text.lower()
+    for hint in _CALL_HINTS:
+        if hint in low:
+            return _CALL.search(text) is not None
+    return False
 
 
 def looks_like_source(text: str) -> bool:

@@ -230,8 +230,11 @@ class _Walker:
         """End the current block: the text gathered so far becomes one, unless blank."""
         buf = self.buf
         if buf:
-            text = clean_inline("".join(buf))
+            text = "".join(buf)
             buf.clear()
+            if text.isspace():  # most often: the line breaks between two blocks
+                return
+            text = clean_inline(text)
             if text and not is_call_to_action(text):
                 kind = self.kinds[-1]
                 if kind == "paragraph" and (looks_like_command(text) or looks_like_source(text)):
