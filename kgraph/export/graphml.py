@@ -259,14 +259,23 @@ def write_graphml(
     seen.update(zip(graph.graph, map(type, graph.graph.values()), strict=True))
     for d in node_data:
         seen.update(zip(d, map(type, d.values()), strict=True))
-    # the edges' (names, types) shapes: a few, shared by thousands of edges
-    shapes = {(names, tuple(map(type, values))) for _, _, _, names, values in edge_columns(graph)}
+    # the edges' (names, types) shapes: a few, shared by thousands of edges; and
+    # the first source node (in sorted order) of an edge with each tuple of names
+    shapes: set[tuple[tuple[str, ...], tuple[type, ...]]] = set()
+    first_at: dict[tuple[str, ...], int] = {}
+    position = {n: i for i, n in enumerate(nodes)}
+    source, at = None, 0
+    for u, _, _, names, values in edge_columns(graph):
+        shapes.add((names, tuple(map(type, values))))
+        if u is not source:  # a node's edges come together
+            source, at = u, position[u]
+        if first_at.get(names, len(nodes)) > at:
+            first_at[names] = at
     edge_seen = {pair for names, kinds in shapes for pair in zip(names, kinds, strict=True)}
     if style is not None and shapes:
         edge_seen = {(k, t) for k, t in edge_seen if k not in style.EDGE_TYPES}
         edge_seen.update(style.EDGE_TYPES.items())
     types = _unify(seen | edge_seen)
-    edge_names = {k for k, _ in edge_seen}
 
     # key ids in the order networkx creates them: graph, then nodes, then edges
     keys: dict[tuple[str, str, str], str] = {}
@@ -291,16 +300,14 @@ def write_graphml(
             key_id(str(k), types[k], "node")
     # the names an edge is written with, by its own names (see _EdgePlans)
     plans = _EdgePlans(style is not None)
-    if edge_names:
-        named: set[str] = set()
-        for _, _, _, d in iter_sorted_edges(graph, nodes):
-            # an edge with the names of one met before names no new key
-            if plans.first_seen(attr_columns(d)[0]):
-                for k in plans.names_out(attr_columns(d)[0]):
+    # the edges in sorted order name their keys; only the edges of the nodes
+    # where a tuple of names comes first can name a new one
+    for at in sorted(set(first_at.values())):
+        for _, _, _, d in iter_sorted_edges(graph, [nodes[at]]):
+            names = attr_columns(d)[0]
+            if plans.first_seen(names):
+                for k in plans.names_out(names):
                     key_id(str(k), types[k], "edge")
-                    named.add(k)
-                if len(named) == len(edge_names):
-                    break
     render = {
         (name, scope): _renderer(f'\n      <data key="{kid}"', types[name])
         for (name, _xml_type, scope), kid in keys.items()
