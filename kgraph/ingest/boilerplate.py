@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+import ahocorasick
+
 __all__ = [
     "is_boilerplate_element",
     "is_call_to_action",
@@ -135,7 +137,7 @@ _CALL = re.compile(
     re.I,
 )
 #: words one of which every call to action has (a cheap test before the regex:
-#: a substring test each, faster than one regex alternation of them all)
+#: one Aho-Corasick scan for all of them, faster than a regex alternation)
 _CALL_HINTS = (
     "follow ",
     "subscribe",
@@ -157,6 +159,10 @@ _CALL_HINTS = (
     "bitbucket",
     "repo",
 )
+_CALL_FINDER = ahocorasick.Automaton()
+for _hint in _CALL_HINTS:
+    _CALL_FINDER.add_word(_hint, _hint)
+_CALL_FINDER.make_automaton()
 #: a call to action is a short paragraph; a longer one is content that says so in passing
 CALL_MAX_WORDS = 60
 
@@ -234,11 +240,9 @@ def is_call_to_action(text: str) -> bool:
     if text.count(" ") >= CALL_MAX_WORDS:
         return False
     # the words first: every paragraph of every article comes here
-    low = text.lower()
-    for hint in _CALL_HINTS:
-        if hint in low:
-            return _CALL.search(text) is not None
-    return False
+    if next(_CALL_FINDER.iter(text.lower()), None) is None:
+        return False
+    return _CALL.search(text) is not None
 
 
 def looks_like_source(text: str) -> bool:
