@@ -94,6 +94,7 @@ class KnowledgeGraph:
             if d.get("kind") == "concept" and d.get("article_count", 0)
         ]
         concepts.sort(key=lambda c: (-c[0], c[1]))
+        edge_kinds = _edge_kinds(self.graph)
         return {
             "articles": kinds.get("article", 0),
             "concepts": kinds.get("concept", 0),
@@ -101,10 +102,8 @@ class KnowledgeGraph:
             "authors": kinds.get("author", 0),
             "tags": kinds.get("tag", 0),
             "feeds": kinds.get("feed", 0),
-            "edges": self.graph.number_of_edges(),
-            "edge_kinds": dict(
-                sorted(Counter(k for *_, k in self.graph.edges(data="kind", default="")).items())
-            ),
+            "edges": sum(edge_kinds.values()),
+            "edge_kinds": dict(sorted(edge_kinds.items())),
             "top_concepts": [
                 {"id": n.removeprefix("concept:"), "name": name, "articles": count}
                 for count, name, n in concepts[:top]
@@ -287,3 +286,16 @@ class KnowledgeGraph:
             if progress:
                 progress("write", len(fmts), len(fmts))
         return written
+
+
+def _edge_kinds(graph: nx.MultiDiGraph) -> Counter[Any]:
+    """The number of edges of each ``kind`` (``""``: none), read from each
+    edge's names and values tuples (:func:`kgraph.graph.compact.edge_columns`)."""
+    from kgraph.graph.compact import edge_columns
+
+    if not graph.is_multigraph():
+        return Counter(k for *_, k in graph.edges(data="kind", default=""))
+    kinds: Counter[Any] = Counter()
+    for _, _, _, names, values in edge_columns(graph):
+        kinds[values[names.index("kind")] if "kind" in names else ""] += 1
+    return kinds

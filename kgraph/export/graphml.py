@@ -39,6 +39,8 @@ import networkx as nx
 from kgraph.export.loading import load_graph
 from kgraph.export.style import Decoration, decoration
 from kgraph.fileio import atomic_open
+from kgraph.graph.analytics import weight_of
+from kgraph.graph.compact import attr_columns, edge_columns
 
 __all__ = [
     "clean_value",
@@ -251,21 +253,29 @@ def write_graphml(
     node_data = [graph.nodes[n] for n in nodes]
     if style is not None:
         node_data = [style.node_attrs(n, d) for n, d in zip(nodes, node_data, strict=True)]
-    edge_attrs = style.edge_attrs if style is not None else None
 
     # one type per attribute name across graph, nodes and edges (see check_types)
     seen: set[tuple[str, type]] = set()
     seen.update(zip(graph.graph, map(type, graph.graph.values()), strict=True))
     for d in node_data:
         seen.update(zip(d, map(type, d.values()), strict=True))
-    edge_seen: set[tuple[str, type]] = set()
-    for _, _, d in graph.edges(data=True):
-        edge_seen.update(zip(d, map(type, d.values()), strict=True))
-    if style is not None and next(iter(graph.edges), None) is not None:
+    # the edges' (names, types) shapes: a few, shared by thousands of edges; and
+    # the first source node (in sorted order) of an edge with each tuple of names
+    shapes: set[tuple[tuple[str, ...], tuple[type, ...]]] = set()
+    first_at: dict[tuple[str, ...], int] = {}
+    position = {n: i for i, n in enumerate(nodes)}
+    source, at = None, 0
+    for u, _, _, names, values in edge_columns(graph):
+        shapes.add((names, tuple(map(type, values))))
+        if u is not source:  # a node's edges come together
+            source, at = u, position[u]
+        if first_at.get(names, len(nodes)) > at:
+            first_at[names] = at
+    edge_seen = {pair for names, kinds in shapes for pair in zip(names, kinds, strict=True)}
+    if style is not None and shapes:
         edge_seen = {(k, t) for k, t in edge_seen if k not in style.EDGE_TYPES}
         edge_seen.update(style.EDGE_TYPES.items())
     types = _unify(seen | edge_seen)
-    edge_names = {k for k, _ in edge_seen}
 
     # key ids in the order networkx creates them: graph, then nodes, then edges
     keys: dict[tuple[str, str, str], str] = {}
@@ -288,14 +298,16 @@ def write_graphml(
     for d in node_data:
         for k in sorted(d):
             key_id(str(k), types[k], "node")
-    if edge_names:
-        named: set[str] = set()
-        for _, _, _, d in iter_sorted_edges(graph, nodes):
-            for k in sorted(edge_attrs(d) if edge_attrs else d):
-                key_id(str(k), types[k], "edge")
-                named.add(k)
-            if len(named) == len(edge_names):
-                break
+    # the names an edge is written with, by its own names (see _EdgePlans)
+    plans = _EdgePlans(style is not None)
+    # the edges in sorted order name their keys; only the edges of the nodes
+    # where a tuple of names comes first can name a new one
+    for at in sorted(set(first_at.values())):
+        for _, _, _, d in iter_sorted_edges(graph, [nodes[at]]):
+            names = attr_columns(d)[0]
+            if plans.first_seen(names):
+                for k in plans.names_out(names):
+                    key_id(str(k), types[k], "edge")
     render = {
         (name, scope): _renderer(f'\n      <data key="{kid}"', types[name])
         for (name, _xml_type, scope), kid in keys.items()
@@ -331,13 +343,15 @@ def write_graphml(
                 fh.write("".join(buf))
                 buf.clear()
         for u, v, ek, attrs in iter_sorted_edges(graph, nodes):
-            if edge_attrs is not None:
-                attrs = edge_attrs(attrs)
+            names, values = attr_columns(attrs)
+            order = plans.order(names, edge_render)
             ident = ek if type(ek) is str and ek.isprintable() else str(clean_value(ek))
             head = f"\n    <edge source={quoted[u]} target={quoted[v]} id={_quote(ident)}"
-            if attrs:
+            if order:
                 buf.append(head + ">")
-                buf.extend(edge_render[k](attrs[k]) for k in sorted(attrs))
+                if plans.decorated:
+                    values = plans.decorate(names, values)
+                buf.extend([render(values[i]) for i, render in order])
                 buf.append("\n    </edge>")
             else:
                 buf.append(head + " />")
@@ -349,6 +363,70 @@ def write_graphml(
         buf.append("\n  </graph>\n</graphml>\n")
         fh.write("".join(buf))
     return target
+
+
+class _EdgePlans:
+    """How an edge with given attribute names is written, worked out once per
+    tuple of names (a graph has a few, shared by thousands of edges).
+
+    Decorated (:meth:`~kgraph.export.style.Decoration.edge_attrs`), an edge is
+    written with ``weight`` (its own made a positive float, else 1.0) and
+    ``label`` (its ``kind``); :meth:`decorate` puts those two values after
+    its own, and :meth:`order` gives, for the written names in sorted order,
+    the index of each one's value and its renderer.
+
+    >>> plans = _EdgePlans(True)
+    >>> plans.names_out(("kind", "weight")), plans.decorate(("kind", "weight"), ("x", 2))
+    (['kind', 'label', 'weight'], ('x', 2, 2.0, 'x'))
+    >>> [i for i, _ in plans.order(("kind", "weight"), dict.fromkeys(["kind", "label", "weight"], str))]
+    [0, 3, 2]
+    """
+
+    def __init__(self, decorated: bool) -> None:
+        self.decorated = decorated
+        self.seen: set[tuple[str, ...]] = set()
+        self.orders: dict[tuple[str, ...], list[tuple[int, Callable[[Any], str]]]] = {}
+        #: per names: the index of ``weight`` and of ``kind`` (-1: none)
+        self.extra: dict[tuple[str, ...], tuple[int, int]] = {}
+
+    def first_seen(self, names: tuple[str, ...]) -> bool:
+        """Whether ``names`` comes for the first time (and note it)."""
+        if names in self.seen:
+            return False
+        self.seen.add(names)
+        return True
+
+    def names_out(self, names: tuple[str, ...]) -> list[str]:
+        """The names an edge with ``names`` is written with, sorted."""
+        if not self.decorated:
+            return sorted(names)
+        return sorted({*names, "weight", "label"})
+
+    def decorate(self, names: tuple[str, ...], values: tuple[Any, ...]) -> tuple[Any, ...]:
+        """``values`` and then the decorated ``weight`` and ``label``."""
+        extra = self.extra.get(names)
+        if extra is None:
+            extra = self.extra[names] = (
+                names.index("weight") if "weight" in names else -1,
+                names.index("kind") if "kind" in names else -1,
+            )
+        w, k = extra
+        weight = weight_of(values[w] if w >= 0 else None)
+        return (*values, weight, str(values[k]) if k >= 0 else "")
+
+    def order(
+        self, names: tuple[str, ...], renderers: dict[str, Callable[[Any], str]]
+    ) -> list[tuple[int, Callable[[Any], str]]]:
+        """``(index in the values, renderer)`` of each written name, in order."""
+        found = self.orders.get(names)
+        if found is None:
+            where = {name: i for i, name in enumerate(names)}
+            if self.decorated:
+                where["weight"], where["label"] = len(names), len(names) + 1
+            found = self.orders[names] = [
+                (where[name], renderers[name]) for name in self.names_out(names)
+            ]
+        return found
 
 
 def _data(key: str, value: Any, indent: str) -> str:

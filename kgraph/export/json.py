@@ -21,6 +21,7 @@ import networkx as nx
 from kgraph.export.graphml import clean_value, iter_sorted_edges
 from kgraph.export.loading import load_graph
 from kgraph.fileio import atomic_open
+from kgraph.graph.compact import attr_columns
 
 __all__ = ["read_json", "write_json"]
 
@@ -49,8 +50,12 @@ def write_json(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
 
 def _links(graph: nx.MultiDiGraph, nodes: list[Any]) -> Iterator[dict[str, Any]]:
     for u, v, key, attrs in iter_sorted_edges(graph, nodes):
-        link = {k: _clean(val) for k, val in attrs.items()}
-        link.update(source=_clean(u), target=_clean(v), key=_clean(key))
+        names, values = attr_columns(attrs)  # no copy of a graph's own attributes
+        link = dict(zip(names, map(_clean, values), strict=True))
+        # node ids and keys are nearly always printable strings: no call for them
+        link["source"] = u if type(u) is str and u.isprintable() else _clean(u)
+        link["target"] = v if type(v) is str and v.isprintable() else _clean(v)
+        link["key"] = key if type(key) is str and key.isprintable() else _clean(key)
         yield link
 
 

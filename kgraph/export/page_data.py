@@ -7,6 +7,7 @@ Feed text is hostile input: it goes into the page only as JSON whose ``<``,
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import operator
@@ -19,6 +20,7 @@ import numpy as np
 
 from kgraph.export import page_layout
 from kgraph.export.map_layout import name_lines
+from kgraph.graph.compact import edge_columns
 from kgraph.graph.palette import GROUP_COLOURS, KIND_COLOURS, colour_of, group_of
 
 __all__ = [
@@ -223,19 +225,20 @@ def map_meta(graph: nx.MultiDiGraph) -> dict[str, Any] | None:
     }
 
 
-#: An edge as ``(from, to, kind, attributes)``: its record is made when written.
-Edge = tuple[str, str, str, dict[str, Any]]
+#: An edge as ``(from, to, kind, attribute names, attribute values)`` (see
+#: :func:`kgraph.graph.compact.attr_columns`): its record is made when written.
+Edge = tuple[str, str, str, tuple[str, ...], tuple[Any, ...]]
 
 
 def edge_rows(graph: nx.MultiDiGraph) -> list[Edge]:
     """Every edge, in a stable order: by source, target and kind, then
     (parallel edges of one kind) by their record's JSON."""
     edges: list[Edge] = []
-    for u, v, attrs in graph.edges(data=True):
-        kind = attrs.get("kind")
+    for u, v, _, names, values in edge_columns(graph):
+        kind = values[names.index("kind")] if "kind" in names else None
         if type(kind) is not str or not kind:
             kind = text(kind) or "other"
-        edges.append((str(u), str(v), kind, attrs))
+        edges.append((str(u), str(v), kind, names, values))
     key = operator.itemgetter(0, 1, 2)
     edges.sort(key=key)
     start = 0
@@ -247,30 +250,41 @@ def edge_rows(graph: nx.MultiDiGraph) -> list[Edge]:
     return edges
 
 
+@functools.lru_cache(maxsize=1024)
+def _record_fields(kind: str, names: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
+    """The fields of ``kind`` (:data:`EDGE_FIELDS`) an edge with ``names`` has,
+    each with the index of its value."""
+    return tuple((f, names.index(f)) for f in EDGE_FIELDS.get(kind, ()) if f in names)
+
+
 def edge_record(edge: Edge) -> dict[str, Any]:
-    """The edge's endpoints, kind and the attributes of its kind."""
-    frm, to, kind, attrs = edge
+    """The edge's endpoints, kind and the attributes of its kind.
+
+    >>> edge_record(("a", "b", "mentions", ("kind", "weight", "x"), ("mentions", 0.1234567, 1)))
+    {'from': 'a', 'to': 'b', 'kind': 'mentions', 'weight': 0.123457}
+    """
+    frm, to, kind, names, values = edge
     record: dict[str, Any] = {"from": frm, "to": to, "kind": kind}
-    for field in EDGE_FIELDS.get(kind, ()):
-        if field in attrs:
-            record[field] = value(attrs[field])
+    for field, i in _record_fields(kind, names):
+        v = values[i]
+        record[field] = v if type(v) is str or type(v) is int else value(v)
     return record
 
 
 def data_chunks(payload: dict[str, Any], edges: list[Edge]) -> Iterator[str]:
     """``json_for_script(payload)`` with ``"edges"`` (the first key in sorted
-    order) made of the edges' records, written a few thousand at a time."""
+    order) made of the edges' records, written a few thousand at a time.
+
+    The records of a few thousand edges are encoded in one call: with the
+    compact separators, ``ENCODE(records)`` is ``"[" + ",".join(map(ENCODE,
+    records)) + "]"``.
+    """
     yield '{"edges":['
-    buf: list[str] = []
     sep = ""
-    for edge in edges:
-        buf.append(ENCODE(edge_record(edge)))
-        if len(buf) >= 4096:
-            yield sep + escape_for_script(",".join(buf))
-            buf.clear()
-            sep = ","
-    if buf:
-        yield sep + escape_for_script(",".join(buf))
+    for start in range(0, len(edges), 4096):
+        records = [edge_record(edge) for edge in edges[start : start + 4096]]
+        yield sep + escape_for_script(ENCODE(records)[1:-1])
+        sep = ","
     rest = json_for_script(payload)
     yield "]}" if rest == "{}" else "]," + rest[1:]
 

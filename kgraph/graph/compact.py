@@ -36,7 +36,14 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["CompactMultiDiGraph", "EdgeAttrs", "EdgeKeys", "shared_names"]
+__all__ = [
+    "CompactMultiDiGraph",
+    "EdgeAttrs",
+    "EdgeKeys",
+    "attr_columns",
+    "edge_columns",
+    "shared_names",
+]
 
 #: One tuple object per distinct tuple of attribute names.
 _NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
@@ -197,7 +204,11 @@ class EdgeKeys(MutableMapping[Any, Any]):
         return 0 if self._key is _EMPTY else 1
 
     def items(self) -> ItemsView[Any, Any]:
-        return self.copy().items()
+        # every edge listing (graph.edges(data=True)) calls this once per node pair
+        key = self._key
+        if key is _MANY:
+            return self._data.items()
+        return ({} if key is _EMPTY else {key: self._data}).items()
 
     def copy(self) -> dict[Any, Any]:
         """A plain dict of key -> attributes (the attribute mappings are not copied)."""
@@ -215,6 +226,50 @@ class EdgeKeys(MutableMapping[Any, Any]):
         self._key, self._data = _EMPTY, None
         for key, data in state.items():
             self[key] = data
+
+
+def attr_columns(attrs: Mapping[str, Any]) -> tuple[tuple[str, ...], tuple[Any, ...]]:
+    """An edge's attribute names and values as two tuples: an :class:`EdgeAttrs`'
+    own (the names tuple shared by every edge with those names), without a copy.
+
+    >>> attr_columns(EdgeAttrs(kind="x", weight=0.5)), attr_columns({"kind": "y"})
+    ((('kind', 'weight'), ('x', 0.5)), (('kind',), ('y',)))
+    """
+    if type(attrs) is EdgeAttrs:
+        return attrs._names, attrs._values
+    return tuple(attrs), tuple(attrs.values())
+
+
+def edge_columns(
+    graph: nx.MultiDiGraph,
+) -> Iterator[tuple[Any, Any, Any, tuple[str, ...], tuple[Any, ...]]]:
+    """Every edge of a multigraph as ``(source, target, key, names, values)``
+    (see :func:`attr_columns`), in the order of ``graph.edges(keys=True)``;
+    without a mapping made per node pair or per edge for a
+    :class:`CompactMultiDiGraph`'s edges.
+
+    >>> g = CompactMultiDiGraph()
+    >>> g.add_edge("a", "b", key="e1", kind="x")
+    'e1'
+    >>> list(edge_columns(g))
+    [('a', 'b', 'e1', ('kind',), ('x',))]
+    """
+    for u, nbrs in graph.adjacency():
+        for v, keys in nbrs.items():
+            if type(keys) is EdgeKeys and keys._key is not _MANY:
+                if keys._key is _EMPTY:
+                    continue
+                attrs = keys._data
+                if type(attrs) is EdgeAttrs:
+                    yield u, v, keys._key, attrs._names, attrs._values
+                else:
+                    yield u, v, keys._key, tuple(attrs), tuple(attrs.values())
+                continue
+            for key, attrs in keys.items():
+                if type(attrs) is EdgeAttrs:
+                    yield u, v, key, attrs._names, attrs._values
+                else:
+                    yield u, v, key, tuple(attrs), tuple(attrs.values())
 
 
 class CompactMultiDiGraph(nx.MultiDiGraph):

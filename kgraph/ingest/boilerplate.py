@@ -27,6 +27,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+import ahocorasick
+
 __all__ = [
     "is_boilerplate_element",
     "is_call_to_action",
@@ -134,11 +136,33 @@ _CALL = re.compile(
     r"\bposted by [\w .'-]{1,40}\|\s*(?:\d+|no) comments?\b)",
     re.I,
 )
-#: words one of which every call to action has (a cheap test before the regex)
-_CALL_HINT = re.compile(
-    "follow |subscribe|sign up|share |tweet|thank|if you|originally published|buy me|comment"
-    "|connect with|find me|newsletter|mailing list|conversation|github|gitlab|bitbucket|repo"
+#: words one of which every call to action has (a cheap test before the regex:
+#: one Aho-Corasick scan for all of them, faster than a regex alternation)
+_CALL_HINTS = (
+    "follow ",
+    "subscribe",
+    "sign up",
+    "share ",
+    "tweet",
+    "thank",
+    "if you",
+    "originally published",
+    "buy me",
+    "comment",
+    "connect with",
+    "find me",
+    "newsletter",
+    "mailing list",
+    "conversation",
+    "github",
+    "gitlab",
+    "bitbucket",
+    "repo",
 )
+_CALL_FINDER = ahocorasick.Automaton()
+for _hint in _CALL_HINTS:
+    _CALL_FINDER.add_word(_hint, _hint)
+_CALL_FINDER.make_automaton()
 #: a call to action is a short paragraph; a longer one is content that says so in passing
 CALL_MAX_WORDS = 60
 
@@ -215,8 +239,8 @@ def is_call_to_action(text: str) -> bool:
     """
     if text.count(" ") >= CALL_MAX_WORDS:
         return False
-    # one scan for the words first: every paragraph of every article comes here
-    if _CALL_HINT.search(text.lower()) is None:
+    # the words first: every paragraph of every article comes here
+    if next(_CALL_FINDER.iter(text.lower()), None) is None:
         return False
     return _CALL.search(text) is not None
 
@@ -271,12 +295,16 @@ _CALL_LINE = re.compile(
 
 
 _PROMPT = re.compile(r"^(?:[$#%>]\s+\S|[\w.-]+@[\w.-]+:\S*[#$]\s)")
+# Feed text is untrusted: each flag below reads one way only, or a line of
+# flags that fails to match takes a backtracking regex exponential time (20
+# flags: a minute). A flag is "-" then [\w-]+ (what -{1,2}[\w-]+ matched, in
+# one way); a flag's value after a space is no flag itself (one that is, is
+# the next flag). The same strings match as before.
 #: a command and two or more flags, and nothing that reads as a sentence after
-_FLAGS = re.compile(
-    r"^[\w./-]+(?:\s+[\w./-]+)?(?:\s+-{1,2}[\w-]+(?:=\S*)?(?:\s+[^\s-][^\s]*)?){2,}\s*$"
-)
+_FLAGS = re.compile(r"^[\w./-]+(?:\s+[\w./-]+)?(?:\s+-[\w-]+(?:=\S*)?(?:\s+[^\s-][^\s]*)?){2,}\s*$")
 _PIPELINE = re.compile(
-    r"(?:^|\s)[\w./-]+(?:\s+-{1,2}[\w-]+(?:[= ][^\s|]+)?)*\s*\|\s*[\w./-]+\s+-{1,2}\w"
+    r"(?:^|\s)[\w./-]+(?:\s+-[\w-]+(?:=[^\s|]+| (?!-[\w-]+(?:=[^\s|]+)?(?![^\s|]))[^\s|]+)?)*"
+    r"\s*\|\s*[\w./-]+\s+-{1,2}\w"
 )
 
 

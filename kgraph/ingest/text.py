@@ -20,6 +20,7 @@ BeautifulSoup tree) and never follows or fetches anything.
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -108,6 +109,9 @@ _PARSER = etree.HTMLParser(
 #: (WordPress puts the post's tags among an <article>'s classes)
 _CONTAINERS = frozenset({"html", "body", "article", "main"})
 _CTRL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: is_boilerplate_element, remembered: a blog engine writes the same few class
+#: names (entry-content, wp-block-code, highlight) in every post
+_boilerplate = functools.lru_cache(maxsize=4096)(is_boilerplate_element)
 
 # What the walker does with an element, by tag name: one dict lookup per
 # element instead of lower(), rsplit() and a chain of set tests. lxml's HTML
@@ -230,8 +234,11 @@ class _Walker:
         """End the current block: the text gathered so far becomes one, unless blank."""
         buf = self.buf
         if buf:
-            text = clean_inline("".join(buf))
+            text = "".join(buf)
             buf.clear()
+            if text.isspace():  # most often: the line breaks between two blocks
+                return
+            text = clean_inline(text)
             if text and not is_call_to_action(text):
                 kind = self.kinds[-1]
                 if kind == "paragraph" and (looks_like_command(text) or looks_like_source(text)):
@@ -276,7 +283,7 @@ class _Walker:
             if (
                 el.attrib
                 and tag not in _CONTAINERS
-                and is_boilerplate_element(el.get("class"), el.get("id"), el.get("role"))
+                and _boilerplate(el.get("class"), el.get("id"), el.get("role"))
             ):
                 return  # share, follow, related posts, comments...
             self.flush()

@@ -85,3 +85,17 @@ def test_where_the_code_lives_is_boilerplate_not_a_mention():
     assert not is_call_to_action(
         "We moved the project to GitLab and the code in our repository is mirrored."
     )
+
+
+def test_long_lines_of_flags_take_linear_time() -> None:
+    """Regression: the command regexes backtracked exponentially on a line of
+    flags that fails to match (20 flags took a minute in a <p>)."""
+    import time
+
+    flags = " --ab 1" * 200
+    start = time.perf_counter()
+    assert not looks_like_command("run" + flags + " and then some prose.")
+    assert not looks_like_command("x" + " --ab" * 200 + " | y")
+    assert looks_like_command("run" + flags)
+    assert looks_like_command("ps aux --sort -rss | head -n 5")
+    assert time.perf_counter() - start < 1.0
