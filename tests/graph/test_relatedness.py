@@ -224,24 +224,37 @@ def test_add_related_reads_only_graph_attributes():
     assert related == [("article:0", "article:1"), ("article:1", "article:0")]
 
 
-# every article paired with most others, or with few
-@pytest.mark.parametrize(("shared", "draws"), [(3, 30), (3000, 4)])
-def test_the_best_of_each_article_are_its_best_pairs_in_order(shared, draws):
+def _drawn_docs(shared: int, draws: int, varied: bool = False) -> list:
+    """40 articles drawing ``draws`` words from a pool of ``shared`` (every
+    article paired with most others, or with few), with feeds, authors and
+    links; ``varied``: some without a feed or with one author, more links."""
     import random
 
     rng = random.Random(shared)
     pool = [f"word{c}" for c in range(shared)]
-    docs = [
+    return [
         doc(
             f"t{n}",
             " ".join(rng.choice(pool) for _ in range(draws)) + " " + filler(20, f"own{n}x"),
             {f"c{rng.randrange(5 if draws > 10 else 400)}": 0.5},
-            feed=f"f{n % 3}",
-            authors=(f"a{n % 4}", f"b{n % 5}") if n % 2 else (),
-            links=(n + 1,) if n % 7 == 0 and n + 1 < 40 else (),
+            feed=f"f{n % 3}" if n % 5 or not varied else "",
+            authors=(f"a{n % 4}", f"b{n % 5}")
+            if n % 2
+            else (f"a{n % 4}",)
+            if n % 3 and varied
+            else (),
+            links=((n + 1, (n * 7) % 40) if varied else (n + 1,))
+            if n % 7 == 0 and n + 1 < 40
+            else (),
         )
         for n in range(40)
     ]
+
+
+# every article paired with most others, or with few
+@pytest.mark.parametrize(("shared", "draws"), [(3, 30), (3000, 4)])
+def test_the_best_of_each_article_are_its_best_pairs_in_order(shared, draws):
+    docs = _drawn_docs(shared, draws)
     corpus = Corpus(docs, {"c1": ("c0",)})
     i, j, score = corpus.pairs(0, corpus.n)
     got = corpus.top_rows(0, corpus.n, 6, with_same_story=True)
@@ -257,23 +270,9 @@ def test_the_best_of_each_article_are_its_best_pairs_in_order(shared, draws):
 
 @pytest.mark.parametrize(("shared", "draws"), [(3, 30), (3000, 4)])
 def test_a_block_scored_as_a_dense_table_has_the_same_best_pairs(shared, draws, monkeypatch):
-    import random
-
     from kgraph.graph import relatedness
 
-    rng = random.Random(shared)
-    pool = [f"word{c}" for c in range(shared)]
-    docs = [
-        doc(
-            f"t{n}",
-            " ".join(rng.choice(pool) for _ in range(draws)) + " " + filler(20, f"own{n}x"),
-            {f"c{rng.randrange(5 if draws > 10 else 400)}": 0.5},
-            feed=f"f{n % 3}" if n % 5 else "",
-            authors=(f"a{n % 4}", f"b{n % 5}") if n % 2 else (f"a{n % 4}",) if n % 3 else (),
-            links=(n + 1, (n * 7) % 40) if n % 7 == 0 and n + 1 < 40 else (),
-        )
-        for n in range(40)
-    ]
+    docs = _drawn_docs(shared, draws, varied=True)
     corpus = Corpus(docs, {"c1": ("c0",)})
     got = {}
     for dense in (0.0, 2.0):  # every block as a table, none
