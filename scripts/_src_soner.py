@@ -134,6 +134,28 @@ NAMES: list[tuple[str, str, list[str], list[str]]] = [
     ("Azure Durable Functions", "cloud-service", ["azure", "serverless"], ["Durable Functions"]),
     ("Android System WebView", "tool", ["android"], ["System WebView"]),
     ("LC-3", "language", ["programming-language"], ["LC3 assembly", "LC-3 assembly"]),
+    # names tagged once in the train split, reviewed: well-known software a blog names
+    ("Magento", "platform", ["php", "cms"], ["Magento 2", "Adobe Commerce"]),
+    ("Adobe Photoshop", "tool", ["graphics"], ["Photoshop"]),
+    ("Protractor", "framework", ["javascript", "software-testing"], ["Protractor tests"]),
+    ("MSDN", "platform", ["microsoft", "documentation"], ["Microsoft Developer Network"]),
+    ("JRebel", "tool", ["java"], []),
+    ("CarrierWave", "library", ["ruby", "rails"], []),
+    ("AFNetworking", "library", ["ios"], []),
+    ("AutoMapper", "library", ["dotnet"], []),
+    ("node-gyp", "tool", ["nodejs"], []),
+    ("Graphics Device Interface", "library", ["windows", "graphics"], ["GDI+"]),
+    ("Telerik", "company", ["dotnet"], ["Telerik UI"]),
+    ("Fiddler", "tool", ["http", "debugging"], ["Fiddler proxy", "Telerik Fiddler"]),
+    ("Microsoft Outlook", "tool", ["microsoft", "email"], ["MS Outlook", "Outlook.com"]),
+    ("Microsoft Word", "tool", ["microsoft"], ["MS Word"]),
+    ("Microsoft Access", "database", ["microsoft", "relational-database"], ["MS Access"]),
+    ("SQL Server Integration Services", "tool", ["sql-server", "data-engineering"], ["SSIS", "SSIS package"]),
+    ("PhoneGap", "framework", ["mobile-development", "javascript"], ["Adobe PhoneGap"]),
+    ("Appcelerator Titanium", "framework", ["mobile-development", "javascript"], ["Titanium SDK"]),
+    ("Sencha Touch", "framework", ["javascript", "mobile-development"], []),
+    ("ECMAScript 5", "standard", ["ecmascript"], ["ES5"]),
+    ("Windows Task Manager", "tool", ["windows"], []),
 ]
 
 
