@@ -151,7 +151,12 @@ NAMES: list[tuple[str, str, list[str], list[str]]] = [
     ("Microsoft Outlook", "tool", ["microsoft", "email"], ["MS Outlook", "Outlook.com"]),
     ("Microsoft Word", "tool", ["microsoft"], ["MS Word"]),
     ("Microsoft Access", "database", ["microsoft", "relational-database"], ["MS Access"]),
-    ("SQL Server Integration Services", "tool", ["sql-server", "data-engineering"], ["SSIS", "SSIS package"]),
+    (
+        "SQL Server Integration Services",
+        "tool",
+        ["sql-server", "data-engineering"],
+        ["SSIS", "SSIS package"],
+    ),
     ("PhoneGap", "framework", ["mobile-development", "javascript"], ["Adobe PhoneGap"]),
     ("Appcelerator Titanium", "framework", ["mobile-development", "javascript"], ["Titanium SDK"]),
     ("Sencha Touch", "framework", ["javascript", "mobile-development"], []),
