@@ -39,7 +39,6 @@ import networkx as nx
 from kgraph.export.loading import load_graph
 from kgraph.export.style import Decoration, decoration
 from kgraph.fileio import atomic_open
-from kgraph.graph.analytics import weight_of
 from kgraph.graph.compact import attr_columns, edge_columns
 
 __all__ = [
@@ -369,9 +368,9 @@ class _EdgePlans:
     """How an edge with given attribute names is written, worked out once per
     tuple of names (a graph has a few, shared by thousands of edges).
 
-    Decorated (:meth:`~kgraph.export.style.Decoration.edge_attrs`), an edge is
-    written with ``weight`` (its own made a positive float, else 1.0) and
-    ``label`` (its ``kind``); :meth:`decorate` puts those two values after
+    Decorated, an edge is written with ``weight`` and ``label``
+    (:meth:`~kgraph.export.style.Decoration.edge_values`); :meth:`decorate`
+    puts those two values after
     its own, and :meth:`order` gives, for the written names in sorted order,
     the index of each one's value and its renderer.
 
@@ -411,8 +410,10 @@ class _EdgePlans:
                 names.index("kind") if "kind" in names else -1,
             )
         w, k = extra
-        weight = weight_of(values[w] if w >= 0 else None)
-        return (*values, weight, str(values[k]) if k >= 0 else "")
+        return (
+            *values,
+            *Decoration.edge_values(values[w] if w >= 0 else None, values[k] if k >= 0 else ""),
+        )
 
     def order(
         self, names: tuple[str, ...], renderers: dict[str, Callable[[Any], str]]

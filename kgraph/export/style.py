@@ -38,12 +38,10 @@ from kgraph.graph.analytics import (
     SEED,
     Arrays,
     communities_arrays,
-    edge_weight,
     layout_arrays,
     pagerank_arrays,
     weight_of,
 )
-from kgraph.graph.compact import EdgeAttrs
 from kgraph.graph.palette import (
     DEFAULT_COLOUR,
     KIND_COLOURS,
@@ -69,9 +67,10 @@ class Decoration:
     """The viewers' attributes of one graph, computed once (see :func:`decoration`).
 
     ``nodes`` maps each node to the attributes :func:`decorate` adds to it;
-    :meth:`node_attrs` and :meth:`edge_attrs` give a node's or edge's
-    attributes with them added, without copying the graph, so a writer can
-    stream a decorated graph and several writers can share one decoration.
+    :meth:`node_attrs` gives a node's attributes with them added and
+    :meth:`edge_values` what an edge gets, without copying the graph, so a
+    writer can stream a decorated graph and several writers can share one
+    decoration.
     """
 
     #: the attributes every edge gets, and their type
@@ -84,13 +83,15 @@ class Decoration:
         return {**attrs, **self.nodes[node]}
 
     @staticmethod
-    def edge_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
-        # a graph's own edge mappings copy themselves in C (a CompactMultiDiGraph's
-        # would otherwise be read key by key)
-        out = attrs.copy() if isinstance(attrs, dict | EdgeAttrs) else dict(attrs)
-        out["weight"] = weight_of(out.get("weight"))
-        out["label"] = str(out.get("kind", ""))
-        return out
+    def edge_values(weight: object, kind: object = "") -> tuple[float, str]:
+        """The ``weight`` and ``label`` (:data:`EDGE_TYPES`) an edge with this
+        ``weight`` and ``kind`` gets: its weight made a positive float (else
+        1.0), its kind as text (``""`` for an edge without one).
+
+        >>> Decoration.edge_values(None, "mentions"), Decoration.edge_values(2)
+        ((1.0, 'mentions'), (2.0, ''))
+        """
+        return weight_of(weight), str(kind)
 
     def positions(self) -> dict[Hashable, tuple[float, float]]:
         """``x``/``y`` of every node (empty if decorated without a layout)."""
@@ -151,6 +152,7 @@ def apply(graph: nx.MultiDiGraph, style: Decoration) -> nx.MultiDiGraph:
     for node, attrs in out.nodes(data=True):
         attrs.update(style.nodes[node])
     for _, _, attrs in out.edges(data=True):
-        attrs["weight"] = edge_weight(attrs)
-        attrs["label"] = str(attrs.get("kind", ""))
+        attrs["weight"], attrs["label"] = style.edge_values(
+            attrs.get("weight"), attrs.get("kind", "")
+        )
     return out

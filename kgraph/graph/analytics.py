@@ -29,7 +29,6 @@ __all__ = [
     "communities_arrays",
     "concept_projection",
     "edge_count",
-    "edge_weight",
     "layout",
     "layout_arrays",
     "louvain_groups",
@@ -52,10 +51,6 @@ EXACT_LAYOUT_MAX = 400
 #: Only an article's most salient concepts count in the co-occurrence projection
 #: (the same cut the graph's ``co_occurs`` edges use).
 PROJECTION_TOP = 12
-
-
-def edge_weight(attrs: Mapping[str, object]) -> float:
-    return weight_of(attrs.get("weight"))
 
 
 def weight_of(w: object) -> float:
