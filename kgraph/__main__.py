@@ -41,18 +41,21 @@ def leave(stop: SystemExit) -> None:
     code = stop.code
     if not (code is None or isinstance(code, int)) or threading.active_count() > 1:
         return
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
+    if not _flushed():
         return
     atexit._run_exitfuncs()
+    if _flushed():  # what the exit handlers wrote too
+        os._exit(int(code or 0))
+
+
+def _flushed() -> bool:
+    """Whether stdout and stderr could be flushed (not a closed pipe)."""
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except (OSError, ValueError):
-        return
-    os._exit(int(code or 0))
+        return False
+    return True
 
 
 if __name__ == "__main__":

@@ -383,8 +383,9 @@ def _known(catalogue: Catalogue, key: str) -> bool:
 #: a snake_case identifier: two or more lowercase parts joined by "_"
 _SNAKE = re.compile(r"(?<![\w.$/-])[a-z][a-z0-9]*(?:_[a-z0-9]+)+(?![\w(/-])")
 #: a version glued to a name: "PHP8.3", "python3.12", "php7"
-_RELEASED = frozenset({"language", "tool", "framework", "library", "database", "os", "platform"})
 _GLUED_VERSION = re.compile(r"^([a-z][a-z+#]{2,})v?\d+(?:\.\d+)*$")
+#: the concept types that have releases (RAID5 is a level of RAID, no release)
+_RELEASED = frozenset({"language", "tool", "framework", "library", "database", "os", "platform"})
 
 
 def _versioned(catalogue: Catalogue, key: str) -> bool:
